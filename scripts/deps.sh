@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything Ithaca needs on a fresh Debian 12 machine. Idempotent: packages already
+# present are not reinstalled, and `apt-get update` runs only when something is missing.
+# This is the one place the package list lives; `make deps` (and so `make demo`/`make test`) runs it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  clang lld libclang-rt-14-dev            # libFuzzer + sanitizers
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev sqlite3
+  libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
+  emscripten                              # node 20 and npm come with the base image
+  clickhouse-server clickhouse-client
+  chromium chromium-driver
+  wrk hyperfine curl
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "deps: Debian packages present"
+fi
+
+# npm packages (test runners, peers for benchmarks, chart library) are pinned in package-lock.json.
+if [ -f package.json ]; then
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  else
+    echo "deps: npm packages present"
+  fi
+fi

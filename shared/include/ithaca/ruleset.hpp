@@ -1,0 +1,55 @@
+// Rule sets and decisions. A rule set (schema 1, docs/rule-sets.md) names segments, slots,
+// experiments and a journey; load_ruleset() validates all of it up front and reports every
+// problem with its JSON path, so a rule set that loads cannot fail later for structural
+// reasons. decide() never fails: an expression that evaluates to an error makes its rule not
+// match and is reported in the explanation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ithaca/result.hpp"
+#include "ithaca/value.hpp"
+
+namespace ithaca {
+
+class RuleSet;
+
+struct LoadResult {
+  std::shared_ptr<const RuleSet> rules;  // null when errors is not empty
+  std::vector<Error> errors;             // each with kind Load/Parse/Json, a path and a position
+  bool ok() const noexcept { return rules != nullptr; }
+};
+
+LoadResult load_ruleset(std::string_view json_text);
+LoadResult load_ruleset(const Value& document);
+
+// Decisions for every slot of the rule set, as a Value map shaped like the JSON in
+// docs/rule-sets.md ("Decisions"):
+//   {"site": …, "version": …, "journey": {"stage": …}, "segments": {name: bool, …},
+//    "decisions": {slot: {"variant": …, "reason": "rule"|"experiment"|"default", "rule": …,
+//                         "experiment": {…}, "props": {…}, "explanation": {…}}}}
+Value decide(const RuleSet& rules, const Value& context);
+
+// Deterministic experiment bucketing: a 64-bit FNV-1a over the UTF-8 bytes of
+// experiment_id + "\x1f" + visitor_id, reduced to [0, 10000). Identical native and in wasm.
+std::uint32_t bucket_of(std::string_view experiment_id, std::string_view visitor_id) noexcept;
+
+class RuleSet {
+ public:
+  std::string_view site() const noexcept;
+  std::string_view version() const noexcept;
+  const Value& document() const noexcept;  // the validated source document
+  struct Impl;
+  explicit RuleSet(std::unique_ptr<Impl> impl);
+  ~RuleSet();
+  const Impl& impl() const noexcept { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ithaca

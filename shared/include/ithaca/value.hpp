@@ -1,0 +1,150 @@
+// Value: one CEL value — null, bool, int, uint, double, string, bytes, list, map, timestamp,
+// duration, type, or an error value (an expression that evaluated to an error).
+// Values are immutable and cheap to copy: scalars live inline, everything else is shared through
+// a non-atomic reference count (the core runs on one thread). Copying a value never allocates,
+// which is what lets evaluation run without allocating in the common case.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ithaca {
+
+enum class Kind : std::uint8_t {
+  Null, Bool, Int, Uint, Double, String, Bytes, List, Map, Timestamp, Duration, Type, Error
+};
+
+// The CEL name of a kind: "null_type", "bool", "int", "uint", "double", "string", "bytes",
+// "list", "map", "google.protobuf.Timestamp", "google.protobuf.Duration", "type", "error".
+const char* kind_name(Kind kind) noexcept;
+
+// Seconds and nanoseconds since 1970-01-01T00:00:00Z; nanos in [0, 999'999'999].
+struct Timestamp {
+  std::int64_t seconds = 0;
+  std::int32_t nanos = 0;
+};
+// A signed span; nanos carries the sign of seconds, |nanos| < 1e9.
+struct Duration {
+  std::int64_t seconds = 0;
+  std::int32_t nanos = 0;
+};
+
+class Value;
+class Map;
+using List = std::vector<Value>;
+
+class Value {
+ public:
+  Value() noexcept : kind_(Kind::Null) { bits_.i = 0; }
+  static Value null() noexcept { return Value(); }
+  static Value boolean(bool b) noexcept;
+  static Value integer(std::int64_t i) noexcept;
+  static Value uinteger(std::uint64_t u) noexcept;
+  static Value real(double d) noexcept;
+  static Value string(std::string_view s);
+  static Value bytes(std::string_view s);
+  static Value list(List items);
+  static Value map(Map entries);
+  static Value timestamp(Timestamp t);
+  static Value duration(Duration d);
+  static Value type(Kind k) noexcept;
+  static Value error(std::string_view message);
+
+  Value(const Value& other) noexcept;
+  Value(Value&& other) noexcept;
+  Value& operator=(const Value& other) noexcept;
+  Value& operator=(Value&& other) noexcept;
+  ~Value();
+
+  Kind kind() const noexcept { return kind_; }
+  bool is_null() const noexcept { return kind_ == Kind::Null; }
+  bool is_error() const noexcept { return kind_ == Kind::Error; }
+  bool is_bool() const noexcept { return kind_ == Kind::Bool; }
+  bool is_string() const noexcept { return kind_ == Kind::String; }
+  bool is_map() const noexcept { return kind_ == Kind::Map; }
+  bool is_list() const noexcept { return kind_ == Kind::List; }
+  bool is_number() const noexcept {
+    return kind_ == Kind::Int || kind_ == Kind::Uint || kind_ == Kind::Double;
+  }
+
+  // Accessors require the matching kind (checked only by assertions in debug builds).
+  bool as_bool() const noexcept { return bits_.b; }
+  std::int64_t as_int() const noexcept { return bits_.i; }
+  std::uint64_t as_uint() const noexcept { return bits_.u; }
+  double as_double() const noexcept { return bits_.d; }
+  Kind as_type() const noexcept { return bits_.t; }
+  std::string_view as_string() const noexcept;  // String, Bytes, or an Error's message
+  const List& as_list() const noexcept;
+  const Map& as_map() const noexcept;
+  Timestamp as_timestamp() const noexcept;
+  Duration as_duration() const noexcept;
+
+  // Map member by string key; nullptr when this is not a map or the key is absent.
+  const Value* find(std::string_view key) const noexcept;
+  // Follows a dotted path of string keys ("device.type"); nullptr when any step is missing.
+  const Value* find_path(std::string_view dotted) const noexcept;
+
+  // Mutable access for builders: copies the list/map first if it is shared (copy on write).
+  List& edit_list();
+  Map& edit_map();
+
+  // Identity of the shared payload; lets callers tell whether two values share storage.
+  const void* payload() const noexcept;
+
+ private:
+  struct Heap;
+  void retain() const noexcept;
+  void release() noexcept;
+
+  Kind kind_;
+  union Bits {
+    bool b;
+    std::int64_t i;
+    std::uint64_t u;
+    double d;
+    Kind t;
+    Heap* h;
+  } bits_;
+};
+
+// An insertion-ordered map. Keys are compared with CEL equality, so int, uint and double keys
+// that are numerically equal find each other. Maps in rule sets and contexts are small, so a
+// flat vector beats a hash table here.
+class Map {
+ public:
+  using Entry = std::pair<Value, Value>;
+
+  Map() = default;
+  const Value* find(const Value& key) const noexcept;
+  const Value* find(std::string_view key) const noexcept;
+  // Adds key → value; returns false (and changes nothing) when the key is already present.
+  bool insert(Value key, Value value);
+  // Adds or replaces a string-keyed member; the common case when building contexts.
+  void set(std::string_view key, Value value);
+  bool erase(std::string_view key);
+
+  std::size_t size() const noexcept { return entries_.size(); }
+  bool empty() const noexcept { return entries_.empty(); }
+  auto begin() const noexcept { return entries_.begin(); }
+  auto end() const noexcept { return entries_.end(); }
+  void reserve(std::size_t n) { entries_.reserve(n); }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+// CEL equality: heterogeneous numeric equality (1 == 1u == 1.0), NaN unequal to itself,
+// deep equality for lists and maps, different kinds unequal. Error values are never equal.
+bool cel_equal(const Value& a, const Value& b) noexcept;
+
+// CEL ordering for <, <=, >, >=: numbers across int/uint/double, strings and bytes
+// lexicographically, bools, timestamps, durations. Returns -1, 0 or 1, or `unordered` when the
+// kinds cannot be compared or a NaN is involved.
+inline constexpr int unordered = 2;
+int cel_compare(const Value& a, const Value& b) noexcept;
+
+}  // namespace ithaca
