@@ -1,0 +1,121 @@
+// The wasm boundary: plain C functions over UTF-8 bytes, wrapped by the hand-written glue in
+// wasm_sdk/src/engine.js. JS writes its inputs back to back into one scratch buffer
+// (ithaca_input), calls a function with the byte lengths, and reads the UTF-8 result from
+// ithaca_output_ptr()/ithaca_output_len() until the next call. Loaded rule sets live here,
+// keyed by a small positive id that JS holds, so deciding many times parses the rules once.
+// Everything is compiled with -fno-exceptions and every export is noexcept: nothing can throw
+// into JS. An out-of-memory abort is the only way out, and the glue treats it as a dead engine.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ithaca/api.hpp"
+#include "ithaca/context.hpp"
+#include "ithaca/json.hpp"
+#include "ithaca/ruleset.hpp"
+#include "ithaca/value.hpp"
+
+namespace {
+
+struct Loaded {
+  std::shared_ptr<const ithaca::RuleSet> rules;
+  std::string text;  // kept for the error path, so it answers exactly like decide_json
+};
+
+std::vector<char> g_input;
+std::string g_output;
+std::vector<Loaded> g_rulesets;  // index + 1 is the id JS holds; unloaded slots are empty
+
+std::string_view input_part(std::size_t offset, std::size_t length) noexcept {
+  if (offset > g_input.size() || length > g_input.size() - offset) return {};
+  return {g_input.data() + offset, length};
+}
+
+const Loaded* find_loaded(std::int32_t id) noexcept {
+  if (id <= 0 || static_cast<std::size_t>(id) > g_rulesets.size()) return nullptr;
+  const Loaded& slot = g_rulesets[static_cast<std::size_t>(id) - 1];
+  return slot.rules ? &slot : nullptr;
+}
+
+}  // namespace
+
+extern "C" {
+
+// A buffer of at least `size` bytes for the next call's inputs; valid until the next call here.
+char* ithaca_input(std::size_t size) noexcept {
+  if (g_input.size() < size) g_input.resize(size);
+  return g_input.data();
+}
+
+const char* ithaca_output_ptr() noexcept { return g_output.data(); }
+std::size_t ithaca_output_len() noexcept { return g_output.size(); }
+
+// `ithaca eval --batch` semantics for one expression: input = expr bytes, then context bytes.
+void ithaca_evaluate(std::size_t expr_len, std::size_t context_len) noexcept {
+  g_output = ithaca::evaluate_json(input_part(0, expr_len), input_part(expr_len, context_len));
+}
+
+// One raw `ithaca eval --batch` line.
+void ithaca_evaluate_line(std::size_t line_len) noexcept {
+  g_output = ithaca::evaluate_batch_line(input_part(0, line_len));
+}
+
+void ithaca_check(std::size_t rules_len) noexcept {
+  g_output = ithaca::check_rules_json(input_part(0, rules_len));
+}
+
+// `ithaca decide` semantics: input = rules bytes, then context bytes.
+void ithaca_decide_json(std::size_t rules_len, std::size_t context_len) noexcept {
+  g_output = ithaca::decide_json(input_part(0, rules_len), input_part(rules_len, context_len));
+}
+
+void ithaca_context(std::size_t raw_len) noexcept {
+  g_output = ithaca::derive_context_json(input_part(0, raw_len));
+}
+
+// Loads a rule set and returns its id (> 0); on failure returns 0 and the output holds the
+// `ithaca check` report with every error.
+std::int32_t ithaca_load(std::size_t rules_len) noexcept {
+  const std::string_view text = input_part(0, rules_len);
+  ithaca::LoadResult loaded = ithaca::load_ruleset(text);
+  if (!loaded.ok()) {
+    g_output = ithaca::check_rules_json(text);
+    return 0;
+  }
+  g_output.clear();
+  Loaded entry{std::move(loaded.rules), std::string(text)};
+  for (std::size_t i = 0; i < g_rulesets.size(); ++i) {
+    if (!g_rulesets[i].rules) {
+      g_rulesets[i] = std::move(entry);
+      return static_cast<std::int32_t>(i + 1);
+    }
+  }
+  g_rulesets.push_back(std::move(entry));
+  return static_cast<std::int32_t>(g_rulesets.size());
+}
+
+void ithaca_unload(std::int32_t id) noexcept {
+  if (find_loaded(id) != nullptr) g_rulesets[static_cast<std::size_t>(id) - 1] = Loaded{};
+}
+
+// Decisions of a loaded rule set for a context (input = context bytes); byte for byte what
+// decide_json gives for the same rules and context. Returns 0 for an unknown id.
+std::int32_t ithaca_decide(std::int32_t id, std::size_t context_len) noexcept {
+  const Loaded* loaded = find_loaded(id);
+  if (loaded == nullptr) return 0;
+  const std::string_view context_text = input_part(0, context_len);
+  ithaca::Result<ithaca::Value> context = ithaca::parse_json(context_text);
+  if (!context.ok() || !context.value().is_map()) {
+    // Rare: let the facade phrase the error exactly as `ithaca decide` does.
+    g_output = ithaca::decide_json(loaded->text, context_text);
+    return 1;
+  }
+  g_output.clear();
+  ithaca::append_json(ithaca::decide(*loaded->rules, context.value()), g_output);
+  return 1;
+}
+
+}  // extern "C"

@@ -1,0 +1,512 @@
+// Ithaca's browser SDK: gathers the page's context, lets the wasm core decide every slot, shows
+// the chosen variants without flicker, and reports page views, events, conversions and
+// exposures to the first-party tracker. Contract: no function here throws into the host page;
+// anything that fails leaves the page with its default content.
+import createIthacaModule from 'ithaca:wasm-glue';
+import { wrapModule } from '../engine.js';
+import { rawSignals, deviceExtras, privacySignals } from './signals.js';
+import { readJson, writeJson, removeKeys, randomId, advance, contextGroups, addInterest, addGoal } from './state.js';
+import { createQueue } from './events.js';
+import { fetchRules } from './rules.js';
+import { installHideCss, findSlots, render, fallback, isSettled, hideCss } from './slots.js';
+import { logDecisions, showOverlay, hideOverlay } from './debug.js';
+
+export { hideCss };
+export const version = '0.1.0';
+
+let sharedEngine = null; // one wasm instance per page, shared by every start()
+
+function loadBrowserEngine(wasmUrl) {
+  if (!sharedEngine) {
+    const opts = {};
+    if (wasmUrl) opts.locateFile = () => String(wasmUrl);
+    sharedEngine = Promise.resolve()
+      .then(() => createIthacaModule(opts))
+      .then(wrapModule);
+    sharedEngine.catch(() => {
+      sharedEngine = null; // let a later start() try again
+    });
+  }
+  return sharedEngine;
+}
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function merge(target, source) {
+  if (!isObject(source)) return target;
+  for (const [k, v] of Object.entries(source)) {
+    if (isObject(v) && isObject(target[k])) merge(target[k], v);
+    else target[k] = isObject(v) ? merge({}, v) : v;
+  }
+  return target;
+}
+
+function warn(...args) {
+  try {
+    globalThis.console && globalThis.console.warn('[ithaca]', ...args);
+  } catch {
+    /* a console that throws is not our problem to surface */
+  }
+}
+
+// Calls fn and swallows anything it throws: the host page must never see our exceptions.
+function guard(fn, fallbackValue) {
+  try {
+    return fn();
+  } catch (e) {
+    warn(e);
+    return fallbackValue;
+  }
+}
+
+class Ithaca {
+  constructor(options) {
+    const o = (this.options = Object.assign(
+      { timeout: 1000, batchSize: 20, flushInterval: 4000, storagePrefix: 'ithaca:', tracker: '' },
+      options,
+    ));
+    this.site = String(o.site || '');
+    this.doc = typeof document !== 'undefined' ? document : null;
+    this.root = o.root || this.doc;
+    this.prefix = o.storagePrefix;
+    this.subscribers = new Set();
+    this.result = null;
+    this.context = null;
+    this.exposed = new Set();
+    this.status = 'starting';
+    this.custom = merge({}, o.custom);
+    this.overrides = merge({}, o.context);
+    const t = typeof o.now === 'function' ? o.now : () => Date.now();
+    this.now = () => Number(t());
+
+    const privacy = privacySignals();
+    const honour = o.honorGlobalPrivacyControl !== false;
+    this.privacy = privacy;
+    this.blocked = honour && (privacy.gpc || privacy.dnt);
+    const stored = o.requireConsent && !this.blocked ? readJson(this.prefix + 'consent') : null;
+    const given = Object.assign({}, stored, o.consent);
+    const dflt = !o.requireConsent;
+    this.consent = {
+      analytics: !this.blocked && (given.analytics === undefined ? dflt : !!given.analytics),
+      personalization: !this.blocked && (given.personalization === undefined ? dflt : !!given.personalization),
+    };
+
+    const base = o.tracker === undefined || o.tracker === null ? '' : String(o.tracker).replace(/\/$/, '');
+    this.rulesUrl = o.rulesUrl || (this.site ? `${base}/v1/rules/${encodeURIComponent(this.site)}` : '');
+    this.collectUrl = o.collectUrl || (o.collect === false ? '' : `${base}/v1/collect`);
+    this.queue = createQueue({
+      url: this.collectUrl,
+      site: this.site,
+      batchSize: Math.max(1, o.batchSize | 0),
+      interval: o.flushInterval,
+      canSend: () => this.consent.analytics,
+    });
+
+    this.debugMode = o.debug || this.debugFromPage();
+    this.slots = findSlots(this.root);
+    if (this.slots.length) installHideCss(this.doc, Math.max(2 * o.timeout, o.timeout + 500));
+    this.timer = setTimeout(() => this.settleAll('timeout'), o.timeout);
+    this.listen();
+
+    this.stored = this.canPersist() ? readJson(this.prefix + 'state') : null;
+    this.ready = this.boot().catch((e) => this.fail('start failed: ' + e));
+  }
+
+  canPersist() {
+    return this.consent.personalization && !this.blocked;
+  }
+
+  debugFromPage() {
+    return guard(() => {
+      const q = globalThis.location ? new URLSearchParams(globalThis.location.search).get('ithaca_debug') : null;
+      return q ? (q === 'overlay' ? 'overlay' : true) : false;
+    }, false);
+  }
+
+  listen() {
+    if (typeof addEventListener !== 'function') return;
+    const flush = () => guard(() => this.queue.flush());
+    addEventListener('pagehide', flush);
+    if (this.doc) {
+      this.doc.addEventListener('visibilitychange', () => {
+        if (this.doc.visibilityState === 'hidden') flush();
+      });
+    }
+  }
+
+  async boot() {
+    const o = this.options;
+    const engineP = o.engine ? Promise.resolve(o.engine) : loadBrowserEngine(o.wasmUrl);
+    engineP.catch(() => {});
+    let rulesP;
+    let cached = null;
+    if (o.rules !== undefined) {
+      rulesP = Promise.resolve({ status: 'inline', rules: o.rules });
+    } else if (this.rulesUrl) {
+      const key = this.prefix + 'rules:' + this.site;
+      cached = this.canPersist() ? readJson(key) : null;
+      const fetched = fetchRules(this.rulesUrl, cached, Math.max(o.timeout * 4, 5000)).then((r) => {
+        if (r.status === 'fresh' && this.canPersist()) writeJson(key, { etag: r.etag, rules: r.rules, ts: this.now() });
+        return r;
+      });
+      rulesP = cached ? Promise.resolve({ status: 'cached', rules: cached.rules, next: fetched }) : fetched;
+    } else {
+      rulesP = Promise.resolve({ status: 'failed', error: 'no rules and no tracker' });
+    }
+
+    let engine;
+    try {
+      engine = await engineP;
+    } catch (e) {
+      this.fail('the wasm engine did not load: ' + ((e && e.message) || e));
+      return;
+    }
+    this.engine = engine;
+    let got = await rulesP;
+    if (got.status === 'cached' && !this.loadRules(got.rules)) got = await got.next;
+    if (got.status === 'failed') {
+      this.fail('rules did not load: ' + got.error);
+      return;
+    }
+    if (got.status !== 'cached' && !this.loadRules(got.rules)) {
+      this.fail('invalid rules');
+      return;
+    }
+    this.decideAndShow(true);
+  }
+
+  loadRules(rules) {
+    if (this.rulesId) this.engine.unload(this.rulesId);
+    const r = this.engine.load(rules);
+    this.rulesId = r.id;
+    if (!r.id) warn('rule set rejected', guard(() => JSON.parse(r.report), r.report));
+    return r.id > 0;
+  }
+
+  fail(why) {
+    this.status = 'failed: ' + why;
+    warn(why);
+    this.settleAll('failure');
+    if (!this.pageviewSent) this.pageview();
+    this.refreshDebug();
+  }
+
+  settleAll() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = 0;
+    for (const el of this.slots) if (!isSettled(el)) fallback(el);
+  }
+
+  buildContext(first) {
+    const now = this.now();
+    const raw = rawSignals(now);
+    let derived = guard(() => JSON.parse(this.engine.context(raw)), {});
+    if (!isObject(derived) || derived.error) derived = {};
+    const path = globalThis.location ? globalThis.location.pathname : '/';
+    if (first || !this.state) {
+      const ref = derived.referrer || {};
+      const utm = derived.utm || {};
+      const entry = { category: ref.category || 'direct' };
+      if (ref.source) entry.source = ref.source;
+      if (utm.source) entry.source = entry.source || utm.source;
+      if (utm.medium) entry.medium = utm.medium;
+      if (utm.campaign) entry.campaign = utm.campaign;
+      this.state = advance(this.stored, now, path, entry);
+      if (this.state.new_visit) this.state.landing = { referrer: ref, utm };
+    }
+    const s = this.state;
+    // Later pages of a visit keep the visit's own referrer and campaign.
+    const cat = derived.referrer && derived.referrer.category;
+    if (!s.new_visit && s.landing && (cat === 'internal' || cat === 'direct' || !cat)) {
+      if (s.landing.referrer) derived.referrer = s.landing.referrer;
+      if (s.landing.utm) derived.utm = s.landing.utm;
+    }
+    const ctx = merge(derived, { device: deviceExtras() });
+    merge(ctx, contextGroups(s, path));
+    ctx.consent = {
+      analytics: this.consent.analytics,
+      personalization: this.consent.personalization,
+      gpc: this.privacy.gpc,
+      dnt: this.privacy.dnt,
+    };
+    ctx.custom = merge({}, this.custom);
+    ctx.visitor = { id: s.id };
+    return merge(ctx, this.overrides);
+  }
+
+  persist() {
+    if (!this.canPersist() || !this.state) return;
+    const s = Object.assign({}, this.state);
+    delete s.new_visit;
+    writeJson(this.prefix + 'state', s);
+  }
+
+  decideAndShow(first) {
+    const ctx = this.buildContext(first);
+    const text = this.engine.decideLoaded(this.rulesId, ctx);
+    const result = guard(() => JSON.parse(text), null);
+    if (!result || result.error) {
+      this.fail('decide failed: ' + (result ? JSON.stringify(result.error) : text));
+      return;
+    }
+    const previous = this.result;
+    this.context = ctx;
+    this.result = result;
+    this.status = 'decided';
+    if (result.journey && result.journey.stage) this.state.journey.stage = result.journey.stage;
+    this.persist();
+    for (const el of this.slots) {
+      // A slot that already fell back keeps its default: swapping it now would flicker.
+      if (first && isSettled(el)) continue;
+      const name = el.getAttribute('data-ithaca-slot');
+      guard(() => render(el, result.decisions && result.decisions[name]));
+      this.watchExposure(el, name);
+    }
+    if (first) {
+      this.settleAll();
+      this.pageview();
+    }
+    for (const sub of this.subscribers) {
+      const before = previous && previous.decisions && previous.decisions[sub.slot];
+      const now = result.decisions && result.decisions[sub.slot];
+      if (sub.slot === null || !before || !now || before.variant !== now.variant || first) this.notify(sub);
+    }
+    if (this.debugMode) logDecisions(result, ctx);
+    this.refreshDebug();
+  }
+
+  notify(sub) {
+    guard(() => {
+      if (sub.slot === null) sub.cb(this.result ? this.result.decisions : {}, this.result);
+      else {
+        const d = this.decision(sub.slot);
+        if (d) sub.cb(d, sub.slot);
+      }
+    });
+  }
+
+  watchExposure(el, slot) {
+    if (typeof IntersectionObserver !== 'function') return;
+    if (!this.observer) {
+      this.observer = new IntersectionObserver((entries) => {
+        for (const e of entries) {
+          if (e.isIntersecting && (!this.doc || this.doc.visibilityState !== 'hidden')) {
+            this.observer.unobserve(e.target);
+            this.expose(e.target.getAttribute('data-ithaca-slot'));
+          }
+        }
+      });
+    }
+    this.observer.observe(el);
+    void slot;
+  }
+
+  event(type, name, props) {
+    const loc = globalThis.location;
+    const e = {
+      type,
+      id: randomId(),
+      ts: this.now(),
+      url: loc ? loc.href : '',
+      referrer: this.doc ? this.doc.referrer : '',
+    };
+    if (name !== undefined) e.name = String(name);
+    if (props !== undefined) e.props = props;
+    if (this.context) {
+      const c = merge({}, this.context);
+      if (!this.canPersist()) delete c.visitor; // a per-page id means nothing to the tracker
+      e.context = c;
+    }
+    this.queue.push(e);
+  }
+
+  pageview() {
+    this.pageviewSent = true;
+    this.event('pageview');
+  }
+
+  // ---- public API (every method guarded) ----
+
+  decision(slot) {
+    return guard(() => {
+      const d = this.result && this.result.decisions && this.result.decisions[slot];
+      return d ? merge({}, d) : null;
+    }, null);
+  }
+
+  decisions() {
+    return guard(() => (this.result ? merge({}, this.result) : null), null);
+  }
+
+  subscribe(slot, cb) {
+    return guard(
+      () => {
+        if (typeof slot === 'function') [slot, cb] = [null, slot];
+        const sub = { slot: slot === undefined ? null : slot, cb };
+        this.subscribers.add(sub);
+        if (this.result) this.notify(sub);
+        return () => this.subscribers.delete(sub);
+      },
+      () => {},
+    );
+  }
+
+  onChange(cb) {
+    return this.subscribe(null, cb);
+  }
+
+  track(name, props) {
+    guard(() => {
+      if (props && props.interest && this.state) this.interest(props.interest);
+      this.event('event', name, props);
+    });
+  }
+
+  conversion(goal, props) {
+    guard(() => {
+      if (this.state) {
+        addGoal(this.state, goal);
+        this.persist();
+      }
+      this.event('conversion', goal, props);
+    });
+  }
+
+  interest(name) {
+    guard(() => {
+      if (!this.state) return;
+      addInterest(this.state, name);
+      this.persist();
+    });
+  }
+
+  expose(slot) {
+    guard(() => {
+      const d = this.decision(slot);
+      if (!d || !d.experiment) return;
+      const key = slot + '\u001f' + d.experiment.id + '\u001f' + d.variant;
+      if (this.exposed.has(key)) return;
+      this.exposed.add(key);
+      this.event('exposure', slot, {
+        slot,
+        experiment: d.experiment.id,
+        variant: d.experiment.variant,
+        bucket: d.experiment.bucket,
+      });
+    });
+  }
+
+  setConsent(consent) {
+    guard(() => {
+      const c = Object.assign({}, consent);
+      if (this.blocked) return; // GPC / DNT win over a site default
+      if (c.analytics !== undefined) this.consent.analytics = !!c.analytics;
+      if (c.personalization !== undefined) this.consent.personalization = !!c.personalization;
+      if (this.consent.analytics || this.consent.personalization) {
+        if (this.options.requireConsent) writeJson(this.prefix + 'consent', this.consent);
+      } else {
+        removeKeys(this.prefix);
+      }
+      if (!this.consent.personalization) {
+        removeKeys(this.prefix + 'state');
+        removeKeys(this.prefix + 'rules:');
+      } else this.persist();
+      if (this.consent.analytics) this.queue.flush();
+      else this.queue.drop();
+      this.redecide();
+    });
+  }
+
+  setCustom(custom) {
+    guard(() => {
+      merge(this.custom, custom);
+      this.redecide();
+    });
+  }
+
+  updateContext(partial) {
+    guard(() => {
+      merge(this.overrides, partial);
+      this.redecide();
+    });
+  }
+
+  redecide() {
+    if (this.result && this.engine && this.rulesId) this.decideAndShow(false);
+  }
+
+  flush() {
+    guard(() => this.queue.flush());
+  }
+
+  debug(mode = true) {
+    guard(() => {
+      this.debugMode = mode;
+      if (!mode) hideOverlay(this.doc);
+      if (mode && this.result) logDecisions(this.result, this.context);
+      this.refreshDebug();
+    });
+  }
+
+  refreshDebug() {
+    guard(() => {
+      if (this.debugMode === 'overlay') showOverlay(this.doc, this.result, this.status);
+    });
+  }
+
+  getContext() {
+    return guard(() => (this.context ? merge({}, this.context) : null), null);
+  }
+}
+
+// A stand-in when even construction failed: the same API, doing nothing.
+const inert = {
+  ready: Promise.resolve(),
+  status: 'failed',
+  decision: () => null,
+  decisions: () => null,
+  subscribe: () => () => {},
+  onChange: () => () => {},
+  track() {},
+  conversion() {},
+  interest() {},
+  expose() {},
+  setConsent() {},
+  setCustom() {},
+  updateContext() {},
+  flush() {},
+  debug() {},
+  getContext: () => null,
+};
+
+let current = inert;
+
+/** Starts the SDK for this page. Never throws; returns the instance (await `.ready`). */
+export function start(options) {
+  try {
+    current = new Ithaca(options || {});
+  } catch (e) {
+    warn('start failed', e);
+    guard(() => {
+      for (const el of findSlots(typeof document !== 'undefined' ? document : null)) fallback(el);
+    });
+    current = inert;
+  }
+  return current;
+}
+
+export const instance = () => current;
+export const decision = (slot) => current.decision(slot);
+export const decisions = () => current.decisions();
+export const subscribe = (slot, cb) => current.subscribe(slot, cb);
+export const onChange = (cb) => current.onChange(cb);
+export const track = (name, props) => current.track(name, props);
+export const conversion = (goal, props) => current.conversion(goal, props);
+export const interest = (name) => current.interest(name);
+export const expose = (slot) => current.expose(slot);
+export const setConsent = (c) => current.setConsent(c);
+export const setCustom = (c) => current.setCustom(c);
+export const updateContext = (c) => current.updateContext(c);
+export const flush = () => current.flush();
+export const debug = (mode) => current.debug(mode);
+export const getContext = () => current.getContext();

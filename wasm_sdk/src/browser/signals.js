@@ -1,0 +1,73 @@
+// Raw signals the browser already has, for the core to classify (derive_context), plus the few
+// device facts only the page can know (touch, screen, dark mode). No network, no fingerprinting
+// beyond what the rules use.
+
+const has = (name) => typeof globalThis[name] !== 'undefined';
+
+function media(query) {
+  try {
+    return has('matchMedia') ? globalThis.matchMedia(query).matches : false;
+  } catch {
+    return false;
+  }
+}
+
+/** Low-entropy User-Agent Client Hints, shaped like the Sec-CH-UA headers the server sees. */
+function clientHints(nav) {
+  const d = nav && nav.userAgentData;
+  if (!d) return undefined;
+  const brands = Array.isArray(d.brands) ? d.brands : [];
+  return {
+    brands: brands.map((b) => ({ brand: String(b.brand), version: String(b.version) })),
+    mobile: !!d.mobile,
+    platform: String(d.platform || ''),
+  };
+}
+
+/** The raw signals of ithaca::RawSignals for this page view. */
+export function rawSignals(now) {
+  const nav = has('navigator') ? globalThis.navigator : undefined;
+  const loc = has('location') ? globalThis.location : undefined;
+  const doc = has('document') ? globalThis.document : undefined;
+  let timezone = '';
+  try {
+    timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+  } catch {
+    /* very old engines */
+  }
+  const raw = {
+    user_agent: (nav && nav.userAgent) || '',
+    url: (loc && loc.href) || '',
+    referrer: (doc && doc.referrer) || '',
+    site_host: (loc && loc.host) || '',
+    now,
+    tz_offset_minutes: -new Date(now).getTimezoneOffset(),
+    timezone,
+    languages: nav && nav.languages ? Array.from(nav.languages) : nav && nav.language ? [nav.language] : [],
+  };
+  const ch = clientHints(nav);
+  if (ch) raw.ua_ch = ch;
+  return raw;
+}
+
+/** Device facts from the page: merged into the core's `device` group. */
+export function deviceExtras() {
+  const nav = has('navigator') ? globalThis.navigator : undefined;
+  const scr = has('screen') ? globalThis.screen : undefined;
+  const touchPoints = (nav && nav.maxTouchPoints) || 0;
+  return {
+    touch: touchPoints > 0 || media('(pointer: coarse)'),
+    screen_width: (scr && scr.width) || 0,
+    dark_mode: media('(prefers-color-scheme: dark)'),
+  };
+}
+
+/** Global Privacy Control and Do Not Track, as the browser reports them. */
+export function privacySignals() {
+  const nav = has('navigator') ? globalThis.navigator : undefined;
+  const dnt = nav ? nav.doNotTrack || globalThis.doNotTrack : undefined;
+  return {
+    gpc: !!(nav && nav.globalPrivacyControl === true),
+    dnt: dnt === '1' || dnt === 'yes',
+  };
+}

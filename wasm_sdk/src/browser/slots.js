@@ -1,0 +1,85 @@
+// Slots in HTML: <div data-ithaca-slot="hero"> holds the default content, and
+// <template data-variant="name"> elements hold the variants. A slot stays hidden (CSS below)
+// only until it is decided; the CSS also reveals it by itself after a delay, so even a page
+// whose SDK never loads shows its default content. data-ithaca-state says what happened:
+// "variant" (variant content shown), "default" (decided: default kept) or "fallback".
+
+export const SLOT_ATTR = 'data-ithaca-slot';
+const STATE_ATTR = 'data-ithaca-state';
+
+/** The anti-flicker rule. Put the same text in a <style> in <head> for the first paint. */
+export function hideCss(revealAfterMs) {
+  return (
+    `[${SLOT_ATTR}]:not([${STATE_ATTR}]){visibility:hidden;` +
+    `animation:ithaca-reveal 0s linear ${revealAfterMs}ms forwards}` +
+    `@keyframes ithaca-reveal{to{visibility:visible}}`
+  );
+}
+
+export function installHideCss(doc, revealAfterMs) {
+  if (!doc || !doc.head || doc.getElementById('ithaca-hide')) return;
+  const style = doc.createElement('style');
+  style.id = 'ithaca-hide';
+  style.textContent = hideCss(revealAfterMs);
+  doc.head.appendChild(style);
+}
+
+export function findSlots(root) {
+  if (!root || typeof root.querySelectorAll !== 'function') return [];
+  return Array.from(root.querySelectorAll(`[${SLOT_ATTR}]`));
+}
+
+const defaults = new WeakMap(); // slot element → its default child nodes
+
+function templateFor(el, variant) {
+  for (const child of el.children) {
+    if (child.tagName === 'TEMPLATE' && child.getAttribute('data-variant') === variant) return child;
+  }
+  return null;
+}
+
+function applyProps(el, props) {
+  if (!props || typeof props !== 'object') return;
+  for (const node of el.querySelectorAll('[data-ithaca-prop]')) {
+    const key = node.getAttribute('data-ithaca-prop');
+    if (key in props && props[key] != null) node.textContent = String(props[key]);
+  }
+  for (const node of el.querySelectorAll('[data-ithaca-attr]')) {
+    // data-ithaca-attr="href:url,title:label" sets attributes from props
+    for (const pair of node.getAttribute('data-ithaca-attr').split(',')) {
+      const [attr, key] = pair.split(':').map((s) => s.trim());
+      if (attr && key && key in props && props[key] != null && !/^on/i.test(attr)) {
+        node.setAttribute(attr, String(props[key]));
+      }
+    }
+  }
+}
+
+/**
+ * Shows `decision` in the slot element. Returns true when variant content (not the default)
+ * is now shown. Content swaps happen before the slot becomes visible, in the same task.
+ */
+export function render(el, decision) {
+  const variant = decision ? String(decision.variant) : '';
+  const tpl = variant ? templateFor(el, variant) : null;
+  const content = () => Array.from(el.childNodes).filter((n) => n.nodeName !== 'TEMPLATE');
+  if (!defaults.has(el)) defaults.set(el, content());
+  const current = content();
+  const wanted = tpl ? Array.from(tpl.content.cloneNode(true).childNodes) : defaults.get(el);
+  if (current.length !== wanted.length || current.some((n, i) => n !== wanted[i])) {
+    for (const n of current) n.remove();
+    const first = el.firstChild;
+    for (const n of wanted) el.insertBefore(n, first);
+  }
+  if (decision) applyProps(el, decision.props);
+  el.setAttribute('data-ithaca-variant', variant);
+  el.setAttribute(STATE_ATTR, tpl ? 'variant' : 'default');
+  return !!tpl;
+}
+
+/** Reveals the default content of an undecided slot (timeout or failure). */
+export function fallback(el) {
+  if (!el.hasAttribute(STATE_ATTR)) el.setAttribute(STATE_ATTR, 'fallback');
+}
+
+export const isSettled = (el) => el.hasAttribute(STATE_ATTR);

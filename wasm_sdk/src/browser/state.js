@@ -1,0 +1,126 @@
+// First-party visit state in the visitor's own localStorage (never cookies), written only while
+// the site allows it (consent.personalization and no GPC/DNT). Until then everything lives in
+// memory for this page only, and nothing is written — not even the rule-set cache.
+
+const VISIT_GAP_MS = 30 * 60 * 1000; // a new visit after 30 minutes without a page view
+const DAY_MS = 86400000;
+const MAX_TOUCHPOINTS = 10;
+const MAX_INTERESTS = 10;
+
+function storage() {
+  try {
+    const s = globalThis.localStorage;
+    return s && typeof s.getItem === 'function' ? s : null;
+  } catch {
+    return null; // blocked storage (privacy modes, sandboxed frames) throws on access
+  }
+}
+
+export function readJson(key) {
+  try {
+    const s = storage();
+    const t = s && s.getItem(key);
+    return t ? JSON.parse(t) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeJson(key, value) {
+  try {
+    const s = storage();
+    if (s) s.setItem(key, JSON.stringify(value));
+  } catch {
+    /* quota or blocked: the page works without it */
+  }
+}
+
+export function removeKeys(prefix) {
+  try {
+    const s = storage();
+    if (!s) return;
+    const doomed = [];
+    for (let i = 0; i < s.length; i++) {
+      const k = s.key(i);
+      if (k && k.startsWith(prefix)) doomed.push(k);
+    }
+    for (const k of doomed) s.removeItem(k);
+  } catch {
+    /* nothing to remove */
+  }
+}
+
+export function randomId() {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = new Uint8Array(16);
+  if (c && c.getRandomValues) c.getRandomValues(b);
+  else for (let i = 0; i < 16; i++) b[i] = (Math.random() * 256) | 0;
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+const unique = (list, max) => Array.from(new Set(list)).slice(0, max);
+
+/**
+ * The visit and journey state for this page view. `previous` is what storage held (or null),
+ * `entry` describes how this page was reached ({category, source, medium, campaign}).
+ */
+export function advance(previous, now, path, entry) {
+  const p = previous && previous.v === 1 ? previous : null;
+  const newVisit = !p || now - p.last_ts > VISIT_GAP_MS;
+  const s = p
+    ? JSON.parse(JSON.stringify(p))
+    : { v: 1, id: randomId(), visits: 0, first_ts: now, last_ts: now, journey: {} };
+  const daysSinceLast = p ? Math.max(0, Math.floor((now - p.last_ts) / DAY_MS)) : 0;
+  if (newVisit) {
+    s.visits += 1;
+    s.visit_pageviews = 0;
+    s.landing_path = path;
+    s.landing = null; // the visit's referrer/utm, filled in after classification
+    s.days_since_last = p ? daysSinceLast : 0;
+    const j = s.journey;
+    const touch = Object.assign({ ts: now }, entry || { category: 'direct' });
+    j.first_touch = j.first_touch || touch;
+    j.last_touch = touch;
+    j.touchpoints = (j.touchpoints || []).concat([touch]).slice(-MAX_TOUCHPOINTS);
+  }
+  s.visit_pageviews += 1;
+  s.pageviews = (s.pageviews || 0) + 1;
+  s.last_ts = now;
+  s.new_visit = newVisit;
+  return s;
+}
+
+/** The `visit` and `journey` context groups from a state. */
+export function contextGroups(s, path) {
+  const j = s.journey || {};
+  return {
+    visit: {
+      first: s.visits === 1,
+      count: s.visits,
+      days_since_last: s.days_since_last || 0,
+      pageviews: s.visit_pageviews,
+      total_pageviews: s.pageviews,
+      landing_path: s.landing_path,
+      path,
+    },
+    journey: {
+      stage: j.stage || '',
+      first_touch: j.first_touch || null,
+      last_touch: j.last_touch || null,
+      touchpoints: j.touchpoints || [],
+      interests: j.interests || [],
+      goals: j.goals || [],
+    },
+  };
+}
+
+export function addInterest(s, name) {
+  const j = s.journey;
+  j.interests = unique([String(name)].concat(j.interests || []), MAX_INTERESTS);
+}
+
+export function addGoal(s, name) {
+  const j = s.journey;
+  j.goals = unique((j.goals || []).concat([String(name)]), 50);
+}

@@ -1,0 +1,131 @@
+// Ithaca's browser SDK. Nothing here throws into the page: failures leave default content and
+// are reported with console.warn (and in debug mode).
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface Consent {
+  /** events may be sent to the tracker */
+  analytics?: boolean;
+  /** visit and journey state (and a visitor id) may be kept in first-party storage */
+  personalization?: boolean;
+}
+
+export interface StartOptions {
+  /** The site id of the rule set (GET {tracker}/v1/rules/{site}). */
+  site: string;
+  /** Base URL of the tracker; '' (default) means this page's origin. */
+  tracker?: string;
+  /** An inline rule set (object or JSON text), for sites without a tracker. */
+  rules?: Record<string, unknown> | string;
+  /** Overrides: where rules come from / where events go. */
+  rulesUrl?: string;
+  collectUrl?: string;
+  /** false: send no events at all. */
+  collect?: boolean;
+  /** Where ithaca.wasm is (default: next to ithaca.mjs). */
+  wasmUrl?: string | URL;
+  /** Nothing is persisted or sent until setConsent() allows it. */
+  requireConsent?: boolean;
+  /** Consent already known at start. */
+  consent?: Consent;
+  /** Honour Global Privacy Control and Do Not Track (default true): no storage, no events. */
+  honorGlobalPrivacyControl?: boolean;
+  /** Milliseconds slots may stay hidden before default content is shown (default 1000). */
+  timeout?: number;
+  /** The `custom` context group. */
+  custom?: Record<string, Json>;
+  /** Context attributes to set or override (deep-merged last), e.g. {geo: {country: 'DE'}}. */
+  context?: Record<string, Json>;
+  /** Where to look for data-ithaca-slot elements (default: document). */
+  root?: ParentNode;
+  /** Log decisions to the console (true) or also show the overlay ('overlay'). */
+  debug?: boolean | 'overlay';
+  /** Events per request (default 20) and the longest wait before sending (ms, default 4000). */
+  batchSize?: number;
+  flushInterval?: number;
+  /** Prefix of the localStorage keys (default 'ithaca:'). */
+  storagePrefix?: string;
+  /** Clock for tests: epoch milliseconds. */
+  now?: () => number;
+  /** An engine to use instead of loading the wasm (e.g. one from loadEngine() in Node). */
+  engine?: unknown;
+}
+
+export interface ExperimentAssignment {
+  id: string;
+  variant: string;
+  bucket: number;
+}
+
+export interface Decision {
+  variant: string;
+  reason: 'rule' | 'experiment' | 'default';
+  rule?: string;
+  experiment?: ExperimentAssignment;
+  props: Record<string, Json>;
+  explanation: Record<string, Json>;
+}
+
+export interface Decisions {
+  site: string;
+  version: string;
+  journey?: { stage?: string };
+  segments?: Record<string, boolean>;
+  decisions: Record<string, Decision>;
+}
+
+export type Unsubscribe = () => void;
+
+export interface Ithaca {
+  /** Settles once the first decision is made or the SDK gave up (never rejects). */
+  readonly ready: Promise<void>;
+  /** 'starting', 'decided' or 'failed: …' */
+  readonly status: string;
+  decision(slot: string): Decision | null;
+  decisions(): Decisions | null;
+  /** Called now (when decided) and whenever the slot's variant changes. */
+  subscribe(slot: string, callback: (decision: Decision, slot: string) => void): Unsubscribe;
+  /** Called now (when decided) and after every new decision. */
+  subscribe(callback: (decisions: Record<string, Decision>, all: Decisions) => void): Unsubscribe;
+  onChange(callback: (decisions: Record<string, Decision>, all: Decisions) => void): Unsubscribe;
+  /** A custom event; props.interest also records an interest. */
+  track(name: string, props?: Record<string, Json>): void;
+  /** A goal conversion (also kept in journey.goals). */
+  conversion(goal: string, props?: Record<string, Json>): void;
+  /** Records an interest (journey.interests, most recent first). */
+  interest(name: string): void;
+  /** Reports that a slot rendered by the page itself is shown (exposure for experiments). */
+  expose(slot: string): void;
+  setConsent(consent: Consent): void;
+  /** Merges into the `custom` group and decides again. */
+  setCustom(custom: Record<string, Json>): void;
+  /** Deep-merges context attributes and decides again. */
+  updateContext(partial: Record<string, Json>): void;
+  /** Sends queued events now. */
+  flush(): void;
+  debug(mode?: boolean | 'overlay'): void;
+  /** The context of the last decision. */
+  getContext(): Record<string, Json> | null;
+}
+
+/** Starts the SDK for this page and makes it the instance the functions below talk to. */
+export function start(options: StartOptions): Ithaca;
+export function instance(): Ithaca;
+export function decision(slot: string): Decision | null;
+export function decisions(): Decisions | null;
+export function subscribe(slot: string, callback: (decision: Decision, slot: string) => void): Unsubscribe;
+export function subscribe(callback: (decisions: Record<string, Decision>, all: Decisions) => void): Unsubscribe;
+export function onChange(callback: (decisions: Record<string, Decision>, all: Decisions) => void): Unsubscribe;
+export function track(name: string, props?: Record<string, Json>): void;
+export function conversion(goal: string, props?: Record<string, Json>): void;
+export function interest(name: string): void;
+export function expose(slot: string): void;
+export function setConsent(consent: Consent): void;
+export function setCustom(custom: Record<string, Json>): void;
+export function updateContext(partial: Record<string, Json>): void;
+export function flush(): void;
+export function debug(mode?: boolean | 'overlay'): void;
+export function getContext(): Record<string, Json> | null;
+/** The anti-flicker CSS (for a <style> in <head>), revealing slots after `revealAfterMs`. */
+export function hideCss(revealAfterMs: number): string;
+export const version: string;

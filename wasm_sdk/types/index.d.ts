@@ -1,0 +1,45 @@
+// Ithaca's rules core for Node ≥ 20 (the same wasm the browser runs). Every method returns the
+// JSON text the native `ithaca` command prints for the same input, and none throws: a broken
+// engine answers {"error":{"kind":"engine",…}}.
+
+/** A rule set or context: a JSON value, or its JSON text. */
+export type JsonInput = string | Record<string, unknown>;
+
+export interface Engine {
+  /** One `ithaca eval --batch` output line: {"value":…} or {"error":{"kind","message","position"}}. */
+  evaluate(expr: string, context?: JsonInput | null): string;
+  /** One raw `ithaca eval --batch` input line ({"expr","context"}) → its output line. */
+  evaluateLine(line: string): string;
+  /** `ithaca check`: {"ok":true,…} or {"ok":false,"errors":[{"path","message","position"}]}. */
+  check(rules: JsonInput): string;
+  /** `ithaca decide`: the decisions with explanations, or {"error":…}. */
+  decide(rules: JsonInput, context: JsonInput): string;
+  /** `ithaca context`: context attributes derived from raw signals. */
+  context(raw: RawSignals | string): string;
+  /** Loads a rule set once for many decisions: {id > 0}, or {id: 0, report} (the check report). */
+  load(rules: JsonInput): { id: number; report?: string };
+  /** Decisions of a loaded rule set; byte for byte what decide() gives. */
+  decideLoaded(id: number, context: JsonInput): string;
+  unload(id: number): void;
+  /** Why the engine stopped working, or null. */
+  readonly failure: string | null;
+}
+
+/** Raw signals the core classifies (see docs/sdk.md). */
+export interface RawSignals {
+  user_agent?: string;
+  ua_ch?: { brands?: { brand: string; version: string }[]; mobile?: boolean; platform?: string; [k: string]: unknown };
+  url?: string;
+  referrer?: string;
+  site_host?: string;
+  /** epoch milliseconds */
+  now?: number;
+  /** minutes east of UTC, i.e. -Date.prototype.getTimezoneOffset() */
+  tz_offset_minutes?: number;
+  timezone?: string;
+  languages?: string[];
+  country?: string;
+}
+
+/** Instantiates a fresh engine. */
+export function loadEngine(): Promise<Engine>;
