@@ -34,8 +34,9 @@ LoadResult load_ruleset(const Value& document);
 //                         "experiment": {…}, "props": {…}, "explanation": {…}}}}
 Value decide(const RuleSet& rules, const Value& context);
 
-// Deterministic experiment bucketing: a 64-bit FNV-1a over the UTF-8 bytes of
-// experiment_id + "\x1f" + visitor_id, reduced to [0, 10000). Identical native and in wasm.
+// Deterministic experiment bucketing: 64-bit FNV-1a over the UTF-8 bytes of
+// experiment_id, a 0x1F byte, and visitor_id; then the SplitMix64 finalizer; then modulo 10000.
+// Only 64-bit integer arithmetic on bytes: identical native and in wasm (docs/rule-sets.md).
 std::uint32_t bucket_of(std::string_view experiment_id, std::string_view visitor_id) noexcept;
 
 class RuleSet {

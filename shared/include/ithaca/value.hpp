@@ -1,8 +1,9 @@
 // Value: one CEL value — null, bool, int, uint, double, string, bytes, list, map, timestamp,
 // duration, type, or an error value (an expression that evaluated to an error).
 // Values are immutable and cheap to copy: scalars live inline, everything else is shared through
-// a non-atomic reference count (the core runs on one thread). Copying a value never allocates,
-// which is what lets evaluation run without allocating in the common case.
+// a reference count. Copying a value never allocates, which is what lets evaluation run without
+// allocating in the common case. Distinct threads may copy and read the same values (a rule set
+// shared by a server's threads); edit_list()/edit_map() are for values one thread owns.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +37,10 @@ struct Duration {
 class Value;
 class Map;
 using List = std::vector<Value>;
+
+namespace detail {
+struct HeapObject;  // the shared, reference-counted payload of strings, lists, maps, …
+}
 
 class Value {
  public:
@@ -96,7 +101,6 @@ class Value {
   const void* payload() const noexcept;
 
  private:
-  struct Heap;
   void retain() const noexcept;
   void release() noexcept;
 
@@ -107,7 +111,7 @@ class Value {
     std::uint64_t u;
     double d;
     Kind t;
-    Heap* h;
+    detail::HeapObject* h;
   } bits_;
 };
 

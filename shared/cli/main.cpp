@@ -1,0 +1,131 @@
+// `ithaca`: the rules core on the command line (see docs/cli.md). Every verb prints JSON; the
+// exit status is 0 on success, 1 when the input was invalid, 2 on a usage error.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ithaca/api.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage:\n"
+    "  ithaca eval EXPR [--context FILE]   print the value of a CEL expression as JSON\n"
+    "  ithaca eval --batch                 JSON lines {\"expr\", \"context\"} on stdin -> one JSON line each\n"
+    "  ithaca check RULES.json             validate a rule set; every error with its JSON path\n"
+    "  ithaca decide RULES.json --context FILE   decisions with explanations\n"
+    "  ithaca context                      JSON lines of raw signals on stdin -> one context per line\n";
+
+int usage(const char* problem) {
+  std::fprintf(stderr, "ithaca: %s\n%s", problem, kUsage);
+  return 2;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+bool is_error(const std::string& json) { return json.rfind("{\"error\":", 0) == 0; }
+
+// Finds "--name VALUE" in args; returns false on a missing value.
+bool option(std::vector<std::string>& args, const char* name, std::string& value, bool& found) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == name) {
+      if (i + 1 >= args.size()) return false;
+      value = args[i + 1];
+      found = true;
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      return true;
+    }
+  }
+  return true;
+}
+
+// Reads stdin line by line and writes exactly one output line per input line, in order.
+template <typename F>
+int each_line(F&& f) {
+  std::ios::sync_with_stdio(false);
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string out = f(line);
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
+int eval_command(std::vector<std::string> args) {
+  std::string context_path, context;
+  bool has_context = false;
+  if (!option(args, "--context", context_path, has_context)) return usage("--context needs a file");
+  if (args.size() == 1 && args[0] == "--batch") {
+    if (has_context) return usage("--batch reads each context from its input line");
+    return each_line([](const std::string& line) { return ithaca::evaluate_batch_line(line); });
+  }
+  if (args.size() != 1) return usage("eval takes one expression");
+  if (has_context && !read_file(context_path, context)) {
+    std::fprintf(stderr, "ithaca: cannot read context file '%s'\n", context_path.c_str());
+    return 1;
+  }
+  std::string out = ithaca::evaluate_json(args[0], context);
+  std::puts(out.c_str());
+  return is_error(out) ? 1 : 0;
+}
+
+int check_command(std::vector<std::string> args) {
+  if (args.size() != 1) return usage("check takes one rule-set file");
+  std::string rules;
+  if (!read_file(args[0], rules)) {
+    std::fprintf(stderr, "ithaca: cannot read rule set '%s'\n", args[0].c_str());
+    return 1;
+  }
+  std::string out = ithaca::check_rules_json(rules);
+  std::puts(out.c_str());
+  return out.rfind("{\"ok\":true", 0) == 0 ? 0 : 1;
+}
+
+int decide_command(std::vector<std::string> args) {
+  std::string context_path, context, rules;
+  bool has_context = false;
+  if (!option(args, "--context", context_path, has_context)) return usage("--context needs a file");
+  if (args.size() != 1) return usage("decide takes one rule-set file and --context FILE");
+  if (!read_file(args[0], rules)) {
+    std::fprintf(stderr, "ithaca: cannot read rule set '%s'\n", args[0].c_str());
+    return 1;
+  }
+  if (has_context && !read_file(context_path, context)) {
+    std::fprintf(stderr, "ithaca: cannot read context file '%s'\n", context_path.c_str());
+    return 1;
+  }
+  std::string out = ithaca::decide_json(rules, has_context ? context : std::string("{}"));
+  std::puts(out.c_str());
+  return is_error(out) ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage("missing verb");
+  const std::string verb = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (verb == "eval") return eval_command(std::move(args));
+  if (verb == "check") return check_command(std::move(args));
+  if (verb == "decide") return decide_command(std::move(args));
+  if (verb == "--help" || verb == "-h" || verb == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  return usage(("unknown verb '" + verb + "'").c_str());
+}

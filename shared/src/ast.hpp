@@ -1,0 +1,81 @@
+// The compiled form of an expression: a tree of nodes, each with its byte span in the source.
+// Names are resolved at compile time (functions to ids, iteration variables to slots), so
+// evaluation does no lookups beyond the activation's members.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ithaca/expression.hpp"
+#include "ithaca/value.hpp"
+
+namespace ithaca {
+
+class Regex;  // regex.hpp
+
+enum class Op : std::uint8_t {
+  Literal,     // value
+  Ident,       // name: looked up in the activation
+  IterVar,     // slot: a comprehension variable
+  Select,      // kids[0].name
+  Has,         // has(kids[0].name)
+  Index,       // kids[0][kids[1]]
+  MakeList,    // [kids...]
+  MakeMap,     // {kids[0]: kids[1], ...}
+  Not, Negate,
+  Add, Sub, Mul, Div, Mod,
+  Eq, Ne, Lt, Le, Gt, Ge, In,
+  And, Or,     // n-ary, CEL's commutative error absorption
+  Cond,        // kids[0] ? kids[1] : kids[2]
+  Call,        // fn(kids...) — receiver calls put the receiver first
+  All, Exists, ExistsOne, MapMacro, Filter,  // kids: range, [filter], step; slot: variable
+};
+
+enum class Fn : std::uint8_t {
+  None,
+  Size, Contains, StartsWith, EndsWith, Matches,
+  ToInt, ToUint, ToDouble, ToString, ToBool, ToBytes, ToTimestamp, ToDuration, Dyn, TypeOf,
+  GetFullYear, GetMonth, GetDate, GetDayOfMonth, GetDayOfWeek, GetDayOfYear,
+  GetHours, GetMinutes, GetSeconds, GetMilliseconds,
+  LowerAscii, UpperAscii, Trim,
+};
+
+struct Node {
+  Op op = Op::Literal;
+  Fn fn = Fn::None;
+  std::int32_t begin = 0;  // byte span in the source
+  std::int32_t end = 0;
+  std::int32_t slot = -1;  // IterVar / comprehension variable slot
+  std::string name;        // Ident, Select/Has field; Call: the function's name as written
+  Value value;             // Literal
+  std::vector<std::unique_ptr<Node>> kids;
+  std::shared_ptr<const Regex> regex;  // Matches with a constant pattern, compiled once
+};
+
+namespace detail {
+struct Ast {
+  std::string source;
+  std::unique_ptr<Node> root;
+  std::vector<std::string> references;
+  int iter_slots = 0;  // comprehension variables in scope at once, at most
+};
+}  // namespace detail
+
+inline constexpr int kMaxIterSlots = 16;
+
+// Evaluation entry point used by Program (evaluator.cpp).
+Value evaluate_node(const Node& node, const Activation& activation, const Limits& limits,
+                    std::vector<ConditionTrace>* trace);
+
+// Applies a built-in function to evaluated arguments (functions.cpp). `node` carries the
+// function id and, for `matches`, a precompiled pattern.
+Value call_function(const Node& node, const Value* const* args, std::size_t count, const Limits& limits);
+
+// Arity check for compile time: returns an error message, or empty when `fn` accepts `count`
+// arguments (receiver included) in the given call style.
+std::string check_arity(Fn fn, std::size_t count, bool receiver_style);
+Fn lookup_function(std::string_view name);
+
+}  // namespace ithaca

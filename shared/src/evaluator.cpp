@@ -1,0 +1,523 @@
+// Tree-walking evaluation with CEL's semantics: errors are values that propagate, && and ||
+// absorb an error when the other side decides the result, arithmetic is checked. Nothing here
+// allocates unless the expression builds a string, list or map, or an error value.
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "ast.hpp"
+#include "time_format.hpp"
+
+namespace ithaca {
+
+namespace {
+
+struct State {
+  const Activation& activation;
+  const Limits& limits;
+  std::vector<ConditionTrace>* trace = nullptr;
+  std::uint64_t iterations = 0;
+  std::array<Value, kMaxIterSlots> slots{};
+};
+
+Value eval(const Node& n, State& s);
+
+// The operand's value without copying it when it already exists — a literal, an iteration
+// variable, a member of the activation — otherwise evaluated into `tmp`. Rule conditions are
+// mostly comparisons of context members with literals, so this keeps them free of copies.
+const Value* operand(const Node& n, State& s, Value& tmp) {
+  switch (n.op) {
+    case Op::Literal: return &n.value;
+    case Op::IterVar: return &s.slots[static_cast<std::size_t>(n.slot)];
+    case Op::Ident:
+      if (const Value* v = s.activation.find(n.name)) return v;
+      break;
+    case Op::Select: {
+      Value base_tmp;
+      const Value* base = operand(*n.kids[0], s, base_tmp);
+      if (base->is_map()) {
+        if (const Value* v = base->as_map().find(std::string_view(n.name))) {
+          if (base != &base_tmp) return v;
+          tmp = *v;
+          return &tmp;
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  tmp = eval(n, s);
+  return &tmp;
+}
+
+Value no_overload(const char* op, const Value& a) {
+  return Value::error(std::string("no matching overload for '") + op + "' applied to (" +
+                      kind_name(a.kind()) + ")");
+}
+Value no_overload(const char* op, const Value& a, const Value& b) {
+  return Value::error(std::string("no matching overload for '") + op + "' applied to (" +
+                      kind_name(a.kind()) + ", " + kind_name(b.kind()) + ")");
+}
+Value overflow() { return Value::error("integer overflow"); }
+
+std::string key_text(const Value& key) {
+  switch (key.kind()) {
+    case Kind::String: return "'" + std::string(key.as_string()) + "'";
+    case Kind::Int: return std::to_string(key.as_int());
+    case Kind::Uint: return std::to_string(key.as_uint()) + "u";
+    case Kind::Bool: return key.as_bool() ? "true" : "false";
+    default: return kind_name(key.kind());
+  }
+}
+
+Value select(const Value& target, const std::string& field) {
+  if (target.is_error()) return target;
+  if (target.is_map()) {
+    if (const Value* v = target.as_map().find(std::string_view(field))) return *v;
+    return Value::error("no such key: '" + field + "'");
+  }
+  return Value::error(std::string("type '") + kind_name(target.kind()) +
+                      "' does not support field selection ('." + field + "')");
+}
+
+Value has_field(const Value& target, const std::string& field) {
+  if (target.is_error()) return target;
+  if (target.is_map()) return Value::boolean(target.as_map().find(std::string_view(field)) != nullptr);
+  return Value::error(std::string("has() does not apply to type '") + kind_name(target.kind()) + "'");
+}
+
+// An integral double/uint/int as a list index, or -1 with `bad` set.
+bool list_position(const Value& idx, std::size_t size, std::size_t& out, Value& err) {
+  std::int64_t i;
+  switch (idx.kind()) {
+    case Kind::Int: i = idx.as_int(); break;
+    case Kind::Uint:
+      if (idx.as_uint() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        err = Value::error("index out of range");
+        return false;
+      }
+      i = static_cast<std::int64_t>(idx.as_uint());
+      break;
+    case Kind::Double: {
+      double d = idx.as_double();
+      if (d != std::trunc(d) || !(d >= -9.2e18 && d <= 9.2e18)) {
+        err = Value::error("unsupported index value: a list index must be an integer");
+        return false;
+      }
+      i = static_cast<std::int64_t>(d);
+      break;
+    }
+    default:
+      err = Value::error(std::string("unsupported index type '") + kind_name(idx.kind()) + "' for a list");
+      return false;
+  }
+  if (i < 0 || static_cast<std::uint64_t>(i) >= size) {
+    err = Value::error("index out of range: " + std::to_string(i) + " (list size " + std::to_string(size) + ")");
+    return false;
+  }
+  out = static_cast<std::size_t>(i);
+  return true;
+}
+
+Value index(const Value& target, const Value& idx) {
+  if (target.is_error()) return target;
+  if (idx.is_error()) return idx;
+  if (target.is_list()) {
+    std::size_t pos;
+    Value err;
+    if (!list_position(idx, target.as_list().size(), pos, err)) return err;
+    return target.as_list()[pos];
+  }
+  if (target.is_map()) {
+    switch (idx.kind()) {
+      case Kind::String: case Kind::Int: case Kind::Uint: case Kind::Bool: case Kind::Double:
+        break;
+      default:
+        return Value::error(std::string("unsupported key type '") + kind_name(idx.kind()) + "'");
+    }
+    if (const Value* v = target.as_map().find(idx)) return *v;
+    return Value::error("no such key: " + key_text(idx));
+  }
+  return no_overload("_[_]", target, idx);
+}
+
+Value arithmetic(Op op, const Value& a, const Value& b, const Limits& limits) {
+  if (a.is_error()) return a;
+  if (b.is_error()) return b;
+  const char* name = op == Op::Add ? "_+_" : op == Op::Sub ? "_-_" : op == Op::Mul ? "_*_" : op == Op::Div ? "_/_" : "_%_";
+  if (a.kind() != b.kind()) {
+    // The only mixed-kind arithmetic: time with durations.
+    if (a.kind() == Kind::Timestamp && b.kind() == Kind::Duration && (op == Op::Add || op == Op::Sub)) {
+      Timestamp t = a.as_timestamp();
+      Duration d = b.as_duration();
+      std::int64_t secs;
+      std::int64_t nanos = op == Op::Add ? t.nanos + d.nanos : t.nanos - d.nanos;
+      bool ovf = op == Op::Add ? __builtin_add_overflow(t.seconds, d.seconds, &secs)
+                               : __builtin_sub_overflow(t.seconds, d.seconds, &secs);
+      if (nanos < 0) { nanos += 1000000000; --secs; }
+      if (nanos >= 1000000000) { nanos -= 1000000000; ++secs; }
+      if (ovf || secs < -62135596800 || secs > 253402300799) return Value::error("timestamp out of range");
+      return Value::timestamp({secs, static_cast<std::int32_t>(nanos)});
+    }
+    if (a.kind() == Kind::Duration && b.kind() == Kind::Timestamp && op == Op::Add)
+      return arithmetic(op, b, a, limits);
+    return no_overload(name, a, b);
+  }
+  switch (a.kind()) {
+    case Kind::Int: {
+      std::int64_t x = a.as_int(), y = b.as_int(), r;
+      switch (op) {
+        case Op::Add: if (__builtin_add_overflow(x, y, &r)) return overflow(); return Value::integer(r);
+        case Op::Sub: if (__builtin_sub_overflow(x, y, &r)) return overflow(); return Value::integer(r);
+        case Op::Mul: if (__builtin_mul_overflow(x, y, &r)) return overflow(); return Value::integer(r);
+        case Op::Div:
+          if (y == 0) return Value::error("division by zero");
+          if (x == std::numeric_limits<std::int64_t>::min() && y == -1) return overflow();
+          return Value::integer(x / y);
+        default:
+          if (y == 0) return Value::error("modulus by zero");
+          if (x == std::numeric_limits<std::int64_t>::min() && y == -1) return overflow();
+          return Value::integer(x % y);
+      }
+    }
+    case Kind::Uint: {
+      std::uint64_t x = a.as_uint(), y = b.as_uint(), r;
+      switch (op) {
+        case Op::Add: if (__builtin_add_overflow(x, y, &r)) return overflow(); return Value::uinteger(r);
+        case Op::Sub: if (__builtin_sub_overflow(x, y, &r)) return overflow(); return Value::uinteger(r);
+        case Op::Mul: if (__builtin_mul_overflow(x, y, &r)) return overflow(); return Value::uinteger(r);
+        case Op::Div: if (y == 0) return Value::error("division by zero"); return Value::uinteger(x / y);
+        default: if (y == 0) return Value::error("modulus by zero"); return Value::uinteger(x % y);
+      }
+    }
+    case Kind::Double: {
+      double x = a.as_double(), y = b.as_double();
+      switch (op) {
+        case Op::Add: return Value::real(x + y);
+        case Op::Sub: return Value::real(x - y);
+        case Op::Mul: return Value::real(x * y);
+        case Op::Div: return Value::real(x / y);
+        default: return no_overload(name, a, b);
+      }
+    }
+    case Kind::String: case Kind::Bytes: {
+      if (op != Op::Add) return no_overload(name, a, b);
+      const std::size_t total = a.as_string().size() + b.as_string().size();
+      if (total > limits.max_value_items) return Value::error("string longer than the evaluation limit");
+      std::string r;
+      r.reserve(total);
+      r.append(a.as_string());
+      r.append(b.as_string());
+      return a.kind() == Kind::String ? Value::string(r) : Value::bytes(r);
+    }
+    case Kind::List: {
+      if (op != Op::Add) return no_overload(name, a, b);
+      if (b.as_list().empty()) return a;
+      if (a.as_list().empty()) return b;
+      const std::size_t total = a.as_list().size() + b.as_list().size();
+      if (total > limits.max_value_items) return Value::error("list longer than the evaluation limit");
+      List r;
+      r.reserve(total);
+      r.insert(r.end(), a.as_list().begin(), a.as_list().end());
+      r.insert(r.end(), b.as_list().begin(), b.as_list().end());
+      return Value::list(std::move(r));
+    }
+    case Kind::Duration: {
+      if (op != Op::Add && op != Op::Sub) return no_overload(name, a, b);
+      Duration x = a.as_duration(), y = b.as_duration();
+      int128 ns = (static_cast<int128>(x.seconds) * 1000000000 + x.nanos);
+      int128 other = (static_cast<int128>(y.seconds) * 1000000000 + y.nanos);
+      ns = op == Op::Add ? ns + other : ns - other;
+      const int128 max_ns = static_cast<int128>(315576000000) * 1000000000;
+      if (ns > max_ns || ns < -max_ns) return Value::error("duration out of range");
+      return Value::duration({static_cast<std::int64_t>(ns / 1000000000), static_cast<std::int32_t>(ns % 1000000000)});
+    }
+    case Kind::Timestamp: {
+      if (op != Op::Sub) return no_overload(name, a, b);
+      Timestamp x = a.as_timestamp(), y = b.as_timestamp();
+      int128 ns = (static_cast<int128>(x.seconds) - y.seconds) * 1000000000 + (x.nanos - y.nanos);
+      const int128 max_ns = static_cast<int128>(315576000000) * 1000000000;
+      if (ns > max_ns || ns < -max_ns) return Value::error("duration out of range");
+      return Value::duration({static_cast<std::int64_t>(ns / 1000000000), static_cast<std::int32_t>(ns % 1000000000)});
+    }
+    default:
+      return no_overload(name, a, b);
+  }
+}
+
+Value compare(Op op, const Value& a, const Value& b) {
+  if (a.is_error()) return a;
+  if (b.is_error()) return b;
+  switch (op) {
+    case Op::Eq: return Value::boolean(cel_equal(a, b));
+    case Op::Ne: return Value::boolean(!cel_equal(a, b));
+    default: break;
+  }
+  const int c = cel_compare(a, b);
+  if (c == unordered) {
+    if (a.is_number() && b.is_number()) return Value::boolean(false);  // NaN
+    const char* name = op == Op::Lt ? "_<_" : op == Op::Le ? "_<=_" : op == Op::Gt ? "_>_" : "_>=_";
+    return no_overload(name, a, b);
+  }
+  switch (op) {
+    case Op::Lt: return Value::boolean(c < 0);
+    case Op::Le: return Value::boolean(c <= 0);
+    case Op::Gt: return Value::boolean(c > 0);
+    default: return Value::boolean(c >= 0);
+  }
+}
+
+Value contains(const Value& element, const Value& container) {
+  if (element.is_error()) return element;
+  if (container.is_error()) return container;
+  if (container.is_list()) {
+    for (const Value& v : container.as_list())
+      if (cel_equal(v, element)) return Value::boolean(true);
+    return Value::boolean(false);
+  }
+  if (container.is_map()) return Value::boolean(container.as_map().find(element) != nullptr);
+  return no_overload("@in", element, container);
+}
+
+// n-ary && / ||: the first deciding operand wins; otherwise the first error; otherwise a
+// non-bool operand is an error. Under a trace every operand is evaluated, to explain them all.
+Value logical(const Node& n, State& s, bool traced) {
+  const bool is_and = n.op == Op::And;
+  Value err;
+  bool decided = false;
+  std::vector<ConditionTrace>* trace = s.trace;
+  s.trace = nullptr;
+  for (const auto& kid : n.kids) {
+    Value v = eval(*kid, s);
+    if (traced && trace) trace->push_back(ConditionTrace{kid->begin, kid->end, v});
+    if (v.is_bool()) {
+      if (v.as_bool() != is_and) {
+        decided = true;
+        if (!traced) break;
+      }
+    } else if (err.is_null()) {
+      err = v.is_error() ? v : no_overload(is_and ? "_&&_" : "_||_", v);
+    }
+  }
+  s.trace = trace;
+  if (decided) return Value::boolean(!is_and);
+  if (!err.is_null()) return err;
+  return Value::boolean(is_and);
+}
+
+bool count_iteration(State& s, Value& err) {
+  if (++s.iterations <= s.limits.max_iterations) return true;
+  err = Value::error("comprehension work over the limit of " + std::to_string(s.limits.max_iterations) + " steps");
+  return false;
+}
+
+Value comprehension(const Node& n, State& s) {
+  Value range_tmp;
+  const Value& range = *operand(*n.kids[0], s, range_tmp);
+  if (range.is_error()) return range;
+  if (!range.is_list() && !range.is_map()) return no_overload(n.name.c_str(), range);
+  const bool over_map = range.is_map();
+  const std::size_t count = over_map ? range.as_map().size() : range.as_list().size();
+  Value& var = s.slots[static_cast<std::size_t>(n.slot)];
+  Value err;
+  List built;
+  std::size_t matches = 0;
+  bool decided = false;
+  auto item = [&](std::size_t i) -> const Value& {
+    return over_map ? (range.as_map().begin() + static_cast<std::ptrdiff_t>(i))->first : range.as_list()[i];
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!count_iteration(s, err)) return err;
+    var = item(i);
+    const Value v = eval(*n.kids[1], s);
+    switch (n.op) {
+      case Op::All: case Op::Exists: {
+        const bool is_all = n.op == Op::All;
+        if (v.is_bool()) {
+          if (v.as_bool() != is_all) decided = true;
+        } else if (err.is_null()) {
+          err = v.is_error() ? v : no_overload(is_all ? "_&&_" : "_||_", v);
+        }
+        break;
+      }
+      case Op::ExistsOne:
+        if (v.is_error()) return v;
+        if (!v.is_bool()) return no_overload("exists_one", v);
+        matches += v.as_bool() ? 1 : 0;
+        break;
+      case Op::Filter:
+        if (v.is_error()) return v;
+        if (!v.is_bool()) return no_overload("filter", v);
+        if (v.as_bool()) built.push_back(var);
+        break;
+      default: {  // map, with an optional filter
+        if (n.kids.size() == 3) {
+          if (v.is_error()) return v;
+          if (!v.is_bool()) return no_overload("map", v);
+          if (!v.as_bool()) break;
+          Value t = eval(*n.kids[2], s);
+          if (t.is_error()) return t;
+          built.push_back(std::move(t));
+        } else {
+          if (v.is_error()) return v;
+          built.push_back(v);
+        }
+        break;
+      }
+    }
+    if (decided) break;
+  }
+  var = Value();
+  switch (n.op) {
+    case Op::All: return decided ? Value::boolean(false) : (err.is_null() ? Value::boolean(true) : err);
+    case Op::Exists: return decided ? Value::boolean(true) : (err.is_null() ? Value::boolean(false) : err);
+    case Op::ExistsOne: return Value::boolean(matches == 1);
+    default: return Value::list(std::move(built));
+  }
+}
+
+Value make_map(const Node& n, State& s) {
+  Map m;
+  m.reserve(n.kids.size() / 2);
+  for (std::size_t i = 0; i < n.kids.size(); i += 2) {
+    Value k = eval(*n.kids[i], s);
+    if (k.is_error()) return k;
+    switch (k.kind()) {
+      case Kind::String: case Kind::Int: case Kind::Uint: case Kind::Bool: break;
+      default: return Value::error(std::string("unsupported map key type '") + kind_name(k.kind()) + "'");
+    }
+    Value v = eval(*n.kids[i + 1], s);
+    if (v.is_error()) return v;
+    if (!m.insert(k, std::move(v))) return Value::error("repeated map key " + key_text(k));
+  }
+  return Value::map(std::move(m));
+}
+
+Value eval(const Node& n, State& s) {
+  switch (n.op) {
+    case Op::Literal: return n.value;
+    case Op::Ident: {
+      if (const Value* v = s.activation.find(n.name)) return *v;
+      return Value::error("undeclared reference to '" + n.name + "'");
+    }
+    case Op::IterVar: return s.slots[static_cast<std::size_t>(n.slot)];
+    case Op::Select: {
+      Value tmp;
+      return select(*operand(*n.kids[0], s, tmp), n.name);
+    }
+    case Op::Has: {
+      Value tmp;
+      return has_field(*operand(*n.kids[0], s, tmp), n.name);
+    }
+    case Op::Index: {
+      Value t0, t1;
+      return index(*operand(*n.kids[0], s, t0), *operand(*n.kids[1], s, t1));
+    }
+    case Op::MakeList: {
+      List items;
+      items.reserve(n.kids.size());
+      for (const auto& k : n.kids) {
+        Value v = eval(*k, s);
+        if (v.is_error()) return v;
+        items.push_back(std::move(v));
+      }
+      return Value::list(std::move(items));
+    }
+    case Op::MakeMap: return make_map(n, s);
+    case Op::Not: {
+      Value v = eval(*n.kids[0], s);
+      if (v.is_bool()) return Value::boolean(!v.as_bool());
+      return v.is_error() ? v : no_overload("!_", v);
+    }
+    case Op::Negate: {
+      Value v = eval(*n.kids[0], s);
+      switch (v.kind()) {
+        case Kind::Int:
+          if (v.as_int() == std::numeric_limits<std::int64_t>::min()) return overflow();
+          return Value::integer(-v.as_int());
+        case Kind::Double: return Value::real(-v.as_double());
+        case Kind::Duration: {
+          Duration d = v.as_duration();
+          return Value::duration({-d.seconds, -d.nanos});
+        }
+        case Kind::Error: return v;
+        default: return no_overload("-_", v);
+      }
+    }
+    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod: {
+      Value t0, t1;
+      return arithmetic(n.op, *operand(*n.kids[0], s, t0), *operand(*n.kids[1], s, t1), s.limits);
+    }
+    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: {
+      Value t0, t1;
+      return compare(n.op, *operand(*n.kids[0], s, t0), *operand(*n.kids[1], s, t1));
+    }
+    case Op::In: {
+      Value t0, t1;
+      return contains(*operand(*n.kids[0], s, t0), *operand(*n.kids[1], s, t1));
+    }
+    case Op::And: case Op::Or: {
+      const bool traced = s.trace != nullptr;
+      return logical(n, s, traced);
+    }
+    case Op::Cond: {
+      Value c = eval(*n.kids[0], s);
+      if (c.is_bool()) return eval(*n.kids[c.as_bool() ? 1 : 2], s);
+      return c.is_error() ? c : no_overload("_?_:_", c);
+    }
+    case Op::Call: {
+      std::array<Value, 3> tmps;
+      std::array<const Value*, 3> args{};
+      const std::size_t count = n.kids.size();
+      for (std::size_t i = 0; i < count; ++i) {
+        args[i] = operand(*n.kids[i], s, tmps[i]);
+        if (args[i]->is_error()) return *args[i];
+      }
+      return call_function(n, args.data(), count, s.limits);
+    }
+    case Op::All: case Op::Exists: case Op::ExistsOne: case Op::MapMacro: case Op::Filter:
+      return comprehension(n, s);
+  }
+  return Value::error("internal error: unknown node");
+}
+
+class MapActivation final : public Activation {
+ public:
+  explicit MapActivation(const Value& context) : context_(context) {}
+  const Value* find(std::string_view name) const noexcept override { return context_.find(name); }
+
+ private:
+  const Value& context_;
+};
+
+}  // namespace
+
+Value evaluate_node(const Node& node, const Activation& activation, const Limits& limits,
+                    std::vector<ConditionTrace>* trace) {
+  State s{activation, limits, trace};
+  if (trace && node.op != Op::And && node.op != Op::Or) {
+    Value v = eval(node, s);
+    trace->push_back(ConditionTrace{node.begin, node.end, v});
+    return v;
+  }
+  return eval(node, s);
+}
+
+Value Program::evaluate(const Value& context, const Limits& limits) const {
+  return evaluate(MapActivation(context), limits);
+}
+
+Value Program::evaluate(const Activation& activation, const Limits& limits) const {
+  return evaluate_node(*ast_->root, activation, limits, nullptr);
+}
+
+Value Program::explain(const Activation& activation, std::vector<ConditionTrace>& trace,
+                       const Limits& limits) const {
+  return evaluate_node(*ast_->root, activation, limits, &trace);
+}
+
+std::string_view Program::source() const noexcept { return ast_->source; }
+const std::vector<std::string>& Program::references() const noexcept { return ast_->references; }
+
+}  // namespace ithaca

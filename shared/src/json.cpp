@@ -1,0 +1,382 @@
+#include "ithaca/json.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "time_format.hpp"
+#include "utf8.hpp"
+
+namespace ithaca {
+
+namespace {
+
+class Reader {
+ public:
+  Reader(std::string_view text, const JsonLimits& limits) : s_(text), limits_(limits) {}
+
+  Result<Value> document() {
+    if (s_.size() > limits_.max_bytes)
+      return fail("document is " + std::to_string(s_.size()) + " bytes, over the limit of " +
+                  std::to_string(limits_.max_bytes), 0);
+    skip_space();
+    Value v;
+    if (!value(v, 0)) return error_;
+    skip_space();
+    if (i_ != s_.size()) return fail("unexpected text after the JSON value", i_);
+    return v;
+  }
+
+ private:
+  Error fail(std::string what, std::size_t at) {
+    std::size_t line = 1, col = 1;
+    for (std::size_t k = 0; k < at && k < s_.size(); ++k) {
+      if (s_[k] == '\n') { ++line; col = 1; } else { ++col; }
+    }
+    error_ = Error{ErrorKind::Json,
+                   "invalid JSON at line " + std::to_string(line) + ", column " +
+                       std::to_string(col) + ": " + std::move(what),
+                   static_cast<int>(at), {}};
+    return error_;
+  }
+
+  void skip_space() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+  }
+
+  bool literal(std::string_view word) {
+    if (s_.substr(i_, word.size()) != word) return false;
+    i_ += word.size();
+    return true;
+  }
+
+  bool value(Value& out, int depth) {
+    if (i_ >= s_.size()) { fail("unexpected end of input, expected a value", i_); return false; }
+    switch (s_[i_]) {
+      case '{': return object(out, depth + 1);
+      case '[': return array(out, depth + 1);
+      case '"': {
+        std::string str;
+        if (!string(str)) return false;
+        out = Value::string(str);
+        return true;
+      }
+      case 't': if (literal("true")) { out = Value::boolean(true); return true; } break;
+      case 'f': if (literal("false")) { out = Value::boolean(false); return true; } break;
+      case 'n': if (literal("null")) { out = Value(); return true; } break;
+      default:
+        if (s_[i_] == '-' || (s_[i_] >= '0' && s_[i_] <= '9')) return number(out);
+    }
+    fail(std::string("unexpected character '") + s_[i_] + "', expected a value", i_);
+    return false;
+  }
+
+  bool check_depth(int depth) {
+    if (depth <= limits_.max_depth) return true;
+    fail("nesting deeper than " + std::to_string(limits_.max_depth) + " levels", i_);
+    return false;
+  }
+
+  bool object(Value& out, int depth) {
+    if (!check_depth(depth)) return false;
+    ++i_;
+    Map map;
+    skip_space();
+    if (i_ < s_.size() && s_[i_] == '}') { ++i_; out = Value::map(std::move(map)); return true; }
+    for (;;) {
+      skip_space();
+      if (i_ >= s_.size() || s_[i_] != '"') { fail("expected a string key", i_); return false; }
+      const std::size_t key_at = i_;
+      std::string key;
+      if (!string(key)) return false;
+      skip_space();
+      if (i_ >= s_.size() || s_[i_] != ':') { fail("expected ':' after object key", i_); return false; }
+      ++i_;
+      skip_space();
+      Value member;
+      if (!value(member, depth)) return false;
+      if (!map.insert(Value::string(key), std::move(member))) {
+        fail("duplicate object key \"" + key + "\"", key_at);
+        return false;
+      }
+      skip_space();
+      if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
+      if (i_ < s_.size() && s_[i_] == '}') { ++i_; break; }
+      fail("expected ',' or '}' in object", i_);
+      return false;
+    }
+    out = Value::map(std::move(map));
+    return true;
+  }
+
+  bool array(Value& out, int depth) {
+    if (!check_depth(depth)) return false;
+    ++i_;
+    List list;
+    skip_space();
+    if (i_ < s_.size() && s_[i_] == ']') { ++i_; out = Value::list(std::move(list)); return true; }
+    for (;;) {
+      skip_space();
+      Value item;
+      if (!value(item, depth)) return false;
+      list.push_back(std::move(item));
+      skip_space();
+      if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
+      if (i_ < s_.size() && s_[i_] == ']') { ++i_; break; }
+      fail("expected ',' or ']' in array", i_);
+      return false;
+    }
+    out = Value::list(std::move(list));
+    return true;
+  }
+
+  bool hex4(std::uint32_t& cp) {
+    if (i_ + 4 > s_.size()) { fail("truncated \\u escape", i_); return false; }
+    cp = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = s_[i_ + k];
+      int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+      if (d < 0) { fail("invalid hex digit in \\u escape", i_ + k); return false; }
+      cp = cp * 16 + static_cast<std::uint32_t>(d);
+    }
+    i_ += 4;
+    return true;
+  }
+
+  bool string(std::string& out) {
+    ++i_;  // opening quote
+    for (;;) {
+      if (i_ >= s_.size()) { fail("unterminated string", i_); return false; }
+      const unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') { ++i_; return true; }
+      if (c < 0x20) { fail("control character in string (must be escaped)", i_); return false; }
+      if (c == '\\') {
+        ++i_;
+        if (i_ >= s_.size()) { fail("unterminated escape", i_); return false; }
+        char e = s_[i_++];
+        switch (e) {
+          case '"': out += '"'; break;
+          case '\\': out += '\\'; break;
+          case '/': out += '/'; break;
+          case 'b': out += '\b'; break;
+          case 'f': out += '\f'; break;
+          case 'n': out += '\n'; break;
+          case 'r': out += '\r'; break;
+          case 't': out += '\t'; break;
+          case 'u': {
+            std::uint32_t cp;
+            const std::size_t at = i_ - 2;
+            if (!hex4(cp)) return false;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+              std::uint32_t lo;
+              if (s_.substr(i_, 2) != "\\u") { fail("unpaired surrogate in \\u escape", at); return false; }
+              i_ += 2;
+              if (!hex4(lo)) return false;
+              if (lo < 0xDC00 || lo > 0xDFFF) { fail("unpaired surrogate in \\u escape", at); return false; }
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+              fail("unpaired surrogate in \\u escape", at);
+              return false;
+            }
+            utf8::append(cp, out);
+            break;
+          }
+          default:
+            fail(std::string("invalid escape '\\") + e + "'", i_ - 2);
+            return false;
+        }
+        continue;
+      }
+      if (c < 0x80) { out += static_cast<char>(c); ++i_; continue; }
+      const std::size_t start = i_;
+      if (utf8::decode(s_, i_) == utf8::invalid) { fail("invalid UTF-8 in string", start); return false; }
+      out.append(s_.substr(start, i_ - start));
+    }
+  }
+
+  bool number(Value& out) {
+    const std::size_t start = i_;
+    if (s_[i_] == '-') ++i_;
+    auto digits = [&] {
+      std::size_t from = i_;
+      while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
+      return i_ - from;
+    };
+    const std::size_t int_start = i_;
+    if (digits() == 0) { fail("expected digits in number", i_); return false; }
+    if (s_[int_start] == '0' && i_ - int_start > 1) { fail("leading zero in number", int_start); return false; }
+    bool integral = true;
+    if (i_ < s_.size() && s_[i_] == '.') {
+      integral = false;
+      ++i_;
+      if (digits() == 0) { fail("expected digits after '.'", i_); return false; }
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      integral = false;
+      ++i_;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      if (digits() == 0) { fail("expected digits in exponent", i_); return false; }
+    }
+    const char* first = s_.data() + start;
+    const char* last = s_.data() + i_;
+    if (integral) {
+      std::int64_t iv;
+      if (auto r = std::from_chars(first, last, iv); r.ec == std::errc() && r.ptr == last) {
+        out = Value::integer(iv);
+        return true;
+      }
+      std::uint64_t uv;
+      if (auto r = std::from_chars(first, last, uv); r.ec == std::errc() && r.ptr == last) {
+        out = Value::uinteger(uv);
+        return true;
+      }
+    }
+    // strtod needs a terminated buffer; numbers are short.
+    std::string buf(first, last);
+    out = Value::real(std::strtod(buf.c_str(), nullptr));
+    return true;
+  }
+
+  std::string_view s_;
+  const JsonLimits& limits_;
+  std::size_t i_ = 0;
+  Error error_;
+};
+
+void append_double(double d, std::string& out) {
+  if (std::isnan(d)) { out += "\"NaN\""; return; }
+  if (std::isinf(d)) { out += d > 0 ? "\"Infinity\"" : "\"-Infinity\""; return; }
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  std::string_view text(buf, static_cast<std::size_t>(r.ptr - buf));
+  out += text;
+  if (text.find_first_of(".eE") == std::string_view::npos) out += ".0";
+}
+
+void append_base64(std::string_view bytes, std::string& out) {
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  out += '"';
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    std::uint32_t n = (std::uint8_t(bytes[i]) << 16) | (std::uint8_t(bytes[i + 1]) << 8) | std::uint8_t(bytes[i + 2]);
+    out += alphabet[n >> 18]; out += alphabet[(n >> 12) & 63]; out += alphabet[(n >> 6) & 63]; out += alphabet[n & 63];
+  }
+  if (i + 1 == bytes.size()) {
+    std::uint32_t n = std::uint8_t(bytes[i]) << 16;
+    out += alphabet[n >> 18]; out += alphabet[(n >> 12) & 63]; out += "==";
+  } else if (i + 2 == bytes.size()) {
+    std::uint32_t n = (std::uint8_t(bytes[i]) << 16) | (std::uint8_t(bytes[i + 1]) << 8);
+    out += alphabet[n >> 18]; out += alphabet[(n >> 12) & 63]; out += alphabet[(n >> 6) & 63]; out += '=';
+  }
+  out += '"';
+}
+
+void append_map_key(const Value& key, std::string& out) {
+  if (key.kind() == Kind::String) {
+    append_json_string(key.as_string(), out);
+    return;
+  }
+  std::string text;
+  append_json(key, text);  // int, uint, bool: their JSON text is their CEL string form
+  append_json_string(text, out);
+}
+
+}  // namespace
+
+Result<Value> parse_json(std::string_view text, const JsonLimits& limits) {
+  return Reader(text, limits).document();
+}
+
+void append_json_string(std::string_view s, std::string& out) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      // Pass valid UTF-8 through; replace malformed bytes so the output is always valid JSON.
+      const std::size_t start = i;
+      if (utf8::decode(s, i) == utf8::invalid) out += "\\ufffd";
+      else out.append(s.substr(start, i - start));
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void append_json(const Value& value, std::string& out) {
+  char buf[32];
+  switch (value.kind()) {
+    case Kind::Null: out += "null"; return;
+    case Kind::Bool: out += value.as_bool() ? "true" : "false"; return;
+    case Kind::Int: {
+      auto r = std::to_chars(buf, buf + sizeof buf, value.as_int());
+      out.append(buf, r.ptr);
+      return;
+    }
+    case Kind::Uint: {
+      auto r = std::to_chars(buf, buf + sizeof buf, value.as_uint());
+      out.append(buf, r.ptr);
+      return;
+    }
+    case Kind::Double: append_double(value.as_double(), out); return;
+    case Kind::String: append_json_string(value.as_string(), out); return;
+    case Kind::Error: append_json_string(value.as_string(), out); return;
+    case Kind::Bytes: append_base64(value.as_string(), out); return;
+    case Kind::Type: append_json_string(kind_name(value.as_type()), out); return;
+    case Kind::Timestamp: append_json_string(format_timestamp(value.as_timestamp()), out); return;
+    case Kind::Duration: append_json_string(format_duration(value.as_duration()), out); return;
+    case Kind::List: {
+      out += '[';
+      bool first = true;
+      for (const Value& item : value.as_list()) {
+        if (!first) out += ',';
+        first = false;
+        append_json(item, out);
+      }
+      out += ']';
+      return;
+    }
+    case Kind::Map: {
+      out += '{';
+      bool first = true;
+      for (const auto& [k, v] : value.as_map()) {
+        if (!first) out += ',';
+        first = false;
+        append_map_key(k, out);
+        out += ':';
+        append_json(v, out);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+std::string to_json(const Value& value) {
+  std::string out;
+  append_json(value, out);
+  return out;
+}
+
+}  // namespace ithaca

@@ -1,0 +1,32 @@
+// RFC 3339 timestamps and CEL duration strings ("1h30m", "-1.5s"): parsing and formatting.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ithaca/value.hpp"
+
+namespace ithaca {
+
+// 128-bit integers keep nanosecond arithmetic over CEL's ±10000-year durations exact.
+__extension__ typedef __int128 int128;
+
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)", years 0001–9999 (CEL's range).
+std::optional<Timestamp> parse_timestamp(std::string_view text);
+std::string format_timestamp(Timestamp t);  // UTC, "Z", fraction only when non-zero
+
+// Accepts a sequence of decimal numbers with units h, m, s, ms, us, ns (Go/CEL syntax), with an
+// optional leading sign. Range: ±10000 years, as in CEL.
+std::optional<Duration> parse_duration(std::string_view text);
+std::string format_duration(Duration d);    // seconds with an "s" suffix: "3600s", "1.5s"
+
+// Valid CEL timestamp range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
+bool timestamp_in_range(std::int64_t seconds) noexcept;
+bool duration_in_range(std::int64_t seconds) noexcept;
+
+// Days since 1970-01-01 for a proleptic Gregorian date, and back.
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept;
+void civil_from_days(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d) noexcept;
+
+}  // namespace ithaca

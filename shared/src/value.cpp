@@ -1,0 +1,339 @@
+#include "ithaca/value.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace ithaca {
+
+namespace detail {
+// The count is atomic because a loaded rule set (and the literals inside its programs) is shared
+// by the tracker's request threads. In the single-threaded wasm build these are plain integer
+// operations. The evaluator reads operands by reference, so hot paths rarely touch counts.
+struct HeapObject {
+  std::atomic<std::uint32_t> refs{1};
+  virtual ~HeapObject() = default;
+};
+}  // namespace detail
+
+namespace {
+
+struct TextPayload final : detail::HeapObject {
+  explicit TextPayload(std::string_view s) : text(s) {}
+  std::string text;
+};
+struct ListPayload final : detail::HeapObject {
+  explicit ListPayload(List l) : items(std::move(l)) {}
+  List items;
+};
+struct MapPayload final : detail::HeapObject {
+  explicit MapPayload(Map m) : map(std::move(m)) {}
+  Map map;
+};
+struct TimePayload final : detail::HeapObject {
+  TimePayload(std::int64_t s, std::int32_t n) : seconds(s), nanos(n) {}
+  std::int64_t seconds;
+  std::int32_t nanos;
+};
+
+bool on_heap(Kind k) {
+  switch (k) {
+    case Kind::String: case Kind::Bytes: case Kind::List: case Kind::Map:
+    case Kind::Timestamp: case Kind::Duration: case Kind::Error:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+const char* kind_name(Kind kind) noexcept {
+  switch (kind) {
+    case Kind::Null: return "null_type";
+    case Kind::Bool: return "bool";
+    case Kind::Int: return "int";
+    case Kind::Uint: return "uint";
+    case Kind::Double: return "double";
+    case Kind::String: return "string";
+    case Kind::Bytes: return "bytes";
+    case Kind::List: return "list";
+    case Kind::Map: return "map";
+    case Kind::Timestamp: return "google.protobuf.Timestamp";
+    case Kind::Duration: return "google.protobuf.Duration";
+    case Kind::Type: return "type";
+    case Kind::Error: return "error";
+  }
+  return "unknown";
+}
+
+Value Value::boolean(bool b) noexcept { Value v; v.kind_ = Kind::Bool; v.bits_.i = 0; v.bits_.b = b; return v; }
+Value Value::integer(std::int64_t i) noexcept { Value v; v.kind_ = Kind::Int; v.bits_.i = i; return v; }
+Value Value::uinteger(std::uint64_t u) noexcept { Value v; v.kind_ = Kind::Uint; v.bits_.u = u; return v; }
+Value Value::real(double d) noexcept { Value v; v.kind_ = Kind::Double; v.bits_.d = d; return v; }
+Value Value::type(Kind k) noexcept { Value v; v.kind_ = Kind::Type; v.bits_.i = 0; v.bits_.t = k; return v; }
+
+Value Value::string(std::string_view s) {
+  Value v; v.kind_ = Kind::String; v.bits_.h = new TextPayload(s); return v;
+}
+Value Value::bytes(std::string_view s) {
+  Value v; v.kind_ = Kind::Bytes; v.bits_.h = new TextPayload(s); return v;
+}
+Value Value::error(std::string_view message) {
+  Value v; v.kind_ = Kind::Error; v.bits_.h = new TextPayload(message); return v;
+}
+Value Value::list(List items) {
+  Value v; v.kind_ = Kind::List; v.bits_.h = new ListPayload(std::move(items)); return v;
+}
+Value Value::map(Map entries) {
+  Value v; v.kind_ = Kind::Map; v.bits_.h = new MapPayload(std::move(entries)); return v;
+}
+Value Value::timestamp(Timestamp t) {
+  Value v; v.kind_ = Kind::Timestamp; v.bits_.h = new TimePayload(t.seconds, t.nanos); return v;
+}
+Value Value::duration(Duration d) {
+  Value v; v.kind_ = Kind::Duration; v.bits_.h = new TimePayload(d.seconds, d.nanos); return v;
+}
+
+void Value::retain() const noexcept {
+  if (on_heap(kind_)) bits_.h->refs.fetch_add(1, std::memory_order_relaxed);
+}
+void Value::release() noexcept {
+  if (on_heap(kind_) && bits_.h->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete bits_.h;
+  kind_ = Kind::Null;
+  bits_.i = 0;
+}
+
+Value::Value(const Value& other) noexcept : kind_(other.kind_), bits_(other.bits_) { retain(); }
+Value::Value(Value&& other) noexcept : kind_(other.kind_), bits_(other.bits_) {
+  other.kind_ = Kind::Null;
+  other.bits_.i = 0;
+}
+Value& Value::operator=(const Value& other) noexcept {
+  if (this != &other) {
+    other.retain();
+    release();
+    kind_ = other.kind_;
+    bits_ = other.bits_;
+  }
+  return *this;
+}
+Value& Value::operator=(Value&& other) noexcept {
+  if (this != &other) {
+    release();
+    kind_ = other.kind_;
+    bits_ = other.bits_;
+    other.kind_ = Kind::Null;
+    other.bits_.i = 0;
+  }
+  return *this;
+}
+Value::~Value() { release(); }
+
+std::string_view Value::as_string() const noexcept {
+  return static_cast<const TextPayload*>(bits_.h)->text;
+}
+const List& Value::as_list() const noexcept { return static_cast<const ListPayload*>(bits_.h)->items; }
+const Map& Value::as_map() const noexcept { return static_cast<const MapPayload*>(bits_.h)->map; }
+Timestamp Value::as_timestamp() const noexcept {
+  auto* p = static_cast<const TimePayload*>(bits_.h);
+  return {p->seconds, p->nanos};
+}
+Duration Value::as_duration() const noexcept {
+  auto* p = static_cast<const TimePayload*>(bits_.h);
+  return {p->seconds, p->nanos};
+}
+const void* Value::payload() const noexcept { return on_heap(kind_) ? bits_.h : nullptr; }
+
+const Value* Value::find(std::string_view key) const noexcept {
+  return kind_ == Kind::Map ? as_map().find(key) : nullptr;
+}
+
+const Value* Value::find_path(std::string_view dotted) const noexcept {
+  const Value* at = this;
+  while (at) {
+    auto dot = dotted.find('.');
+    at = at->find(dotted.substr(0, dot));
+    if (dot == std::string_view::npos) return at;
+    dotted.remove_prefix(dot + 1);
+  }
+  return nullptr;
+}
+
+List& Value::edit_list() {
+  auto* p = static_cast<ListPayload*>(bits_.h);
+  if (p->refs.load(std::memory_order_acquire) > 1) {
+    auto* copy = new ListPayload(p->items);
+    release();
+    kind_ = Kind::List;
+    bits_.h = p = copy;
+  }
+  return p->items;
+}
+
+Map& Value::edit_map() {
+  auto* p = static_cast<MapPayload*>(bits_.h);
+  if (p->refs.load(std::memory_order_acquire) > 1) {
+    auto* copy = new MapPayload(p->map);
+    release();
+    kind_ = Kind::Map;
+    bits_.h = p = copy;
+  }
+  return p->map;
+}
+
+// ---- Map ----
+
+const Value* Map::find(std::string_view key) const noexcept {
+  for (const auto& [k, v] : entries_)
+    if (k.kind() == Kind::String && k.as_string() == key) return &v;
+  return nullptr;
+}
+
+const Value* Map::find(const Value& key) const noexcept {
+  if (key.kind() == Kind::String) return find(key.as_string());
+  for (const auto& [k, v] : entries_)
+    if (cel_equal(k, key)) return &v;
+  return nullptr;
+}
+
+bool Map::insert(Value key, Value value) {
+  if (find(key)) return false;
+  entries_.emplace_back(std::move(key), std::move(value));
+  return true;
+}
+
+void Map::set(std::string_view key, Value value) {
+  for (auto& [k, v] : entries_) {
+    if (k.kind() == Kind::String && k.as_string() == key) {
+      v = std::move(value);
+      return;
+    }
+  }
+  entries_.emplace_back(Value::string(key), std::move(value));
+}
+
+bool Map::erase(std::string_view key) {
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->first.kind() == Kind::String && it->first.as_string() == key) {
+      entries_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+// ---- equality and ordering ----
+
+namespace {
+
+// Compares numbers of any two numeric kinds exactly (no rounding through double where an
+// integer comparison is possible). Returns -1/0/1, or `unordered` for NaN.
+int compare_numbers(const Value& a, const Value& b) noexcept {
+  auto sign = [](auto x, auto y) { return x < y ? -1 : (x > y ? 1 : 0); };
+  const Kind ka = a.kind(), kb = b.kind();
+  if (ka == Kind::Int && kb == Kind::Int) return sign(a.as_int(), b.as_int());
+  if (ka == Kind::Uint && kb == Kind::Uint) return sign(a.as_uint(), b.as_uint());
+  if (ka == Kind::Int && kb == Kind::Uint) {
+    if (a.as_int() < 0) return -1;
+    return sign(static_cast<std::uint64_t>(a.as_int()), b.as_uint());
+  }
+  if (ka == Kind::Uint && kb == Kind::Int) return -compare_numbers(b, a);
+  // At least one double.
+  auto to_double_cmp = [&](double d, const Value& other) -> int {
+    if (std::isnan(d)) return unordered;
+    if (other.kind() == Kind::Double) {
+      double o = other.as_double();
+      if (std::isnan(o)) return unordered;
+      return sign(d, o);
+    }
+    // Compare a double with an integer exactly: first by range, then by integral part.
+    if (other.kind() == Kind::Int) {
+      const double lo = -9223372036854775808.0;  // -2^63
+      if (d < lo) return -1;
+      if (d >= 9223372036854775808.0) return 1;
+      double t = std::trunc(d);
+      auto ti = static_cast<std::int64_t>(t);
+      if (ti != other.as_int()) return sign(ti, other.as_int());
+      return sign(d - t, 0.0);
+    }
+    if (d < 0) return -1;
+    if (d >= 18446744073709551616.0) return 1;  // 2^64
+    double t = std::trunc(d);
+    auto tu = static_cast<std::uint64_t>(t);
+    if (tu != other.as_uint()) return sign(tu, other.as_uint());
+    return sign(d - t, 0.0);
+  };
+  if (ka == Kind::Double) return to_double_cmp(a.as_double(), b);
+  int r = to_double_cmp(b.as_double(), a);
+  return r == unordered ? unordered : -r;
+}
+
+}  // namespace
+
+bool cel_equal(const Value& a, const Value& b) noexcept {
+  if (a.is_number() && b.is_number()) return compare_numbers(a, b) == 0;
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case Kind::Null: return true;
+    case Kind::Bool: return a.as_bool() == b.as_bool();
+    case Kind::String:
+    case Kind::Bytes: return a.as_string() == b.as_string();
+    case Kind::Type: return a.as_type() == b.as_type();
+    case Kind::Timestamp: {
+      auto x = a.as_timestamp(), y = b.as_timestamp();
+      return x.seconds == y.seconds && x.nanos == y.nanos;
+    }
+    case Kind::Duration: {
+      auto x = a.as_duration(), y = b.as_duration();
+      return x.seconds == y.seconds && x.nanos == y.nanos;
+    }
+    case Kind::List: {
+      const List& x = a.as_list();
+      const List& y = b.as_list();
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i)
+        if (!cel_equal(x[i], y[i])) return false;
+      return true;
+    }
+    case Kind::Map: {
+      const Map& x = a.as_map();
+      const Map& y = b.as_map();
+      if (x.size() != y.size()) return false;
+      for (const auto& [k, v] : x) {
+        const Value* other = y.find(k);
+        if (!other || !cel_equal(v, *other)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+int cel_compare(const Value& a, const Value& b) noexcept {
+  auto sign = [](auto x, auto y) { return x < y ? -1 : (x > y ? 1 : 0); };
+  if (a.is_number() && b.is_number()) return compare_numbers(a, b);
+  if (a.kind() != b.kind()) return unordered;
+  switch (a.kind()) {
+    case Kind::Bool: return sign(a.as_bool(), b.as_bool());
+    case Kind::String:
+    case Kind::Bytes: {
+      int c = a.as_string().compare(b.as_string());
+      return sign(c, 0);
+    }
+    case Kind::Timestamp: {
+      auto x = a.as_timestamp(), y = b.as_timestamp();
+      return x.seconds != y.seconds ? sign(x.seconds, y.seconds) : sign(x.nanos, y.nanos);
+    }
+    case Kind::Duration: {
+      auto x = a.as_duration(), y = b.as_duration();
+      return x.seconds != y.seconds ? sign(x.seconds, y.seconds) : sign(x.nanos, y.nanos);
+    }
+    default:
+      return unordered;
+  }
+}
+
+}  // namespace ithaca
