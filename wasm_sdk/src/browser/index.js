@@ -4,7 +4,7 @@
 // anything that fails leaves the page with its default content.
 import createIthacaModule from 'ithaca:wasm-glue';
 import { wrapModule } from '../engine.js';
-import { rawSignals, deviceExtras, privacySignals } from './signals.js';
+import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.js';
 import { readJson, writeJson, removeKeys, randomId, advance, contextGroups, addInterest, addGoal } from './state.js';
 import { createQueue } from './events.js';
 import { fetchRules } from './rules.js';
@@ -154,9 +154,11 @@ class Ithaca {
       rulesP = Promise.resolve({ status: 'failed', error: 'no rules and no tracker' });
     }
 
+    const hintsP = requestHighEntropyHints(50);
     let engine;
     try {
       engine = await engineP;
+      await hintsP;
     } catch (e) {
       this.fail('the wasm engine did not load: ' + ((e && e.message) || e));
       return;
@@ -219,10 +221,9 @@ class Ithaca {
     const cat = derived.referrer && derived.referrer.category;
     if (!s.new_visit && s.landing && (cat === 'internal' || cat === 'direct' || !cat)) {
       if (s.landing.referrer) derived.referrer = s.landing.referrer;
-      if (s.landing.utm) derived.utm = s.landing.utm;
+      if (s.landing.utm) derived.utm = derived.campaign = s.landing.utm;
     }
-    const ctx = merge(derived, { device: deviceExtras() });
-    merge(ctx, contextGroups(s, path));
+    const ctx = merge(derived, contextGroups(s, path));
     ctx.consent = {
       analytics: this.consent.analytics,
       personalization: this.consent.personalization,

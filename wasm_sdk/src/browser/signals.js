@@ -46,20 +46,38 @@ export function rawSignals(now) {
     languages: nav && nav.languages ? Array.from(nav.languages) : nav && nav.language ? [nav.language] : [],
   };
   const ch = clientHints(nav);
-  if (ch) raw.ua_ch = ch;
+  if (ch) raw.ua_ch = Object.assign(ch, highEntropy);
+  // Page-only device facts; max_touch_points tells an iPad (desktop UA) from a Mac.
+  const scr = has('screen') ? globalThis.screen : undefined;
+  raw.max_touch_points = (nav && nav.maxTouchPoints) || 0;
+  raw.touch = raw.max_touch_points > 0 || media('(pointer: coarse)');
+  if (scr && scr.width) {
+    raw.screen_width = scr.width;
+    raw.screen_height = scr.height;
+  }
+  raw.dark_mode = media('(prefers-color-scheme: dark)');
   return raw;
 }
 
-/** Device facts from the page: merged into the core's `device` group. */
-export function deviceExtras() {
-  const nav = has('navigator') ? globalThis.navigator : undefined;
-  const scr = has('screen') ? globalThis.screen : undefined;
-  const touchPoints = (nav && nav.maxTouchPoints) || 0;
-  return {
-    touch: touchPoints > 0 || media('(pointer: coarse)'),
-    screen_width: (scr && scr.width) || 0,
-    dark_mode: media('(prefers-color-scheme: dark)'),
-  };
+let highEntropy = {};
+
+/**
+ * Asks for the high-entropy Client Hints the classifier can use (OS version, model, full
+ * versions, form factors) and waits at most `ms` for them; later signals see them too.
+ */
+export function requestHighEntropyHints(ms) {
+  const d = has('navigator') ? globalThis.navigator.userAgentData : undefined;
+  if (!d || typeof d.getHighEntropyValues !== 'function') return Promise.resolve();
+  const hints = ['platformVersion', 'model', 'fullVersionList', 'formFactors'];
+  const got = Promise.resolve()
+    .then(() => d.getHighEntropyValues(hints))
+    .then((v) => {
+      const keep = {};
+      for (const k of hints) if (v && v[k] !== undefined) keep[k] = v[k];
+      highEntropy = keep;
+    })
+    .catch(() => {});
+  return Promise.race([got, new Promise((r) => setTimeout(r, ms))]);
 }
 
 /** Global Privacy Control and Do Not Track, as the browser reports them. */

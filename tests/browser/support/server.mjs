@@ -1,0 +1,72 @@
+// A tiny static server for the browser tests, on 127.0.0.1 and a free port, with a mock of the
+// tracker's two SDK endpoints: GET /v1/rules/{site} (ETag / 304) and POST /v1/collect (records
+// every body). The real tracker is tested elsewhere; this one only has to be predictable.
+import { createServer } from 'node:http';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.css': 'text/css',
+};
+
+/**
+ * mounts: {'/sdk/': dir, '/': dir}; rules: {site: object | string (raw text)};
+ * Special sites: 'down' answers 500, 'slow' answers after `slowMs`.
+ */
+export async function startServer({ mounts, rules = {}, slowMs = 3000 }) {
+  const collected = [];
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    requests.push({ method: req.method, path: url.pathname, headers: req.headers });
+    try {
+      if (url.pathname === '/v1/collect' && req.method === 'POST') {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        collected.push({ type: req.headers['content-type'], body: JSON.parse(body) });
+        res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}');
+        return;
+      }
+      const m = url.pathname.match(/^\/v1\/rules\/([^/]+)$/);
+      if (m) {
+        const site = decodeURIComponent(m[1]);
+        if (site === 'down') return void res.writeHead(500).end('{"error":{"code":"down","message":"down"}}');
+        if (site === 'slow') await new Promise((r) => setTimeout(r, slowMs));
+        const doc = rules[site === 'slow' ? 'test' : site];
+        if (doc === undefined) return void res.writeHead(404).end('{"error":{"code":"not_found","message":"no such site"}}');
+        const text = typeof doc === 'string' ? doc : JSON.stringify(doc);
+        const etag = '"' + createHash('sha256').update(text).digest('hex').slice(0, 16) + '"';
+        if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
+        res.writeHead(200, { 'content-type': 'application/json', etag, 'cache-control': 'no-cache' }).end(text);
+        return;
+      }
+      for (const [prefix, dir] of Object.entries(mounts)) {
+        if (!url.pathname.startsWith(prefix)) continue;
+        const rel = normalize(url.pathname.slice(prefix.length) || 'index.html');
+        if (rel.startsWith('..')) break;
+        const data = await readFile(join(dir, rel)).catch(() => null);
+        if (!data) continue;
+        res.writeHead(200, { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+        res.end(data);
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    collected,
+    requests,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  };
+}

@@ -1,0 +1,355 @@
+// The browser SDK in headless Chromium (Debian's, driven by playwright-core): slots resolve for
+// emulated timezones, user agents, referrers and repeat visits; default content never flickers
+// when a variant is chosen; the page falls back to its defaults when the wasm or the rules fail;
+// beacons leave on page hide; nothing is stored or sent before consent. Screenshots go to
+// test-artifacts/sdk/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { repo, dist, artifacts, need } from '../browser/support/paths.mjs';
+import { startServer } from '../browser/support/server.mjs';
+
+const rules = JSON.parse(readFileSync(join(repo, 'tests', 'browser', 'fixtures', 'rules.json'), 'utf8'));
+const shots = join(artifacts, 'sdk');
+
+// 2025-06-02 (a Monday) 06:30 UTC.
+const T0 = Date.UTC(2025, 5, 2, 6, 30);
+const DAY = 86400000;
+
+const UA = {
+  desktop:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  iphone:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+};
+
+let server;
+let browser;
+let userData;
+
+// Records, before every frame, which slots show their default content (rAF runs right before
+// the frame is painted), and each slot's state after every DOM mutation.
+const recorder = () => {
+  window.__frames = [];
+  const snap = (when) => {
+    for (const el of document.querySelectorAll('[data-ithaca-slot]')) {
+      const d = el.querySelector(':scope > [data-default]');
+      const visible = !!d && getComputedStyle(d).visibility === 'visible' && d.getClientRects().length > 0;
+      window.__frames.push({ when, slot: el.id, state: el.getAttribute('data-ithaca-state'), defaultVisible: visible });
+    }
+  };
+  const frame = () => {
+    snap('frame');
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  new MutationObserver(() => snap('mutation')).observe(document, { subtree: true, childList: true, attributes: true });
+};
+
+before(async () => {
+  need(join(dist, 'browser', 'ithaca.mjs'), 'run `make wasm` to build wasm_sdk/dist');
+  mkdirSync(shots, { recursive: true });
+  server = await startServer({
+    mounts: { '/sdk/': join(dist, 'browser'), '/': join(repo, 'tests', 'browser', 'pages') },
+    rules: { test: rules, invalid: '{"schema": 1, "site": "invalid", "slots": {"x": {"default": 7}}}' },
+  });
+  userData = mkdtempSync(join(tmpdir(), 'ithaca-chromium-'));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (userData) rmSync(userData, { recursive: true, force: true });
+});
+
+async function open(name, { query = '', referer, context = {}, reuse } = {}) {
+  const ctx = reuse || (await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop, ...context }));
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(recorder);
+  await page.goto(`${server.origin}/slots.html${query}`, referer ? { referer } : {});
+  await page.waitForFunction(() => window.ithaca && document.querySelectorAll('[data-ithaca-slot]:not([data-ithaca-state])').length === 0, null, { timeout: 10000 });
+  await page.evaluate(() => window.ithaca.ready);
+  await page.screenshot({ path: join(shots, name + '.png'), fullPage: false });
+  const slots = await page.evaluate(() =>
+    Object.fromEntries(
+      Array.from(document.querySelectorAll('[data-ithaca-slot]'), (el) => [
+        el.id,
+        { state: el.getAttribute('data-ithaca-state'), variant: el.getAttribute('data-ithaca-variant'), text: el.innerText.trim() },
+      ]),
+    ),
+  );
+  return { ctx, page, slots, errors };
+}
+
+const frames = (page) => page.evaluate(() => window.__frames);
+
+test('greeting follows the visitor’s timezone', async () => {
+  const cases = [
+    ['Europe/Berlin', 'morning'], // 08:30
+    ['America/Los_Angeles', 'night'], // 23:30 the day before
+    ['Asia/Tokyo', 'afternoon'], // 15:30
+    ['Asia/Kolkata', 'afternoon'], // 12:00
+    ['America/Sao_Paulo', 'night'], // 03:30
+    ['Asia/Kathmandu', 'afternoon'], // 12:15
+  ];
+  for (const [timezoneId, want] of cases) {
+    const { ctx, slots, errors } = await open('timezone-' + timezoneId.replace('/', '-'), {
+      query: `?now=${T0}`,
+      context: { timezoneId },
+    });
+    assert.equal(slots.greeting.variant, want, timezoneId);
+    assert.equal(slots.greeting.state, 'variant');
+    assert.match(slots.greeting.text, new RegExp(want === 'night' ? 'Good night' : 'Good ' + want));
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  }
+});
+
+test('device banner follows the user agent', async () => {
+  const phone = await open('ua-iphone', { context: { userAgent: UA.iphone, isMobile: true, hasTouch: true, viewport: { width: 390, height: 844 } } });
+  assert.equal(phone.slots.banner.variant, 'app');
+  assert.match(phone.slots.banner.text, /Get the app — for your phone/); // props filled in
+  const ctxPhone = await phone.page.evaluate(() => window.ithaca.getContext().device);
+  assert.equal(ctxPhone.type, 'mobile');
+  assert.equal(ctxPhone.touch, true);
+  await phone.ctx.close();
+
+  const desk = await open('ua-desktop');
+  assert.equal(desk.slots.banner.variant, 'none');
+  assert.equal(desk.slots.banner.state, 'default');
+  await desk.ctx.close();
+
+  const bot = await open('ua-googlebot', { context: { userAgent: UA.googlebot } });
+  assert.equal(bot.slots.banner.variant, 'bot');
+  await bot.ctx.close();
+});
+
+test('message follows the referrer and campaign', async () => {
+  const search = await open('ref-search', { referer: 'https://www.google.com/' });
+  assert.equal(search.slots.source.variant, 'search');
+  await search.ctx.close();
+  const social = await open('ref-social', { referer: 'https://www.facebook.com/' });
+  assert.equal(social.slots.source.variant, 'social');
+  await social.ctx.close();
+  const mail = await open('ref-newsletter', { query: '?utm_source=newsletter&utm_medium=email&utm_campaign=june' });
+  assert.equal(mail.slots.source.variant, 'newsletter');
+  const utm = await mail.page.evaluate(() => window.ithaca.getContext().utm);
+  assert.equal(utm.campaign, 'june');
+  await mail.ctx.close();
+  const direct = await open('ref-direct');
+  assert.equal(direct.slots.source.variant, 'generic');
+  await direct.ctx.close();
+});
+
+test('repeat visits: count, days since last, journey, welcome back', async () => {
+  const first = await open('visit-1', { query: `?now=${T0}` , referer: 'https://www.google.com/' });
+  assert.equal(first.slots.welcome.variant, 'new');
+  let visit = await first.page.evaluate(() => window.ithaca.getContext().visit);
+  assert.equal(visit.first, true);
+  assert.equal(visit.count, 1);
+  await first.page.evaluate(() => window.ithaca.interest('shoes'));
+  await first.page.close();
+
+  // Same visit, ten minutes later: a second page view, not a second visit.
+  const second = await open('visit-1-page-2', { query: `?now=${T0 + 600000}`, reuse: first.ctx });
+  visit = await second.page.evaluate(() => window.ithaca.getContext().visit);
+  assert.equal(visit.count, 1);
+  assert.equal(visit.pageviews, 2);
+  await second.page.close();
+
+  // Three days later.
+  const back = await open('visit-2', { query: `?now=${T0 + 3 * DAY}`, reuse: first.ctx });
+  assert.equal(back.slots.welcome.variant, 'back');
+  assert.match(back.slots.welcome.text, /Welcome back/);
+  const c = await back.page.evaluate(() => window.ithaca.getContext());
+  assert.equal(c.visit.first, false);
+  assert.equal(c.visit.count, 2);
+  assert.equal(c.visit.days_since_last, 3);
+  assert.deepEqual(c.journey.interests, ['shoes']);
+  assert.equal(c.journey.first_touch.category, 'search');
+  assert.equal(c.journey.touchpoints.length, 2);
+  assert.equal(c.journey.stage, 'consideration');
+  const stored = await back.page.evaluate(() => Object.keys(localStorage).sort());
+  assert.deepEqual(stored, ['ithaca:rules:test', 'ithaca:state']);
+  const cookies = await first.ctx.cookies();
+  assert.deepEqual(cookies, [], 'never a cookie');
+  await first.ctx.close();
+});
+
+test('no flicker: default content of a decided slot is never painted (network and cached rules)', async () => {
+  const run1 = await open('flicker-network', { query: `?now=${T0}`, context: { timezoneId: 'Europe/Berlin' } });
+  const f1 = await frames(run1.page);
+  await run1.page.close();
+  const run2 = await open('flicker-cached', { query: `?now=${T0}`, reuse: run1.ctx });
+  const f2 = await frames(run2.page);
+  for (const [f, slots] of [
+    [f1, run1.slots],
+    [f2, run2.slots],
+  ]) {
+    assert.ok(f.filter((x) => x.when === 'frame').length > 0, 'frames were recorded');
+    for (const [id, s] of Object.entries(slots)) {
+      if (s.state !== 'variant') continue;
+      const shown = f.filter((x) => x.slot === id && x.defaultVisible);
+      assert.deepEqual(shown, [], `default content of ${id} was visible before its variant`);
+    }
+  }
+  assert.equal(run1.slots.greeting.state, 'variant');
+  // With cached rules the page does not ask the network first: the request is a revalidation.
+  const revalidations = server.requests.filter((r) => r.path === '/v1/rules/test' && r.headers['if-none-match']);
+  assert.ok(revalidations.length > 0, 'cached rules are revalidated with If-None-Match');
+  await run1.ctx.close();
+});
+
+test('falls back to default content when the wasm does not load', async () => {
+  const t = Date.now();
+  const r = await open('fallback-wasm', { query: '?wasm=/sdk/missing.wasm&timeout=5000' });
+  for (const s of Object.values(r.slots)) assert.equal(s.state, 'fallback');
+  assert.ok(Date.now() - t < 5000, 'failure is noticed before the timeout');
+  assert.match(r.slots.greeting.text, /Hello \(default\)/);
+  assert.deepEqual(r.errors, [], 'nothing thrown into the page');
+  const status = await r.page.evaluate(() => window.ithaca.status);
+  assert.match(status, /^failed/);
+  // The API still answers.
+  assert.equal(await r.page.evaluate(() => window.ithaca.decision('greeting')), null);
+  await r.ctx.close();
+});
+
+test('falls back when the rules fail: server error, invalid rules, timeout', async () => {
+  for (const [site, name] of [
+    ['down', 'fallback-rules-500'],
+    ['invalid', 'fallback-rules-invalid'],
+    ['nosuchsite', 'fallback-rules-404'],
+  ]) {
+    const r = await open(name, { query: `?site=${site}` });
+    for (const s of Object.values(r.slots)) assert.equal(s.state, 'fallback', site);
+    assert.deepEqual(r.errors, []);
+    await r.ctx.close();
+  }
+  const slow = await open('fallback-rules-slow', { query: '?site=slow&timeout=300' });
+  for (const s of Object.values(slow.slots)) assert.equal(s.state, 'fallback');
+  await slow.ctx.close();
+});
+
+test('events: pageview, exposure only when shown, beacon on page hide', async () => {
+  const before = server.collected.length;
+  const r = await open('events', { query: `?now=${T0}` });
+  await r.page.evaluate(() => {
+    window.ithaca.track('add_to_cart', { sku: 'A1', interest: 'shoes' });
+    window.ithaca.conversion('signup');
+  });
+  await r.page.waitForTimeout(300);
+  assert.equal(server.collected.length, before, 'batched, not sent one by one');
+  // Scroll the below-the-fold experiment slot into view, then hide the page.
+  await r.page.evaluate(() => document.getElementById('offer').scrollIntoView());
+  await r.page.waitForTimeout(300);
+  await r.page.goto('about:blank');
+  await waitFor(() => server.collected.length > before);
+  const events = server.collected.slice(before).flatMap((c) => c.body.events);
+  const body = server.collected[before];
+  assert.equal(body.body.site, 'test');
+  assert.match(body.type, /^text\/plain/);
+  const types = events.map((e) => e.type);
+  assert.ok(types.includes('pageview'));
+  assert.ok(types.includes('event'));
+  assert.ok(types.includes('conversion'));
+  const exposures = events.filter((e) => e.type === 'exposure').map((e) => e.props.experiment).sort();
+  assert.deepEqual(exposures, ['hero-test', 'offer-test']);
+  for (const e of events) {
+    assert.equal(typeof e.id, 'string');
+    assert.equal(typeof e.ts, 'number');
+    assert.match(e.url, /slots\.html/);
+    assert.equal(typeof e.context, 'object');
+  }
+  const ev = events.find((e) => e.type === 'event');
+  assert.equal(ev.name, 'add_to_cart');
+  assert.deepEqual(ev.props, { sku: 'A1', interest: 'shoes' });
+  await r.ctx.close();
+});
+
+test('exposure is not sent for an experiment slot that was never on screen', async () => {
+  const before = server.collected.length;
+  const r = await open('events-no-scroll');
+  await r.page.goto('about:blank');
+  await waitFor(() => server.collected.length > before);
+  const events = server.collected.slice(before).flatMap((c) => c.body.events);
+  const exposures = events.filter((e) => e.type === 'exposure').map((e) => e.props.experiment);
+  assert.deepEqual(exposures, ['hero-test']);
+  await r.ctx.close();
+});
+
+test('consent: nothing stored or sent before consent, then both', async () => {
+  const before = server.collected.length;
+  const requestsBefore = server.requests.length;
+  const r = await open('consent-before', { query: '?requireConsent=1' });
+  assert.equal(r.slots.greeting.state, 'variant', 'contextual decisions need no consent');
+  await r.page.evaluate(() => window.ithaca.track('clicked'));
+  await r.page.evaluate(() => window.ithaca.flush());
+  await r.page.waitForTimeout(300);
+  assert.deepEqual(await r.page.evaluate(() => Object.keys(localStorage)), []);
+  assert.deepEqual(await r.page.evaluate(() => Object.keys(sessionStorage)), []);
+  assert.deepEqual(await r.ctx.cookies(), []);
+  assert.equal(server.collected.length, before);
+  assert.ok(!server.requests.slice(requestsBefore).some((q) => q.path === '/v1/collect'));
+  const consent = await r.page.evaluate(() => window.ithaca.getContext().consent);
+  assert.deepEqual(consent, { analytics: false, personalization: false, gpc: false, dnt: false });
+
+  await r.page.evaluate(() => window.ithaca.setConsent({ analytics: true, personalization: true }));
+  await waitFor(() => server.collected.length > before);
+  const events = server.collected.slice(before).flatMap((c) => c.body.events);
+  assert.deepEqual(events.map((e) => e.type).sort(), ['event', 'exposure', 'pageview']);
+  const keys = await r.page.evaluate(() => Object.keys(localStorage).sort());
+  assert.deepEqual(keys, ['ithaca:consent', 'ithaca:state']);
+  // Withdrawing consent removes everything.
+  await r.page.evaluate(() => window.ithaca.setConsent({ analytics: false, personalization: false }));
+  assert.deepEqual(await r.page.evaluate(() => Object.keys(localStorage)), []);
+  await r.ctx.close();
+});
+
+test('Global Privacy Control: no storage, no events', async () => {
+  const before = server.collected.length;
+  const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
+  await ctx.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  const r = await open('gpc', { reuse: ctx });
+  await r.page.evaluate(() => window.ithaca.track('clicked'));
+  await r.page.goto('about:blank');
+  await new Promise((res) => setTimeout(res, 300));
+  assert.equal(server.collected.length, before);
+  const page = await ctx.newPage();
+  await page.goto(`${server.origin}/slots.html`);
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
+  await ctx.close();
+});
+
+test('debug overlay shows each slot’s decision and explanation', async () => {
+  const r = await open('debug-overlay', { query: `?now=${T0}&debug=overlay` });
+  const text = await r.page.evaluate(() => document.getElementById('ithaca-debug').shadowRoot.textContent);
+  for (const slot of ['greeting', 'banner', 'source', 'welcome', 'hero', 'offer']) assert.match(text, new RegExp(slot));
+  assert.match(text, /experiment/);
+  await r.ctx.close();
+});
+
+async function waitFor(cond, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
