@@ -13,22 +13,32 @@ namespace {
 
 using Impl = RuleSet::Impl;
 
+// The context groups of the design. In rules they are always declared: an absent group reads
+// as an empty map, so has(consent.personalization) is false rather than an error.
+constexpr std::string_view kGroups[] = {"time", "geo", "device", "referrer", "utm", "campaign",
+                                        "visit", "journey", "consent", "custom", "visitor", "url"};
+
 // The visitor's context with the computed `journey` and `segment` layered over it, without
 // copying the context.
 class DecisionActivation final : public Activation {
  public:
-  DecisionActivation(const Value& context, const Value& journey, const Value& segments)
-      : context_(context), journey_(journey), segments_(segments) {}
+  DecisionActivation(const Value& context, const Value& journey, const Value& segments,
+                     const Value& empty_map)
+      : context_(context), journey_(journey), segments_(segments), empty_(empty_map) {}
   const Value* find(std::string_view name) const noexcept override {
     if (name == "segment") return &segments_;
     if (name == "journey" && !journey_.is_null()) return &journey_;
-    return context_.find(name);
+    if (const Value* v = context_.find(name)) return v;
+    for (std::string_view g : kGroups)
+      if (g == name) return &empty_;
+    return nullptr;
   }
 
  private:
   const Value& context_;
   const Value& journey_;
   const Value& segments_;
+  const Value& empty_;
 };
 
 // time.now as a timestamp: given natively, as RFC 3339 text, or as epoch milliseconds.
@@ -167,12 +177,13 @@ Value decide(const RuleSet& rules, const Value& raw_context) {
   const Value context = normalize(raw_context, now);
   Value segments = Value::map(Map());
   Value journey;  // null: no journey defined, the context's own is used
+  const Value empty = Value::map(Map());
 
   // Journey: the furthest stage whose entry condition holds; a stage already reached (the
   // context's journey.stage, kept by the SDK) is never undone.
   Map journey_out;
   if (!r.stages.empty()) {
-    DecisionActivation act(context, journey, segments);
+    DecisionActivation act(context, journey, segments, empty);
     int reached = -1;
     const Value* stored = context.find_path("journey.stage");
     for (std::size_t i = 0; i < r.stages.size(); ++i) {
@@ -195,7 +206,7 @@ Value decide(const RuleSet& rules, const Value& raw_context) {
   Map segments_out;
   Map segment_errors;
   {
-    DecisionActivation act(context, journey, segments);
+    DecisionActivation act(context, journey, segments, empty);
     for (const auto& s : r.segments) {
       Value v = s.when.program.evaluate(act);
       if (!v.is_bool() && !v.is_error()) v = Value::error(std::string("segment is not a bool but ") + kind_name(v.kind()));
@@ -205,7 +216,7 @@ Value decide(const RuleSet& rules, const Value& raw_context) {
     }
   }
 
-  const DecisionActivation act(context, journey, segments);
+  const DecisionActivation act(context, journey, segments, empty);
   Map decisions;
   std::vector<ConditionTrace> trace;
   for (const auto& slot : r.slots) {
@@ -253,7 +264,8 @@ Value decide(const RuleSet& rules, const Value& raw_context) {
         variant = rule.variant;
         reason = "rule";
         summary = "rule '" + std::string(rule.id.as_string()) + "' matched" +
-                  (rule.when ? ": " + std::string(rule.when->program.source()) : std::string(" (no condition)"));
+                  (rule.when ? ": " + std::string(rule.when->program.source())
+                             : std::string(rule.schedule ? " its schedule" : " (no condition)"));
       }
       break;
     }

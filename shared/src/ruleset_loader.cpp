@@ -417,8 +417,8 @@ class Loader {
               for (const auto& ev : impl_->experiments[it->second].variants) check_variant(ev.id, rpath + ".experiment");
             }
           }
-          if (!rule.when && !r.find("when") && variant && rules->as_list().size() > i + 1)
-            error(rpath + ".when", "a rule without \"when\" always matches, so the rules after it could never apply");
+          if (!r.find("when") && !r.find("schedule") && variant && rules->as_list().size() > i + 1)
+            error(rpath + ".when", "a rule without \"when\" or \"schedule\" always matches, so the rules after it could never apply");
           if (const Value* sc = r.find("schedule")) rule.schedule = schedule(*sc, rpath + ".schedule");
           slot.rules.push_back(std::move(rule));
         }
@@ -428,8 +428,10 @@ class Loader {
     if (v->as_map().empty()) error("$.slots", "a rule set needs at least one slot");
     // Segment references in conditions outside segments.
     for (const auto& [path, refs] : pending_refs_) {
+      if (path.rfind("$.segments", 0) == 0 || path.rfind("$.journey", 0) == 0) continue;  // checked there
       for (const auto& ref : refs) {
-        if (ref.rfind("segment.", 0) != 0 || path.rfind("$.segments", 0) == 0) continue;
+        if (ref == "segment") error(path, "refer to segments by name, as segment.NAME");
+        if (ref.rfind("segment.", 0) != 0) continue;
         std::string name = ref.substr(8);
         name = name.substr(0, name.find('.'));
         if (!known_segments_.count(name)) error(path, "unknown segment '" + name + "'");

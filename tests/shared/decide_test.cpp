@@ -1,0 +1,220 @@
+// decide(): first match wins, errors never abort, explanations say why, experiments bucket
+// deterministically and uniformly.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "ithaca/json.hpp"
+#include "ithaca/ruleset.hpp"
+
+namespace ithaca {
+namespace {
+
+std::shared_ptr<const RuleSet> load(const std::string& json) {
+  LoadResult r = load_ruleset(json);
+  EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0].path + ": " + r.errors[0].message);
+  return r.rules;
+}
+
+Value context(const std::string& json) {
+  auto v = parse_json(json);
+  EXPECT_TRUE(v.ok());
+  return v.value();
+}
+
+std::string field(const Value& out, const std::string& path) {
+  const Value* v = out.find_path(path);
+  return v ? to_json(*v) : "(absent)";
+}
+
+TEST(Bucketing, MatchesTheDocumentedAlgorithm) {
+  // Golden values computed by an independent (Python) implementation of the algorithm in
+  // ruleset.hpp; they pin the hash so native, wasm and any other home agree.
+  EXPECT_EQ(bucket_of("hero-headline", "v-123"), 500u);
+  EXPECT_EQ(bucket_of("hero-headline", ""), 3644u);
+  EXPECT_EQ(bucket_of("exp", "visitor-42"), 7059u);
+  EXPECT_EQ(bucket_of("\xC3\xA9", "\xC3\xBCn\xC3\xAF" "code \xE2\x9C\x93"), 5489u);
+}
+
+TEST(Bucketing, IsUniformByChiSquare) {
+  // 100,000 ids into 100 bins; chi-square with 99 degrees of freedom stays below 148.2
+  // (p = 0.001) for a uniform hash. Deterministic input, so this cannot flake.
+  constexpr int kIds = 100000, kBins = 100;
+  std::vector<int> bins(kBins, 0);
+  for (int i = 0; i < kIds; ++i) ++bins[bucket_of("checkout-test", "visitor-" + std::to_string(i)) * kBins / 10000];
+  double chi2 = 0;
+  const double expected = static_cast<double>(kIds) / kBins;
+  for (int b : bins) chi2 += (b - expected) * (b - expected) / expected;
+  EXPECT_LT(chi2, 148.2);
+}
+
+TEST(Bucketing, SeparatesExperiments) {
+  // The same visitors land in unrelated buckets of two experiments.
+  int same_half = 0;
+  for (int i = 0; i < 10000; ++i) {
+    const std::string id = "v" + std::to_string(i);
+    same_half += (bucket_of("a", id) < 5000) == (bucket_of("b", id) < 5000);
+  }
+  EXPECT_NEAR(same_half, 5000, 300);
+}
+
+constexpr const char* kExperimentRules = R"({
+  "schema": 1, "site": "t",
+  "experiments": {"e": {"traffic": TRAFFIC, "variants": [{"id": "a", "weight": WA}, {"id": "b", "weight": WB}]}},
+  "slots": {"s": {"default": "none", "variants": {"none": {}, "a": {}, "b": {}}, "rules": [{"id": "run", "experiment": "e"}]}}
+})";
+
+std::shared_ptr<const RuleSet> experiment_rules(int traffic, int wa, int wb) {
+  std::string s = kExperimentRules;
+  s.replace(s.find("TRAFFIC"), 7, std::to_string(traffic));
+  s.replace(s.find("WA"), 2, std::to_string(wa));
+  s.replace(s.find("WB"), 2, std::to_string(wb));
+  return load(s);
+}
+
+std::string variant_for(const RuleSet& rules, const std::string& visitor) {
+  Map v;
+  v.set("id", Value::string(visitor));
+  Map ctx;
+  ctx.set("visitor", Value::map(std::move(v)));
+  return std::string(decide(rules, Value::map(std::move(ctx))).find_path("decisions.s")->find("variant")->as_string());
+}
+
+TEST(Experiments, WeightsAreHonoured) {
+  auto rules = experiment_rules(100, 20, 80);
+  int a = 0;
+  for (int i = 0; i < 20000; ++i) a += variant_for(*rules, "id-" + std::to_string(i)) == "a";
+  EXPECT_NEAR(a, 4000, 300);
+}
+
+TEST(Experiments, RaisingTrafficOnlyAddsVisitorsAndKeepsTheirVariants) {
+  auto low = experiment_rules(30, 50, 50), high = experiment_rules(60, 50, 50);
+  int in_low = 0, in_high = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string id = "id-" + std::to_string(i);
+    const std::string before = variant_for(*low, id), after = variant_for(*high, id);
+    in_low += before != "none";
+    in_high += after != "none";
+    if (before != "none") EXPECT_EQ(after, before) << id;
+  }
+  EXPECT_NEAR(in_low, 1500, 150);
+  EXPECT_NEAR(in_high, 3000, 150);
+}
+
+TEST(Experiments, ChangingWeightsMovesOnlyTheDifference) {
+  auto even = experiment_rules(100, 50, 50), skewed = experiment_rules(100, 60, 40);
+  int moved = 0;
+  for (int i = 0; i < 10000; ++i) {
+    const std::string id = "id-" + std::to_string(i);
+    moved += variant_for(*even, id) != variant_for(*skewed, id);
+  }
+  EXPECT_NEAR(moved, 1000, 150);  // 10% of visitors, not a reshuffle
+}
+
+TEST(Experiments, AssignmentIsReportedWithBucket) {
+  auto rules = experiment_rules(100, 50, 50);
+  Value out = decide(*rules, context(R"({"visitor": {"id": "v-123"}})"));
+  EXPECT_EQ(field(out, "decisions.s.reason"), "\"experiment\"");
+  EXPECT_EQ(field(out, "decisions.s.experiment.id"), "\"e\"");
+  EXPECT_EQ(field(out, "decisions.s.experiment.bucket"), std::to_string(bucket_of("e", "v-123")));
+  EXPECT_EQ(field(out, "decisions.s.variant"), field(out, "decisions.s.experiment.variant"));
+}
+
+constexpr const char* kRules = R"j({
+  "schema": 1, "site": "t", "version": "7",
+  "segments": {"morning": "time.hour >= 6 && time.hour < 11", "de": "geo.country == 'DE'"},
+  "journey": {"stages": [{"id": "new", "when": "true"}, {"id": "engaged", "when": "visit.pageviews >= 3"}, {"id": "buyer", "when": "custom.orders > 0"}]},
+  "slots": {
+    "hero": {"default": "plain", "variants": {"plain": {"props": {"h": "Hi"}}, "breakfast": {}, "german": {}}, "rules": [
+      {"id": "broken", "when": "geo.city.startsWith(1)", "variant": "german"},
+      {"id": "de-morning", "when": "segment.morning && segment.de", "variant": "german"},
+      {"id": "morning", "when": "segment.morning", "variant": "breakfast"}]},
+    "night": {"default": "off", "rules": [{"id": "late", "schedule": {"hours": {"from": 22, "to": 6}}, "variant": "on"}]},
+    "stage": {"default": "x", "rules": [{"id": "engaged", "when": "journey.stage == 'engaged'", "variant": "y"}]}
+  }
+})j";
+
+TEST(Decide, FirstMatchWinsAndExplains) {
+  auto rules = load(kRules);
+  Value out = decide(*rules, context(R"({"time": {"hour": 7}, "geo": {"country": "FR", "city": "Paris"}})"));
+  EXPECT_EQ(field(out, "site"), "\"t\"");
+  EXPECT_EQ(field(out, "version"), "\"7\"");
+  EXPECT_EQ(field(out, "decisions.hero.variant"), "\"breakfast\"");
+  EXPECT_EQ(field(out, "decisions.hero.reason"), "\"rule\"");
+  EXPECT_EQ(field(out, "decisions.hero.rule"), "\"morning\"");
+  EXPECT_EQ(field(out, "decisions.hero.explanation.summary"), "\"rule 'morning' matched: segment.morning\"");
+  EXPECT_EQ(field(out, "decisions.hero.explanation.conditions"), R"([{"expr":"segment.morning","value":true}])");
+  // Rules before the match are listed with why they did not apply.
+  EXPECT_EQ(field(out, "decisions.hero.explanation.skipped"),
+            R"j([{"rule":"broken","why":"error: no matching overload for 'startsWith' applied to (string, int)"},)j"
+            R"({"rule":"de-morning","why":"false"}])");
+  EXPECT_EQ(field(out, "segments"), R"({"morning":true,"de":false})");
+}
+
+TEST(Decide, DefaultKeepsPropsAndSaysWhy) {
+  auto rules = load(kRules);
+  Value out = decide(*rules, context(R"({"time": {"hour": 15}})"));
+  EXPECT_EQ(field(out, "decisions.hero.variant"), "\"plain\"");
+  EXPECT_EQ(field(out, "decisions.hero.reason"), "\"default\"");
+  EXPECT_EQ(field(out, "decisions.hero.rule"), "null");
+  EXPECT_EQ(field(out, "decisions.hero.props"), R"({"h":"Hi"})");
+  EXPECT_EQ(field(out, "decisions.hero.explanation.summary"), "\"no rule matched; default 'plain' kept\"");
+}
+
+TEST(Decide, ConditionsOfTheMatchedRuleAreAllShown) {
+  auto rules = load(kRules);
+  Value out = decide(*rules, context(R"({"time": {"hour": 8}, "geo": {"country": "DE", "city": "Berlin"}})"));
+  EXPECT_EQ(field(out, "decisions.hero.rule"), "\"de-morning\"");
+  EXPECT_EQ(field(out, "decisions.hero.explanation.conditions"),
+            R"([{"expr":"segment.morning","value":true},{"expr":"segment.de","value":true}])");
+}
+
+TEST(Decide, SegmentErrorsAreReportedNotFatal) {
+  auto rules = load(kRules);
+  Value out = decide(*rules, context(R"({"time": {"hour": "seven"}})"));
+  EXPECT_EQ(field(out, "segments.morning"), "false");
+  EXPECT_EQ(field(out, "segment_errors.morning"), "\"no matching overload for '_>=_' applied to (string, int)\"");
+  EXPECT_EQ(field(out, "decisions.hero.variant"), "\"plain\"");
+}
+
+TEST(Decide, ScheduleHoursWrapPastMidnight) {
+  auto rules = load(kRules);
+  for (int h : {22, 23, 0, 5}) {
+    Value out = decide(*rules, context(R"({"time": {"hour": )" + std::to_string(h) + "}}"));
+    EXPECT_EQ(field(out, "decisions.night.variant"), "\"on\"") << h;
+  }
+  for (int h : {6, 12, 21}) {
+    Value out = decide(*rules, context(R"({"time": {"hour": )" + std::to_string(h) + "}}"));
+    EXPECT_EQ(field(out, "decisions.night.variant"), "\"off\"") << h;
+    EXPECT_EQ(field(out, "decisions.night.explanation.skipped"), R"([{"rule":"late","why":"outside the scheduled hours 22–6"}])");
+  }
+  Value out = decide(*rules, context("{}"));
+  EXPECT_EQ(field(out, "decisions.night.explanation.skipped"), R"([{"rule":"late","why":"schedule needs time.hour"}])");
+}
+
+TEST(Decide, JourneyStageIsComputedAndNeverGoesBack) {
+  auto rules = load(kRules);
+  Value out = decide(*rules, context(R"({"visit": {"pageviews": 4}})"));
+  EXPECT_EQ(field(out, "journey"), R"({"stage":"engaged","index":1,"advanced":true})");
+  EXPECT_EQ(field(out, "decisions.stage.variant"), "\"y\"");
+  out = decide(*rules, context(R"({"visit": {"pageviews": 1}, "journey": {"stage": "buyer"}})"));
+  EXPECT_EQ(field(out, "journey"), R"({"stage":"buyer","index":2,"advanced":false})");
+  out = decide(*rules, context(R"({"visit": {"pageviews": 1}, "journey": {"stage": "unknown-stage"}})"));
+  EXPECT_EQ(field(out, "journey.stage"), "\"new\"");
+}
+
+TEST(Decide, NonObjectContextIsTreatedAsEmpty) {
+  auto rules = load(kRules);
+  Value out = decide(*rules, Value::integer(3));
+  EXPECT_EQ(field(out, "decisions.hero.variant"), "\"plain\"");
+}
+
+TEST(Decide, IsDeterministic) {
+  auto rules = load(kRules);
+  const Value ctx = context(R"({"time": {"hour": 7}, "geo": {"country": "DE", "city": "x"}, "visit": {"pageviews": 9}})");
+  const std::string first = to_json(decide(*rules, ctx));
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(to_json(decide(*rules, ctx)), first);
+}
+
+}  // namespace
+}  // namespace ithaca
