@@ -1,0 +1,276 @@
+#include "civil_time.hpp"
+
+#include <algorithm>
+
+#include "ascii_text.hpp"
+#include "data_tables.hpp"
+
+namespace ithaca::civil {
+namespace {
+
+using ascii::iequals;
+
+// Days of ±1,000,000 years around 1970 keep every intermediate value far from overflow.
+constexpr std::int64_t kMaxDays = 365'243'219;
+
+bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int month_length(std::int64_t y, int m) {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// --- POSIX TZ rules (POSIX.1-2017 section 8.3, with the RFC 8536 extensions: hours up to 167
+// and negative transition times). ---
+
+struct Transition {
+  char kind = 'M';  // 'J' Julian 1..365 without Feb 29, 'N' zero-based day 0..365, 'M' month.week.day
+  int a = 0, b = 0, c = 0;
+  std::int32_t time = 7200;  // local seconds after midnight
+};
+
+struct PosixRule {
+  std::int32_t std_east = 0;
+  std::int32_t dst_east = 0;
+  bool has_dst = false;
+  Transition start, end;
+};
+
+class RuleReader {
+ public:
+  explicit RuleReader(std::string_view s) : s_(s) {}
+  bool done() const { return i_ >= s_.size(); }
+  char peek() const { return done() ? '\0' : s_[i_]; }
+  bool eat(char c) {
+    if (peek() != c) return false;
+    ++i_;
+    return true;
+  }
+  bool name() {
+    if (eat('<')) {
+      std::size_t close = s_.find('>', i_);
+      if (close == std::string_view::npos || close == i_) return false;
+      i_ = close + 1;
+      return true;
+    }
+    std::size_t start = i_;
+    while (!done() && ascii::is_alpha(peek())) ++i_;
+    return i_ - start >= 3;
+  }
+  bool number(int max_digits, int& out) {
+    std::size_t start = i_;
+    out = 0;
+    while (!done() && ascii::is_digit(peek()) && i_ - start < static_cast<std::size_t>(max_digits)) {
+      out = out * 10 + (peek() - '0');
+      ++i_;
+    }
+    return i_ > start;
+  }
+  // [+|-]hh[:mm[:ss]] in seconds, hours up to 167.
+  bool hms(std::int32_t& out) {
+    int sign = 1;
+    if (eat('-')) sign = -1;
+    else eat('+');
+    int h = 0, m = 0, sec = 0;
+    if (!number(3, h) || h > 167) return false;
+    if (eat(':')) {
+      if (!number(2, m) || m > 59) return false;
+      if (eat(':') && (!number(2, sec) || sec > 59)) return false;
+    }
+    out = sign * (h * 3600 + m * 60 + sec);
+    return true;
+  }
+  bool transition(Transition& t) {
+    if (eat('J')) {
+      t.kind = 'J';
+      if (!number(3, t.a) || t.a < 1 || t.a > 365) return false;
+    } else if (eat('M')) {
+      t.kind = 'M';
+      if (!number(2, t.a) || t.a < 1 || t.a > 12 || !eat('.')) return false;
+      if (!number(1, t.b) || t.b < 1 || t.b > 5 || !eat('.')) return false;
+      if (!number(1, t.c) || t.c > 6) return false;
+    } else {
+      t.kind = 'N';
+      if (!number(3, t.a) || t.a > 365) return false;
+    }
+    t.time = 7200;
+    if (eat('/') && !hms(t.time)) return false;
+    return true;
+  }
+
+ private:
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+std::optional<PosixRule> parse_rule(std::string_view text) {
+  if (text.empty() || text.size() > 128) return std::nullopt;
+  RuleReader r(text);
+  PosixRule rule;
+  std::int32_t west = 0;
+  if (!r.name() || !r.hms(west)) return std::nullopt;
+  rule.std_east = -west;
+  if (r.done()) return rule;
+  if (!r.name()) return std::nullopt;
+  rule.has_dst = true;
+  rule.dst_east = rule.std_east + 3600;
+  if (!r.done() && r.peek() != ',') {
+    if (!r.hms(west)) return std::nullopt;
+    rule.dst_east = -west;
+  }
+  if (r.done()) {
+    // No transition rules: POSIX leaves it to the implementation; use the US rules, as glibc does.
+    rule.start = {'M', 3, 2, 0, 7200};
+    rule.end = {'M', 11, 1, 0, 7200};
+    return rule;
+  }
+  if (!r.eat(',') || !r.transition(rule.start) || !r.eat(',') || !r.transition(rule.end) || !r.done())
+    return std::nullopt;
+  return rule;
+}
+
+// Zero-based day of the year on which a transition falls.
+int transition_day(const Transition& t, std::int64_t year) {
+  switch (t.kind) {
+    case 'J':
+      return t.a - 1 + ((is_leap(year) && t.a >= 60) ? 1 : 0);
+    case 'N':
+      return std::min(t.a, is_leap(year) ? 365 : 364);
+    default: {
+      std::int64_t first = days_from_civil(year, static_cast<unsigned>(t.a), 1);
+      int first_weekday = weekday_from_days(first);
+      int day = 1 + (t.c - first_weekday + 7) % 7 + (t.b - 1) * 7;
+      int length = month_length(year, t.a);
+      while (day > length) day -= 7;
+      return static_cast<int>(first + day - 1 - days_from_civil(year, 1, 1));
+    }
+  }
+}
+
+std::int64_t transition_utc(const Transition& t, std::int64_t year, std::int32_t offset_east) {
+  std::int64_t day = days_from_civil(year, 1, 1) + transition_day(t, year);
+  return day * 86400 + t.time - offset_east;
+}
+
+// Row of a zone in tz_zones, or -1. Exact match by binary search, then a case-insensitive scan.
+long zone_row(std::string_view zone) {
+  const data::Table& t = data::tz_zones;
+  if (zone.empty() || zone.size() > 64) return -1;
+  std::size_t lo = 0, hi = t.rows;
+  while (lo < hi) {
+    std::size_t mid = lo + (hi - lo) / 2;
+    if (t.at(mid, 0) < zone) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < t.rows && t.at(lo, 0) == zone) return static_cast<long>(lo);
+  for (std::size_t row = 0; row < t.rows; ++row)
+    if (iequals(t.at(row, 0), zone)) return static_cast<long>(row);
+  return -1;
+}
+
+// "+05:30", "-0800", "+5", optionally after "UTC" or "GMT"; east of UTC.
+std::optional<std::int32_t> fixed_offset(std::string_view s) {
+  if (s.size() > 16) return std::nullopt;
+  if (iequals(s, "Z") || iequals(s, "UTC") || iequals(s, "GMT")) return 0;
+  if (s.size() > 3 && (iequals(s.substr(0, 3), "UTC") || iequals(s.substr(0, 3), "GMT"))) s.remove_prefix(3);
+  if (s.empty() || (s[0] != '+' && s[0] != '-')) return std::nullopt;
+  int sign = s[0] == '-' ? -1 : 1;
+  s.remove_prefix(1);
+  std::size_t digits = 0;
+  while (digits < s.size() && ascii::is_digit(s[digits])) ++digits;
+  int hours = 0, minutes = 0;
+  if (digits == 4 && s.size() == 4) {
+    hours = (s[0] - '0') * 10 + (s[1] - '0');
+    minutes = (s[2] - '0') * 10 + (s[3] - '0');
+  } else if (digits == 1 || digits == 2) {
+    for (std::size_t i = 0; i < digits; ++i) hours = hours * 10 + (s[i] - '0');
+    std::string_view rest = s.substr(digits);
+    if (!rest.empty()) {
+      if (rest.size() != 3 || rest[0] != ':' || !ascii::is_digit(rest[1]) || !ascii::is_digit(rest[2]))
+        return std::nullopt;
+      minutes = (rest[1] - '0') * 10 + (rest[2] - '0');
+    }
+  } else {
+    return std::nullopt;
+  }
+  if (minutes > 59 || hours * 60 + minutes > 18 * 60) return std::nullopt;
+  return sign * (hours * 3600 + minutes * 60);
+}
+
+}  // namespace
+
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = floor_div(y, 400);
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t mp = m > 2 ? m - 3 : m + 9;
+  const std::int64_t doy = (153 * mp + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+int weekday_from_days(std::int64_t days) {
+  return static_cast<int>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday (4)
+}
+
+CivilTime from_unix_seconds(std::int64_t seconds) {
+  std::int64_t days = floor_div(seconds, 86400);
+  std::int64_t rem = seconds - days * 86400;
+  days = std::clamp(days, -kMaxDays, kMaxDays);
+  CivilTime c{};
+  c.hour = static_cast<int>(rem / 3600);
+  c.minute = static_cast<int>(rem % 3600 / 60);
+  c.second = static_cast<int>(rem % 60);
+  c.weekday = weekday_from_days(days);
+
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = floor_div(z, 146097);
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  c.year = static_cast<int>(y);
+  c.month = static_cast<int>(m);
+  c.day = static_cast<int>(d);
+  c.day_of_year = static_cast<int>(days - days_from_civil(y, 1, 1));
+  return c;
+}
+
+std::optional<std::int32_t> posix_rule_offset(std::string_view text, std::int64_t unix_seconds) {
+  std::optional<PosixRule> rule = parse_rule(text);
+  if (!rule) return std::nullopt;
+  if (!rule->has_dst) return rule->std_east;
+  const std::int64_t limit = kMaxDays * 86400;
+  const std::int64_t t = std::clamp(unix_seconds, -limit, limit);
+  const std::int64_t year = from_unix_seconds(t + rule->std_east).year;
+  const std::int64_t start = transition_utc(rule->start, year, rule->std_east);
+  const std::int64_t end = transition_utc(rule->end, year, rule->dst_east);
+  const bool dst = start < end ? (t >= start && t < end) : !(t >= end && t < start);
+  return dst ? rule->dst_east : rule->std_east;
+}
+
+std::optional<std::int32_t> utc_offset_seconds(std::string_view zone, std::int64_t unix_seconds) {
+  long row = zone_row(zone);
+  if (row >= 0) return posix_rule_offset(data::tz_zones.at(static_cast<std::size_t>(row), 2), unix_seconds);
+  return fixed_offset(zone);
+}
+
+std::string_view zone_country(std::string_view zone) {
+  long row = zone_row(zone);
+  return row >= 0 ? data::tz_zones.at(static_cast<std::size_t>(row), 1) : std::string_view();
+}
+
+std::string_view zone_rule(std::string_view zone) {
+  long row = zone_row(zone);
+  return row >= 0 ? data::tz_zones.at(static_cast<std::size_t>(row), 2) : std::string_view();
+}
+
+}  // namespace ithaca::civil

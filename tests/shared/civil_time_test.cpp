@@ -1,0 +1,145 @@
+#include "civil_time.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "data_tables.hpp"
+#include "testing/tsv_table.hpp"
+
+namespace ithaca::civil {
+namespace {
+
+// "2024-03-31T01:00:00Z" → Unix seconds (test helper; the table only uses this exact shape).
+std::int64_t utc_seconds(const std::string& s) {
+  int y, mo, d, h, mi, sec;
+  EXPECT_EQ(std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%dZ", &y, &mo, &d, &h, &mi, &sec), 6) << s;
+  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + sec;
+}
+
+std::string format(const CivilTime& c) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute, c.second);
+  return buf;
+}
+
+TEST(CivilTime, DaysFromCivilKnownDates) {
+  EXPECT_EQ(days_from_civil(1970, 1, 1), 0);
+  EXPECT_EQ(days_from_civil(1969, 12, 31), -1);
+  EXPECT_EQ(days_from_civil(2000, 3, 1), 11017);
+  EXPECT_EQ(days_from_civil(2024, 2, 29), 19782);
+  EXPECT_EQ(days_from_civil(1, 1, 1), -719162);
+  EXPECT_EQ(days_from_civil(9999, 12, 31), 2932896);
+}
+
+TEST(CivilTime, RoundTripsEveryFewDaysOverTenThousandYears) {
+  for (std::int64_t day = -719162; day <= 2932896; day += 7) {
+    const CivilTime c = from_unix_seconds(day * 86400 + 3661);
+    ASSERT_EQ(days_from_civil(c.year, static_cast<unsigned>(c.month), static_cast<unsigned>(c.day)), day);
+    ASSERT_EQ(c.hour, 1);
+    ASSERT_EQ(c.minute, 1);
+    ASSERT_EQ(c.second, 1);
+    ASSERT_EQ(c.weekday, weekday_from_days(day));
+  }
+}
+
+TEST(CivilTime, FromUnixSeconds) {
+  CivilTime c = from_unix_seconds(0);
+  EXPECT_EQ(format(c), "1970-01-01 00:00:00");
+  EXPECT_EQ(c.weekday, 4);  // Thursday
+  EXPECT_EQ(c.day_of_year, 0);
+  c = from_unix_seconds(-1);
+  EXPECT_EQ(format(c), "1969-12-31 23:59:59");
+  EXPECT_EQ(c.weekday, 3);
+  EXPECT_EQ(c.day_of_year, 364);
+  c = from_unix_seconds(utc_seconds("2024-12-31T12:00:00Z"));
+  EXPECT_EQ(c.day_of_year, 365);  // leap year
+  EXPECT_EQ(c.weekday, 2);        // Tuesday
+  // Extreme inputs are clamped, never overflow.
+  (void)from_unix_seconds(INT64_MAX);
+  (void)from_unix_seconds(INT64_MIN);
+}
+
+TEST(CivilTime, ConversionsAcrossDstAndOffsetsTable) {
+  const auto rows = testing::read_tsv("time_conversions.tsv");
+  ASSERT_GE(rows.size(), 50u);
+  int passed = 0;
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.cells.size(), 4u) << "line " << row.line;
+    const std::int64_t t = utc_seconds(row.cells[1]);
+    const auto offset = utc_offset_seconds(row.cells[0], t);
+    ASSERT_TRUE(offset.has_value()) << row.cells[0];
+    const std::string local = format(from_unix_seconds(t + *offset));
+    const bool ok = local == row.cells[2] && *offset / 60 == std::stoi(row.cells[3]);
+    EXPECT_TRUE(ok) << "line " << row.line << ": " << row.cells[0] << " at " << row.cells[1] << " gave " << local
+                    << " (" << *offset / 60 << " min), expected " << row.cells[2] << " (" << row.cells[3] << ")";
+    passed += ok;
+  }
+  std::printf("[ civil    ] %d/%zu time conversions passed\n", passed, rows.size());
+}
+
+TEST(CivilTime, FixedOffsetsAndUnknownZones) {
+  EXPECT_EQ(utc_offset_seconds("Z", 0), 0);
+  EXPECT_EQ(utc_offset_seconds("GMT", 0), 0);
+  EXPECT_EQ(utc_offset_seconds("+5", 0), 5 * 3600);
+  EXPECT_EQ(utc_offset_seconds("GMT-8", 0), -8 * 3600);
+  EXPECT_EQ(utc_offset_seconds("europe/berlin", 0), 3600);  // case-insensitive fallback
+  EXPECT_FALSE(utc_offset_seconds("", 0));
+  EXPECT_FALSE(utc_offset_seconds("Mars/Olympus_Mons", 0));
+  EXPECT_FALSE(utc_offset_seconds("+19:00", 0));
+  EXPECT_FALSE(utc_offset_seconds("+05:60", 0));
+  EXPECT_FALSE(utc_offset_seconds("+05:3", 0));
+  EXPECT_FALSE(utc_offset_seconds("++05", 0));
+  EXPECT_FALSE(utc_offset_seconds(std::string(1000, 'A'), 0));
+}
+
+TEST(CivilTime, ZoneCountry) {
+  EXPECT_EQ(zone_country("Europe/Berlin"), "DE");
+  EXPECT_EQ(zone_country("Europe/Oslo"), "NO");
+  EXPECT_EQ(zone_country("America/New_York"), "US");
+  EXPECT_EQ(zone_country("Asia/Calcutta"), "IN");   // backward link to Asia/Kolkata
+  EXPECT_EQ(zone_country("US/Eastern"), "US");      // backward link
+  EXPECT_EQ(zone_country("Australia/Sydney"), "AU");
+  EXPECT_EQ(zone_country("America/Sao_Paulo"), "BR");
+  EXPECT_EQ(zone_country("UTC"), "");
+  EXPECT_EQ(zone_country("Etc/GMT+5"), "");
+  EXPECT_EQ(zone_country("Nowhere/Special"), "");
+  EXPECT_EQ(zone_country(""), "");
+}
+
+TEST(CivilTime, ZoneTableIsSortedAndEveryRuleParses) {
+  const data::Table& t = data::tz_zones;
+  ASSERT_GT(t.rows, 400u);
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    if (r > 0) ASSERT_LT(t.at(r - 1, 0), t.at(r, 0)) << "tz_zones.tsv must be sorted by zone";
+    ASSERT_TRUE(posix_rule_offset(t.at(r, 2), 1'700'000'000).has_value()) << t.at(r, 0) << ": " << t.at(r, 2);
+    ASSERT_TRUE(t.at(r, 1).empty() || t.at(r, 1).size() == 2) << t.at(r, 0);
+  }
+}
+
+TEST(CivilTime, PosixRules) {
+  EXPECT_EQ(posix_rule_offset("EST5EDT", utc_seconds("2024-07-01T00:00:00Z")), -4 * 3600);  // default US rules
+  EXPECT_EQ(posix_rule_offset("<+0545>-5:45", 0), 5 * 3600 + 45 * 60);
+  EXPECT_EQ(posix_rule_offset("EST5EDT,0/0,J365/25", utc_seconds("2024-07-01T00:00:00Z")), -4 * 3600);  // DST all year
+  EXPECT_EQ(posix_rule_offset("XXX3YYY,J60/2,J300/2", utc_seconds("2023-06-01T00:00:00Z")), -2 * 3600);
+  for (const char* bad : {"", "C", "CET", "CET-1CEST,M3.5", "CET-1CEST,M13.5.0,M10.5.0", "CET-1CEST,M3.6.0,M10.5.0",
+                          "<+01", "CET-200", "CET-1CEST,J0,J10", "CET-1CEST,M3.5.0,M10.5.0/3x"})
+    EXPECT_FALSE(posix_rule_offset(bad, 0)) << bad;
+}
+
+TEST(CivilTime, GarbageNeverCrashes) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "ABCMJ<>+-:,./0123456789 ";
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    const int n = static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) s += alphabet[rng() % alphabet.size()];
+    (void)posix_rule_offset(s, static_cast<std::int64_t>(rng()) * 1000);
+    (void)utc_offset_seconds(s, static_cast<std::int64_t>(rng()));
+  }
+}
+
+}  // namespace
+}  // namespace ithaca::civil
