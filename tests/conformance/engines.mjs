@@ -4,7 +4,7 @@
 //    hangs, the first line without an answer is charged with the crash and a fresh process
 //    continues with the next line, so one bad case cannot hide the rest.
 //  - wasm: the browser SDK's module (wasm_sdk/dist/index.mjs): `await loadEngine()`, then
-//    `engine.evaluate(expr, context)` returns the same JSON text as a batch output line.
+//    `engine.evaluate(expr, contextJsonText)` returns the same JSON text as a batch output line.
 //  - reference: @bufbuild/cel behind the same contract, to check the runner itself.
 
 import { spawn } from "node:child_process";
@@ -12,8 +12,13 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
+import { member, nodeToText, parseJsonText } from "./json_text.mjs";
+
 export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-export const DEFAULT_CLI = path.join(REPO_ROOT, "build/native/bin/ithaca");
+// $ITHACA_CLI overrides the binary (e.g. a sanitizer build).
+export const DEFAULT_CLI = process.env.ITHACA_CLI
+  ? path.resolve(process.env.ITHACA_CLI)
+  : path.join(REPO_ROOT, "build/native/bin/ithaca");
 export const DEFAULT_WASM_MODULE = path.join(REPO_ROOT, "wasm_sdk/dist/index.mjs");
 
 function runProcess(cli, lines, timeoutMs) {
@@ -49,7 +54,8 @@ function runProcess(cli, lines, timeoutMs) {
 
 export function nativeEngine({ cli = DEFAULT_CLI, timeoutMs = 120_000 } = {}) {
   return {
-    name: `native (${path.relative(process.cwd(), cli) || cli})`,
+    name: "native (ithaca eval --batch)",
+    location: cli,
     available() {
       return existsSync(cli) ? null : `${cli} does not exist; build it first (make native)`;
     },
@@ -96,7 +102,8 @@ export function nativeEngine({ cli = DEFAULT_CLI, timeoutMs = 120_000 } = {}) {
 export function wasmEngine({ modulePath = DEFAULT_WASM_MODULE } = {}) {
   let engine;
   return {
-    name: `wasm (${path.relative(process.cwd(), modulePath) || modulePath})`,
+    name: "wasm (SDK engine.evaluate)",
+    location: modulePath,
     available() {
       return existsSync(modulePath) ? null : `${modulePath} does not exist; build the SDK first (make wasm)`;
     },
@@ -106,12 +113,13 @@ export function wasmEngine({ modulePath = DEFAULT_WASM_MODULE } = {}) {
         engine = await mod.loadEngine();
       }
       return lines.map((line) => {
-        // The batch line is the runner's own JSON: expr plus a context object. JSON.parse is
-        // fine here — the context keeps its kinds only as far as a JS object can (an integral
-        // double such as 2.0 reaches the SDK as the number 2).
-        const { expr, context } = JSON.parse(line);
+        // The context goes in as JSON text (the SDK takes text or an object), re-emitted from
+        // the runner's own reader so `2.0` stays a double on the way in.
+        const node = parseJsonText(line);
+        const expr = member(node, "expr").value;
+        const context = member(node, "context");
         try {
-          return { output: String(engine.evaluate(expr, context)) };
+          return { output: String(engine.evaluate(expr, context ? nodeToText(context) : "{}")) };
         } catch (e) {
           return { crash: `evaluate threw: ${e?.message ?? e}` };
         }

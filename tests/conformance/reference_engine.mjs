@@ -94,6 +94,7 @@ export function evaluateBatchLine(line) {
 export function referenceEngine() {
   return {
     name: "reference (@bufbuild/cel)",
+    location: "node_modules/@bufbuild/cel",
     available: () => null,
     async evaluateAll(lines) {
       return lines.map((line) => ({ output: evaluateBatchLine(line) }));

@@ -5,7 +5,7 @@
 //   node tests/conformance/run.mjs                 native CLI (build/native/bin/ithaca)
 //   node tests/conformance/run.mjs --engine wasm   the SDK module (wasm_sdk/dist/index.mjs)
 //   node tests/conformance/run.mjs --engine reference   @bufbuild/cel, to check the runner itself
-//   options: --cli PATH  --wasm-module PATH  --suite a,b (or "all")  --verbose
+//   options: --cli PATH (or $ITHACA_CLI)  --wasm-module PATH  --suite a,b (or "all")  --verbose
 //            --show-skipped  --markdown  --update-doc  --json FILE  --threshold 0.95
 // Exit status: 0 when the scored pass rate reaches the threshold, 1 below it, 2 when the
 // engine cannot be run at all.
@@ -93,6 +93,7 @@ export async function runConformance({
 
   return {
     engine: engine.name,
+    location: engine.location,
     capabilities,
     results,
     suites: suiteRows.map((s) => ({ ...s, rate: rate(s) })),
@@ -114,9 +115,10 @@ function suiteTable(summary) {
   return { head, rows };
 }
 
-function markdownTable({ head, rows }) {
+function markdownTable({ head, rows, numeric = true }) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map((_, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+  const rule = head.map((_, i) => (i > 0 && numeric ? "---:" : "---"));
+  return [line(head), line(rule), ...rows.map(line)].join("\n");
 }
 
 function plainTable({ head, rows }) {
@@ -140,7 +142,24 @@ export function markdownReport(summary, threshold = DEFAULT_THRESHOLD) {
     "Out-of-scope cases by rule (scored suites / informational suites):",
     "",
     markdownTable({ head: ["rule", "scored suites", "informational"], rows: ruleRows }),
+    "",
+    ...failureList(summary),
   ].join("\n");
+}
+
+function failureList(summary) {
+  const failures = summary.results.filter((r) => r.verdict && !r.verdict.pass);
+  if (failures.length === 0) return ["No in-scope case fails."];
+  const cell = (s) => s.replace(/\s+/g, " ").replace(/\|/g, "\\|").slice(0, 140);
+  return [
+    `Failing cases (${failures.length}):`,
+    "",
+    markdownTable({
+      head: ["case", "expression", "outcome"],
+      rows: failures.map((r) => [r.id, `\`\` ${cell(r.test.original.expr)} \`\``, cell(r.verdict.detail)]),
+      numeric: false,
+    }),
+  ];
 }
 
 function updateDoc(markdown) {
@@ -218,7 +237,6 @@ function parseArgs(argv) {
     const unknown = opts.suites.filter((s) => !known.has(s));
     if (unknown.length) throw new Error(`unknown suite(s) ${unknown.join(", ")}; known: ${[...known].join(", ")}`);
   }
-  if (process.env.ITHACA_CLI && !opts.cli) opts.cli = path.resolve(process.env.ITHACA_CLI);
   return opts;
 }
 
@@ -247,7 +265,7 @@ async function main() {
   if (opts.markdown) {
     console.log(md);
   } else {
-    console.log(`CEL conformance (@bufbuild/cel-spec) — ${summary.engine}`);
+    console.log(`CEL conformance (@bufbuild/cel-spec) — ${summary.engine}: ${path.relative(process.cwd(), summary.location) || summary.location}`);
     console.log(`bytes literals: ${summary.capabilities.bytes ? "accepted" : "rejected (bytes cases out of scope)"}\n`);
     console.log(plainTable(suiteTable(summary)));
     const skippedRules = summary.rules.filter((r) => r.scored + r.other > 0);
