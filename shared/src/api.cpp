@@ -111,7 +111,7 @@ std::string decide_json(std::string_view rules_json, std::string_view context_js
   auto context = parse_json(context_json);
   if (!context.ok()) return error_json("parse", "context: " + context.error().message, -1);
   if (!context.value().is_map()) return error_json("parse", "context must be a JSON object", -1);
-  return to_json(decide(*loaded.rules, context.value()));
+  return decide_to_json(*loaded.rules, context.value());
 }
 
 }  // namespace ithaca

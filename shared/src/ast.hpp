@@ -15,11 +15,14 @@ namespace ithaca {
 
 class Regex;  // regex.hpp
 
+inline constexpr int kMaxIterSlots = 16;
+
 enum class Op : std::uint8_t {
   Literal,     // value
   Ident,       // name: looked up in the activation
   IterVar,     // slot: a comprehension variable
   Select,      // kids[0].name
+  Path,        // path[0].path[1]…: a selection chain from an identifier, resolved in one walk
   Has,         // has(kids[0].name)
   Index,       // kids[0][kids[1]]
   MakeList,    // [kids...]
@@ -49,6 +52,7 @@ struct Node {
   std::int32_t end = 0;
   std::int32_t slot = -1;  // IterVar / comprehension variable slot
   std::string name;        // Ident, Select/Has field; Call: the function's name as written
+  std::vector<std::string> path;  // Path
   Value value;             // Literal
   std::vector<std::unique_ptr<Node>> kids;
   std::shared_ptr<const Regex> regex;  // Matches with a constant pattern, compiled once
@@ -63,11 +67,13 @@ struct Ast {
 };
 }  // namespace detail
 
-inline constexpr int kMaxIterSlots = 16;
-
-// Evaluation entry point used by Program (evaluator.cpp).
+// Evaluation entry point used by Program (evaluator.cpp). `iter_slots` is how many
+// comprehension variables the tree may bind at once (0: none, so no storage is set up).
 Value evaluate_node(const Node& node, const Activation& activation, const Limits& limits,
-                    std::vector<ConditionTrace>* trace);
+                    std::vector<ConditionTrace>* trace, int iter_slots = kMaxIterSlots);
+
+// Rewrites selection chains rooted at identifiers into Path nodes (after references are taken).
+void compile_paths(Node& node);
 
 // Applies a built-in function to evaluated arguments (functions.cpp). `node` carries the
 // function id and, for `matches`, a precompiled pattern.

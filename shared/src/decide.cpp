@@ -1,13 +1,19 @@
 // decide(): journey stage, then segments, then each slot's rules in order (first match wins).
 // Nothing here can fail: an expression that evaluates to an error, a missing attribute or a
 // wrong-typed one only makes its rule not match, and the explanation says so.
+// It runs on every page view, in the browser and on the server, and every home wants the
+// decisions as JSON text: so it writes that text directly, from fragments escaped at load time,
+// and builds no Value tree. decide() returning a Value parses the same text (one code path).
 #include <string>
+#include <string_view>
 
 #include "ithaca/json.hpp"
 #include "ruleset_impl.hpp"
 #include "time_format.hpp"
 
 namespace ithaca {
+
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -18,16 +24,17 @@ using Impl = RuleSet::Impl;
 constexpr std::string_view kGroups[] = {"time", "geo", "device", "referrer", "utm", "campaign",
                                         "visit", "journey", "consent", "custom", "visitor", "url"};
 
-// The visitor's context with the computed `journey` and `segment` layered over it, without
-// copying the context.
+// The visitor's context with the computed `journey`, `segment` and a normalized `time` layered
+// over it, without copying the context.
 class DecisionActivation final : public Activation {
  public:
-  DecisionActivation(const Value& context, const Value& journey, const Value& segments,
-                     const Value& empty_map)
-      : context_(context), journey_(journey), segments_(segments), empty_(empty_map) {}
+  DecisionActivation(const Value& context, const Value& time, const Value& journey,
+                     const Value& segments, const Value& empty_map)
+      : context_(context), time_(time), journey_(journey), segments_(segments), empty_(empty_map) {}
   const Value* find(std::string_view name) const noexcept override {
     if (name == "segment") return &segments_;
     if (name == "journey" && !journey_.is_null()) return &journey_;
+    if (name == "time" && !time_.is_null()) return &time_;
     if (const Value* v = context_.find(name)) return v;
     for (std::string_view g : kGroups)
       if (g == name) return &empty_;
@@ -36,6 +43,7 @@ class DecisionActivation final : public Activation {
 
  private:
   const Value& context_;
+  const Value& time_;
   const Value& journey_;
   const Value& segments_;
   const Value& empty_;
@@ -55,56 +63,50 @@ std::optional<Timestamp> context_now(const Value& context) {
   return std::nullopt;
 }
 
-// JSON contexts carry time.now as text or a number; rules compare it with timestamps.
-Value normalize(const Value& context, const std::optional<Timestamp>& now) {
-  if (!context.is_map()) return Value::map(Map());
-  const Value* time = context.find("time");
-  const Value* raw = time ? time->find("now") : nullptr;
-  if (!now || !raw || raw->kind() == Kind::Timestamp) return context;
-  Value copy = context;
-  Value time_copy = *time;
-  time_copy.edit_map().set("now", Value::timestamp(*now));
-  copy.edit_map().set("time", std::move(time_copy));
-  return copy;
-}
-
 bool truthy(const Value& v) { return v.is_bool() && v.as_bool(); }
 
-// Why a non-bool result does not match.
-std::string not_bool(const Value& v) {
-  if (v.is_error()) return "error: " + std::string(v.as_string());
-  if (v.is_bool()) return "false";
-  return std::string("not a bool (") + kind_name(v.kind()) + ")";
+// Appends why a result that is not `true` does not match, as a JSON string.
+void append_miss(const Value& v, std::string& out) {
+  if (v.is_error()) append_json_string("error: " + std::string(v.as_string()), out);
+  else if (v.is_bool()) out += "\"false\""sv;
+  else append_json_string(std::string("not a bool (") + kind_name(v.kind()) + ")", out);
 }
 
-Value conditions_json(const Condition& c, const std::vector<ConditionTrace>& trace) {
-  List out;
-  out.reserve(trace.size());
-  for (std::size_t i = 0; i < trace.size() && i < c.parts.size(); ++i) {
-    Map m;
-    m.set("expr", c.parts[i]);
-    if (trace[i].value.is_error()) m.set("error", Value::string(trace[i].value.as_string()));
-    else m.set("value", trace[i].value);
-    out.push_back(Value::map(std::move(m)));
+// {"segment.morning":true,"geo.country == 'DE'":true}: each top-level condition's source text
+// and value ({"error": …} for an error), in order.
+void append_conditions(const Condition& c, const std::vector<ConditionTrace>& trace, std::string& out) {
+  out += '{';
+  for (std::size_t i = 0; i < trace.size() && i < c.parts_json.size(); ++i) {
+    if (i) out += ',';
+    out += c.parts_json[i];
+    out += ':';
+    if (trace[i].value.is_error()) {
+      out += "{\"error\":"sv;
+      append_json_string(trace[i].value.as_string(), out);
+      out += '}';
+    } else {
+      append_json(trace[i].value, out);
+    }
   }
-  return Value::list(std::move(out));
+  out += '}';
 }
 
 // "" when the schedule allows now; otherwise why not.
-std::string schedule_miss(const Schedule& s, const Value& context, const std::optional<Timestamp>& now) {
+std::string schedule_miss(const Schedule& s, const Activation& act, const std::optional<Timestamp>& now) {
   if (s.start || s.end) {
     if (!now) return "schedule needs time.now";
     const Value n = Value::timestamp(*now);
     if (s.start && cel_compare(n, Value::timestamp(*s.start)) < 0) return "before the schedule's start " + format_timestamp(*s.start);
     if (s.end && cel_compare(n, Value::timestamp(*s.end)) >= 0) return "after the schedule's end " + format_timestamp(*s.end);
   }
+  const Value* time = act.find("time");
   if (s.uses_days) {
-    const Value* wd = context.find_path("time.weekday");
+    const Value* wd = time ? time->find("weekday") : nullptr;
     if (!wd || wd->kind() != Kind::Int || wd->as_int() < 0 || wd->as_int() > 6) return "schedule needs time.weekday";
     if (!(s.days & (1u << wd->as_int()))) return "not on a scheduled day";
   }
   if (s.uses_hours) {
-    const Value* h = context.find_path("time.hour");
+    const Value* h = time ? time->find("hour") : nullptr;
     if (!h || h->kind() != Kind::Int) return "schedule needs time.hour";
     const std::int64_t hour = h->as_int();
     const bool inside = s.hour_from < s.hour_to ? (hour >= s.hour_from && hour < s.hour_to)
@@ -120,37 +122,41 @@ struct Assignment {
   std::string miss;  // why the visitor is not in the experiment
 };
 
-Assignment assign(const Impl::Experiment& e, const Activation& act, const Value& context,
-                  const std::optional<Timestamp>& now) {
+Assignment assign(const Impl::Experiment& e, const Activation& act, const std::optional<Timestamp>& now) {
   Assignment a;
   if (e.start || e.end) {
-    if (!now) { a.miss = "experiment '" + e.id_text + "' needs time.now for its window"; return a; }
+    if (!now) { a.miss = "experiment '" + e.id + "' needs time.now for its window"; return a; }
     const Value n = Value::timestamp(*now);
     if ((e.start && cel_compare(n, Value::timestamp(*e.start)) < 0) || (e.end && cel_compare(n, Value::timestamp(*e.end)) >= 0)) {
-      a.miss = "experiment '" + e.id_text + "' is not running now";
+      a.miss = "experiment '" + e.id + "' is not running now";
       return a;
     }
   }
   if (e.audience) {
     Value in = e.audience->program.evaluate(act);
-    if (!truthy(in)) { a.miss = "not in the audience of experiment '" + e.id_text + "' (" + not_bool(in) + ")"; return a; }
+    if (!truthy(in)) {
+      a.miss = "not in the audience of experiment '" + e.id + "' (" +
+               (in.is_error() ? "error: " + std::string(in.as_string()) : std::string(in.is_bool() ? "false" : "not a bool")) + ")";
+      return a;
+    }
   }
-  const Value* visitor = context.find_path("visitor.id");
-  if (!visitor || !visitor->is_string() || visitor->as_string().empty()) {
-    a.miss = "experiment '" + e.id_text + "' needs visitor.id to assign a variant";
+  const Value* visitor = act.find("visitor");
+  const Value* id = visitor ? visitor->find("id") : nullptr;
+  if (!id || !id->is_string() || id->as_string().empty()) {
+    a.miss = "experiment '" + e.id + "' needs visitor.id to assign a variant";
     return a;
   }
-  a.bucket = bucket_of(e.id_text, visitor->as_string());
+  a.bucket = bucket_of(e.id, id->as_string());
   if (a.bucket >= e.traffic) {
-    a.miss = "outside the " + e.traffic_text + " traffic of experiment '" + e.id_text + "'";
+    a.miss = "outside the " + e.traffic_text + " traffic of experiment '" + e.id + "'";
     return a;
   }
   // A second, independent hash picks the variant, so changing traffic never reshuffles variants.
-  const std::uint32_t pick = bucket_of(e.id_text + ":variant", visitor->as_string());
+  const std::uint32_t pick = bucket_of(e.id + ":variant", id->as_string());
   for (const auto& v : e.variants) {
     if (pick < v.upper) { a.variant = &v; break; }
   }
-  if (!a.variant) a.miss = "experiment '" + e.id_text + "' has no variant with weight";
+  if (!a.variant) a.miss = "experiment '" + e.id + "' has no variant with weight";
   return a;
 }
 
@@ -171,128 +177,168 @@ std::uint32_t bucket_of(std::string_view experiment_id, std::string_view visitor
   return static_cast<std::uint32_t>(h % 10000);
 }
 
-Value decide(const RuleSet& rules, const Value& raw_context) {
+std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
   const Impl& r = rules.impl();
-  const std::optional<Timestamp> now = context_now(raw_context);
-  const Value context = normalize(raw_context, now);
+  const Value empty = Value::map(Map());
+  const Value& context = raw_context.is_map() ? raw_context : empty;
+
+  // JSON contexts carry time.now as text or epoch milliseconds; rules compare it with timestamps.
+  const std::optional<Timestamp> now = context_now(context);
+  Value time;
+  if (now) {
+    const Value* given = context.find("time");
+    if (given->find("now")->kind() != Kind::Timestamp) {
+      time = *given;
+      time.edit_map().set("now", Value::timestamp(*now));
+    }
+  }
   Value segments = Value::map(Map());
   Value journey;  // null: no journey defined, the context's own is used
-  const Value empty = Value::map(Map());
+  const DecisionActivation act(context, time, journey, segments, empty);
+
+  std::string out;
+  out.reserve(256 + 512 * r.slots.size());
+  out += "{\"site\":"sv;
+  out += r.site_json;
+  out += ",\"version\":"sv;
+  out += r.version_json.empty() ? "null" : r.version_json;
 
   // Journey: the furthest stage whose entry condition holds; a stage already reached (the
   // context's journey.stage, kept by the SDK) is never undone.
-  Map journey_out;
   if (!r.stages.empty()) {
-    DecisionActivation act(context, journey, segments, empty);
     int reached = -1;
     const Value* stored = context.find_path("journey.stage");
-    for (std::size_t i = 0; i < r.stages.size(); ++i) {
+    for (std::size_t i = 0; i < r.stages.size(); ++i)
       if (stored && stored->is_string() && stored->as_string() == r.stages[i].id.as_string()) reached = static_cast<int>(i);
-    }
     const int stored_index = reached;
-    for (std::size_t i = 0; i < r.stages.size(); ++i) {
-      if (static_cast<int>(i) > reached && truthy(r.stages[i].when.program.evaluate(act))) reached = static_cast<int>(i);
-    }
-    const Value* ctx_journey = context.find("journey");
-    journey = ctx_journey && ctx_journey->is_map() ? *ctx_journey : Value::map(Map());
-    Value stage = reached >= 0 ? r.stages[static_cast<std::size_t>(reached)].id : Value();
-    journey.edit_map().set("stage", stage);
-    journey_out.set("stage", stage);
-    journey_out.set("index", Value::integer(reached));
-    journey_out.set("advanced", Value::boolean(reached > stored_index));
+    for (std::size_t i = r.stages.size(); i-- > 0 && static_cast<int>(i) > reached;)
+      if (truthy(r.stages[i].when.program.evaluate(act))) reached = static_cast<int>(i);
+    const Value* given = context.find("journey");
+    journey = given && given->is_map() ? *given : Value::map(Map());
+    const auto* stage = reached >= 0 ? &r.stages[static_cast<std::size_t>(reached)] : nullptr;
+    journey.edit_map().set("stage", stage ? stage->id : Value());
+    out += ",\"journey\":{\"stage\":"sv;
+    out += stage ? stage->id_json : "null";
+    out += ",\"index\":" + std::to_string(reached);
+    out += reached > stored_index ? ",\"advanced\":true}"sv : ",\"advanced\":false}"sv;
   }
 
   // Segments, in dependency order; an error stays an error value for rules to absorb.
-  Map segments_out;
-  Map segment_errors;
   {
-    DecisionActivation act(context, journey, segments, empty);
-    for (const auto& s : r.segments) {
+    Map& seg = segments.edit_map();
+    seg.reserve(r.segments.size());
+    out += ",\"segments\":{"sv;
+    std::string errors;
+    for (std::size_t i = 0; i < r.segments.size(); ++i) {
+      const auto& s = r.segments[i];
       Value v = s.when.program.evaluate(act);
       if (!v.is_bool() && !v.is_error()) v = Value::error(std::string("segment is not a bool but ") + kind_name(v.kind()));
-      segments_out.set(s.name.as_string(), Value::boolean(truthy(v)));
-      if (v.is_error()) segment_errors.set(s.name.as_string(), Value::string(v.as_string()));
-      segments.edit_map().set(s.name.as_string(), std::move(v));
+      if (i) out += ',';
+      out += s.name_json;
+      out += truthy(v) ? ":true" : ":false";
+      if (v.is_error()) {
+        errors += errors.empty() ? "" : ",";
+        errors += s.name_json;
+        errors += ':';
+        append_json_string(v.as_string(), errors);
+      }
+      seg.append(s.name, std::move(v));
     }
+    out += '}';
+    if (!errors.empty()) out += ",\"segment_errors\":{" + errors + "}";
   }
 
-  const DecisionActivation act(context, journey, segments, empty);
-  Map decisions;
+  out += ",\"decisions\":{"sv;
   std::vector<ConditionTrace> trace;
-  for (const auto& slot : r.slots) {
-    Map d;
-    List skipped;
-    Value variant = slot.default_variant;
-    Value rule_id, experiment;
-    const char* reason = "default";
-    std::string summary;
-    Value conditions;
+  std::string skipped;
+  for (std::size_t si = 0; si < r.slots.size(); ++si) {
+    const auto& slot = r.slots[si];
+    skipped.clear();
+    const Impl::Rule* matched = nullptr;
+    Assignment a;
     for (const auto& rule : slot.rules) {
       std::string miss;
-      if (rule.schedule) miss = schedule_miss(*rule.schedule, context, now);
-      if (miss.empty() && rule.when) {
-        trace.clear();
-        Value v = rule.when->program.explain(act, trace);
-        if (!truthy(v)) miss = not_bool(v);
-        else conditions = conditions_json(*rule.when, trace);
+      Value result;
+      bool missed = false;
+      if (rule.schedule) {
+        miss = schedule_miss(*rule.schedule, act, now);
+        missed = !miss.empty();
       }
-      Assignment a;
-      if (miss.empty() && rule.experiment >= 0) {
-        a = assign(r.experiments[static_cast<std::size_t>(rule.experiment)], act, context, now);
-        miss = a.miss;
-      }
-      if (!miss.empty()) {
-        Map s;
-        s.set("rule", rule.id);
-        s.set("why", Value::string(miss));
-        skipped.push_back(Value::map(std::move(s)));
-        continue;
-      }
-      rule_id = rule.id;
-      if (rule.experiment >= 0) {
-        const auto& e = r.experiments[static_cast<std::size_t>(rule.experiment)];
-        variant = a.variant->id;
-        reason = "experiment";
-        Map em;
-        em.set("id", e.id);
-        em.set("variant", a.variant->id);
-        em.set("bucket", Value::integer(a.bucket));
-        experiment = Value::map(std::move(em));
-        summary = "rule '" + std::string(rule.id.as_string()) + "' runs experiment '" + e.id_text +
-                  "': variant '" + std::string(a.variant->id.as_string()) + "' (bucket " + std::to_string(a.bucket) + ")";
+      if (!missed && rule.when) {
+        result = rule.when->program.evaluate(act);
+        missed = !truthy(result);
       } else {
-        variant = rule.variant;
-        reason = "rule";
-        summary = "rule '" + std::string(rule.id.as_string()) + "' matched" +
-                  (rule.when ? ": " + std::string(rule.when->program.source())
-                             : std::string(rule.schedule ? " its schedule" : " (no condition)"));
+        result = Value::boolean(true);
       }
-      break;
+      if (!missed && rule.experiment >= 0) {
+        a = assign(r.experiments[static_cast<std::size_t>(rule.experiment)], act, now);
+        miss = a.miss;
+        missed = !miss.empty();
+      }
+      if (!missed) {
+        matched = &rule;
+        break;
+      }
+      if (!skipped.empty()) skipped += ',';
+      skipped += rule.id_json;
+      skipped += ':';
+      if (!miss.empty()) append_json_string(miss, skipped);
+      else append_miss(result, skipped);
     }
-    if (summary.empty())
-      summary = std::string(slot.rules.empty() ? "no rules" : "no rule matched") + "; default '" +
-                std::string(slot.default_variant.as_string()) + "' kept";
-    d.set("variant", variant);
-    d.set("reason", Value::string(reason));
-    d.set("rule", rule_id);
-    if (!experiment.is_null()) d.set("experiment", experiment);
-    if (const Value* v = slot.variants.find(variant.as_string()); v && v->find("props")) d.set("props", *v->find("props"));
-    Map explanation;
-    explanation.set("summary", Value::string(summary));
-    if (!conditions.is_null()) explanation.set("conditions", conditions);
-    explanation.set("skipped", Value::list(std::move(skipped)));
-    d.set("explanation", Value::map(std::move(explanation)));
-    decisions.set(slot.name.as_string(), Value::map(std::move(d)));
-  }
 
-  Map out;
-  out.set("site", r.site_value);
-  out.set("version", r.version_value);
-  if (!r.stages.empty()) out.set("journey", Value::map(std::move(journey_out)));
-  out.set("segments", Value::map(std::move(segments_out)));
-  if (!segment_errors.empty()) out.set("segment_errors", Value::map(std::move(segment_errors)));
-  out.set("decisions", Value::map(std::move(decisions)));
-  return Value::map(std::move(out));
+    if (si) out += ',';
+    out += slot.name_json;
+    out += ":{\"variant\":"sv;
+    std::string_view summary_json;
+    std::string experiment_summary;
+    if (!matched) {
+      out += slot.default_json;
+      out += ",\"reason\":\"default\",\"rule\":null"sv;
+      if (!slot.default_props_json.empty()) out += ",\"props\":" + slot.default_props_json;
+      summary_json = slot.default_summary_json;
+    } else if (matched->experiment >= 0) {
+      const auto& e = r.experiments[static_cast<std::size_t>(matched->experiment)];
+      out += a.variant->id_json;
+      out += ",\"reason\":\"experiment\",\"rule\":"sv;
+      out += matched->id_json;
+      out += ",\"experiment\":{\"id\":" + e.id_json + ",\"variant\":" + a.variant->id_json +
+             ",\"bucket\":" + std::to_string(a.bucket) + "}";
+      const Value* variant_def = slot.variants.find(a.variant->id);
+      if (const Value* props = variant_def ? variant_def->find("props") : nullptr) {
+        out += ",\"props\":"sv;
+        append_json(*props, out);
+      }
+      append_json_string("rule '" + matched->id + "' runs experiment '" + e.id + "': variant '" +
+                             a.variant->id + "' (bucket " + std::to_string(a.bucket) + ")",
+                         experiment_summary);
+      summary_json = experiment_summary;
+    } else {
+      out += matched->variant_json;
+      out += ",\"reason\":\"rule\",\"rule\":"sv;
+      out += matched->id_json;
+      if (!matched->props_json.empty()) out += ",\"props\":" + matched->props_json;
+      summary_json = matched->summary_json;
+    }
+    out += ",\"explanation\":{\"summary\":"sv;
+    out += summary_json;
+    // Which conditions were true: only the matched rule is traced, once.
+    if (matched && matched->when) {
+      trace.clear();
+      matched->when->program.explain(act, trace);
+      out += ",\"conditions\":"sv;
+      append_conditions(*matched->when, trace, out);
+    }
+    out += ",\"skipped\":{"sv;
+    out += skipped;
+    out += "}}}"sv;
+  }
+  out += "}}"sv;
+  return out;
+}
+
+Value decide(const RuleSet& rules, const Value& context) {
+  // The text is ours and valid; parsing it back is the Value view of the same decision.
+  return parse_json(decide_to_json(rules, context)).value();
 }
 
 }  // namespace ithaca

@@ -16,9 +16,31 @@ struct State {
   const Activation& activation;
   const Limits& limits;
   std::vector<ConditionTrace>* trace = nullptr;
+  Value* slots = nullptr;  // comprehension variables; null when the program has none
   std::uint64_t iterations = 0;
-  std::array<Value, kMaxIterSlots> slots{};
 };
+
+const Value* walk_path(const Node& n, const Activation& activation) {
+  const Value* at = activation.find(n.path[0]);
+  for (std::size_t i = 1; at && i < n.path.size(); ++i) at = at->is_map() ? at->as_map().find(std::string_view(n.path[i])) : nullptr;
+  return at;
+}
+
+// Why a Path did not resolve: the same errors a chain of Selects gives.
+Value path_error(const Node& n, const Activation& activation) {
+  const Value* at = activation.find(n.path[0]);
+  if (!at) return Value::error("undeclared reference to '" + n.path[0] + "'");
+  for (std::size_t i = 1; i < n.path.size(); ++i) {
+    if (!at->is_map()) {
+      if (at->is_error()) return *at;
+      return Value::error(std::string("type '") + kind_name(at->kind()) + "' does not support field selection ('." + n.path[i] + "')");
+    }
+    const Value* next = at->as_map().find(std::string_view(n.path[i]));
+    if (!next) return Value::error("no such key: '" + n.path[i] + "'");
+    at = next;
+  }
+  return *at;
+}
 
 Value eval(const Node& n, State& s);
 
@@ -28,6 +50,9 @@ Value eval(const Node& n, State& s);
 const Value* operand(const Node& n, State& s, Value& tmp) {
   switch (n.op) {
     case Op::Literal: return &n.value;
+    case Op::Path:
+      if (const Value* v = walk_path(n, s.activation)) return v;
+      break;
     case Op::IterVar: return &s.slots[static_cast<std::size_t>(n.slot)];
     case Op::Ident:
       if (const Value* v = s.activation.find(n.name)) return v;
@@ -246,7 +271,33 @@ Value arithmetic(Op op, const Value& a, const Value& b, const Limits& limits) {
   }
 }
 
+// Same-kind ints and strings are most of what rules compare: decide them inline.
+bool fast_compare(Op op, const Value& a, const Value& b, bool& out) {
+  int c;
+  if (a.kind() == Kind::Int && b.kind() == Kind::Int) {
+    c = a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
+  } else if (a.kind() == Kind::String && b.kind() == Kind::String) {
+    if (op == Op::Eq || op == Op::Ne) {
+      out = (a.as_string() == b.as_string()) == (op == Op::Eq);
+      return true;
+    }
+    c = a.as_string().compare(b.as_string());
+  } else {
+    return false;
+  }
+  switch (op) {
+    case Op::Eq: out = c == 0; break;
+    case Op::Ne: out = c != 0; break;
+    case Op::Lt: out = c < 0; break;
+    case Op::Le: out = c <= 0; break;
+    case Op::Gt: out = c > 0; break;
+    default: out = c >= 0; break;
+  }
+  return true;
+}
+
 Value compare(Op op, const Value& a, const Value& b) {
+  if (bool r; fast_compare(op, a, b, r)) return Value::boolean(r);
   if (a.is_error()) return a;
   if (b.is_error()) return b;
   switch (op) {
@@ -272,6 +323,12 @@ Value contains(const Value& element, const Value& container) {
   if (element.is_error()) return element;
   if (container.is_error()) return container;
   if (container.is_list()) {
+    if (element.is_string()) {
+      const std::string_view e = element.as_string();
+      for (const Value& v : container.as_list())
+        if (v.is_string() ? v.as_string() == e : cel_equal(v, element)) return Value::boolean(true);
+      return Value::boolean(false);
+    }
     for (const Value& v : container.as_list())
       if (cel_equal(v, element)) return Value::boolean(true);
     return Value::boolean(false);
@@ -402,6 +459,10 @@ Value eval(const Node& n, State& s) {
       return Value::error("undeclared reference to '" + n.name + "'");
     }
     case Op::IterVar: return s.slots[static_cast<std::size_t>(n.slot)];
+    case Op::Path: {
+      if (const Value* v = walk_path(n, s.activation)) return *v;
+      return path_error(n, s.activation);
+    }
     case Op::Select: {
       Value tmp;
       return select(*operand(*n.kids[0], s, tmp), n.name);
@@ -450,10 +511,20 @@ Value eval(const Node& n, State& s) {
       return arithmetic(n.op, *operand(*n.kids[0], s, t0), *operand(*n.kids[1], s, t1), s.limits);
     }
     case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: {
+      // The shape of most rule conditions, `context.path OP literal`, without the general
+      // operand machinery.
+      if (n.kids[0]->op == Op::Path && n.kids[1]->op == Op::Literal) {
+        bool r;
+        const Value* v = walk_path(*n.kids[0], s.activation);
+        if (v && fast_compare(n.op, *v, n.kids[1]->value, r)) return Value::boolean(r);
+      }
       Value t0, t1;
       return compare(n.op, *operand(*n.kids[0], s, t0), *operand(*n.kids[1], s, t1));
     }
     case Op::In: {
+      if (n.kids[0]->op == Op::Path && n.kids[1]->op == Op::Literal) {
+        if (const Value* v = walk_path(*n.kids[0], s.activation)) return contains(*v, n.kids[1]->value);
+      }
       Value t0, t1;
       return contains(*operand(*n.kids[0], s, t0), *operand(*n.kids[1], s, t1));
     }
@@ -491,17 +562,42 @@ class MapActivation final : public Activation {
   const Value& context_;
 };
 
-}  // namespace
-
-Value evaluate_node(const Node& node, const Activation& activation, const Limits& limits,
-                    std::vector<ConditionTrace>* trace) {
-  State s{activation, limits, trace};
-  if (trace && node.op != Op::And && node.op != Op::Or) {
+Value run(const Node& node, State& s) {
+  if (s.trace && node.op != Op::And && node.op != Op::Or) {
     Value v = eval(node, s);
-    trace->push_back(ConditionTrace{node.begin, node.end, v});
+    s.trace->push_back(ConditionTrace{node.begin, node.end, v});
     return v;
   }
   return eval(node, s);
+}
+
+}  // namespace
+
+Value evaluate_node(const Node& node, const Activation& activation, const Limits& limits,
+                    std::vector<ConditionTrace>* trace, int iter_slots) {
+  State s{activation, limits, trace, nullptr};
+  if (iter_slots > 0) {
+    std::array<Value, kMaxIterSlots> storage;
+    s.slots = storage.data();
+    return run(node, s);
+  }
+  return run(node, s);
+}
+
+void compile_paths(Node& n) {
+  for (auto& kid : n.kids) compile_paths(*kid);
+  if (n.op != Op::Select) return;
+  Node& target = *n.kids[0];
+  if (target.op == Op::Ident) {
+    n.path = {target.name, n.name};
+  } else if (target.op == Op::Path) {
+    n.path = std::move(target.path);
+    n.path.push_back(n.name);
+  } else {
+    return;
+  }
+  n.op = Op::Path;
+  n.kids.clear();
 }
 
 Value Program::evaluate(const Value& context, const Limits& limits) const {
@@ -509,12 +605,12 @@ Value Program::evaluate(const Value& context, const Limits& limits) const {
 }
 
 Value Program::evaluate(const Activation& activation, const Limits& limits) const {
-  return evaluate_node(*ast_->root, activation, limits, nullptr);
+  return evaluate_node(*ast_->root, activation, limits, nullptr, ast_->iter_slots);
 }
 
 Value Program::explain(const Activation& activation, std::vector<ConditionTrace>& trace,
                        const Limits& limits) const {
-  return evaluate_node(*ast_->root, activation, limits, &trace);
+  return evaluate_node(*ast_->root, activation, limits, &trace, ast_->iter_slots);
 }
 
 std::string_view Program::source() const noexcept { return ast_->source; }

@@ -22,25 +22,31 @@ struct Schedule {
 // at load so explanations cost no string building per decision.
 struct Condition {
   Program program;
-  std::vector<Value> parts;  // source text of each top-level && / || operand
+  std::vector<std::string> parts_json;  // source text of each top-level && / || operand, as JSON strings
 };
 
+// Every name and fixed text the decision document repeats is kept here already escaped as JSON,
+// so writing a decision is appending bytes.
 struct RuleSet::Impl {
   struct Segment {
-    Value name;
+    Value name;            // for the `segment` map rules read
+    std::string name_json;
     Condition when;
   };
   struct Stage {
     Value id;
+    std::string id_json;
     Condition when;
   };
   struct ExperimentVariant {
-    Value id;
-    std::uint32_t upper = 0;  // cumulative weight threshold in [0, 10000]
+    std::string id;
+    std::string id_json;
+    std::string props_json;  // per slot it runs in; filled for the slot at decide time from the slot
+    std::uint32_t upper = 0; // cumulative weight threshold in [0, 10000]
   };
   struct Experiment {
-    Value id;
-    std::string id_text;
+    std::string id;
+    std::string id_json;
     std::optional<Condition> audience;
     std::uint32_t traffic = 10000;  // in basis points of the 10000 buckets
     std::vector<ExperimentVariant> variants;
@@ -48,22 +54,24 @@ struct RuleSet::Impl {
     std::string traffic_text;       // e.g. "20%"
   };
   struct Rule {
-    Value id;
+    std::string id, id_json;
     std::optional<Condition> when;
-    Value variant;         // when not an experiment rule
-    int experiment = -1;   // index into experiments
+    std::string variant_json;   // when not an experiment rule
+    std::string props_json;     // the variant's props, "" when none
+    int experiment = -1;        // index into experiments
     std::optional<Schedule> schedule;
+    std::string summary_json;   // "rule 'x' matched: …"
   };
   struct Slot {
-    Value name;
-    Value default_variant;
-    Value variants;        // map: variant → {"props": …}; empty map when none declared
+    std::string name_json;
+    std::string default_json, default_props_json, default_summary_json;
+    Value variants;             // map: variant → {"props": …}; empty map when none declared
     std::vector<Rule> rules;
   };
 
   Value document;
   std::string site, version;
-  Value site_value, version_value;
+  std::string site_json, version_json;
   std::vector<Segment> segments;  // in dependency order
   std::vector<Stage> stages;
   std::vector<Experiment> experiments;

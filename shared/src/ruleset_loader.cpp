@@ -54,11 +54,11 @@ class Loader {
     if (const Value* site = require_string(doc, "$", "site")) {
       if (!is_name(site->as_string(), true)) error("$.site", "site id must be 1–64 letters, digits, '_', '-' or '.'");
       impl->site = std::string(site->as_string());
-      impl->site_value = *site;
+      impl->site_json = to_json(*site);
     }
     if (const Value* version = optional_string(doc, "$", "version")) {
       impl->version = std::string(version->as_string());
-      impl->version_value = *version;
+      impl->version_json = to_json(*version);
     }
     optional_string(doc, "$", "description");
     load_segments(doc.find("segments"));
@@ -153,7 +153,7 @@ class Loader {
     std::vector<ConditionTrace> trace;
     c.program.explain(empty, trace);
     for (const auto& t : trace)
-      c.parts.push_back(Value::string(expr.as_string().substr(static_cast<std::size_t>(t.begin), static_cast<std::size_t>(t.end - t.begin))));
+      c.parts_json.push_back(to_json(Value::string(expr.as_string().substr(static_cast<std::size_t>(t.begin), static_cast<std::size_t>(t.end - t.begin)))));
     pending_refs_.push_back({path, c.program.references()});
     return c;
   }
@@ -221,7 +221,7 @@ class Loader {
         if (auto it = index.find(d); it != index.end()) visit(it->second);
       stack.pop_back();
       state[i] = 2;
-      if (pending[i].when) impl_->segments.push_back({pending[i].name, std::move(*pending[i].when)});
+      if (pending[i].when) impl_->segments.push_back({pending[i].name, to_json(pending[i].name), std::move(*pending[i].when)});
       known_segments_.insert(std::string(pending[i].name.as_string()));
     };
     for (std::size_t i = 0; i < pending.size(); ++i) visit(i);
@@ -247,7 +247,7 @@ class Loader {
       if (!when) { error(path + ".when", "missing \"when\" (the stage's entry condition)"); continue; }
       auto c = condition(*when, path + ".when");
       if (c) segment_refs(c->program, path + ".when", false);
-      if (id && c) impl_->stages.push_back({*id, std::move(*c)});
+      if (id && c) impl_->stages.push_back({*id, to_json(*id), std::move(*c)});
     }
     if (stages->as_list().empty()) error("$.journey.stages", "a journey needs at least one stage");
   }
@@ -263,8 +263,8 @@ class Loader {
       optional_string(def, path, "description");
       optional_string(def, path, "goal");
       Impl::Experiment e;
-      e.id = k;
-      e.id_text = id;
+      e.id = id;
+      e.id_json = to_json(k);
       if (const Value* a = def.find("audience")) e.audience = condition(*a, path + ".audience");
       double traffic = 100;
       if (const Value* t = def.find("traffic")) {
@@ -299,7 +299,7 @@ class Loader {
             weight = w->kind() == Kind::Int ? static_cast<double>(w->as_int()) : w->as_double();
           if (!(weight >= 0 && weight <= 100)) { error(vpath + ".weight", "\"weight\" must be a number from 0 to 100 (percent)"); ok = false; continue; }
           total += weight;
-          if (vid) e.variants.push_back({*vid, static_cast<std::uint32_t>(std::lround(total * 100))});
+          if (vid) e.variants.push_back({std::string(vid->as_string()), to_json(*vid), {}, static_cast<std::uint32_t>(std::lround(total * 100))});
         }
         if (ok && std::fabs(total - 100) > 1e-6)
           error(path + ".variants", "variant weights add up to " + to_json(Value::real(total)) + ", not 100");
@@ -364,7 +364,7 @@ class Loader {
       fields(def, path, {"default", "variants", "rules", "description"});
       optional_string(def, path, "description");
       Impl::Slot slot;
-      slot.name = k;
+      slot.name_json = to_json(k);
       slot.variants = Value::map(Map());
       const Value* variants = expect_object(def.find("variants"), path + ".variants", "\"variants\"");
       if (variants) {
@@ -382,7 +382,10 @@ class Loader {
           error(where, "unknown variant '" + std::string(variant.as_string()) + "' (slot " + name + " declares: " + declared(*variants) + ")");
       };
       if (const Value* d = require_string(def, path, "default")) {
-        slot.default_variant = *d;
+        slot.default_json = to_json(*d);
+        slot.default_props_json = props_of(slot.variants, d->as_string());
+        slot.default_summary_json = to_json(Value::string(std::string(rules_present(def) ? "no rule matched" : "no rules") +
+                                                          "; default '" + std::string(d->as_string()) + "' kept"));
         check_variant(*d, path + ".default");
       }
       const Value* rules = def.find("rules");
@@ -396,7 +399,8 @@ class Loader {
           optional_string(r, rpath, "description");
           Impl::Rule rule;
           if (const Value* id = require_string(r, rpath, "id")) {
-            rule.id = *id;
+            rule.id = std::string(id->as_string());
+            rule.id_json = to_json(*id);
             if (!rule_ids.insert(std::string(id->as_string())).second) error(rpath + ".id", "duplicate rule id '" + std::string(id->as_string()) + "'");
           }
           if (const Value* when = r.find("when")) rule.when = condition(*when, rpath + ".when");
@@ -405,7 +409,8 @@ class Loader {
           if (variant && experiment) error(rpath, "a rule has either \"variant\" or \"experiment\", not both");
           else if (!variant && !experiment && !r.find("variant") && !r.find("experiment")) error(rpath, "a rule needs a \"variant\" to show, or an \"experiment\" to run");
           if (variant) {
-            rule.variant = *variant;
+            rule.variant_json = to_json(*variant);
+            rule.props_json = props_of(slot.variants, variant->as_string());
             check_variant(*variant, rpath + ".variant");
           }
           if (experiment) {
@@ -414,12 +419,15 @@ class Loader {
               error(rpath + ".experiment", "unknown experiment '" + std::string(experiment->as_string()) + "'");
             } else {
               rule.experiment = static_cast<int>(it->second);
-              for (const auto& ev : impl_->experiments[it->second].variants) check_variant(ev.id, rpath + ".experiment");
+              for (const auto& ev : impl_->experiments[it->second].variants) check_variant(Value::string(ev.id), rpath + ".experiment");
             }
           }
           if (!r.find("when") && !r.find("schedule") && variant && rules->as_list().size() > i + 1)
             error(rpath + ".when", "a rule without \"when\" or \"schedule\" always matches, so the rules after it could never apply");
           if (const Value* sc = r.find("schedule")) rule.schedule = schedule(*sc, rpath + ".schedule");
+          rule.summary_json = to_json(Value::string("rule '" + rule.id + "' matched" +
+                                                    (rule.when ? ": " + std::string(rule.when->program.source())
+                                                               : std::string(rule.schedule ? " its schedule" : " (no condition)"))));
           slot.rules.push_back(std::move(rule));
         }
       }
@@ -437,6 +445,18 @@ class Loader {
         if (!known_segments_.count(name)) error(path, "unknown segment '" + name + "'");
       }
     }
+  }
+
+  // The JSON of a variant's props, "" when it has none.
+  static std::string props_of(const Value& variants, std::string_view variant) {
+    const Value* v = variants.find(variant);
+    const Value* props = v ? v->find("props") : nullptr;
+    return props ? to_json(*props) : std::string();
+  }
+
+  static bool rules_present(const Value& slot) {
+    const Value* rules = slot.find("rules");
+    return rules && rules->is_list() && !rules->as_list().empty();
   }
 
   static std::string declared(const Value& variants) {

@@ -7,47 +7,26 @@
 
 namespace ithaca {
 
-namespace detail {
-// The count is atomic because a loaded rule set (and the literals inside its programs) is shared
-// by the tracker's request threads. In the single-threaded wasm build these are plain integer
-// operations. The evaluator reads operands by reference, so hot paths rarely touch counts.
-struct HeapObject {
-  std::atomic<std::uint32_t> refs{1};
-  virtual ~HeapObject() = default;
-};
-}  // namespace detail
 
 namespace {
 
-struct TextPayload final : detail::HeapObject {
-  explicit TextPayload(std::string_view s) : text(s) {}
-  std::string text;
-};
-struct ListPayload final : detail::HeapObject {
-  explicit ListPayload(List l) : items(std::move(l)) {}
-  List items;
-};
-struct MapPayload final : detail::HeapObject {
-  explicit MapPayload(Map m) : map(std::move(m)) {}
-  Map map;
-};
+using detail::ListPayload;
+using detail::MapPayload;
+using detail::TextPayload;
+
 struct TimePayload final : detail::HeapObject {
   TimePayload(std::int64_t s, std::int32_t n) : seconds(s), nanos(n) {}
   std::int64_t seconds;
   std::int32_t nanos;
 };
 
-bool on_heap(Kind k) {
-  switch (k) {
-    case Kind::String: case Kind::Bytes: case Kind::List: case Kind::Map:
-    case Kind::Timestamp: case Kind::Duration: case Kind::Error:
-      return true;
-    default:
-      return false;
-  }
-}
+bool on_heap(Kind k) { return k >= Kind::String; }
 
 }  // namespace
+
+namespace detail {
+void release_slow(HeapObject* h) noexcept { delete h; }
+}  // namespace detail
 
 const char* kind_name(Kind kind) noexcept {
   switch (kind) {
@@ -68,74 +47,14 @@ const char* kind_name(Kind kind) noexcept {
   return "unknown";
 }
 
-Value Value::boolean(bool b) noexcept { Value v; v.kind_ = Kind::Bool; v.bits_.i = 0; v.bits_.b = b; return v; }
-Value Value::integer(std::int64_t i) noexcept { Value v; v.kind_ = Kind::Int; v.bits_.i = i; return v; }
-Value Value::uinteger(std::uint64_t u) noexcept { Value v; v.kind_ = Kind::Uint; v.bits_.u = u; return v; }
-Value Value::real(double d) noexcept { Value v; v.kind_ = Kind::Double; v.bits_.d = d; return v; }
-Value Value::type(Kind k) noexcept { Value v; v.kind_ = Kind::Type; v.bits_.i = 0; v.bits_.t = k; return v; }
+Value Value::string(std::string_view s) { Value v(Kind::String); v.bits_.h = new TextPayload(s); return v; }
+Value Value::bytes(std::string_view s) { Value v(Kind::Bytes); v.bits_.h = new TextPayload(s); return v; }
+Value Value::error(std::string_view message) { Value v(Kind::Error); v.bits_.h = new TextPayload(message); return v; }
+Value Value::list(List items) { Value v(Kind::List); v.bits_.h = new ListPayload(std::move(items)); return v; }
+Value Value::map(Map entries) { Value v(Kind::Map); v.bits_.h = new MapPayload(std::move(entries)); return v; }
+Value Value::timestamp(Timestamp t) { Value v(Kind::Timestamp); v.bits_.h = new TimePayload(t.seconds, t.nanos); return v; }
+Value Value::duration(Duration d) { Value v(Kind::Duration); v.bits_.h = new TimePayload(d.seconds, d.nanos); return v; }
 
-Value Value::string(std::string_view s) {
-  Value v; v.kind_ = Kind::String; v.bits_.h = new TextPayload(s); return v;
-}
-Value Value::bytes(std::string_view s) {
-  Value v; v.kind_ = Kind::Bytes; v.bits_.h = new TextPayload(s); return v;
-}
-Value Value::error(std::string_view message) {
-  Value v; v.kind_ = Kind::Error; v.bits_.h = new TextPayload(message); return v;
-}
-Value Value::list(List items) {
-  Value v; v.kind_ = Kind::List; v.bits_.h = new ListPayload(std::move(items)); return v;
-}
-Value Value::map(Map entries) {
-  Value v; v.kind_ = Kind::Map; v.bits_.h = new MapPayload(std::move(entries)); return v;
-}
-Value Value::timestamp(Timestamp t) {
-  Value v; v.kind_ = Kind::Timestamp; v.bits_.h = new TimePayload(t.seconds, t.nanos); return v;
-}
-Value Value::duration(Duration d) {
-  Value v; v.kind_ = Kind::Duration; v.bits_.h = new TimePayload(d.seconds, d.nanos); return v;
-}
-
-void Value::retain() const noexcept {
-  if (on_heap(kind_)) bits_.h->refs.fetch_add(1, std::memory_order_relaxed);
-}
-void Value::release() noexcept {
-  if (on_heap(kind_) && bits_.h->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete bits_.h;
-  kind_ = Kind::Null;
-  bits_.i = 0;
-}
-
-Value::Value(const Value& other) noexcept : kind_(other.kind_), bits_(other.bits_) { retain(); }
-Value::Value(Value&& other) noexcept : kind_(other.kind_), bits_(other.bits_) {
-  other.kind_ = Kind::Null;
-  other.bits_.i = 0;
-}
-Value& Value::operator=(const Value& other) noexcept {
-  if (this != &other) {
-    other.retain();
-    release();
-    kind_ = other.kind_;
-    bits_ = other.bits_;
-  }
-  return *this;
-}
-Value& Value::operator=(Value&& other) noexcept {
-  if (this != &other) {
-    release();
-    kind_ = other.kind_;
-    bits_ = other.bits_;
-    other.kind_ = Kind::Null;
-    other.bits_.i = 0;
-  }
-  return *this;
-}
-Value::~Value() { release(); }
-
-std::string_view Value::as_string() const noexcept {
-  return static_cast<const TextPayload*>(bits_.h)->text;
-}
-const List& Value::as_list() const noexcept { return static_cast<const ListPayload*>(bits_.h)->items; }
-const Map& Value::as_map() const noexcept { return static_cast<const MapPayload*>(bits_.h)->map; }
 Timestamp Value::as_timestamp() const noexcept {
   auto* p = static_cast<const TimePayload*>(bits_.h);
   return {p->seconds, p->nanos};
@@ -185,9 +104,17 @@ Map& Value::edit_map() {
 
 // ---- Map ----
 
+// Keys are short: comparing bytes inline beats a call to memcmp for each entry.
+static bool same_text(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 const Value* Map::find(std::string_view key) const noexcept {
   for (const auto& [k, v] : entries_)
-    if (k.kind() == Kind::String && k.as_string() == key) return &v;
+    if (k.kind() == Kind::String && same_text(k.as_string(), key)) return &v;
   return nullptr;
 }
 

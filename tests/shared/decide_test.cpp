@@ -143,11 +143,11 @@ TEST(Decide, FirstMatchWinsAndExplains) {
   EXPECT_EQ(field(out, "decisions.hero.reason"), "\"rule\"");
   EXPECT_EQ(field(out, "decisions.hero.rule"), "\"morning\"");
   EXPECT_EQ(field(out, "decisions.hero.explanation.summary"), "\"rule 'morning' matched: segment.morning\"");
-  EXPECT_EQ(field(out, "decisions.hero.explanation.conditions"), R"([{"expr":"segment.morning","value":true}])");
+  EXPECT_EQ(field(out, "decisions.hero.explanation.conditions"), R"({"segment.morning":true})");
   // Rules before the match are listed with why they did not apply.
   EXPECT_EQ(field(out, "decisions.hero.explanation.skipped"),
-            R"j([{"rule":"broken","why":"error: no matching overload for 'startsWith' applied to (string, int)"},)j"
-            R"({"rule":"de-morning","why":"false"}])");
+            R"j({"broken":"error: no matching overload for 'startsWith' applied to (string, int)",)j"
+            R"("de-morning":"false"})");
   EXPECT_EQ(field(out, "segments"), R"({"morning":true,"de":false})");
 }
 
@@ -166,7 +166,7 @@ TEST(Decide, ConditionsOfTheMatchedRuleAreAllShown) {
   Value out = decide(*rules, context(R"({"time": {"hour": 8}, "geo": {"country": "DE", "city": "Berlin"}})"));
   EXPECT_EQ(field(out, "decisions.hero.rule"), "\"de-morning\"");
   EXPECT_EQ(field(out, "decisions.hero.explanation.conditions"),
-            R"([{"expr":"segment.morning","value":true},{"expr":"segment.de","value":true}])");
+            R"({"segment.morning":true,"segment.de":true})");
 }
 
 TEST(Decide, SegmentErrorsAreReportedNotFatal) {
@@ -186,10 +186,10 @@ TEST(Decide, ScheduleHoursWrapPastMidnight) {
   for (int h : {6, 12, 21}) {
     Value out = decide(*rules, context(R"({"time": {"hour": )" + std::to_string(h) + "}}"));
     EXPECT_EQ(field(out, "decisions.night.variant"), "\"off\"") << h;
-    EXPECT_EQ(field(out, "decisions.night.explanation.skipped"), R"([{"rule":"late","why":"outside the scheduled hours 22–6"}])");
+    EXPECT_EQ(field(out, "decisions.night.explanation.skipped"), R"({"late":"outside the scheduled hours 22–6"})");
   }
   Value out = decide(*rules, context("{}"));
-  EXPECT_EQ(field(out, "decisions.night.explanation.skipped"), R"([{"rule":"late","why":"schedule needs time.hour"}])");
+  EXPECT_EQ(field(out, "decisions.night.explanation.skipped"), R"({"late":"schedule needs time.hour"})");
 }
 
 TEST(Decide, JourneyStageIsComputedAndNeverGoesBack) {

@@ -33,6 +33,9 @@ LoadResult load_ruleset(const Value& document);
 //    "decisions": {slot: {"variant": …, "reason": "rule"|"experiment"|"default", "rule": …,
 //                         "experiment": {…}, "props": {…}, "explanation": {…}}}}
 Value decide(const RuleSet& rules, const Value& context);
+// The same decisions as compact JSON text: what the CLI, the wasm SDK and the tracker send.
+// This is the fast path; decide() parses this text.
+std::string decide_to_json(const RuleSet& rules, const Value& context);
 
 // Deterministic experiment bucketing: 64-bit FNV-1a over the UTF-8 bytes of
 // experiment_id, a 0x1F byte, and visitor_id; then the SplitMix64 finalizer; then modulo 10000.

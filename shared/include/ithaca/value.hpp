@@ -6,6 +6,7 @@
 // shared by a server's threads); edit_list()/edit_map() are for values one thread owns.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -15,8 +16,9 @@
 
 namespace ithaca {
 
+// Kinds from String on carry a shared payload; the order lets is-shared be one comparison.
 enum class Kind : std::uint8_t {
-  Null, Bool, Int, Uint, Double, String, Bytes, List, Map, Timestamp, Duration, Type, Error
+  Null, Bool, Int, Uint, Double, Type, String, Bytes, List, Map, Timestamp, Duration, Error
 };
 
 // The CEL name of a kind: "null_type", "bool", "int", "uint", "double", "string", "bytes",
@@ -40,30 +42,51 @@ using List = std::vector<Value>;
 
 namespace detail {
 struct HeapObject;  // the shared, reference-counted payload of strings, lists, maps, …
-}
+inline void retain(HeapObject* h) noexcept;
+void release_slow(HeapObject* h) noexcept;
+inline void release(HeapObject* h) noexcept;
+inline const std::string& text_of(const HeapObject* h) noexcept;
+inline const List& list_of(const HeapObject* h) noexcept;
+inline const Map& map_of(const HeapObject* h) noexcept;
+}  // namespace detail
 
 class Value {
  public:
   Value() noexcept : kind_(Kind::Null) { bits_.i = 0; }
   static Value null() noexcept { return Value(); }
-  static Value boolean(bool b) noexcept;
-  static Value integer(std::int64_t i) noexcept;
-  static Value uinteger(std::uint64_t u) noexcept;
-  static Value real(double d) noexcept;
+  static Value boolean(bool b) noexcept { Value v(Kind::Bool); v.bits_.b = b; return v; }
+  static Value integer(std::int64_t i) noexcept { Value v(Kind::Int); v.bits_.i = i; return v; }
+  static Value uinteger(std::uint64_t u) noexcept { Value v(Kind::Uint); v.bits_.u = u; return v; }
+  static Value real(double d) noexcept { Value v(Kind::Double); v.bits_.d = d; return v; }
   static Value string(std::string_view s);
   static Value bytes(std::string_view s);
   static Value list(List items);
   static Value map(Map entries);
   static Value timestamp(Timestamp t);
   static Value duration(Duration d);
-  static Value type(Kind k) noexcept;
+  static Value type(Kind k) noexcept { Value v(Kind::Type); v.bits_.t = k; return v; }
   static Value error(std::string_view message);
 
-  Value(const Value& other) noexcept;
-  Value(Value&& other) noexcept;
-  Value& operator=(const Value& other) noexcept;
-  Value& operator=(Value&& other) noexcept;
-  ~Value();
+  // Copying and destroying are inline: the evaluator does both on every step.
+  Value(const Value& other) noexcept : kind_(other.kind_), bits_(other.bits_) { retain(); }
+  Value(Value&& other) noexcept : kind_(other.kind_), bits_(other.bits_) { other.kind_ = Kind::Null; }
+  Value& operator=(const Value& other) noexcept {
+    other.retain();
+    release();
+    kind_ = other.kind_;
+    bits_ = other.bits_;
+    return *this;
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      release();
+      kind_ = other.kind_;
+      bits_ = other.bits_;
+      other.kind_ = Kind::Null;
+    }
+    return *this;
+  }
+  ~Value() { release(); }
 
   Kind kind() const noexcept { return kind_; }
   bool is_null() const noexcept { return kind_ == Kind::Null; }
@@ -82,9 +105,10 @@ class Value {
   std::uint64_t as_uint() const noexcept { return bits_.u; }
   double as_double() const noexcept { return bits_.d; }
   Kind as_type() const noexcept { return bits_.t; }
-  std::string_view as_string() const noexcept;  // String, Bytes, or an Error's message
-  const List& as_list() const noexcept;
-  const Map& as_map() const noexcept;
+  // String, Bytes, or an Error's message.
+  std::string_view as_string() const noexcept { return detail::text_of(bits_.h); }
+  const List& as_list() const noexcept { return detail::list_of(bits_.h); }
+  const Map& as_map() const noexcept { return detail::map_of(bits_.h); }
   Timestamp as_timestamp() const noexcept;
   Duration as_duration() const noexcept;
 
@@ -101,8 +125,15 @@ class Value {
   const void* payload() const noexcept;
 
  private:
-  void retain() const noexcept;
-  void release() noexcept;
+  explicit Value(Kind k) noexcept : kind_(k) { bits_.i = 0; }
+  bool shared() const noexcept { return kind_ >= Kind::String; }
+  void retain() const noexcept {
+    if (shared()) detail::retain(bits_.h);
+  }
+  void release() noexcept {
+    if (shared()) detail::release(bits_.h);
+    kind_ = Kind::Null;
+  }
 
   Kind kind_;
   union Bits {
@@ -129,6 +160,9 @@ class Map {
   bool insert(Value key, Value value);
   // Adds or replaces a string-keyed member; the common case when building contexts.
   void set(std::string_view key, Value value);
+  // Adds a member whose key the caller knows is new (no duplicate check): for building
+  // documents with fixed keys quickly.
+  void append(Value key, Value value) { entries_.emplace_back(std::move(key), std::move(value)); }
   bool erase(std::string_view key);
 
   std::size_t size() const noexcept { return entries_.size(); }
@@ -150,5 +184,34 @@ bool cel_equal(const Value& a, const Value& b) noexcept;
 // kinds cannot be compared or a NaN is involved.
 inline constexpr int unordered = 2;
 int cel_compare(const Value& a, const Value& b) noexcept;
+
+// Payload layouts, visible so that the accessors above inline into the evaluator.
+namespace detail {
+// The count is atomic because a loaded rule set (and the literals inside its programs) is shared
+// by a server's request threads; in the single-threaded wasm build these are plain operations.
+struct HeapObject {
+  std::atomic<std::uint32_t> refs{1};
+  virtual ~HeapObject() = default;
+};
+struct TextPayload final : HeapObject {
+  explicit TextPayload(std::string_view s) : text(s) {}
+  std::string text;
+};
+struct ListPayload final : HeapObject {
+  explicit ListPayload(List l) : items(std::move(l)) {}
+  List items;
+};
+struct MapPayload final : HeapObject {
+  explicit MapPayload(Map m) : map(std::move(m)) {}
+  Map map;
+};
+inline void retain(HeapObject* h) noexcept { h->refs.fetch_add(1, std::memory_order_relaxed); }
+inline void release(HeapObject* h) noexcept {
+  if (h->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) release_slow(h);
+}
+inline const std::string& text_of(const HeapObject* h) noexcept { return static_cast<const TextPayload*>(h)->text; }
+inline const List& list_of(const HeapObject* h) noexcept { return static_cast<const ListPayload*>(h)->items; }
+inline const Map& map_of(const HeapObject* h) noexcept { return static_cast<const MapPayload*>(h)->map; }
+}  // namespace detail
 
 }  // namespace ithaca

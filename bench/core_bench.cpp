@@ -1,0 +1,104 @@
+// The core's speed, each beside its floor:
+//  - evaluating a compiled personalization expression vs. a hand-written C++ function that reads
+//    the same context value and computes the same thing (cel-cpp's modern_benchmark_test idea);
+//  - parsing/compiling that expression;
+//  - decide_to_json() on a realistic rule set (10 slots, 50 rules, 3 experiments) — the JSON
+//    every home sends — and decide() (the same, parsed into a Value), and on the demo rule set.
+// docs/performance.md records the ratios (`make bench`).
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "ithaca/expression.hpp"
+#include "ithaca/json.hpp"
+#include "ithaca/ruleset.hpp"
+
+namespace {
+
+using namespace ithaca;
+
+constexpr const char* kExpr =
+    "time.hour >= 6 && time.hour < 11 && device.type in ['mobile','tablet'] && geo.country == 'DE'";
+
+std::string read(const std::string& path) {
+  std::ifstream in(std::string(ITHACA_SOURCE_DIR) + "/" + path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Value small_context() {
+  return parse_json(R"({"time": {"hour": 8, "minute": 5, "weekday": 2}, "geo": {"country": "DE", "languages": ["de-de"]},
+                        "device": {"type": "tablet", "os": "ipados", "browser": "safari"}, "referrer": {"category": "direct"},
+                        "visit": {"count": 2}})").value();
+}
+
+// The floor: what a developer would write by hand against the same context value.
+bool hand_written(const Value& ctx) {
+  const Value* time = ctx.find("time");
+  const Value* hour = time ? time->find("hour") : nullptr;
+  if (!hour || hour->kind() != Kind::Int || hour->as_int() < 6 || hour->as_int() >= 11) return false;
+  const Value* device = ctx.find("device");
+  const Value* type = device ? device->find("type") : nullptr;
+  if (!type || !type->is_string() || (type->as_string() != "mobile" && type->as_string() != "tablet")) return false;
+  const Value* geo = ctx.find("geo");
+  const Value* country = geo ? geo->find("country") : nullptr;
+  return country && country->is_string() && country->as_string() == "DE";
+}
+
+void BM_Expression_HandWritten(benchmark::State& state) {
+  const Value ctx = small_context();
+  for (auto _ : state) benchmark::DoNotOptimize(hand_written(ctx));
+}
+BENCHMARK(BM_Expression_HandWritten);
+
+void BM_Expression_Evaluate(benchmark::State& state) {
+  const Value ctx = small_context();
+  const Program program = compile(kExpr).value();
+  if (!program.evaluate(ctx).as_bool()) state.SkipWithError("expected true");
+  for (auto _ : state) benchmark::DoNotOptimize(program.evaluate(ctx));
+}
+BENCHMARK(BM_Expression_Evaluate);
+
+void BM_Expression_Compile(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(compile(kExpr));
+}
+BENCHMARK(BM_Expression_Compile);
+
+void BM_Context_ParseJson(benchmark::State& state) {
+  const std::string text = read("bench/data/realistic_context.json");
+  for (auto _ : state) benchmark::DoNotOptimize(parse_json(text));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_Context_ParseJson);
+
+void decide_bench(benchmark::State& state, const char* rules_path, bool as_value) {
+  LoadResult rules = load_ruleset(read(rules_path));
+  if (!rules.ok()) {
+    state.SkipWithError(("rules do not load: " + rules.errors[0].path + " " + rules.errors[0].message).c_str());
+    return;
+  }
+  const Value ctx = parse_json(read("bench/data/realistic_context.json")).value();
+  for (auto _ : state) {
+    if (as_value) benchmark::DoNotOptimize(decide(*rules.rules, ctx));
+    else benchmark::DoNotOptimize(decide_to_json(*rules.rules, ctx));
+  }
+}
+
+void BM_Decide_Realistic(benchmark::State& state) { decide_bench(state, "bench/data/realistic_rules.json", false); }
+void BM_Decide_Realistic_AsValue(benchmark::State& state) { decide_bench(state, "bench/data/realistic_rules.json", true); }
+void BM_Decide_Demo(benchmark::State& state) { decide_bench(state, "demo_site/rules/demo.json", false); }
+BENCHMARK(BM_Decide_Realistic);
+BENCHMARK(BM_Decide_Realistic_AsValue);
+BENCHMARK(BM_Decide_Demo);
+
+void BM_RuleSet_Load(benchmark::State& state) {
+  const std::string text = read("bench/data/realistic_rules.json");
+  for (auto _ : state) benchmark::DoNotOptimize(load_ruleset(text));
+}
+BENCHMARK(BM_RuleSet_Load);
+
+}  // namespace
+
+BENCHMARK_MAIN();
