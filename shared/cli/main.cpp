@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ithaca/api.hpp"
+#include "ithaca/context.hpp"
 
 namespace {
 
@@ -123,6 +124,10 @@ int main(int argc, char** argv) {
   if (verb == "eval") return eval_command(std::move(args));
   if (verb == "check") return check_command(std::move(args));
   if (verb == "decide") return decide_command(std::move(args));
+  if (verb == "context") {
+    if (!args.empty()) return usage("context reads JSON lines of raw signals on stdin");
+    return each_line([](const std::string& line) { return ithaca::derive_context_json(line); });
+  }
   if (verb == "--help" || verb == "-h" || verb == "help") {
     std::fputs(kUsage, stdout);
     return 0;
