@@ -68,7 +68,7 @@ for bin in "${targets[@]}"; do
   fi
 
   failed=1
-  kind=$(grep -oE 'ERROR: (libFuzzer|AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer): [A-Za-z-]+|runtime error|fuzz invariant broken|ALARM: working on the last Unit|out-of-memory' "$log" | head -1)
+  kind=$(grep -m1 -o 'fuzz invariant broken: .*' "$log" || grep -m1 '^SUMMARY: ' "$log" | cut -c10-120)
   mkdir -p "$ARTIFACTS/$name"
   saved=()
   for a in "$WORK/$name/artifacts/"*; do
