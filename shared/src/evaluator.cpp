@@ -254,16 +254,14 @@ Value arithmetic(Op op, const Value& a, const Value& b, const Limits& limits) {
       int128 ns = (static_cast<int128>(x.seconds) * 1000000000 + x.nanos);
       int128 other = (static_cast<int128>(y.seconds) * 1000000000 + y.nanos);
       ns = op == Op::Add ? ns + other : ns - other;
-      const int128 max_ns = static_cast<int128>(315576000000) * 1000000000;
-      if (ns > max_ns || ns < -max_ns) return Value::error("duration out of range");
+      if (!duration_nanos_in_range(ns)) return Value::error("duration out of range");
       return Value::duration({static_cast<std::int64_t>(ns / 1000000000), static_cast<std::int32_t>(ns % 1000000000)});
     }
     case Kind::Timestamp: {
       if (op != Op::Sub) return no_overload(name, a, b);
       Timestamp x = a.as_timestamp(), y = b.as_timestamp();
       int128 ns = (static_cast<int128>(x.seconds) - y.seconds) * 1000000000 + (x.nanos - y.nanos);
-      const int128 max_ns = static_cast<int128>(315576000000) * 1000000000;
-      if (ns > max_ns || ns < -max_ns) return Value::error("duration out of range");
+      if (!duration_nanos_in_range(ns)) return Value::error("duration out of range");
       return Value::duration({static_cast<std::int64_t>(ns / 1000000000), static_cast<std::int32_t>(ns % 1000000000)});
     }
     default:
@@ -587,11 +585,19 @@ Value evaluate_node(const Node& node, const Activation& activation, const Limits
 void compile_paths(Node& n) {
   for (auto& kid : n.kids) compile_paths(*kid);
   if (n.op != Op::Select) return;
-  Node& target = *n.kids[0];
+  // The two message types the subset knows by their CEL names.
+  const Node& target = *n.kids[0];
+  if (target.op == Op::Path && target.path.size() == 2 && target.path[0] == "google" &&
+      target.path[1] == "protobuf" && (n.name == "Timestamp" || n.name == "Duration")) {
+    n.op = Op::Literal;
+    n.value = Value::type(n.name == "Timestamp" ? Kind::Timestamp : Kind::Duration);
+    n.kids.clear();
+    return;
+  }
   if (target.op == Op::Ident) {
     n.path = {target.name, n.name};
   } else if (target.op == Op::Path) {
-    n.path = std::move(target.path);
+    n.path = std::move(n.kids[0]->path);
     n.path.push_back(n.name);
   } else {
     return;

@@ -218,7 +218,11 @@ Value time_part(Fn fn, const Value& t, const Value* tz) {
   const Timestamp ts = t.as_timestamp();
   std::int64_t local = ts.seconds;
   if (tz) {
-    auto offset = civil::utc_offset_seconds(tz->as_string(), ts.seconds);
+    // CEL accepts a bare "HH:MM" as a positive fixed offset.
+    std::string_view zone = tz->as_string();
+    std::string signed_zone;
+    if (zone.size() == 5 && zone[2] == ':' && zone[0] >= '0' && zone[0] <= '9') zone = signed_zone = "+" + std::string(zone);
+    auto offset = civil::utc_offset_seconds(zone, ts.seconds);
     if (!offset) return Value::error("unknown timezone '" + std::string(tz->as_string()) + "'");
     local += *offset;
   }

@@ -99,15 +99,17 @@ class Parser {
                 peek().begin);
   }
 
+  // Nesting is counted where the tree really deepens: a primary (parentheses, lists, maps,
+  // calls), a unary operator, and the else-branch of ?: — so 32 levels of parentheses are 32.
   NodePtr expr() {
-    Depth d(*this);
-    if (!d.ok) return too_deep();
     auto cond = logical(Op::Or);
     if (!cond) return nullptr;
     if (!accept(Tok::Question)) return cond;
     auto yes = logical(Op::Or);
     if (!yes) return nullptr;
     if (!expect(Tok::Colon, "in a conditional (a ? b : c)")) return nullptr;
+    Depth d(*this);
+    if (!d.ok) return too_deep();
     auto no = expr();
     if (!no) return nullptr;
     auto n = make(Op::Cond, cond->begin, no->end);
@@ -127,8 +129,6 @@ class Parser {
     if (!n) return nullptr;
     n->kids.push_back(std::move(first));
     while (accept(tok)) {
-      Depth d(*this);
-      if (!d.ok) return too_deep();
       auto next = op == Op::Or ? logical(Op::And) : relation();
       if (!next) return nullptr;
       n->end = next->end;
@@ -152,8 +152,6 @@ class Parser {
         default: return left;
       }
       take();
-      Depth d(*this);
-      if (!d.ok) return too_deep();
       auto right = addition();
       if (!right) return nullptr;
       left = fold(binary(op, std::move(left), std::move(right)));
@@ -165,8 +163,6 @@ class Parser {
     auto left = multiplication();
     while (left && (peek().kind == Tok::Plus || peek().kind == Tok::Minus)) {
       Op op = take().kind == Tok::Plus ? Op::Add : Op::Sub;
-      Depth d(*this);
-      if (!d.ok) return too_deep();
       auto right = multiplication();
       if (!right) return nullptr;
       left = fold(binary(op, std::move(left), std::move(right)));
@@ -179,8 +175,6 @@ class Parser {
     while (left && (peek().kind == Tok::Star || peek().kind == Tok::Slash || peek().kind == Tok::Percent)) {
       Tok k = take().kind;
       Op op = k == Tok::Star ? Op::Mul : k == Tok::Slash ? Op::Div : Op::Mod;
-      Depth d(*this);
-      if (!d.ok) return too_deep();
       auto right = unary();
       if (!right) return nullptr;
       left = fold(binary(op, std::move(left), std::move(right)));
@@ -189,9 +183,9 @@ class Parser {
   }
 
   NodePtr unary() {
-    Depth d(*this);
-    if (!d.ok) return too_deep();
     if (peek().kind == Tok::Bang || peek().kind == Tok::Minus) {
+      Depth d(*this);
+      if (!d.ok) return too_deep();
       const Token& op = take();
       const int begin = op.begin;
       const bool negate = op.kind == Tok::Minus;
@@ -234,7 +228,7 @@ class Parser {
           if (!sel) return nullptr;
           sel->name = name.text;
           sel->kids.push_back(std::move(n));
-          n = fold(std::move(sel));
+          n = std::move(sel);  // not folded: has() must still see the selection
         }
       } else if (peek().kind == Tok::LBracket) {
         take();

@@ -8,7 +8,9 @@ namespace ithaca {
 namespace {
 constexpr std::int64_t kMinSeconds = -62135596800;   // 0001-01-01T00:00:00Z
 constexpr std::int64_t kMaxSeconds = 253402300799;   // 9999-12-31T23:59:59Z
-constexpr std::int64_t kMaxDurationSeconds = 315576000000;  // 10000 years
+// Durations are bounded by int64 nanoseconds (about ±292 years), as in cel-go and the
+// conformance suite.
+constexpr std::int64_t kMaxDurationSeconds = 9223372036;
 
 bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
   if (at + n > s.size()) return false;
@@ -64,6 +66,7 @@ bool timestamp_in_range(std::int64_t seconds) noexcept {
 bool duration_in_range(std::int64_t seconds) noexcept {
   return seconds >= -kMaxDurationSeconds && seconds <= kMaxDurationSeconds;
 }
+bool duration_nanos_in_range(int128 nanos) noexcept { return nanos >= -kMaxDurationNanos && nanos <= kMaxDurationNanos; }
 
 std::optional<Timestamp> parse_timestamp(std::string_view s) {
   int year, month, day, hour, minute, second;
@@ -137,7 +140,7 @@ std::optional<Duration> parse_duration(std::string_view s) {
   if (s.substr(i) == "0") return Duration{0, 0};
   // Exact integer arithmetic in nanoseconds (128-bit: 10000 years overflow 64 bits of ns).
   int128 total_ns = 0;
-  const int128 max_ns = static_cast<int128>(kMaxDurationSeconds) * 1000000000;
+  const int128 max_ns = kMaxDurationNanos;
   while (i < s.size()) {
     std::size_t start = i;
     int128 whole = 0;

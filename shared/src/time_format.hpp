@@ -17,13 +17,15 @@ std::optional<Timestamp> parse_timestamp(std::string_view text);
 std::string format_timestamp(Timestamp t);  // UTC, "Z", fraction only when non-zero
 
 // Accepts a sequence of decimal numbers with units h, m, s, ms, us, ns (Go/CEL syntax), with an
-// optional leading sign. Range: ±10000 years, as in CEL.
+// optional leading sign. Range: int64 nanoseconds (about ±292 years), as in cel-go.
 std::optional<Duration> parse_duration(std::string_view text);
 std::string format_duration(Duration d);    // seconds with an "s" suffix: "3600s", "1.5s"
 
 // Valid CEL timestamp range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
 bool timestamp_in_range(std::int64_t seconds) noexcept;
 bool duration_in_range(std::int64_t seconds) noexcept;
+inline constexpr std::int64_t kMaxDurationNanos = 9223372036854775807;  // int64 nanoseconds
+bool duration_nanos_in_range(int128 nanos) noexcept;
 
 // Days since 1970-01-01 for a proleptic Gregorian date, and back.
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept;

@@ -167,34 +167,12 @@ int compare_numbers(const Value& a, const Value& b) noexcept {
     return sign(static_cast<std::uint64_t>(a.as_int()), b.as_uint());
   }
   if (ka == Kind::Uint && kb == Kind::Int) return -compare_numbers(b, a);
-  // At least one double.
-  auto to_double_cmp = [&](double d, const Value& other) -> int {
-    if (std::isnan(d)) return unordered;
-    if (other.kind() == Kind::Double) {
-      double o = other.as_double();
-      if (std::isnan(o)) return unordered;
-      return sign(d, o);
-    }
-    // Compare a double with an integer exactly: first by range, then by integral part.
-    if (other.kind() == Kind::Int) {
-      const double lo = -9223372036854775808.0;  // -2^63
-      if (d < lo) return -1;
-      if (d >= 9223372036854775808.0) return 1;
-      double t = std::trunc(d);
-      auto ti = static_cast<std::int64_t>(t);
-      if (ti != other.as_int()) return sign(ti, other.as_int());
-      return sign(d - t, 0.0);
-    }
-    if (d < 0) return -1;
-    if (d >= 18446744073709551616.0) return 1;  // 2^64
-    double t = std::trunc(d);
-    auto tu = static_cast<std::uint64_t>(t);
-    if (tu != other.as_uint()) return sign(tu, other.as_uint());
-    return sign(d - t, 0.0);
-  };
-  if (ka == Kind::Double) return to_double_cmp(a.as_double(), b);
-  int r = to_double_cmp(b.as_double(), a);
-  return r == unordered ? unordered : -r;
+  // At least one double: CEL compares an integer with a double by converting the integer
+  // to double (lossy above 2^53), as the conformance suite requires.
+  const double x = ka == Kind::Double ? a.as_double() : ka == Kind::Int ? static_cast<double>(a.as_int()) : static_cast<double>(a.as_uint());
+  const double y = kb == Kind::Double ? b.as_double() : kb == Kind::Int ? static_cast<double>(b.as_int()) : static_cast<double>(b.as_uint());
+  if (std::isnan(x) || std::isnan(y)) return unordered;
+  return sign(x, y);
 }
 
 }  // namespace
