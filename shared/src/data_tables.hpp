@@ -3,16 +3,21 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace ithaca::data {
 
+// Cells are (offset, length) pairs into one string pool per table: compact in wasm, and
+// repeated cells share their bytes.
 struct Table {
-  const std::string_view* cells;
+  const char* pool;
+  const std::uint16_t* cells;
   std::size_t rows;
   std::size_t columns;
   std::string_view at(std::size_t row, std::size_t column) const noexcept {
-    return cells[row * columns + column];
+    const std::size_t i = 2 * (row * columns + column);
+    return {pool + cells[i], cells[i + 1]};
   }
 };
 

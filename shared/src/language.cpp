@@ -1,6 +1,7 @@
 #include "language.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "ascii_text.hpp"
 
@@ -84,7 +85,9 @@ std::vector<std::string> parse_accept_language(std::string_view header) {
     }
     if (!tag.empty() && q > 0) items.push_back({std::move(tag), q});
   }
-  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.q > b.q; });
+  // Insertion sort: stable, and small in wasm (at most kMaxItems items).
+  for (std::size_t k = 1; k < items.size(); ++k)
+    for (std::size_t j = k; j > 0 && items[j - 1].q < items[j].q; --j) std::swap(items[j - 1], items[j]);
   std::vector<std::string> out;
   for (Item& item : items) add_unique(out, std::move(item.tag));
   return out;
