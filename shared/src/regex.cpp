@@ -1,0 +1,871 @@
+#include "regex.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "utf8.hpp"
+
+namespace ithaca {
+
+using regex_internal::Inst;
+using regex_internal::Range;
+
+namespace {
+
+constexpr char32_t kMaxRune = 0x10FFFF;
+constexpr char32_t kBadRune = 0xFFFD;  // what an invalid byte of text reads as
+constexpr int kMaxRepeat = 1000;
+
+enum Op : std::uint8_t { kChar, kAny, kAnyNotNL, kClass, kAssert, kSplit, kJmp, kMatch };
+enum Assertion : std::int32_t { kBeginText, kEndText, kBeginLine, kEndLine, kWordBoundary, kNotWordBoundary };
+enum ClassFlag : std::uint8_t { kNegate = 1, kFold = 2 };
+enum Flag : std::uint8_t { kFoldCase = 1, kDotNL = 2, kMultiLine = 4, kUngreedy = 8 };
+
+// ---- Simple case folding: ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic, Armenian,
+// Latin Extended Additional and fullwidth Latin. Orbits of three are listed whole.
+
+constexpr char32_t kOrbits[][3] = {
+    {'K', 'k', 0x212A}, {'S', 's', 0x17F},     {0xB5, 0x39C, 0x3BC},
+    {0xC5, 0xE5, 0x212B}, {0x3A3, 0x3C2, 0x3C3}, {0xDF, 0x1E9E, 0},
+};
+
+// Upper case in [lo, hi]; its lower case is c + delta, or, when delta is 0, the pairs
+// alternate upper/lower starting at lo.
+struct FoldRange {
+  char32_t lo, hi;
+  std::int32_t delta;
+};
+constexpr FoldRange kFolds[] = {
+    {0x41, 0x5A, 32},    {0xC0, 0xD6, 32},    {0xD8, 0xDE, 32},    {0x100, 0x12F, 0},
+    {0x132, 0x137, 0},   {0x139, 0x148, 0},   {0x14A, 0x177, 0},   {0x178, 0x178, 0xFF - 0x178},
+    {0x179, 0x17E, 0},   {0x386, 0x386, 38},  {0x388, 0x38A, 37},  {0x38C, 0x38C, 64},
+    {0x38E, 0x38F, 63},  {0x391, 0x3A1, 32},  {0x3A3, 0x3AB, 32},  {0x400, 0x40F, 80},
+    {0x410, 0x42F, 32},  {0x460, 0x481, 0},   {0x48A, 0x4BF, 0},   {0x4C0, 0x4C0, 15},
+    {0x4C1, 0x4CE, 0},   {0x4D0, 0x52F, 0},   {0x531, 0x556, 48},  {0x1E00, 0x1E95, 0},
+    {0x1EA0, 0x1EFF, 0}, {0xFF21, 0xFF3A, 32},
+};
+
+// Writes the other members of c's case orbit to out (at most 2) and returns how many.
+int case_variants(char32_t c, char32_t out[2]) {
+  if (c < 0x41 || c > 0xFF5A) return 0;
+  for (const auto& orbit : kOrbits) {
+    if (c != orbit[0] && c != orbit[1] && c != orbit[2]) continue;
+    int n = 0;
+    for (char32_t o : orbit)
+      if (o != 0 && o != c) out[n++] = o;
+    return n;
+  }
+  for (const auto& f : kFolds) {
+    if (f.delta == 0) {
+      if (c >= f.lo && c <= f.hi) {
+        out[0] = ((c - f.lo) % 2 == 0) ? c + 1 : c - 1;
+        return 1;
+      }
+    } else if (c >= f.lo && c <= f.hi) {
+      out[0] = c + f.delta;
+      return 1;
+    } else if (c >= f.lo + f.delta && c <= f.hi + f.delta) {
+      out[0] = c - f.delta;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+bool in_ranges(const Range* r, std::size_t n, char32_t c) {
+  std::size_t lo = 0, hi = n;
+  while (lo < hi) {
+    std::size_t mid = (lo + hi) / 2;
+    if (c < r[mid].lo) hi = mid;
+    else if (c > r[mid].hi) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+bool is_word_byte(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+// Named ASCII classes as lo/hi byte pairs. The first three are \d, \s and \w.
+struct NamedClass {
+  const char* name;
+  const char* pairs;
+};
+constexpr NamedClass kNamedClasses[] = {
+    {"d", "09"},       {"s", "\t\n\f\r  "}, {"w", "09AZ__az"},  {"alnum", "09AZaz"},
+    {"alpha", "AZaz"}, {"ascii", "\x01\x7f"}, {"blank", "\t\t  "}, {"cntrl", "\x01\x1f\x7f\x7f"},
+    {"digit", "09"},   {"graph", "!~"},     {"lower", "az"},      {"print", " ~"},
+    {"punct", "!/:@[`{~"}, {"space", "\t\r  "}, {"upper", "AZ"}, {"word", "09AZ__az"},
+    {"xdigit", "09AFaf"},
+};
+
+void add_named(const NamedClass& nc, bool negate, std::vector<Range>& out) {
+  std::vector<Range> tmp;
+  const char* s = nc.pairs;
+  for (; *s != 0; s += 2)
+    tmp.push_back({static_cast<char32_t>(static_cast<unsigned char>(s[0])),
+                   static_cast<char32_t>(static_cast<unsigned char>(s[1]))});
+  // NUL cannot sit in a C string: "ascii" and "cntrl" start at it.
+  if (nc.pairs[0] == 1) tmp[0].lo = 0;
+  if (!negate) {
+    out.insert(out.end(), tmp.begin(), tmp.end());
+    return;
+  }
+  char32_t next = 0;  // pairs are sorted and disjoint
+  for (const Range& r : tmp) {
+    if (r.lo > next) out.push_back({next, r.lo - 1});
+    next = r.hi + 1;
+  }
+  out.push_back({next, kMaxRune});
+}
+
+void normalize(std::vector<Range>& v) {
+  std::sort(v.begin(), v.end(), [](const Range& a, const Range& b) { return a.lo < b.lo; });
+  std::size_t n = 0;
+  for (const Range& r : v) {
+    if (n > 0 && r.lo <= v[n - 1].hi + 1) {
+      v[n - 1].hi = std::max(v[n - 1].hi, r.hi);
+    } else {
+      v[n++] = r;
+    }
+  }
+  v.resize(n);
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_word_char(char c) { return is_word_byte(static_cast<unsigned char>(c)); }
+
+}  // namespace
+
+// Parses and compiles in one pass. Every fragment of code is contiguous, its jumps are relative
+// and all its exits fall through to its end, so fragments concatenate by adjacency and a
+// repetition copies its operand verbatim. The operand stack holds fragments (always a suffix of
+// the code, in order), open parentheses and alternation bars.
+class RegexCompiler {
+ public:
+  RegexCompiler(std::string_view pattern, std::size_t max_size, Regex& re)
+      : pat_(pattern), max_(max_size), code_(re.prog_), pool_(re.ranges_) {}
+
+  bool run();
+  Error error;
+
+ private:
+  enum class Kind : std::uint8_t { Frag, Paren, Bar };
+  struct Item {
+    Kind kind;
+    std::uint8_t saved_flags;
+    int pos;
+    std::size_t start;
+  };
+  // What the last parsed item was, for repetition checks.
+  enum class Last : std::uint8_t { None, Atom, Repeat };
+  struct Escape {
+    enum Kind : std::uint8_t { Rune, Class, Assert, Quote } kind;
+    char32_t rune;
+    Assertion assertion;
+  };
+
+  bool fail(std::string message, std::size_t pos) {
+    error = Error{ErrorKind::Parse, std::move(message), static_cast<int>(pos), {}};
+    return false;
+  }
+  bool room(std::size_t extra, std::size_t pos) {
+    if (code_.size() + extra + 1 <= max_) return true;
+    return fail("pattern too large: the program would exceed " + std::to_string(max_) +
+                    " instructions",
+                pos);
+  }
+  void push_frag(std::size_t start) {
+    stack_.push_back({Kind::Frag, 0, 0, start});
+    last_ = Last::Atom;
+  }
+  bool emit_atom(Inst inst, std::size_t pos) {
+    if (!room(1, pos)) return false;
+    push_frag(code_.size());
+    code_.push_back(inst);
+    return true;
+  }
+  bool emit_literal(char32_t c, std::size_t pos);
+  bool emit_class(std::vector<Range>& ranges, std::uint8_t flags, std::size_t pos);
+
+  bool parse_group();
+  bool close_group();
+  bool parse_class();
+  bool parse_escape(bool in_class, Escape& out);
+  bool parse_repeat_op();
+  bool repeat(int lo, int hi, std::size_t pos);
+  bool parse_braces(std::size_t p, int& lo, int& hi, std::size_t& end) const;
+  bool decode_pattern(char32_t& c);
+  void collapse_concat();
+  bool collapse_alternation(std::size_t pos);
+  bool check_names();
+
+  std::string_view pat_;
+  std::size_t max_;
+  std::vector<Inst>& code_;
+  std::vector<Range>& pool_;
+  std::vector<Item> stack_;
+  std::vector<Range> class_;  // scratch for the class being parsed
+  std::vector<std::pair<std::string_view, std::size_t>> names_;
+  std::size_t p_ = 0;
+  std::uint8_t flags_ = 0;
+  Last last_ = Last::None;
+};
+
+bool RegexCompiler::decode_pattern(char32_t& c) {
+  std::size_t start = p_;
+  std::uint32_t cp = utf8::decode(pat_, p_);
+  if (cp == utf8::invalid) return fail("invalid UTF-8 in pattern", start);
+  c = cp;
+  return true;
+}
+
+bool RegexCompiler::emit_literal(char32_t c, std::size_t pos) {
+  char32_t v[2];
+  int n = (flags_ & kFoldCase) ? case_variants(c, v) : 0;
+  if (n == 0) return emit_atom({kChar, 0, static_cast<std::int32_t>(c), 0}, pos);
+  class_.clear();
+  class_.push_back({c, c});
+  for (int i = 0; i < n; ++i) class_.push_back({v[i], v[i]});
+  return emit_class(class_, 0, pos);
+}
+
+bool RegexCompiler::emit_class(std::vector<Range>& ranges, std::uint8_t flags, std::size_t pos) {
+  normalize(ranges);
+  if (flags == 0 && ranges.size() == 1 && ranges[0].lo == ranges[0].hi)
+    return emit_atom({kChar, 0, static_cast<std::int32_t>(ranges[0].lo), 0}, pos);
+  if (flags == kNegate && ranges.size() == 1 && ranges[0].lo == '\n' && ranges[0].hi == '\n')
+    return emit_atom({kAnyNotNL, 0, 0, 0}, pos);
+  const std::size_t offset = pool_.size();
+  pool_.insert(pool_.end(), ranges.begin(), ranges.end());
+  return emit_atom({kClass, flags, static_cast<std::int32_t>(offset),
+                    static_cast<std::int32_t>(ranges.size())},
+                   pos);
+}
+
+bool RegexCompiler::run() {
+  stack_.reserve(16);
+  while (p_ < pat_.size()) {
+    const std::size_t pos = p_;
+    switch (pat_[p_]) {
+      case '(':
+        if (!parse_group()) return false;
+        break;
+      case ')':
+        if (!close_group()) return false;
+        break;
+      case '|':
+        collapse_concat();
+        stack_.push_back({Kind::Bar, 0, static_cast<int>(pos), 0});
+        last_ = Last::None;
+        ++p_;
+        break;
+      case '*':
+      case '+':
+      case '?':
+        if (!parse_repeat_op()) return false;
+        break;
+      case '{': {
+        int lo = 0, hi = 0;
+        std::size_t end = 0;
+        if (!parse_braces(p_, lo, hi, end)) {  // not a repetition: a literal brace
+          ++p_;
+          if (!emit_literal('{', pos)) return false;
+          break;
+        }
+        if (!parse_repeat_op()) return false;
+        break;
+      }
+      case '^':
+        ++p_;
+        if (!emit_atom({kAssert, 0, (flags_ & kMultiLine) ? kBeginLine : kBeginText, 0}, pos))
+          return false;
+        break;
+      case '$':
+        ++p_;
+        if (!emit_atom({kAssert, 0, (flags_ & kMultiLine) ? kEndLine : kEndText, 0}, pos))
+          return false;
+        break;
+      case '.':
+        ++p_;
+        if (!emit_atom({(flags_ & kDotNL) ? kAny : kAnyNotNL, 0, 0, 0}, pos)) return false;
+        break;
+      case '[':
+        if (!parse_class()) return false;
+        break;
+      case '\\': {
+        Escape e{};
+        class_.clear();
+        if (!parse_escape(false, e)) return false;
+        if (e.kind == Escape::Rune) {
+          if (!emit_literal(e.rune, pos)) return false;
+        } else if (e.kind == Escape::Class) {
+          if (!emit_class(class_, 0, pos)) return false;
+        } else if (e.kind == Escape::Assert) {
+          if (!emit_atom({kAssert, 0, e.assertion, 0}, pos)) return false;
+        } else {  // \Q...\E: each character is its own atom, so a repetition takes the last
+          std::size_t end = pat_.find("\\E", p_);
+          if (end == std::string_view::npos) end = pat_.size();
+          while (p_ < end) {
+            const std::size_t at = p_;
+            char32_t c = 0;
+            if (!decode_pattern(c) || !emit_literal(c, at)) return false;
+          }
+          p_ = std::min(end + 2, pat_.size());
+        }
+        break;
+      }
+      default: {
+        char32_t c = 0;
+        if (!decode_pattern(c) || !emit_literal(c, pos)) return false;
+      }
+    }
+  }
+  if (!collapse_alternation(p_)) return false;
+  if (stack_.size() > 1) return fail("missing closing )", static_cast<std::size_t>(stack_[stack_.size() - 2].pos));
+  if (!check_names() || !room(0, 0)) return false;
+  code_.push_back({kMatch, 0, 0, 0});  // room() always keeps one slot for it
+  return true;
+}
+
+bool RegexCompiler::parse_group() {
+  const std::size_t pos = p_;
+  if (p_ + 1 >= pat_.size() || pat_[p_ + 1] != '?') {
+    ++p_;
+    stack_.push_back({Kind::Paren, flags_, static_cast<int>(pos), 0});
+    last_ = Last::None;
+    return true;
+  }
+  std::string_view rest = pat_.substr(p_ + 2);
+  auto starts = [&](std::string_view s) { return rest.substr(0, s.size()) == s; };
+  if (starts("=")) return fail("lookahead (?=...) is not supported", pos);
+  if (starts("!")) return fail("negative lookahead (?!...) is not supported", pos);
+  if (starts("<=")) return fail("lookbehind (?<=...) is not supported", pos);
+  if (starts("<!")) return fail("negative lookbehind (?<!...) is not supported", pos);
+  if (starts("P=")) return fail("named backreference (?P=name) is not supported", pos);
+  if (starts("P>")) return fail("recursion (?P>name) is not supported", pos);
+  if (starts(">")) return fail("atomic group (?>...) is not supported", pos);
+  if (starts("#")) return fail("comment group (?#...) is not supported", pos);
+  if (starts("(")) return fail("conditional group (?(...)...) is not supported", pos);
+  if (starts("|")) return fail("branch reset group (?|...) is not supported", pos);
+  if (starts("R") || starts("&") || (!rest.empty() && rest[0] >= '0' && rest[0] <= '9'))
+    return fail("recursion (?R) is not supported", pos);
+  if (starts("P<") || starts("<")) {
+    std::size_t name_start = p_ + (starts("P<") ? 4 : 3);
+    std::size_t close = pat_.find('>', name_start);
+    if (close == std::string_view::npos) return fail("invalid named capture group: missing >", pos);
+    std::string_view name = pat_.substr(name_start, close - name_start);
+    if (name.empty() || !std::all_of(name.begin(), name.end(), is_word_char))
+      return fail("invalid named capture group name", pos);
+    names_.push_back({name, pos});
+    p_ = close + 1;
+    stack_.push_back({Kind::Paren, flags_, static_cast<int>(pos), 0});
+    last_ = Last::None;
+    return true;
+  }
+  // Flags: (?i) (?s-m) (?i:...)
+  std::uint8_t on = 0, off = 0;
+  bool negated = false, any = false;
+  for (std::size_t q = p_ + 2;; ++q) {
+    if (q >= pat_.size()) return fail("missing closing ) after flags", pos);
+    char c = pat_[q];
+    std::uint8_t bit = c == 'i' ? kFoldCase : c == 's' ? kDotNL : c == 'm' ? kMultiLine : c == 'U' ? kUngreedy : 0;
+    if (bit != 0) {
+      (negated ? off : on) |= bit;
+      any = true;
+      continue;
+    }
+    if (c == '-' && !negated) {
+      negated = true;
+      any = false;  // a flag must follow the '-'
+      continue;
+    }
+    if ((c == ')' || c == ':') && (any || (!negated && c == ':'))) {
+      std::uint8_t flags = static_cast<std::uint8_t>((flags_ | on) & ~off);
+      p_ = q + 1;
+      if (c == ':') {
+        stack_.push_back({Kind::Paren, flags_, static_cast<int>(pos), 0});
+      }
+      flags_ = flags;
+      last_ = Last::None;
+      return true;
+    }
+    return fail(std::string("invalid or unsupported group syntax (?") +
+                    std::string(pat_.substr(p_ + 2, q + 1 - (p_ + 2))),
+                pos);
+  }
+}
+
+bool RegexCompiler::close_group() {
+  const std::size_t pos = p_;
+  if (!collapse_alternation(pos)) return false;
+  if (stack_.size() < 2) return fail("unexpected )", pos);
+  Item frag = stack_.back();
+  stack_.pop_back();
+  flags_ = stack_.back().saved_flags;
+  stack_.back() = frag;
+  last_ = Last::Atom;
+  ++p_;
+  return true;
+}
+
+void RegexCompiler::collapse_concat() {
+  std::size_t start = code_.size();
+  while (!stack_.empty() && stack_.back().kind == Kind::Frag) {
+    start = stack_.back().start;
+    stack_.pop_back();
+  }
+  push_frag(start);
+}
+
+// Turns f1 | f2 | ... | fk (adjacent in the code) into
+// split(f1, next) f1 jmp(end) split(f2, next) f2 jmp(end) ... fk.
+bool RegexCompiler::collapse_alternation(std::size_t pos) {
+  collapse_concat();
+  std::size_t first = stack_.size() - 1, k = 1;
+  while (first >= 2 && stack_[first - 1].kind == Kind::Bar) {
+    first -= 2;
+    ++k;
+  }
+  if (k == 1) return true;
+  if (!room(2 * (k - 1), pos)) return false;
+  const std::size_t base = stack_[first].start;
+  std::vector<Inst> out;
+  out.reserve(code_.size() - base + 2 * (k - 1));
+  std::vector<std::size_t> jumps;
+  for (std::size_t i = 0; i < k; ++i) {
+    const std::size_t s = stack_[first + 2 * i].start;
+    const std::size_t e = i + 1 < k ? stack_[first + 2 * i + 2].start : code_.size();
+    const bool last = i + 1 == k;
+    if (!last) out.push_back({kSplit, 0, 1, static_cast<std::int32_t>(e - s + 2)});
+    out.insert(out.end(), code_.begin() + static_cast<std::ptrdiff_t>(s), code_.begin() + static_cast<std::ptrdiff_t>(e));
+    if (!last) {
+      jumps.push_back(out.size());
+      out.push_back({kJmp, 0, 0, 0});
+    }
+  }
+  for (std::size_t j : jumps) out[j].x = static_cast<std::int32_t>(out.size() - j);
+  code_.resize(base);
+  code_.insert(code_.end(), out.begin(), out.end());
+  stack_.resize(first);
+  push_frag(base);
+  return true;
+}
+
+// {n} {n,} {n,m}: true with the bounds when p starts a well-formed repetition; anything else
+// is a literal '{' (as in RE2). Bounds beyond the limit come back as kMaxRepeat + 1.
+bool RegexCompiler::parse_braces(std::size_t p, int& lo, int& hi, std::size_t& end) const {
+  auto number = [&](int& v) {
+    std::size_t start = p;
+    v = 0;
+    while (p < pat_.size() && pat_[p] >= '0' && pat_[p] <= '9') {
+      v = std::min(v * 10 + (pat_[p] - '0'), kMaxRepeat + 1);
+      ++p;
+    }
+    return p > start;
+  };
+  ++p;
+  if (!number(lo)) return false;
+  hi = lo;
+  if (p < pat_.size() && pat_[p] == ',') {
+    ++p;
+    if (p < pat_.size() && pat_[p] == '}') hi = -1;
+    else if (!number(hi)) return false;
+  }
+  if (p >= pat_.size() || pat_[p] != '}') return false;
+  end = p + 1;
+  return true;
+}
+
+bool RegexCompiler::parse_repeat_op() {
+  const std::size_t pos = p_;
+  int lo = 0, hi = -1;
+  std::size_t end = p_ + 1;
+  switch (pat_[p_]) {
+    case '*': break;
+    case '+': lo = 1; break;
+    case '?': hi = 1; break;
+    default: parse_braces(p_, lo, hi, end);
+  }
+  std::string_view op = pat_.substr(pos, end - pos);
+  if (last_ == Last::Repeat) return fail("bad repetition operator: " + std::string(op), pos);
+  if (last_ == Last::None || stack_.empty() || stack_.back().kind != Kind::Frag)
+    return fail("missing argument to repetition operator: " + std::string(op), pos);
+  if (lo > kMaxRepeat || hi > kMaxRepeat)
+    return fail("repetition count above " + std::to_string(kMaxRepeat) + ": " + std::string(op), pos);
+  if (hi >= 0 && hi < lo) return fail("invalid repetition range: " + std::string(op), pos);
+  p_ = end;
+  if (p_ < pat_.size() && pat_[p_] == '+')
+    return fail("possessive quantifier " + std::string(op) + "+ is not supported", pos);
+  if (p_ < pat_.size() && pat_[p_] == '?') ++p_;  // lazy: the same language
+  if (!repeat(lo, hi, pos)) return false;
+  last_ = Last::Repeat;
+  return true;
+}
+
+bool RegexCompiler::repeat(int lo, int hi, std::size_t pos) {
+  const std::size_t s = stack_.back().start;
+  const std::size_t len = code_.size() - s;
+  auto rel = [](std::size_t v) { return static_cast<std::int32_t>(v); };
+  if (lo == 0 && hi == -1) {  // L: split(+1, end) x jmp L
+    if (!room(2, pos)) return false;
+    code_.insert(code_.begin() + static_cast<std::ptrdiff_t>(s), Inst{kSplit, 0, 1, rel(len + 2)});
+    code_.push_back({kJmp, 0, -rel(len + 1), 0});
+    return true;
+  }
+  if (lo == 0 && hi == 1) {  // split(+1, end) x
+    if (!room(1, pos)) return false;
+    code_.insert(code_.begin() + static_cast<std::ptrdiff_t>(s), Inst{kSplit, 0, 1, rel(len + 1)});
+    return true;
+  }
+  // x{n,m} = x...x (split(+1, end) x)...;  x{n,} = x...x split(x, +1) with n >= 1.
+  const std::uint64_t total =
+      hi == -1 ? static_cast<std::uint64_t>(lo) * len + 1
+               : static_cast<std::uint64_t>(lo) * len + static_cast<std::uint64_t>(hi - lo) * (len + 1);
+  if (total > max_ || !room(total > len ? static_cast<std::size_t>(total) - len : 0, pos)) {
+    return fail("pattern too large: the program would exceed " + std::to_string(max_) + " instructions", pos);
+  }
+  const std::vector<Inst> body(code_.begin() + static_cast<std::ptrdiff_t>(s), code_.end());
+  code_.resize(s);
+  for (int i = 0; i < lo; ++i) code_.insert(code_.end(), body.begin(), body.end());
+  if (hi == -1) {
+    code_.push_back({kSplit, 0, -rel(len), 1});
+    return true;
+  }
+  const std::size_t end = s + static_cast<std::size_t>(total);
+  for (int i = lo; i < hi; ++i) {
+    code_.push_back({kSplit, 0, 1, rel(end - code_.size())});
+    code_.insert(code_.end(), body.begin(), body.end());
+  }
+  return true;
+}
+
+bool RegexCompiler::parse_escape(bool in_class, Escape& out) {
+  const std::size_t pos = p_;
+  if (p_ + 1 >= pat_.size()) return fail("trailing \\ at end of pattern", pos);
+  ++p_;
+  const char c = pat_[p_++];
+  out.kind = Escape::Rune;
+  auto invalid = [&] {
+    std::size_t end = p_;
+    while (end < pat_.size() && (static_cast<unsigned char>(pat_[end]) & 0xC0) == 0x80) ++end;
+    return fail("invalid escape sequence: " + std::string(pat_.substr(pos, end - pos)), pos);
+  };
+  switch (c) {
+    case 'a': out.rune = 7; return true;
+    case 'f': out.rune = '\f'; return true;
+    case 't': out.rune = '\t'; return true;
+    case 'n': out.rune = '\n'; return true;
+    case 'r': out.rune = '\r'; return true;
+    case 'v': out.rune = '\v'; return true;
+    case '0': {  // \0, \0o, \0oo: octal
+      out.rune = 0;
+      for (int i = 0; i < 2 && p_ < pat_.size() && pat_[p_] >= '0' && pat_[p_] <= '7'; ++i)
+        out.rune = out.rune * 8 + static_cast<char32_t>(pat_[p_++] - '0');
+      return true;
+    }
+    case 'x': {
+      char32_t v = 0;
+      if (p_ < pat_.size() && pat_[p_] == '{') {
+        std::size_t q = p_ + 1;
+        while (q < pat_.size() && hex_value(pat_[q]) >= 0 && v <= kMaxRune) v = v * 16 + static_cast<char32_t>(hex_value(pat_[q++]));
+        if (q == p_ + 1 || q >= pat_.size() || pat_[q] != '}' || v > kMaxRune) {
+          p_ = std::min(q + 1, pat_.size());
+          return invalid();
+        }
+        p_ = q + 1;
+      } else {
+        if (p_ + 2 > pat_.size() || hex_value(pat_[p_]) < 0 || hex_value(pat_[p_ + 1]) < 0) {
+          p_ = std::min(p_ + 2, pat_.size());
+          return invalid();
+        }
+        v = static_cast<char32_t>(hex_value(pat_[p_]) * 16 + hex_value(pat_[p_ + 1]));
+        p_ += 2;
+      }
+      out.rune = v;
+      return true;
+    }
+    case 'd': case 'D': case 's': case 'S': case 'w': case 'W': {
+      const char lower = static_cast<char>(c | 0x20);
+      add_named(kNamedClasses[lower == 'd' ? 0 : lower == 's' ? 1 : 2], c != lower, class_);
+      out.kind = Escape::Class;
+      return true;
+    }
+    case 'p': case 'P':
+      return fail("Unicode character class \\" + std::string(1, c) + " is not supported", pos);
+    case 'C': return fail("\\C (any byte) is not supported", pos);
+    case 'Z': return fail("\\Z is not supported; use \\z for the end of text", pos);
+    case 'k': case 'g': return fail("backreference \\" + std::string(1, c) + " is not supported", pos);
+    default: break;
+  }
+  if (c >= '1' && c <= '9') return fail("backreference \\" + std::string(1, c) + " is not supported", pos);
+  if (!in_class) {
+    out.kind = Escape::Assert;
+    switch (c) {
+      case 'A': out.assertion = kBeginText; return true;
+      case 'z': out.assertion = kEndText; return true;
+      case 'b': out.assertion = kWordBoundary; return true;
+      case 'B': out.assertion = kNotWordBoundary; return true;
+      case 'Q': out.kind = Escape::Quote; return true;
+      default: out.kind = Escape::Rune;
+    }
+  }
+  if (static_cast<unsigned char>(c) < 0x80 && (c == '_' || !is_word_char(c))) {  // punctuation, and \_ as in Go
+    out.rune = static_cast<char32_t>(c);
+    return true;
+  }
+  return invalid();
+}
+
+bool RegexCompiler::parse_class() {
+  const std::size_t open = p_++;
+  std::uint8_t flags = (flags_ & kFoldCase) ? kFold : 0;
+  if (p_ < pat_.size() && pat_[p_] == '^') {
+    flags |= kNegate;
+    ++p_;
+  }
+  class_.clear();
+  // Reads one class member: a code point (returns true, is_set false) or a set such as \d.
+  auto member = [&](char32_t& c, bool& is_set) {
+    is_set = false;
+    if (pat_[p_] == '[' && p_ + 1 < pat_.size() && pat_[p_ + 1] == ':') {
+      std::size_t close = pat_.find(":]", p_ + 2);
+      if (close != std::string_view::npos) {
+        std::string_view name = pat_.substr(p_ + 2, close - p_ - 2);
+        bool negate = !name.empty() && name[0] == '^';
+        if (negate) name.remove_prefix(1);
+        for (std::size_t i = 3; i < std::size(kNamedClasses); ++i) {
+          if (name == kNamedClasses[i].name) {
+            add_named(kNamedClasses[i], negate, class_);
+            p_ = close + 2;
+            is_set = true;
+            return true;
+          }
+        }
+        return fail("invalid POSIX character class: " + std::string(pat_.substr(p_, close + 2 - p_)), p_);
+      }
+    }
+    if (pat_[p_] == '\\') {
+      Escape e{};
+      if (!parse_escape(true, e)) return false;
+      is_set = e.kind == Escape::Class;
+      c = e.rune;
+      return true;
+    }
+    return decode_pattern(c);
+  };
+  bool first = true;
+  for (;;) {
+    if (p_ >= pat_.size()) return fail("missing closing ]", open);
+    if (pat_[p_] == ']' && !first) break;
+    first = false;
+    const std::size_t item = p_;
+    char32_t lo = 0, hi = 0;
+    bool is_set = false;
+    if (!member(lo, is_set)) return false;
+    if (is_set) continue;
+    hi = lo;
+    if (p_ + 1 < pat_.size() && pat_[p_] == '-' && pat_[p_ + 1] != ']') {
+      ++p_;
+      if (!member(hi, is_set)) return false;
+      if (is_set || hi < lo)
+        return fail("invalid character class range: " + std::string(pat_.substr(item, p_ - item)), item);
+    }
+    class_.push_back({lo, hi});
+  }
+  ++p_;
+  return emit_class(class_, flags, open);
+}
+
+bool RegexCompiler::check_names() {
+  if (names_.size() < 2) return true;
+  std::sort(names_.begin(), names_.end());
+  for (std::size_t i = 1; i < names_.size(); ++i)
+    if (names_[i].first == names_[i - 1].first)
+      return fail("duplicate capture group name: " + std::string(names_[i].first), names_[i].second);
+  return true;
+}
+
+namespace {
+
+// The bytes a match can start with, so that search() can skip the others while no thread is
+// alive: the lead bytes of every code point the program can consume first (assertions are
+// assumed to hold). Bytes 0x80-0xFF all count when U+FFFD can match, since each invalid byte
+// reads as U+FFFD; otherwise no continuation byte is in the set, so a skip always lands on a
+// code point boundary. False when the set is useless or a match can be empty.
+bool first_byte_set(const std::vector<Inst>& prog, const std::vector<Range>& ranges, std::uint32_t bits[8]) {
+  auto set = [&](unsigned b) { bits[b >> 5] |= 1u << (b & 31); };
+  auto lead = [](char32_t c) -> unsigned {
+    return c < 0x80 ? c : c < 0x800 ? 0xC0 | (c >> 6) : c < 0x10000 ? 0xE0 | (c >> 12) : 0xF0 | (c >> 18);
+  };
+  auto add = [&](char32_t lo, char32_t hi, bool fold) {
+    for (char32_t c = lo; c <= hi && c < 0x80; ++c) {
+      set(c);
+      if (fold && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) set(c ^ 0x20);
+    }
+    if (hi >= 0x80)
+      for (unsigned b = lead(std::max<char32_t>(lo, 0x80)); b <= lead(hi); ++b) set(b);
+    if (fold || (lo <= kBadRune && kBadRune <= hi))
+      for (unsigned b = 0x80; b <= 0xFF; ++b) set(b);
+  };
+  std::vector<bool> seen(prog.size());
+  std::vector<std::uint32_t> stack{0};
+  while (!stack.empty()) {
+    const std::uint32_t pc = stack.back();
+    stack.pop_back();
+    if (seen[pc]) continue;
+    seen[pc] = true;
+    const Inst& in = prog[pc];
+    switch (in.op) {
+      case kMatch: case kAny: case kAnyNotNL: return false;
+      case kJmp: stack.push_back(static_cast<std::uint32_t>(static_cast<std::int64_t>(pc) + in.x)); break;
+      case kSplit:
+        stack.push_back(static_cast<std::uint32_t>(static_cast<std::int64_t>(pc) + in.x));
+        stack.push_back(static_cast<std::uint32_t>(static_cast<std::int64_t>(pc) + in.y));
+        break;
+      case kAssert: stack.push_back(pc + 1); break;
+      case kChar: add(static_cast<char32_t>(in.x), static_cast<char32_t>(in.x), false); break;
+      default:  // kClass
+        if (in.flags & kNegate) return false;
+        for (std::int32_t k = 0; k < in.y; ++k) add(ranges[in.x + k].lo, ranges[in.x + k].hi, in.flags & kFold);
+    }
+  }
+  for (int w = 0; w < 8; ++w)
+    if (bits[w] != ~0u) return true;
+  return false;
+}
+
+}  // namespace
+
+Result<Regex> Regex::compile(std::string_view pattern, std::size_t max_program_size) {
+  Regex re;
+  RegexCompiler compiler(pattern, max_program_size, re);
+  if (!compiler.run()) return std::move(compiler.error);
+  const Inst& start = re.prog_[0];
+  re.anchored_ = start.op == kAssert && start.x == kBeginText;
+  re.skip_ = !re.anchored_ && first_byte_set(re.prog_, re.ranges_, re.first_bytes_);
+  re.prog_.shrink_to_fit();
+  re.ranges_.shrink_to_fit();
+  return Result<Regex>(std::move(re));
+}
+
+bool Regex::search(std::string_view text) const noexcept {
+  const std::size_t m = prog_.size();
+  if (m == 0) return false;  // moved-from
+  std::uint32_t inline_buf[4 * kInlineStates];
+  std::unique_ptr<std::uint32_t[]> heap;
+  std::uint32_t* buf = inline_buf;
+  if (m > kInlineStates) {
+    heap.reset(new std::uint32_t[4 * m]);
+    buf = heap.get();
+  }
+  // mark: generation that last added a pc; clist: consuming pcs at this position;
+  // nlist: pcs to resume at the next position; stack: the epsilon-closure work list.
+  std::uint32_t* mark = buf;
+  std::uint32_t* clist = buf + m;
+  std::uint32_t* nlist = buf + 2 * m;
+  std::uint32_t* stack = buf + 3 * m;
+  std::fill(mark, mark + m, 0u);
+  std::uint32_t gen = 0;
+  std::size_t nc = 0, nn = 0;
+  const Inst* prog = prog_.data();
+  const Range* ranges = ranges_.data();
+  const std::size_t n = text.size();
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+
+  std::uint32_t ctx = 0;  // bit per Assertion that holds at the current position
+  // Adds pc and everything reachable from it without consuming; true when that reaches Match.
+  auto add = [&](std::uint32_t pc0) {
+    if (mark[pc0] == gen) return false;
+    mark[pc0] = gen;
+    if (prog[pc0].op <= kClass) {  // the common case: a consuming instruction
+      clist[nc++] = pc0;
+      return false;
+    }
+    std::size_t sp = 0;
+    stack[sp++] = pc0;
+    auto push = [&](std::uint32_t pc) {
+      if (mark[pc] != gen) {
+        mark[pc] = gen;
+        stack[sp++] = pc;
+      }
+    };
+    while (sp > 0) {
+      const std::uint32_t pc = stack[--sp];
+      const Inst& in = prog[pc];
+      switch (in.op) {
+        case kMatch: return true;
+        case kJmp: push(static_cast<std::uint32_t>(static_cast<std::int64_t>(pc) + in.x)); break;
+        case kSplit:
+          push(static_cast<std::uint32_t>(static_cast<std::int64_t>(pc) + in.y));
+          push(static_cast<std::uint32_t>(static_cast<std::int64_t>(pc) + in.x));
+          break;
+        case kAssert:
+          if (ctx & (1u << in.x)) push(pc + 1);
+          break;
+        default: clist[nc++] = pc;
+      }
+    }
+    return false;
+  };
+
+  for (std::size_t i = 0;;) {
+    if (nn == 0 && skip_) {  // no thread alive: skip to the next byte a match can start with
+      while (i < n && ((first_bytes_[byte(i) >> 5] >> (byte(i) & 31)) & 1) == 0) ++i;
+      if (i >= n) return false;
+    }
+    if (++gen == 0) {
+      std::fill(mark, mark + m, 0u);
+      gen = 1;
+    }
+    const bool word_before = i > 0 && is_word_byte(byte(i - 1));
+    const bool word_after = i < n && is_word_byte(byte(i));
+    ctx = (i == 0 ? 1u << kBeginText : 0u) | (i == n ? 1u << kEndText : 0u) |
+          (i == 0 || byte(i - 1) == '\n' ? 1u << kBeginLine : 0u) |
+          (i == n || byte(i) == '\n' ? 1u << kEndLine : 0u) |
+          (word_before != word_after ? 1u << kWordBoundary : 1u << kNotWordBoundary);
+    nc = 0;
+    for (std::size_t k = 0; k < nn; ++k)
+      if (add(nlist[k])) return true;
+    if ((!anchored_ || i == 0) && add(0)) return true;
+    if (i >= n || (nc == 0 && anchored_)) return false;
+    std::size_t next = i;
+    const std::uint32_t decoded = utf8::decode(text, next);
+    const char32_t c = decoded == utf8::invalid ? kBadRune : decoded;
+    nn = 0;
+    for (std::size_t k = 0; k < nc; ++k) {
+      const std::uint32_t pc = clist[k];
+      const Inst& in = prog[pc];
+      bool ok = false;
+      switch (in.op) {
+        case kChar: ok = c == static_cast<char32_t>(in.x); break;
+        case kAny: ok = true; break;
+        case kAnyNotNL: ok = c != '\n'; break;
+        default: {  // kClass
+          const Range* r = ranges + in.x;
+          const auto size = static_cast<std::size_t>(in.y);
+          ok = in_ranges(r, size, c);
+          if (!ok && (in.flags & kFold)) {
+            char32_t v[2];
+            const int nv = case_variants(c, v);
+            for (int j = 0; j < nv && !ok; ++j) ok = in_ranges(r, size, v[j]);
+          }
+          ok = ok != ((in.flags & kNegate) != 0);
+        }
+      }
+      if (ok) nlist[nn++] = pc + 1;
+    }
+    i = next;
+  }
+}
+
+}  // namespace ithaca
