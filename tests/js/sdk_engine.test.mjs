@@ -1,0 +1,172 @@
+// The core's language-neutral test vectors (tests/vectors/*.json) through the wasm engine of the
+// npm package, compared byte for byte with the native `ithaca` command and with each vector's
+// expectations; plus the engine's own contract: load-once decisions equal decide(), rule-set
+// errors come back as data, and no input makes it throw.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repo } from '../browser/support/paths.mjs';
+import { wasmEngine, native, prng } from '../browser/support/engines.mjs';
+
+const vectorDir = join(repo, 'tests', 'vectors');
+const vectorFiles = existsSync(vectorDir) ? readdirSync(vectorDir).filter((f) => f.endsWith('.json')).sort() : [];
+const load = (f) => JSON.parse(readFileSync(join(vectorDir, f), 'utf8'));
+
+let engine;
+let cli;
+before(async () => {
+  engine = await wasmEngine();
+  cli = native();
+});
+after(() => cli?.close());
+
+// The rule-set text a decision vector file refers to (inline "rules" or a "rules_file").
+function rulesText(v) {
+  if (v.rules !== undefined) return typeof v.rules === 'string' ? v.rules : JSON.stringify(v.rules);
+  return readFileSync(join(repo, v.rules_file), 'utf8');
+}
+
+// `expected` lists per slot the fields that must match (a subset), and optionally the journey stage.
+function assertSubset(result, expected, label) {
+  for (const [key, want] of Object.entries(expected)) {
+    if (key === 'journey') {
+      assert.equal(result.journey && result.journey.stage, typeof want === 'string' ? want : want.stage, `${label}: journey`);
+    } else if (key === 'segments') {
+      for (const [seg, v] of Object.entries(want)) assert.equal(result.segments[seg], v, `${label}: segment ${seg}`);
+    } else {
+      const got = result.decisions && result.decisions[key];
+      assert.ok(got, `${label}: slot ${key} missing`);
+      for (const [field, value] of Object.entries(want)) {
+        if (field === 'experiment_id') {
+          assert.equal(got.experiment && got.experiment.id, value, `${label}: ${key}.experiment.id`);
+        } else if (field === 'skipped_reason_contains') {
+          const skipped = (got.explanation && got.explanation.skipped) || {};
+          const reasons = Array.isArray(skipped) ? skipped.map((s) => String(s.why)) : Object.values(skipped).map(String);
+          assert.ok(reasons.some((r) => r.includes(value)), `${label}: ${key}: no skipped rule says '${value}' in ${JSON.stringify(got)}`);
+        } else {
+          assert.deepEqual(got[field], value, `${label}: ${key}.${field}`);
+        }
+      }
+    }
+  }
+}
+
+test('there are test vectors to run', () => {
+  assert.ok(vectorFiles.length > 0, 'tests/vectors/*.json');
+});
+
+for (const file of vectorFiles) {
+  test(`vectors ${file}: wasm equals native and the expectations`, () => {
+    const v = load(file);
+    let n = 0;
+    if (v.rules !== undefined || v.rules_file !== undefined) {
+      const rules = rulesText(v);
+      const rulesPath = cli.rulesFile(rules);
+      const loaded = engine.load(rules);
+      assert.ok(loaded.id > 0, `rules load: ${loaded.report}`);
+      for (const [i, c] of v.cases.entries()) {
+        const label = `${file} #${i} ${c.name || ''}`;
+        const ctx = JSON.stringify(c.context);
+        const wasm = engine.decide(rules, ctx);
+        assert.equal(wasm, cli.decide(rulesPath, ctx), `${label}: wasm and native differ`);
+        assert.equal(engine.decideLoaded(loaded.id, ctx), wasm, `${label}: load-once path differs`);
+        if (c.expected) assertSubset(JSON.parse(wasm), c.expected, label);
+        n++;
+      }
+      engine.unload(loaded.id);
+    } else {
+      // Expression vectors: anything with an expression per case.
+      const cases = (v.cases || []).filter((c) => typeof c.expr === 'string');
+      const lines = cases.map((c) => JSON.stringify({ expr: c.expr, context: c.context || {} }));
+      const nativeOut = cli.evalBatch(lines);
+      for (const [i, c] of cases.entries()) {
+        const label = `${file} #${i} ${c.expr}`;
+        const wasm = engine.evaluate(c.expr, c.context || {});
+        assert.equal(wasm, nativeOut[i], `${label}: wasm and native differ`);
+        assert.equal(engine.evaluateLine(lines[i]), wasm, `${label}: batch-line path differs`);
+        if ('value' in c) assert.deepEqual(JSON.parse(wasm).value, c.value, label);
+        if (c.expected !== undefined) {
+          const out = JSON.parse(wasm);
+          if (c.expected && typeof c.expected === 'object' && ('value' in c.expected || 'error' in c.expected)) {
+            if ('value' in c.expected) assert.deepEqual(out.value, c.expected.value, label);
+            else assert.equal(out.error && out.error.kind, c.expected.error.kind || c.expected.error, label);
+          } else {
+            assert.deepEqual(out.value, c.expected, label);
+          }
+        }
+        n++;
+      }
+    }
+    assert.ok(n > 0, `${file} has cases`);
+  });
+}
+
+test('check reports every rule-set error with its path, like the native command', () => {
+  const bad = JSON.stringify({
+    schema: 1,
+    site: 's',
+    version: '1',
+    slots: { hero: { default: 'nope', variants: { a: { props: {} } }, rules: [{ id: 'r', when: 'time.hour >', variant: 'a' }] } },
+  });
+  const wasm = engine.check(bad);
+  assert.equal(wasm, cli.check(bad));
+  const report = JSON.parse(wasm);
+  assert.equal(report.ok, false);
+  assert.ok(report.errors.length >= 2);
+  for (const e of report.errors) assert.match(e.path, /^\$/);
+  const loaded = engine.load(bad);
+  assert.equal(loaded.id, 0);
+  assert.deepEqual(JSON.parse(loaded.report), report);
+});
+
+test('loaded rule sets are independent and ids are reused after unload', () => {
+  const rules = (variant) =>
+    JSON.stringify({ schema: 1, site: 's', version: variant, slots: { x: { default: variant, variants: { [variant]: { props: {} } } } } });
+  const a = engine.load(rules('a')).id;
+  const b = engine.load(rules('b')).id;
+  assert.notEqual(a, b);
+  assert.equal(JSON.parse(engine.decideLoaded(a, {})).decisions.x.variant, 'a');
+  assert.equal(JSON.parse(engine.decideLoaded(b, {})).decisions.x.variant, 'b');
+  engine.unload(a);
+  assert.match(engine.decideLoaded(a, {}), /unknown rule set id/);
+  const c = engine.load(rules('c')).id;
+  assert.equal(c, a, 'the freed id is reused');
+  assert.equal(JSON.parse(engine.decideLoaded(b, {})).decisions.x.variant, 'b');
+  engine.unload(b);
+  engine.unload(c);
+  engine.unload(12345); // unknown ids are ignored
+});
+
+test('a context that is not an object is answered exactly as `ithaca decide` answers it', () => {
+  const rules = JSON.stringify({ schema: 1, site: 's', version: '1', slots: { x: { default: 'a', variants: { a: { props: {} } } } } });
+  const id = engine.load(rules).id;
+  const path = cli.rulesFile(rules);
+  for (const ctx of ['[1,2]', '"text"', '{"unterminated": ', '', 'null']) {
+    const want = cli.decide(path, ctx);
+    assert.equal(engine.decide(rules, ctx), want, `context ${JSON.stringify(ctx)}`);
+    assert.equal(engine.decideLoaded(id, ctx), want, `load-once, context ${JSON.stringify(ctx)}`);
+  }
+  engine.unload(id);
+});
+
+test('no input makes the engine throw: random bytes, deep nesting, huge strings, lone surrogates', () => {
+  const r = prng(7);
+  const inputs = ['', '{', '[[[[', '\u0000', '\ud800', '{"a":"\ud800"}', '{'.repeat(10000), '"' + 'x'.repeat(1 << 20) + '"'];
+  for (let i = 0; i < 300; i++) {
+    let s = '';
+    const n = r.int(0, 64);
+    for (let k = 0; k < n; k++) s += String.fromCharCode(r.pick([r.int(0, 127), r.int(0, 0xffff)]));
+    inputs.push(s);
+  }
+  for (const s of inputs) {
+    for (const out of [engine.evaluate(s, s), engine.check(s), engine.decide(s, s), engine.context(s), engine.evaluateLine(s)]) {
+      assert.equal(typeof out, 'string');
+      JSON.parse(out); // always a JSON document
+    }
+    const l = engine.load(s);
+    assert.equal(typeof l.id, 'number');
+  }
+  assert.equal(engine.failure, null, 'the engine is still alive');
+  assert.match(engine.evaluate('1 + 1', {}), /^\{"value":2\}$/);
+});
