@@ -25,7 +25,7 @@ std::string evaluate_value(std::string_view expr, const Value& context) {
   auto program = compile(expr);
   if (!program.ok()) return error_json("parse", program.error().message, program.error().position);
   Value v = program.value().evaluate(context);
-  if (v.is_error()) return error_json("eval", v.as_string(), -1);
+  if (v.is_error()) return error_json("eval", v.as_string(), v.error_position());
   std::string out = "{\"value\":";
   append_json(v, out);
   out += '}';

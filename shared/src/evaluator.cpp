@@ -449,7 +449,16 @@ Value make_map(const Node& n, State& s) {
   return Value::map(std::move(m));
 }
 
+Value eval_node(const Node& n, State& s);
+
+// Every evaluation step goes through here, so an error value learns where it arose.
 Value eval(const Node& n, State& s) {
+  Value v = eval_node(n, s);
+  if (v.is_error()) v.mark_error_position(n.begin);
+  return v;
+}
+
+Value eval_node(const Node& n, State& s) {
   switch (n.op) {
     case Op::Literal: return n.value;
     case Op::Ident: {

@@ -46,6 +46,8 @@ inline void retain(HeapObject* h) noexcept;
 void release_slow(HeapObject* h) noexcept;
 inline void release(HeapObject* h) noexcept;
 inline const std::string& text_of(const HeapObject* h) noexcept;
+struct TextPayload;
+inline TextPayload* text_payload(HeapObject* h) noexcept;
 inline const List& list_of(const HeapObject* h) noexcept;
 inline const Map& map_of(const HeapObject* h) noexcept;
 }  // namespace detail
@@ -66,6 +68,11 @@ class Value {
   static Value duration(Duration d);
   static Value type(Kind k) noexcept { Value v(Kind::Type); v.bits_.t = k; return v; }
   static Value error(std::string_view message);
+  // The byte offset in the expression's source where an error value arose, or -1.
+  int error_position() const noexcept;
+  // Records where an error arose, once: the evaluator calls this as the error leaves the
+  // innermost sub-expression, so later calls on the way out keep the first position.
+  void mark_error_position(int position) const noexcept;
 
   // Copying and destroying are inline: the evaluator does both on every step.
   Value(const Value& other) noexcept : kind_(other.kind_), bits_(other.bits_) { retain(); }
@@ -196,6 +203,7 @@ struct HeapObject {
 struct TextPayload final : HeapObject {
   explicit TextPayload(std::string_view s) : text(s) {}
   std::string text;
+  int position = -1;  // error values: where in the source the error arose
 };
 struct ListPayload final : HeapObject {
   explicit ListPayload(List l) : items(std::move(l)) {}
@@ -210,8 +218,15 @@ inline void release(HeapObject* h) noexcept {
   if (h->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) release_slow(h);
 }
 inline const std::string& text_of(const HeapObject* h) noexcept { return static_cast<const TextPayload*>(h)->text; }
+inline TextPayload* text_payload(HeapObject* h) noexcept { return static_cast<TextPayload*>(h); }
 inline const List& list_of(const HeapObject* h) noexcept { return static_cast<const ListPayload*>(h)->items; }
 inline const Map& map_of(const HeapObject* h) noexcept { return static_cast<const MapPayload*>(h)->map; }
 }  // namespace detail
+
+inline int Value::error_position() const noexcept { return detail::text_payload(bits_.h)->position; }
+inline void Value::mark_error_position(int position) const noexcept {
+  auto* p = detail::text_payload(bits_.h);
+  if (p->position < 0) p->position = position;
+}
 
 }  // namespace ithaca
