@@ -1,0 +1,184 @@
+// The npm package as a user gets it: `npm pack` of wasm_sdk/dist, installed into an empty
+// folder, then used from Node — the engine (loadEngine), the browser SDK's logic with that
+// engine (no DOM), the OpenFeature provider with @openfeature/web-sdk, and the TypeScript types.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repo, dist, need } from '../browser/support/paths.mjs';
+
+let work;
+let app;
+const npm = (args, cwd) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+const run = (file) => execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8' });
+
+before(() => {
+  need(join(dist, 'package.json'), 'run `make wasm` to build wasm_sdk/dist');
+  work = mkdtempSync(join(tmpdir(), 'ithaca-pack-'));
+  npm(['pack', dist, '--pack-destination', work], work);
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+  assert.ok(tarball, 'npm pack wrote a tarball');
+  app = join(work, 'app');
+  execFileSync('mkdir', [app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  npm(['install', '--offline', join(work, tarball)], app);
+});
+
+after(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('the tarball holds the package files and nothing else', () => {
+  const files = execFileSync('find', ['.', '-type', 'f'], { cwd: join(app, 'node_modules', 'ithaca-sdk'), encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((f) => f.slice(2))
+    .sort();
+  assert.deepEqual(files, [
+    'README.md',
+    'browser.d.ts',
+    'browser/ithaca.mjs',
+    'browser/ithaca.wasm',
+    'browser/openfeature.mjs',
+    'index.d.ts',
+    'index.mjs',
+    'node/ithaca.cjs',
+    'node/ithaca.wasm',
+    'openfeature.d.ts',
+    'package.json',
+  ]);
+});
+
+test('loadEngine() works from an empty folder', () => {
+  writeFileSync(
+    join(app, 'engine.mjs'),
+    `import { loadEngine } from 'ithaca-sdk';
+const e = await loadEngine();
+const rules = { schema: 1, site: 'pack', version: '1', slots: { hero: { default: 'a', variants: { a: { props: {} }, b: { props: { x: 1 } } },
+  rules: [{ id: 'm', when: "device.type == 'mobile'", variant: 'b' }] } } };
+const out = {
+  eval: e.evaluate('1 + 2 * x', { x: 3 }),
+  err: e.evaluate('1 +', {}),
+  check: JSON.parse(e.check(rules)).ok,
+  decide: JSON.parse(e.decide(rules, { device: { type: 'mobile' } })).decisions.hero.variant,
+  context: JSON.parse(e.context({ user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1' })).device.type,
+};
+console.log(JSON.stringify(out));`,
+  );
+  const out = JSON.parse(run('engine.mjs'));
+  assert.equal(out.eval, '{"value":7}');
+  assert.match(out.err, /^\{"error":\{"kind":"parse"/);
+  assert.equal(out.check, true);
+  assert.equal(out.decide, 'b');
+  assert.equal(out.context, 'mobile');
+});
+
+test('the browser SDK runs its decision logic in Node with a Node engine (no DOM)', () => {
+  writeFileSync(
+    join(app, 'sdk.mjs'),
+    `import { loadEngine } from 'ithaca-sdk';
+import { start } from 'ithaca-sdk/browser';
+const engine = await loadEngine();
+const rules = { schema: 1, site: 'pack', version: '1', slots: { hero: { default: 'a', variants: { a: { props: {} }, b: { props: { headline: 'B' } } },
+  rules: [{ id: 'vip', when: "custom.plan == 'vip'", variant: 'b' }] } } };
+const ithaca = start({ site: 'pack', rules, engine, collect: false });
+await ithaca.ready;
+const seen = [];
+ithaca.subscribe('hero', (d) => seen.push(d.variant));
+ithaca.setCustom({ plan: 'vip' });
+console.log(JSON.stringify({ status: ithaca.status, seen, now: ithaca.decision('hero').props, missing: ithaca.decision('nope') }));`,
+  );
+  const out = JSON.parse(run('sdk.mjs'));
+  assert.deepEqual(out, { status: 'decided', seen: ['a', 'b'], now: { headline: 'B' }, missing: null });
+});
+
+test('OpenFeature: the provider answers flags from slots through @openfeature/web-sdk', () => {
+  // The app brings its own OpenFeature SDK; link the repository's copy instead of downloading it.
+  for (const dep of ['@openfeature']) {
+    symlinkSync(join(repo, 'node_modules', dep), join(app, 'node_modules', dep), 'dir');
+  }
+  writeFileSync(
+    join(app, 'of.mjs'),
+    `import { OpenFeature } from '@openfeature/web-sdk';
+import { loadEngine } from 'ithaca-sdk';
+import { start } from 'ithaca-sdk/browser';
+import { IthacaProvider } from 'ithaca-sdk/openfeature';
+const rules = { schema: 1, site: 'of', version: '1', slots: {
+  hero: { default: 'classic', variants: { classic: { props: {} }, bold: { props: { value: true, size: 3 } } },
+    rules: [{ id: 'beta', when: "custom.beta == true", variant: 'bold' }] },
+  limit: { default: 'low', variants: { low: { props: { value: 10 } }, high: { props: { value: 50 } } } } } };
+const ithaca = start({ site: 'of', rules, engine: await loadEngine(), collect: false });
+await OpenFeature.setProviderAndWait(new IthacaProvider(ithaca));
+const client = OpenFeature.getClient();
+const before = client.getStringDetails('hero', 'x');
+await OpenFeature.setContext({ beta: true, targetingKey: 'user-1' });
+const after = client.getStringDetails('hero', 'x');
+console.log(JSON.stringify({
+  before: [before.value, before.reason],
+  after: [after.value, after.reason, after.variant],
+  bool: client.getBooleanValue('hero', false),
+  num: client.getNumberValue('limit', 0),
+  obj: client.getObjectValue('hero', {}),
+  missing: client.getStringDetails('nope', 'fallback'),
+  mismatch: client.getNumberDetails('hero', 7).errorCode,
+  visitor: ithaca.getContext().visitor.id,
+}));`,
+  );
+  const out = JSON.parse(run('of.mjs'));
+  assert.deepEqual(out.before, ['classic', 'DEFAULT']);
+  assert.deepEqual(out.after, ['bold', 'TARGETING_MATCH', 'bold']);
+  assert.equal(out.bool, true);
+  assert.equal(out.num, 10);
+  assert.deepEqual(out.obj, { value: true, size: 3 });
+  assert.equal(out.missing.value, 'fallback');
+  assert.equal(out.missing.errorCode, 'FLAG_NOT_FOUND');
+  assert.equal(out.mismatch, 'TYPE_MISMATCH');
+  assert.equal(out.visitor, 'user-1');
+});
+
+test('the TypeScript declarations type-check a typical use', () => {
+  writeFileSync(
+    join(app, 'use.ts'),
+    `import { start, decision, type Decision } from 'ithaca-sdk/browser';
+import { loadEngine, type Engine } from 'ithaca-sdk/node';
+import { IthacaProvider } from 'ithaca-sdk/openfeature';
+const ithaca = start({ site: 'demo', tracker: 'https://t.example', requireConsent: true, timeout: 800, debug: 'overlay' });
+const unsubscribe = ithaca.subscribe('hero', (d: Decision, slot: string) => console.log(slot, d.variant, d.reason));
+ithaca.track('add_to_cart', { sku: 'A1' });
+ithaca.conversion('purchase');
+ithaca.setConsent({ analytics: true });
+unsubscribe();
+const d: Decision | null = decision('hero');
+const provider = new IthacaProvider(ithaca);
+const r = provider.resolveStringEvaluation('hero', 'x');
+async function node(): Promise<string> { const e: Engine = await loadEngine(); return e.decide('{}', { a: 1 }) + r.value + (d ? d.variant : ''); }
+void node;
+`,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [] },
+      files: ['use.ts'],
+    }),
+  );
+  const tsc = join(repo, 'node_modules', '.bin', 'tsc');
+  try {
+    execFileSync(tsc, ['-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
+  } catch (e) {
+    assert.fail(`tsc: ${e.stdout}${e.stderr}`);
+  }
+});
+
+test('package.json: exports, types and the Node engine field', () => {
+  const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'ithaca-sdk', 'package.json'), 'utf8'));
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.types, './index.d.ts');
+  assert.equal(pkg.exports['.'].node.default, './index.mjs');
+  assert.equal(pkg.exports['.'].default.default, './browser/ithaca.mjs');
+  assert.equal(pkg.exports['./openfeature'].types, './openfeature.d.ts');
+  assert.match(pkg.engines.node, />=\s*20/);
+});
