@@ -189,7 +189,7 @@ class Shop {
       button.className = 'why-button';
       button.setAttribute('aria-expanded', 'false');
       button.setAttribute('aria-controls', id);
-      button.innerHTML = '<span aria-hidden="true">ⓘ</span> Why am I seeing this?';
+      button.innerHTML = '<span class="why-i" aria-hidden="true">i</span> Why am I seeing this?';
       const panel = document.createElement('div');
       panel.className = 'why-panel';
       panel.id = id;
