@@ -93,8 +93,11 @@ std::string word_at(std::string_view s, std::size_t pos, std::size_t len) {
 
 bool is_browser_product(std::string_view name) {
   static constexpr std::string_view kGeneric[] = {
-      "mozilla", "applewebkit", "khtml", "gecko", "like", "chrome", "safari", "version",
-      "mobile", "firefox", "compatible", "webkit", "windows", "linux", "u", "x11", "ko"};
+      "mozilla", "applewebkit", "khtml", "gecko", "like", "chrome", "safari", "version", "mobile",
+      "firefox", "compatible", "webkit", "windows", "nt", "win64", "wow64", "x64", "x86_64", "linux",
+      "u", "x11", "ko", "macintosh", "intel", "mac", "os", "iphone", "ipad", "cpu", "android",
+      "edg", "edga", "edgios", "opr", "crios", "fxios", "samsungbrowser", "yabrowser", "trident",
+      "presto", "en", "en-us", "build", "wv", "k"};
   for (std::string_view g : kGeneric)
     if (name == g) return true;
   return false;
@@ -103,6 +106,17 @@ bool is_browser_product(std::string_view name) {
 // The first product name of a UA ("foo" in "Foo/1.0" or "(compatible; Foo/1.0)") that is not a
 // browser engine's, for naming unknown bots; else the first such word; else "unknown".
 std::string product_name(std::string_view s) {
+  // "(compatible; Name/1.0; …)" names itself.
+  for (std::size_t c = s.find("compatible;"); c != npos; c = s.find("compatible;", c + 1)) {
+    std::size_t begin = c + 11;
+    while (begin < s.size() && s[begin] == ' ') ++begin;
+    std::size_t end = begin;
+    while (end < s.size() && (is_word_char(s[end]) || s[end] == ' ') && end - begin < 48) ++end;
+    std::string_view name = ascii::trim(s.substr(begin, end - begin));
+    while (!name.empty() && !ascii::is_alnum(name.back())) name.remove_suffix(1);
+    if (!name.empty() && ascii::is_alpha(name[0]) && name.substr(0, 4) != "msie" && !is_browser_product(name))
+      return std::string(name);
+  }
   std::string first_word;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -246,7 +260,11 @@ std::string android_model(std::string_view ua, std::string_view lower) {
   std::size_t close = lower.find(')', pos);
   if (semi == npos || (close != npos && close < semi)) return {};
   std::size_t begin = semi + 1, end = begin;
-  while (end < lower.size() && lower[end] != ';' && lower[end] != ')' && end - begin < 64) ++end;
+  int depth = 0;  // models such as "moto g(30)" hold parentheses
+  while (end < lower.size() && lower[end] != ';' && (lower[end] != ')' || depth > 0) && end - begin < 64) {
+    depth += lower[end] == '(' ? 1 : lower[end] == ')' ? -1 : 0;
+    ++end;
+  }
   std::string_view model = ascii::trim(ua.substr(begin, end - begin));
   std::size_t build = ascii::to_lower(model).find(" build/");
   if (build != npos) model = ascii::trim(model.substr(0, build));

@@ -122,7 +122,7 @@ std::string medium_category(std::string_view medium) {
   const data::Table& t = data::campaign_mediums;
   for (std::size_t r = 0; r < t.rows; ++r)
     if (t.at(r, 0) == m) return std::string(t.at(r, 1));
-  if (m.rfind("paid", 0) == 0 || m.find("cp") != npos) return "paid";
+  if (m.find("paid") != npos || m.find("cp") != npos) return "paid";
   if (m.find("mail") != npos || m.find("newsletter") != npos) return "email";
   if (m.find("social") != npos) return "social";
   return {};
