@@ -246,7 +246,8 @@ class Dashboard {
     const top = rows.slice(0, limit);
     const total = rows.reduce((s, r) => s + r[metric], 0) || 1;
     this.bars(id, top.map((r) => r.label), top.map((r) => r[metric]), {
-      annotate: (v) => `${fmt.format(v)} · ${Math.round((v / total) * 100)}%`,
+      // Shares fit above wide bars only; narrow ones get the count.
+      annotate: (v) => (top.length > 6 ? fmt.format(v) : `${fmt.format(v)} · ${Math.round((v / total) * 100)}%`),
     });
     $('chart-' + id).setAttribute('aria-label', `${$('fig-' + id).querySelector('h2').textContent}: ` + top.map((r) => `${r.label} ${r[metric]}`).join(', '));
     $('table-' + id).innerHTML = table(

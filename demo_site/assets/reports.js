@@ -142,8 +142,9 @@ export async function loadReports({ site, token, from, to, interval, fetchImpl =
           return new ReportError(`${path.split('?')[0]}: ${e.message}`, res.status);
         }
       }
-      last = new ReportError(`${base}${path.split('?')[0]} answered ${res.status}`, res.status);
-      if (res.status !== 404 && res.status !== 400) return last;
+      // Report the first (canonical) path that was missing, not the last alternative tried.
+      if (!last) last = new ReportError(`${base}${path.split('?')[0]} answered ${res.status}`, res.status);
+      if (res.status !== 404 && res.status !== 400) return new ReportError(`${base}${path.split('?')[0]} answered ${res.status}`, res.status);
     }
     return last;
   };

@@ -129,7 +129,7 @@ class Shop {
       this.detectedCountry = fromServer || geo.timezone_country || '';
       if (this.detectedCountry) this.sdk.updateContext({ geo: { country: this.detectedCountry } });
     } else {
-      this.detectedCountry = geo.timezone_country || geo.country;
+      this.detectedCountry = this.preview ? geo.country : geo.timezone_country || geo.country;
     }
     this.renderShipTo();
     if (this.page === 'product' && this.product) {

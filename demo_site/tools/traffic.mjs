@@ -97,7 +97,7 @@ function visitStart(r, now, days, offsetMin) {
     const hour = r.pick(HOURS);
     const localMidnight = Math.floor((now + offsetMin * 60000) / DAY) * DAY - dayBack * DAY;
     const ts = localMidnight + hour * 3600000 + r.int(0, 3599) * 1000 - offsetMin * 60000;
-    if (ts < now - 60000 && ts > now - days * DAY) return ts;
+    if (ts < now - 2 * 3600000 && ts > now - days * DAY) return ts; // whole visits in the past
   }
 }
 
