@@ -58,9 +58,13 @@ INSTANTIATE_TEST_SUITE_P(Errors, EvaluateJson, ::testing::Values(
     EvalCase{"'\xc3\xa9' + \xc3\xa9", "", R"({"error":{"kind":"parse","message":"unexpected character outside a string","position":7}})"},
     EvalCase{"f(1)", "", R"({"error":{"kind":"parse","message":"unknown function 'f'","position":0}})"},
     EvalCase{"", "", R"({"error":{"kind":"parse","message":"empty expression","position":0}})"},
-    EvalCase{"1 / 0", "", R"({"error":{"kind":"eval","message":"division by zero"}})"},
-    EvalCase{"missing", "{}", R"({"error":{"kind":"eval","message":"undeclared reference to 'missing'"}})"},
-    EvalCase{"a.b", R"({"a": {}})", R"({"error":{"kind":"eval","message":"no such key: 'b'"}})"},
+    // An evaluation error carries the offset of the sub-expression that produced it.
+    EvalCase{"1 / 0", "", R"({"error":{"kind":"eval","message":"division by zero","position":0}})"},
+    EvalCase{"1 + 2 * (3 / 0)", "", R"({"error":{"kind":"eval","message":"division by zero","position":9}})"},
+    EvalCase{"missing", "{}", R"({"error":{"kind":"eval","message":"undeclared reference to 'missing'","position":0}})"},
+    EvalCase{"true && missing", "{}", R"({"error":{"kind":"eval","message":"undeclared reference to 'missing'","position":8}})"},
+    EvalCase{"a.b", R"({"a": {}})", R"({"error":{"kind":"eval","message":"no such key: 'b'","position":0}})"},
+    EvalCase{"1 + a.b", R"({"a": {}})", R"({"error":{"kind":"eval","message":"no such key: 'b'","position":4}})"},
     EvalCase{"x", R"({"x": [1,})",
              R"({"error":{"kind":"parse","message":"context: invalid JSON at line 1, column 10: unexpected character '}', expected a value"}})"},
     EvalCase{"x", "[1]", R"({"error":{"kind":"parse","message":"context must be a JSON object"}})"},
@@ -97,8 +101,8 @@ INSTANTIATE_TEST_SUITE_P(Lines, BatchLine, ::testing::Values(
     BatchCase{R"({"expr": "1", "extra": true})", R"({"value":1})"},
     BatchCase{R"(  {"expr": "'\u00e9'"}  )", "{\"value\":\"\xc3\xa9\"}"},
     BatchCase{R"({"expr": "1 +"})", R"({"error":{"kind":"parse","message":"unexpected end of expression, expected a value","position":3}})"},
-    BatchCase{R"({"expr": "1/0"})", R"({"error":{"kind":"eval","message":"division by zero"}})"},
-    BatchCase{R"({"expr": "a", "context": {"b": 1}})", R"({"error":{"kind":"eval","message":"undeclared reference to 'a'"}})"}));
+    BatchCase{R"({"expr": "1/0"})", R"({"error":{"kind":"eval","message":"division by zero","position":0}})"},
+    BatchCase{R"({"expr": "b + a", "context": {"b": 1}})", R"({"error":{"kind":"eval","message":"undeclared reference to 'a'","position":4}})"}));
 
 INSTANTIATE_TEST_SUITE_P(MalformedLines, BatchLine, ::testing::Values(
     BatchCase{"", R"({"error":{"kind":"parse","message":"input line: invalid JSON at line 1, column 1: unexpected end of input, expected a value"}})"},

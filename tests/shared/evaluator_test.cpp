@@ -191,13 +191,40 @@ INSTANTIATE_TEST_SUITE_P(AcrossNumericKinds, Ordering, ::testing::Values(
     Case{"9223372036854775807 < 18446744073709551615u", "true"},
     Case{"1.5 >= 1u", "true"},
     Case{"0u > -0.5", "true"},
-    Case{"9223372036854775807 < 9223372036854775808.0", "true"},
     Case{"-9223372036854775808 <= -9223372036854775808.0", "true"},
     Case{"-9223372036854775808 > -9223372036854777856.0", "true"},
-    Case{"9007199254740993 > 9007199254740992.0", "true"},
-    Case{"18446744073709551615u < 18446744073709551616.0", "true"},
     Case{"1.0 / 0.0 > 18446744073709551615u", "true"},
     Case{"-1.0 / 0.0 < -9223372036854775808", "true"}),
+    case_name);
+
+// At the edges of the int64/uint64 ranges the conformance suite compares through double: an int
+// that rounds to the same double as the other operand compares equal to it.
+INSTANTIATE_TEST_SUITE_P(LossyDouble, Ordering, ::testing::Values(
+    Case{"dyn(9223372036854775807) < 9223372036854775808.0", "false"},
+    Case{"dyn(9223372036854775807) < 9223372036854777857.0", "true"},
+    Case{"dyn(9223372036854775807) < -9223372036854777857.0", "false"},
+    Case{"dyn(-9223372036854775808) < -9223372036854775809.0", "false"},
+    Case{"dyn(18446744073709551615u) < -1.0", "false"},
+    Case{"dyn(18446744073709551615u) < 18446744073709590000.0", "true"},
+    Case{"dyn(18446744073709553665.0) < 18446744073709551615u", "false"},
+    Case{"dyn(9223372036854775808.0) < 9223372036854775807", "false"},
+    Case{"dyn(9223372036854775807) > 9223372036854775808.0", "false"},
+    Case{"dyn(-9223372036854775808) > -9223372036854775809.0", "false"},
+    Case{"dyn(-9223372036854775808) > -9223372036854777857.0", "true"},
+    Case{"dyn(18446744073709551615u) > 18446744073709590000.0", "false"},
+    Case{"dyn(18446744073709553665.0) > 18446744073709551615u", "true"},
+    Case{"dyn(9223372036854775808.0) > 9223372036854775807", "false"},
+    Case{"dyn(9223372036854775807) <= 9223372036854775808.0", "true"},
+    Case{"dyn(-9223372036854775808) <= -9223372036854775809.0", "true"},
+    Case{"dyn(-9223372036854775808) <= -9223372036854777857.0", "false"},
+    Case{"dyn(18446744073709551615u) <= 18446744073709590000.0", "true"},
+    Case{"dyn(9223372036854775808.0) <= 9223372036854775807", "true"},
+    Case{"dyn(9223372036854775807) >= 9223372036854775808.0", "true"},
+    Case{"dyn(9223372036854775807) >= 9223372036854777857.0", "false"},
+    Case{"dyn(-9223372036854775808) >= -9223372036854775809.0", "true"},
+    Case{"dyn(18446744073709551615u) >= 18446744073709553665.0", "false"},
+    Case{"dyn(18446744073709553665.0) >= 18446744073709551615u", "true"},
+    Case{"dyn(9223372036854775808.0) >= 9223372036854775807", "true"}),
     case_name);
 
 INSTANTIATE_TEST_SUITE_P(NaN, Ordering, ::testing::Values(
@@ -236,7 +263,6 @@ INSTANTIATE_TEST_SUITE_P(Scalars, Equality, ::testing::Values(
     Case{"2 == 1.0", "false"},
     Case{"1 != 1u", "false"},
     Case{"-1 == 18446744073709551615u", "false"},
-    Case{"9007199254740993 == 9007199254740992.0", "false"},
     Case{"0.1 + 0.2 == 0.3", "false"},
     Case{"-0.0 == 0.0", "true"},
     Case{"0.0/0.0 == 0.0/0.0", "false"},
@@ -507,7 +533,7 @@ INSTANTIATE_TEST_SUITE_P(Maps, Indexing, ::testing::Values(
     Case{"{1u: 1.0, 2: 2.0, 3u: 3.0}[3.0]", "3.0"},   // numeric keys find each other
     Case{"{1u: 1.0, 2: 2.0, 3u: 3.0}[2u]", "2.0"},
     Case{"{1u: 1.0, 2: 2.0, 3u: 3.0}[1]", "1.0"},
-    Case{"{1u: 1.0, 2: 2.0, 3u: 3.0}[3.1]", "error: no such key"},
+    Case{"{1u: 1.0, 2: 2.0, 3u: 3.0}[3.1]", "error: no such key: 3.1"},   // names the key
     Case{"{0: 1, 2: 2}[1]", "error: no such key"},
     Case{"{true: 'x'}[1]", "error"},
     Case{"{'a': 1}[b'a']", "error"},
@@ -899,6 +925,43 @@ TEST(Explain, GivesTheSameResultAsEvaluate) {
     EXPECT_EQ(cel_test::show(explained), cel_test::show(evaluated)) << source;
     EXPECT_FALSE(trace.empty()) << source;
   }
+}
+
+// ---- where an evaluation error arose ----
+
+int error_position_of(std::string_view source, std::string_view ctx) {
+  auto p = compile(source);
+  EXPECT_TRUE(p.ok()) << source;
+  if (!p.ok()) return -2;
+  Value v = p.value().evaluate(cel_test::context(ctx));
+  EXPECT_TRUE(v.is_error()) << source << " gave " << cel_test::show(v);
+  return v.is_error() ? v.error_position() : -2;
+}
+
+TEST(ErrorPosition, IsTheStartOfTheFailingSubExpression) {
+  EXPECT_EQ(error_position_of("1 + 2 * (3 / 0)", "{}"), 9);
+  EXPECT_EQ(error_position_of("true && missing", "{}"), 8);
+  EXPECT_EQ(error_position_of("x + a.b", R"({"x": 1, "a": {}})"), 4);
+  EXPECT_EQ(error_position_of("x + a.b", R"({"a": {}})"), 0);
+  EXPECT_EQ(error_position_of("l.map(v, 10 / v)", R"({"l": [1, 0]})"), 9);
+  EXPECT_EQ(error_position_of("has(a.x.y)", R"({"a": {}})"), 4);
+}
+
+TEST(ErrorPosition, IsWithinThisExpressionForErrorsFromTheActivation) {
+  // An error value the activation supplies (a segment that failed in its own expression) may
+  // already carry a position in *another* source; here it must point into this one.
+  Value failed = Value::error("no such key: 'days_since_last'");
+  failed.mark_error_position(57);  // where it arose in the segment's expression
+  Map segments;
+  segments.set("lapsed", failed);
+  Map ctx;
+  ctx.set("segment", Value::map(std::move(segments)));
+  auto p = compile("segment.lapsed || false");
+  ASSERT_TRUE(p.ok());
+  Value v = p.value().evaluate(Value::map(std::move(ctx)));
+  ASSERT_TRUE(v.is_error());
+  EXPECT_GE(v.error_position(), 0);
+  EXPECT_LT(v.error_position(), static_cast<int>(std::string_view("segment.lapsed || false").size()));
 }
 
 // ---- activations ----

@@ -82,6 +82,7 @@ INSTANTIATE_TEST_SUITE_P(Syntax, ParseErrors, ::testing::Values(
     Case{"{'a' 1}", "compile error @5: expected ':'"},
     Case{"{'a': 1", "compile error @7: expected '}'"},
     Case{"{'a': 1 'b': 2}", "compile error @8: expected '}'"},
+    Case{"[1, 2,].size() + {'a': 1,}.size()", "3"},
     Case{"{,}", "compile error @1: unexpected ','"},
     Case{"a.", "compile error @2: expected a field name after '.'"},
     Case{"a.1", "compile error @1: unexpected number after the expression"},
@@ -96,6 +97,10 @@ INSTANTIATE_TEST_SUITE_P(Syntax, ParseErrors, ::testing::Values(
     Case{"x.y.z(", "compile error @6: unexpected end of expression"},
     Case{"a.size(", "compile error @7: unexpected end of expression"},
     Case{"size(1", "compile error @6: expected ')'"},
+    // ExprList = Expr {"," Expr}: no trailing comma in an argument list (list and map literals
+    // may end with one, as in cel-go's grammar).
+    Case{"size('a',)", "compile error @9: unexpected ')'"},
+    Case{"[1].all(x, true,)", "compile error @16: unexpected ')'"},
     Case{"a = 1", "compile error @2: '=' is not an operator"},
     Case{"a & b", "compile error @2: use '&&'"},
     Case{"a | b", "compile error @2: use '||'"},
@@ -304,7 +309,7 @@ const std::string kTernary32 = repeat("true ? true : ", 32) + "true";
 const std::string kOr32 = repeat("false || ", 32) + "true";
 const std::string kAnd32 = repeat("true && ", 32) + "true";
 const std::string kAdd32 = repeat("1 + ", 32) + "1";
-const std::string kMixed = "((((((((((((((((((((((((((((((((x.a.b[0] + 1) * 2))))))))))))))))))))))))))))))))";
+const std::string kMixed = repeat("(", 32) + "x.a.b[0] + 1) * 2" + repeat(")", 31);
 
 std::string nested_map_json(int depth) {
   return repeat("{\"a\": ", depth) + "1" + repeat("}", depth);
