@@ -126,7 +126,10 @@ class Dashboard {
     el.innerHTML = `<p class="no-data">${esc(err instanceof ReportError ? err.message : 'No data')}</p>`;
     el.setAttribute('data-state', 'unavailable');
     const t = $('table-' + id);
-    if (t) t.innerHTML = '';
+    if (t) {
+      t.innerHTML = '';
+      t.closest('details').hidden = true;
+    }
   }
 
   // ---- totals
@@ -155,6 +158,8 @@ class Dashboard {
     const el = $('chart-' + id);
     el.innerHTML = '';
     el.setAttribute('data-state', 'drawn');
+    const details = $('table-' + id)?.closest('details');
+    if (details) details.hidden = false;
     const plot = new this.uPlot(Object.assign({ width: this.width(el), height }, opts), data, el);
     this.plots.push({ plot, el, height });
     return plot;

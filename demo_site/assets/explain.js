@@ -27,7 +27,8 @@ function contextLine(ctx) {
   const g = ctx.geo || {};
   const v = ctx.visit || {};
   const parts = [];
-  if (t.time) parts.push(`local time ${esc(t.weekday_name || '')} ${esc(t.time)}${t.timezone ? ` (${esc(t.timezone)})` : ''}`);
+  const day = String(t.weekday_name || '');
+  if (t.time) parts.push(`local time ${esc(day.charAt(0).toUpperCase() + day.slice(1))} ${esc(t.time)}${t.timezone ? ` (${esc(t.timezone)})` : ''}`);
   if (g.country) parts.push(`country ${esc(g.country)}`);
   if (d.type) parts.push(`${esc(d.type)}${d.os ? ' · ' + esc(d.os) : ''}${d.browser ? ' · ' + esc(d.browser) : ''}`);
   parts.push(`came from ${esc(r.category || 'direct')}${r.source ? ' (' + esc(r.source) + ')' : ''}`);
