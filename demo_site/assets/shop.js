@@ -9,6 +9,8 @@ const KEYS = {
   cart: 'northwind:cart', // the shop's own cart and orders (functional storage, not tracking)
   orders: 'northwind:orders',
   shipTo: 'northwind:ship-to',
+  detected: 'northwind:detected-country', // so later pages decide with it from the start
+  consent: 'northwind:privacy-choices', // the visitor's own choices, applied on every page
   preview: 'northwind:preview', // written by the playground
 };
 const PREVIEW_PREFIX = 'ithaca-preview:';
@@ -67,8 +69,10 @@ export function shopOptions(base) {
     options.collect = false;
     options.storagePrefix = PREVIEW_PREFIX;
   } else {
-    const chosen = read(KEYS.shipTo, '');
-    if (chosen) options.context = { geo: { country: chosen } };
+    const country = read(KEYS.shipTo, '') || read(KEYS.detected, '');
+    if (country) options.context = { geo: { country } };
+    const choices = read(KEYS.consent, null);
+    if (choices) options.consent = choices;
   }
   return options;
 }
@@ -129,8 +133,9 @@ class Shop {
       this.detectedCountry = fromServer || geo.timezone_country || '';
       if (this.detectedCountry) this.sdk.updateContext({ geo: { country: this.detectedCountry } });
     } else {
-      this.detectedCountry = this.preview ? geo.country : geo.timezone_country || geo.country;
+      this.detectedCountry = this.preview ? geo.country : read(KEYS.detected, '') || geo.timezone_country || geo.country;
     }
+    if (!this.preview && this.detectedCountry) write(KEYS.detected, this.detectedCountry);
     this.renderShipTo();
     if (this.page === 'product' && this.product) {
       this.sdk.track('view_product', { sku: this.product.sku, category: this.product.category, interest: this.product.category });
@@ -428,16 +433,18 @@ class Shop {
         <button type="button" class="button small secondary" id="forget-me">Forget me and start over</button>
       </section>`;
     const sync = () => {
-      this.sdk.setConsent({
+      const choices = {
         personalization: document.getElementById('consent-personalization').checked,
         analytics: document.getElementById('consent-analytics').checked,
-      });
+      };
+      if (!this.preview) write(KEYS.consent, choices);
+      this.sdk.setConsent(choices);
     };
     document.getElementById('consent-personalization').addEventListener('change', sync);
     document.getElementById('consent-analytics').addEventListener('change', sync);
     document.getElementById('forget-me').addEventListener('click', () => {
       this.sdk.setConsent({ personalization: false, analytics: false }); // erases Ithaca's state
-      for (const k of [KEYS.cart, KEYS.orders, KEYS.shipTo]) localStorage.removeItem(k);
+      for (const k of [KEYS.cart, KEYS.orders, KEYS.shipTo, KEYS.detected, KEYS.consent]) localStorage.removeItem(k);
       location.href = '/';
     });
   }

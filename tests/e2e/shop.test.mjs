@@ -201,6 +201,32 @@ test('a repeat visit says welcome back with the earlier interest; the journey go
   await context.close();
 });
 
+test('privacy choices: without personalization consent nothing about the visit is kept', { timeout: 60000 }, async () => {
+  const t0 = Date.parse(`${WED}T13:00:00Z`);
+  const { page, errors, context } = await visit({ timezoneId: 'Europe/Berlin', locale: 'en-GB', time: t0 });
+  const stored = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ithaca:')));
+  assert.ok((await stored()).includes('ithaca:state'), 'visit state is kept by default (the demo does not ask for consent first)');
+  await page.getByLabel('Remember my visits to personalize this shop').uncheck();
+  await page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith('ithaca:state')));
+  assert.equal((await sdk(page, 'getContext')).consent.personalization, false);
+  // The choice holds on the next visit: nothing remembered, no welcome back.
+  await page.clock.setFixedTime(t0 + 2 * 3600000);
+  await page.goto(env.tracker.url + '/');
+  await shopReady(page);
+  await expectSlot(page, 'welcome_back', 'none', 'after personalization was refused');
+  assert.equal(await page.getByLabel('Remember my visits to personalize this shop').isChecked(), false);
+  assert.deepEqual(await stored(), []);
+  // "Forget me" empties Ithaca's storage and the shop's cart, and starts over.
+  await page.getByRole('button', { name: 'Add Night Owl Decaf to cart' }).click();
+  await page.getByRole('button', { name: 'Forget me and start over' }).click();
+  await page.waitForURL(env.tracker.url + '/');
+  await shopReady(page);
+  assert.equal(await page.locator('#cart-count').innerText(), '0');
+  assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-journey-stage')), 'awareness');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the ship-to selector and the product page', { timeout: 60000 }, async () => {
   const { page, errors, context } = await visit({ timezoneId: 'Europe/Berlin', locale: 'en-GB', time: `${WED}T13:00:00Z` });
   await expectSlot(page, 'shipping_notice', 'dach', 'detected from the timezone');
