@@ -219,9 +219,9 @@ int weekday_from_days(std::int64_t days) {
 }
 
 CivilTime from_unix_seconds(std::int64_t seconds) {
-  std::int64_t days = floor_div(seconds, 86400);
-  std::int64_t rem = seconds - days * 86400;
-  days = std::clamp(days, -kMaxDays, kMaxDays);
+  seconds = std::clamp(seconds, -kMaxDays * 86400, kMaxDays * 86400);
+  const std::int64_t days = floor_div(seconds, 86400);
+  const std::int64_t rem = seconds - days * 86400;
   CivilTime c{};
   c.hour = static_cast<int>(rem / 3600);
   c.minute = static_cast<int>(rem % 3600 / 60);
