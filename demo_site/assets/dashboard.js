@@ -295,16 +295,17 @@ class Dashboard {
           <div class="exp-grid">
             <div class="plot" id="chart-exp-${n}" role="img" aria-label="Conversion rate by variant for ${esc(e.id)}, with 95% intervals"></div>
             <div class="table-scroll">${table(
-              ['Variant', 'Exposures', 'Conversions', 'Rate', 'Lift', `${e.confidence ? Math.round(e.confidence * (e.confidence <= 1 ? 100 : 1)) : 95}% interval of lift`, 'p', ''],
+              ['Variant', 'Visitors', 'Exposures', 'Conversions', 'Rate', 'Lift', `${e.confidence ? Math.round(e.confidence * (e.confidence <= 1 ? 100 : 1)) : 95}% CI of lift`, 'p', ''],
               e.variants.map((v) => [
                 esc(v.id),
+                fmt.format(v.units),
                 fmt.format(v.exposures),
                 fmt.format(v.conversions),
                 pct(v.rate),
-                v.lift === null ? 'baseline' : signed(v.lift),
+                v.control || (v.lift === null && !v.ci) ? 'baseline' : signed(v.lift),
                 v.ci ? `${signed(v.ci[0])} … ${signed(v.ci[1])}` : '—',
                 v.p === null ? '—' : v.p < 0.001 ? '< 0.001' : v.p.toFixed(3),
-                v.lift === null ? '' : v.significant || (v.p !== null && v.p < 0.05) ? '<span class="pill rule">significant</span>' : '<span class="pill default">not significant</span>',
+                v.control || v.lift === null ? '' : v.significant || (v.p !== null && v.p < 0.05) ? '<span class="pill rule">significant</span>' : '<span class="pill default">not significant</span>',
               ]),
               true,
             )}</div>
@@ -315,7 +316,7 @@ class Dashboard {
       .join('');
     list.forEach((e, n) => {
       const rates = e.variants.map((v) => v.rate);
-      const whiskers = e.variants.map((v) => wilson(v.conversions, v.exposures));
+      const whiskers = e.variants.map((v) => wilson(v.conversions, v.units));
       const max = Math.max(0.01, ...whiskers.map((w) => w[1])) * 1.25;
       this.bars(`exp-${n}`, e.variants.map((v) => v.id), rates, {
         color: COLORS.pageviews,

@@ -4,7 +4,9 @@
 //   timeseries  → [{t: epoch seconds, visitors, pageviews}]
 //   breakdown   → [{label, visitors, pageviews}]
 //   funnel      → [{stage, visitors, rate (from the previous stage, 0..1 or null)}]
-//   experiments → [{id, goal, test, srm, variants: [{id, exposures, conversions, rate, lift, ci: [lo, hi] | null, p, significant}]}]
+//   experiments → [{id, goal, test, srm, variants: [{id, units, exposures, conversions, rate, lift, ci: [lo, hi] | null, p, significant}]}]
+// The tracker's own shapes are in docs/reports.md; the fallbacks keep the page working across
+// small differences (rows/buckets, ts/t, lift_low+lift_high/ci).
 
 export class ReportError extends Error {
   constructor(message, status) {
@@ -76,7 +78,10 @@ export function normalizeFunnel(body) {
 
 function interval(v) {
   if (!v) return null;
-  if (Array.isArray(v) && v.length === 2) return [Number(v[0]), Number(v[1])];
+  if (Array.isArray(v) && v.length === 2) {
+    const [lo, hi] = [numOrNull(v[0]), numOrNull(v[1])];
+    return lo === null || hi === null ? null : [lo, hi];
+  }
   if (typeof v === 'object') {
     const lo = numOrNull(v.low, v.lower, v.lo, v.from);
     const hi = numOrNull(v.high, v.upper, v.hi, v.to);
@@ -89,10 +94,13 @@ export function normalizeExperiments(body) {
   return rowsOf(body, ['experiments', 'rows', 'results']).map((e) => {
     const variants = rowsOf(e, ['variants', 'arms', 'rows']).map((v) => {
       const exposures = num(v.exposures, v.exposed, v.visitors, v.participants);
+      // The unit the rate is over: exposed visitors when the report counts them, else exposures.
+      const units = num(v.visitors, v.units, v.participants, v.exposures);
       const conversions = num(v.conversions, v.converted);
-      const rate = numOrNull(v.conversion_rate, v.rate, v.cr) ?? (exposures ? conversions / exposures : 0);
+      const rate = numOrNull(v.rate, v.conversion_rate, v.cr) ?? (units ? conversions / units : 0);
       return {
         id: String(v.variant ?? v.id ?? v.name ?? ''),
+        units,
         exposures,
         conversions,
         rate,
@@ -148,14 +156,14 @@ export async function loadReports({ site, token, from, to, interval, fetchImpl =
     }
     return last;
   };
-  const dim = (names) => names.flatMap((n) => [`breakdown${q({ by: n })}`, `breakdown${q({ dimension: n })}`, `${n}${q({})}`]);
+  const dim = (names) => names.map((n) => `breakdown${q({ dimension: n })}`);
   const [summary, timeseries, referrers, devices, countries, funnel, experiments] = await Promise.all([
     get([`summary${q({})}`], (b) => b),
-    get([`timeseries${q({ interval })}`, `timeseries${q({ bucket: interval })}`, `visitors${q({ interval })}`], normalizeTimeseries),
-    get(dim(['referrer_category', 'referrers', 'referrer']), normalizeBreakdown),
-    get(dim(['device_type', 'devices', 'device']), normalizeBreakdown),
-    get(dim(['country', 'countries']), normalizeBreakdown),
-    get([`funnel${q({})}`, `journey${q({})}`, `journey/funnel${q({})}`], normalizeFunnel),
+    get([`timeseries${q({ interval })}`], normalizeTimeseries),
+    get(dim(['referrer_category']), normalizeBreakdown),
+    get(dim(['device', 'device_type']), normalizeBreakdown),
+    get(dim(['country']), normalizeBreakdown),
+    get([`funnel${q({})}`], normalizeFunnel),
     get([`experiments${q({})}`], normalizeExperiments),
   ]);
   return { summary, timeseries, referrers, devices, countries, funnel, experiments };

@@ -80,7 +80,8 @@ test('every chart draws known report numbers (fixed responses)', { timeout: 6000
   assert.match(hero, /\+31\.4%/);
   assert.match(hero, /\+10\.0% … \+53\.0%/);
   assert.match(hero, /significant/);
-  assert.match(await page.locator('[data-experiment="free-shipping-cta"]').innerText(), /Sample ratio mismatch/);
+  assert.match(await page.locator('[data-experiment="free-shipping-cta"]').innerText(), /Sample ratio mismatch \(p = 0\.00040\)/);
+  assert.doesNotMatch(await page.locator('[data-experiment="hero-headline"]').innerText(), /Sample ratio mismatch/);
   // The canvas really has ink on it (not an empty frame).
   const inked = await page.$eval('#chart-timeseries canvas', (c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

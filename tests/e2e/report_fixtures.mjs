@@ -1,38 +1,51 @@
-// Fixed report responses in the shapes the dashboard reads (see demo_site/assets/reports.js),
-// for checking the charts on known numbers.
+// Fixed report responses in the tracker's shapes (server_tracker/src/reports/reports.cpp,
+// docs/reports.md), for checking the dashboard's charts on known numbers.
 
 export function fixtures(now) {
-  const hour = 3600;
-  const start = Math.floor(now / 1000 / hour) * hour - 167 * hour;
-  const buckets = Array.from({ length: 168 }, (_, i) => {
-    const h = new Date((start + i * hour) * 1000).getUTCHours();
+  const hour = 3600000;
+  const start = Math.floor(now / hour) * hour - 167 * hour;
+  const rows = Array.from({ length: 168 }, (_, i) => {
+    const ts = start + i * hour;
+    const h = new Date(ts).getUTCHours();
     const wave = 20 + 18 * Math.sin(((h - 4) / 24) * 2 * Math.PI) + (i % 7);
-    return { ts: (start + i * hour) * 1000, visitors: Math.round(wave), pageviews: Math.round(wave * 2.7) };
+    return { bucket: new Date(ts).toISOString().slice(0, 13), ts, visitors: Math.round(wave), pageviews: Math.round(wave * 2.7), events: Math.round(wave * 6) };
   });
-  const rows = (pairs) => ({ rows: pairs.map(([value, visitors]) => ({ value, visitors, pageviews: visitors * 3 })) });
+  const breakdown = (dimension, pairs) => {
+    const total = pairs.reduce((n, [, v]) => n + v, 0);
+    return { report: 'breakdown', dimension, total_rows: pairs.length, totals: { visitors: total, pageviews: total * 3, events: total * 7 },
+      rows: pairs.map(([value, visitors]) => ({ value, visitors, pageviews: visitors * 3, events: visitors * 7, entries: visitors, share: visitors / total })) };
+  };
+  const variant = (id, control, visitors, exposures, conversions, extra = {}) => ({
+    variant: id, weight: 50, control, visitors, exposures, conversions, rate: conversions / visitors,
+    lift: null, lift_low: null, lift_high: null, z: null, p_value: null, significant: null, ...extra,
+  });
   return {
     summary: { site: 'demo', events: 24512, pageviews: 10490, visitors: 3811, bot_events: 120 },
-    timeseries: { interval: 'hour', buckets },
-    referrer_category: rows([['direct', 1320], ['search', 1040], ['social', 520], ['email', 300], ['paid', 450], ['other', 181]]),
-    device_type: rows([['mobile', 1990], ['desktop', 1450], ['tablet', 371]]),
-    country: rows([['DE', 1150], ['US', 760], ['GB', 420], ['FR', 300], ['NL', 260], ['AT', 190], ['CH', 150], ['JP', 140], ['AU', 130], ['ES', 120], ['BR', 90]]),
-    funnel: { stages: [{ stage: 'awareness', visitors: 3811 }, { stage: 'consideration', visitors: 1720 }, { stage: 'purchase', visitors: 512 }, { stage: 'loyalty', visitors: 240 }] },
+    timeseries: { report: 'timeseries', interval: 'hour', totals: { visitors: 3811, pageviews: 10490, events: 24512 }, rows },
+    referrer_category: breakdown('referrer_category', [['direct', 1320], ['search', 1040], ['social', 520], ['paid', 450], ['email', 300], ['other', 181]]),
+    device: breakdown('device', [['mobile', 1990], ['desktop', 1450], ['tablet', 371]]),
+    country: breakdown('country', [['DE', 1150], ['US', 760], ['GB', 420], ['FR', 300], ['NL', 260], ['AT', 190], ['CH', 150], ['JP', 140], ['AU', 130], ['ES', 120], ['BR', 90]]),
+    funnel: { report: 'funnel', stages: [
+      { stage: 'awareness', position: 1, visitors: 3811, conversion: null, overall: 1, drop_off: null },
+      { stage: 'consideration', position: 2, visitors: 1720, conversion: 1720 / 3811, overall: 1720 / 3811, drop_off: 2091 },
+      { stage: 'purchase', position: 3, visitors: 512, conversion: 512 / 1720, overall: 512 / 3811, drop_off: 1208 },
+      { stage: 'loyalty', position: 4, visitors: 240, conversion: 240 / 512, overall: 240 / 3811, drop_off: 272 },
+    ] },
     experiments: {
+      report: 'experiments', test: 'two-sided two-proportion z-test (pooled)', interval: 'relative lift, log ratio (Katz) interval', confidence: 0.95, unit: 'visitor-day',
       experiments: [
-        {
-          id: 'hero-headline', goal: 'add_to_cart', test: 'two-sided z-test for two proportions', confidence: 0.95, srm: { warning: false, p_value: 0.62 },
+        { experiment: 'hero-headline', goal: 'add_to_cart', control: 'standard', test: 'two-sided two-proportion z-test (pooled)', confidence: 0.95,
+          srm: { test: 'chi-square goodness of fit', statistic: 0.24, df: 1, p_value: 0.62, warning: false },
           variants: [
-            { variant: 'standard', exposures: 1880, conversions: 226, conversion_rate: 0.1202, lift: null },
-            { variant: 'benefit', exposures: 1905, conversions: 301, conversion_rate: 0.158, lift: 0.3145, lift_ci: [0.1, 0.53], p_value: 0.0009, significant: true },
-          ],
-        },
-        {
-          id: 'free-shipping-cta', goal: 'checkout', test: 'two-sided z-test for two proportions', confidence: 0.95, srm: { warning: true, p_value: 0.004 },
+            variant('standard', true, 1880, 2410, 226),
+            variant('benefit', false, 1905, 2466, 301, { lift: 0.3145, lift_low: 0.1, lift_high: 0.53, z: 3.3, p_value: 0.0009, significant: true }),
+          ] },
+        { experiment: 'free-shipping-cta', goal: 'checkout', control: 'browse', test: 'two-sided two-proportion z-test (pooled)', confidence: 0.95,
+          srm: { test: 'chi-square goodness of fit', statistic: 8.2, df: 1, p_value: 0.0004, warning: true },
           variants: [
-            { variant: 'browse', exposures: 610, conversions: 61, conversion_rate: 0.1, lift: null },
-            { variant: 'free-shipping', exposures: 702, conversions: 84, conversion_rate: 0.1197, lift: 0.197, lift_ci: [-0.12, 0.51], p_value: 0.25, significant: false },
-          ],
-        },
+            variant('browse', true, 610, 800, 61),
+            variant('free-shipping', false, 702, 910, 84, { lift: 0.197, lift_low: -0.12, lift_high: 0.51, z: 1.15, p_value: 0.25, significant: false }),
+          ] },
       ],
     },
   };
@@ -43,8 +56,7 @@ export function routeFixtures(page, f, token) {
   return page.route('**/v1/stats/demo/**', (route) => {
     const url = new URL(route.request().url());
     const report = url.pathname.split('/').pop();
-    const by = url.searchParams.get('by');
-    const body = report === 'breakdown' ? f[by] : f[report];
+    const body = report === 'breakdown' ? f[url.searchParams.get('dimension')] : f[report];
     if (route.request().headers().authorization !== `Bearer ${token}`) return route.fulfill({ status: 401, json: { error: { code: 'unauthorized', message: 'token' } } });
     return body ? route.fulfill({ status: 200, json: body }) : route.fulfill({ status: 404, json: { error: { code: 'not_found', message: 'no such report' } } });
   });
