@@ -1,0 +1,369 @@
+#!/usr/bin/env node
+// Side by side in one Node process: a full page decision (6 slots, 17 rules, 5 segments, 2
+// experiments — bench/sdk/rules.json) for the same 2,000 visitor contexts with
+//   ithaca      our wasm core (wasm_sdk/dist), rule set loaded once
+//   growthbook  @growthbook/growthbook, the same logic as features with conditions + experiments
+//   jsonlogic   json-logic-js, the same conditions as JSON Logic, experiments bucketed in JS
+//   bufbuild    @bufbuild/cel, the same CEL conditions planned once, experiments bucketed in JS
+// Every engine's variants are checked against ours for the non-experiment slots before timing.
+// Cold start (module start → first decision) is measured in a fresh process per engine.
+//
+//   node bench/sdk/peer_bench.mjs                 print the results
+//   node bench/sdk/peer_bench.mjs --write-docs    also rewrite "## Browser SDK" in docs/performance.md
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const dist = resolve(process.env.ITHACA_SDK_DIST || join(repo, 'wasm_sdk', 'dist'));
+const rulesText = readFileSync(join(here, 'rules.json'), 'utf8');
+const rules = JSON.parse(rulesText);
+const SLOTS = Object.keys(rules.slots);
+const EXPERIMENT_SLOTS = new Set(['hero', 'cta']);
+
+// ---------- contexts ----------
+
+function contexts(n, seed = 42) {
+  let a = seed;
+  const rnd = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = (l) => l[Math.floor(rnd() * l.length)];
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    out.push({
+      time: { hour: Math.floor(rnd() * 24), minute: Math.floor(rnd() * 60), weekday: Math.floor(rnd() * 7) },
+      geo: { country: pick(['DE', 'AT', 'CH', 'FR', 'US', 'GB', 'JP', 'NL', 'BR', 'IN']), languages: pick([['de-DE', 'de'], ['en-US', 'en'], ['fr-FR'], ['ja'], ['de-AT', 'en']]) },
+      device: { type: pick(['mobile', 'mobile', 'desktop', 'tablet', 'bot']), os: pick(['ios', 'android', 'windows', 'macos']), browser: pick(['chrome', 'safari', 'firefox']) },
+      referrer: { category: pick(['direct', 'search', 'social', 'email', 'paid', 'other']), source: pick(['google', 'facebook', 'newsletter', '']) },
+      utm: { source: '', medium: pick(['', '', 'email', 'cpc']), campaign: '' },
+      visit: { first: false, count: 1 + Math.floor(rnd() * 5), pageviews: 1 + Math.floor(rnd() * 9), days_since_last: Math.floor(rnd() * 30) },
+      journey: { stage: pick(['awareness', 'consideration', 'purchase', 'loyalty']), interests: pick([[], ['espresso'], ['filter', 'espresso'], ['decaf']]) },
+      consent: { analytics: true, personalization: true, gpc: false, dnt: false },
+      visitor: { id: 'v' + Math.floor(rnd() * 1e9).toString(36) },
+    });
+  }
+  return out;
+}
+
+// ---------- experiment bucketing for the JS peers (FNV-1a 64 → [0, 10000), as the core documents) ----------
+
+const enc = new TextEncoder();
+function bucket(expId, visitor) {
+  const bytes = enc.encode(expId + '\u001f' + visitor);
+  let hi = 0xcbf29ce4 >>> 0;
+  let lo = 0x84222325 >>> 0;
+  for (const b of bytes) {
+    lo = (lo ^ b) >>> 0;
+    // h *= 0x100000001b3 (mod 2^64) = h * 0x1b3 + (h << 40), on two 32-bit halves
+    const l = lo * 0x1b3;
+    hi = (Math.imul(hi, 0x1b3) + Math.floor(l / 0x100000000) + (lo << 8)) >>> 0;
+    lo = l >>> 0;
+  }
+  return ((hi % 10000) * 7296 + (lo % 10000)) % 10000;
+}
+const pickVariant = (exp, b) => {
+  let acc = 0;
+  const total = exp.variants.reduce((s, v) => s + v.weight, 0);
+  for (const v of exp.variants) {
+    acc += (v.weight / total) * 10000;
+    if (b < acc) return v.id;
+  }
+  return exp.variants[exp.variants.length - 1].id;
+};
+
+// ---------- the engines ----------
+
+async function ithacaEngine() {
+  const { loadEngine } = await import(pathToFileURL(join(dist, 'index.mjs')).href);
+  const engine = await loadEngine();
+  const { id } = engine.load(rulesText);
+  return {
+    name: 'ithaca (wasm)',
+    decide: (ctx) => JSON.parse(engine.decideLoaded(id, ctx)).decisions,
+    variants: (d) => Object.fromEntries(SLOTS.map((s) => [s, d[s].variant])),
+    raw: (ctx) => engine.decideLoaded(id, ctx),
+  };
+}
+
+async function growthbookEngine() {
+  const { GrowthBookClient } = await import('@growthbook/growthbook');
+  const gt = (a, b) => ({ [a]: { $gt: b } });
+  const hours = (lo, hi) => ({ 'time.hour': { $gte: lo, $lt: hi } });
+  const german = { 'geo.languages': { $elemMatch: { $regex: '^de' } } };
+  const eu = ['DE', 'AT', 'CH', 'FR', 'NL', 'BE', 'IT', 'ES', 'PL', 'SE', 'DK', 'FI', 'IE', 'PT'];
+  const features = {
+    greeting: {
+      defaultValue: 'hello',
+      rules: [
+        { condition: { ...german, ...hours(5, 12) }, force: 'guten-morgen' },
+        { condition: hours(5, 12), force: 'morning' },
+        { condition: hours(12, 17), force: 'afternoon' },
+        { condition: hours(17, 22), force: 'evening' },
+      ],
+    },
+    hero: {
+      defaultValue: 'standard',
+      rules: [
+        { condition: { ...gt('visit.count', 1), 'journey.interests': { $elemMatch: { $eq: 'espresso' } } }, force: 'espresso' },
+        { key: 'hero-test', variations: ['standard', 'bold'], weights: [0.5, 0.5], coverage: 1, hashAttribute: 'id', condition: { 'device.type': { $ne: 'bot' } } },
+      ],
+    },
+    shipping: {
+      defaultValue: 'world',
+      rules: [
+        { condition: { 'geo.country': { $in: ['DE', 'AT', 'CH'] } }, force: 'dach' },
+        { condition: { 'geo.country': { $in: eu } }, force: 'eu' },
+        { condition: { 'geo.country': 'US' }, force: 'us' },
+      ],
+    },
+    app_banner: {
+      defaultValue: 'none',
+      rules: [
+        { condition: { 'device.type': 'mobile', 'device.os': 'ios' }, force: 'ios' },
+        { condition: { 'device.type': 'mobile', 'device.os': 'android' }, force: 'android' },
+      ],
+    },
+    source: {
+      defaultValue: 'generic',
+      rules: [
+        { condition: { 'referrer.category': 'search' }, force: 'search' },
+        { condition: { 'referrer.category': 'social' }, force: 'social' },
+        { condition: { $or: [{ 'utm.medium': 'email' }, { 'referrer.category': 'email' }] }, force: 'newsletter' },
+        { condition: { 'referrer.category': 'paid' }, force: 'paid' },
+      ],
+    },
+    cta: {
+      defaultValue: 'shop',
+      rules: [
+        { condition: { 'journey.stage': 'loyalty' }, force: 'reorder' },
+        { condition: { 'journey.stage': 'purchase' }, force: 'checkout' },
+        { key: 'cta-test', variations: ['quiz', 'browse'], weights: [0.5, 0.5], coverage: 1, hashAttribute: 'id', condition: { 'journey.stage': 'consideration' } },
+      ],
+    },
+  };
+  const gb = new GrowthBookClient();
+  gb.initSync({ payload: { features } });
+  return {
+    name: '@growthbook/growthbook',
+    decide: (ctx) => {
+      const user = { attributes: { ...ctx, id: ctx.visitor.id } };
+      const out = {};
+      for (const s of SLOTS) out[s] = gb.evalFeature(s, user).value;
+      return out;
+    },
+    variants: (d) => d,
+  };
+}
+
+async function jsonLogicEngine() {
+  const jsonLogic = (await import('json-logic-js')).default;
+  const v = (p) => ({ var: p });
+  const hours = (lo, hi) => ({ and: [{ '>=': [v('time.hour'), lo] }, { '<': [v('time.hour'), hi] }] });
+  const german = { some: [v('geo.languages'), { '==': [{ substr: [v(''), 0, 2] }, 'de'] }] };
+  const eu = ['DE', 'AT', 'CH', 'FR', 'NL', 'BE', 'IT', 'ES', 'PL', 'SE', 'DK', 'FI', 'IE', 'PT'];
+  const mobile = { '==': [v('device.type'), 'mobile'] };
+  const slots = {
+    greeting: { if: [{ and: [german, hours(5, 12)] }, 'guten-morgen', hours(5, 12), 'morning', hours(12, 17), 'afternoon', hours(17, 22), 'evening', 'hello'] },
+    hero: { if: [{ and: [{ '>': [v('visit.count'), 1] }, { in: ['espresso', v('journey.interests')] }] }, 'espresso', null] },
+    shipping: { if: [{ in: [v('geo.country'), ['DE', 'AT', 'CH']] }, 'dach', { in: [v('geo.country'), eu] }, 'eu', { '==': [v('geo.country'), 'US'] }, 'us', 'world'] },
+    app_banner: { if: [{ and: [mobile, { '==': [v('device.os'), 'ios'] }] }, 'ios', { and: [mobile, { '==': [v('device.os'), 'android'] }] }, 'android', 'none'] },
+    source: {
+      if: [
+        { '==': [v('referrer.category'), 'search'] }, 'search',
+        { '==': [v('referrer.category'), 'social'] }, 'social',
+        { or: [{ '==': [v('utm.medium'), 'email'] }, { '==': [v('referrer.category'), 'email'] }] }, 'newsletter',
+        { '==': [v('referrer.category'), 'paid'] }, 'paid',
+        'generic',
+      ],
+    },
+    cta: { if: [{ '==': [v('journey.stage'), 'loyalty'] }, 'reorder', { '==': [v('journey.stage'), 'purchase'] }, 'checkout', { '==': [v('journey.stage'), 'consideration'] }, null, 'shop'] },
+  };
+  const heroAudience = { '!=': [v('device.type'), 'bot'] };
+  return {
+    name: 'json-logic-js',
+    decide: (ctx) => {
+      const out = {};
+      for (const s of SLOTS) out[s] = jsonLogic.apply(slots[s], ctx);
+      if (out.hero === null) {
+        out.hero = jsonLogic.apply(heroAudience, ctx) ? pickVariant(rules.experiments['hero-test'], bucket('hero-test', ctx.visitor.id)) : 'standard';
+      }
+      if (out.cta === null) out.cta = pickVariant(rules.experiments['cta-test'], bucket('cta-test', ctx.visitor.id));
+      return out;
+    },
+    variants: (d) => d,
+  };
+}
+
+async function bufbuildEngine() {
+  const { celEnv, plan, parse } = await import('@bufbuild/cel');
+  const env = celEnv();
+  const inline = (expr) => expr.replace(/segment\.(\w+)/g, (_, s) => `(${rules.segments[s]})`);
+  const compiled = {};
+  for (const s of SLOTS) {
+    compiled[s] = rules.slots[s].rules.map((r) => ({
+      when: r.when ? plan(env, parse(inline(r.when))) : null,
+      variant: r.variant,
+      experiment: r.experiment,
+    }));
+  }
+  const audience = plan(env, parse(rules.experiments['hero-test'].audience));
+  return {
+    name: '@bufbuild/cel',
+    decide: (ctx) => {
+      const out = {};
+      for (const s of SLOTS) {
+        out[s] = rules.slots[s].default;
+        for (const r of compiled[s]) {
+          if (r.when && r.when(ctx) !== true) continue;
+          if (r.experiment) {
+            const exp = rules.experiments[r.experiment];
+            if (exp.audience && audience(ctx) !== true) continue;
+            out[s] = pickVariant(exp, bucket(r.experiment, ctx.visitor.id));
+          } else out[s] = r.variant;
+          break;
+        }
+      }
+      return out;
+    },
+    variants: (d) => d,
+  };
+}
+
+const ENGINES = { ithaca: ithacaEngine, growthbook: growthbookEngine, jsonlogic: jsonLogicEngine, bufbuild: bufbuildEngine };
+
+// ---------- cold start: one engine per fresh process ----------
+
+if (process.argv[2] === '--cold') {
+  const t0 = performance.now();
+  const e = await ENGINES[process.argv[3]]();
+  e.decide(contexts(1)[0]);
+  process.stdout.write(String(performance.now() - t0));
+  process.exit(0);
+}
+
+function coldStart(key, runs = 7) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    times.push(Number(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--cold', key], { encoding: 'utf8' })));
+  }
+  return median(times);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// ---------- warm per-decision timing, interleaved rounds ----------
+
+const ctxs = contexts(2000);
+const engines = [];
+for (const key of Object.keys(ENGINES)) engines.push({ key, ...(await ENGINES[key]()) });
+
+// Equivalence: every engine agrees with ours on every non-experiment slot.
+const ours = engines[0];
+for (const e of engines.slice(1)) {
+  for (const ctx of ctxs) {
+    const a = ours.variants(ours.decide(ctx));
+    const b = e.variants(e.decide(ctx));
+    for (const s of SLOTS) {
+      if (EXPERIMENT_SLOTS.has(s)) continue; // each engine buckets with its own hash
+      if (a[s] !== b[s]) throw new Error(`${e.name} disagrees on ${s}: ${b[s]} vs ${a[s]} for ${JSON.stringify(ctx)}`);
+    }
+  }
+}
+
+const ROUNDS = Number(process.env.ROUNDS || 7);
+const perRound = {};
+let sink = 0;
+for (const e of engines) perRound[e.key] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  for (const e of engines) {
+    for (let i = 0; i < 200; i++) sink += Object.keys(e.decide(ctxs[i])).length; // warm
+    const t0 = performance.now();
+    for (const ctx of ctxs) sink += Object.keys(e.decide(ctx)).length;
+    perRound[e.key].push(((performance.now() - t0) * 1000) / ctxs.length);
+  }
+}
+// Our raw JSON text (no JSON.parse of the answer), for reference.
+const rawTimes = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const t0 = performance.now();
+  for (const ctx of ctxs) sink += ours.raw(ctx).length;
+  rawTimes.push(((performance.now() - t0) * 1000) / ctxs.length);
+}
+
+const results = engines.map((e) => ({ key: e.key, name: e.name, us: median(perRound[e.key]), cold: coldStart(e.key) }));
+const oursUs = results[0].us;
+
+// ---------- sizes ----------
+
+const browserDir = join(dist, 'browser');
+const sizes = readdirSync(browserDir)
+  .sort()
+  .map((f) => {
+    const bytes = readFileSync(join(browserDir, f));
+    return { file: f, raw: bytes.length, gz: gzipSync(bytes, { level: 9 }).length };
+  });
+const total = sizes.reduce((s, x) => ({ raw: s.raw + x.raw, gz: s.gz + x.gz }), { raw: 0, gz: 0 });
+
+// ---------- report ----------
+
+const kb = (n) => (n / 1024).toFixed(1) + ' KB';
+const lines = [];
+lines.push('## Browser SDK');
+lines.push('');
+lines.push('Measured by `node bench/sdk/peer_bench.mjs` (run by `make bench`) on this project\'s machine kind');
+lines.push('(2 cores, Node ' + process.versions.node + '), with the package `make wasm` wrote to `wasm_sdk/dist/`.');
+lines.push('');
+lines.push('### What a page downloads (`wasm_sdk/dist/browser/`, gzip -9)');
+lines.push('');
+lines.push('| file | bytes | gzip -9 |');
+lines.push('|---|---:|---:|');
+for (const s of sizes) lines.push(`| ${s.file} | ${s.raw} | ${s.gz} (${kb(s.gz)}) |`);
+lines.push(`| **total** | ${total.raw} | **${total.gz} (${kb(total.gz)})** |`);
+lines.push('');
+lines.push(`Goal: at most 40 KB gzipped. ${total.gz <= 40 * 1024 ? 'Met.' : 'Not met: ' + kb(total.gz - 40 * 1024) + ' over; see "Where the bytes go".'}`);
+lines.push('`openfeature.mjs` is only downloaded by pages that use the OpenFeature provider.');
+lines.push('');
+lines.push('### One full page decision, side by side in one Node process');
+lines.push('');
+lines.push('The same realistic rule set (`bench/sdk/rules.json`: 6 slots, 17 rules, 5 segments, 2 experiments) written');
+lines.push('natively for each engine; 2,000 generated visitor contexts; every engine\'s variants are checked against ours');
+lines.push('for the non-experiment slots before timing. Median of ' + ROUNDS + ' interleaved rounds. "ithaca" includes');
+lines.push('everything a caller pays: `JSON.stringify` of the context, the copy into wasm memory, decide, and');
+lines.push('`JSON.parse` of the decisions (with explanations) it returns. Cold start is module start → first');
+lines.push('decision in a fresh Node process (import, wasm compile and instantiate, rules load), median of 7.');
+lines.push('');
+lines.push('| engine | µs per page decision | ithaca is faster by | cold start to first decision |');
+lines.push('|---|---:|---:|---:|');
+for (const r of results) {
+  const ratio = r.key === 'ithaca' ? '—' : `${(r.us / oursUs).toFixed(2)}×`;
+  lines.push(`| ${r.name} | ${r.us.toFixed(2)} | ${ratio} | ${r.cold.toFixed(1)} ms |`);
+}
+lines.push('');
+lines.push(`ithaca without the final \`JSON.parse\` (the JSON text only): ${median(rawTimes).toFixed(2)} µs per decision.`);
+lines.push('');
+const text = lines.join('\n');
+console.log(text);
+
+if (process.argv.includes('--write-docs')) {
+  const doc = join(repo, 'docs', 'performance.md');
+  const extra = existsSync(join(here, 'notes.md')) ? readFileSync(join(here, 'notes.md'), 'utf8').trim() + '\n\n' : '';
+  const section = text + '\n' + extra;
+  let current = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Performance\n\n';
+  const start = current.indexOf('## Browser SDK');
+  if (start >= 0) {
+    const next = current.indexOf('\n## ', start + 1);
+    current = current.slice(0, start) + section + (next >= 0 ? current.slice(next + 1) : '');
+  } else {
+    current = current.replace(/\n*$/, '\n\n') + section;
+  }
+  writeFileSync(doc, current.replace(/\n{3,}/g, '\n\n'));
+  console.error(`wrote the "Browser SDK" section of ${doc}`);
+}
+if (sink === -1) console.log(sink);
