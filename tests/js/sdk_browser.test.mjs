@@ -54,8 +54,17 @@ before(async () => {
   need(join(dist, 'browser', 'ithaca.mjs'), 'run `make wasm` to build wasm_sdk/dist');
   mkdirSync(shots, { recursive: true });
   server = await startServer({
-    mounts: { '/sdk/': join(dist, 'browser'), '/': join(repo, 'tests', 'browser', 'pages') },
-    rules: { test: rules, invalid: '{"schema": 1, "site": "invalid", "slots": {"x": {"default": 7}}}' },
+    mounts: {
+      '/sdk/': join(dist, 'browser'),
+      '/ithaca/': join(dist, 'browser'),
+      '/example/': join(repo, 'wasm_sdk', 'examples'),
+      '/': join(repo, 'tests', 'browser', 'pages'),
+    },
+    rules: {
+      test: rules,
+      invalid: '{"schema": 1, "site": "invalid", "slots": {"x": {"default": 7}}}',
+      demo: readFileSync(join(repo, 'demo_site', 'rules', 'demo.json'), 'utf8'),
+    },
   });
   userData = mkdtempSync(join(tmpdir(), 'ithaca-chromium-'));
   browser = await chromium.launch({
@@ -347,6 +356,29 @@ test('debug overlay shows each slot’s decision and explanation', async () => {
   for (const slot of ['greeting', 'banner', 'source', 'welcome', 'hero', 'offer']) assert.match(text, new RegExp(slot));
   assert.match(text, /experiment/);
   await r.ctx.close();
+});
+
+test('the example page from docs/sdk.md works against the demo rule set', async () => {
+  const ctx = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'de-DE', userAgent: UA.desktop });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') && errors.push(m.text() + ' ' + m.location().url));
+  await page.goto(`${server.origin}/example/index.html`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-ithaca-slot]:not([data-ithaca-state])').length === 0);
+  const states = await page.evaluate(() => Array.from(document.querySelectorAll('[data-ithaca-slot]'), (el) => el.getAttribute('data-ithaca-state')));
+  assert.ok(!states.includes('fallback'), `slots decided: ${states}`);
+  assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('consent')).display), 'block', 'consent banner shown');
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'nothing stored before consent');
+  await page.screenshot({ path: join(shots, 'example-before-consent.png') });
+  await page.click('#accept');
+  await page.click('[data-product=espresso-1kg]');
+  const keys = await page.evaluate(() => Object.keys(localStorage).sort());
+  assert.deepEqual(keys, ['ithaca:consent', 'ithaca:state', 'northwind-consent']);
+  assert.deepEqual(await page.evaluate(() => JSON.parse(localStorage.getItem('ithaca:state')).journey.interests), ['espresso']);
+  await page.screenshot({ path: join(shots, 'example-after-consent.png') });
+  assert.deepEqual(errors, []);
+  await ctx.close();
 });
 
 async function waitFor(cond, ms = 5000) {
