@@ -1,6 +1,8 @@
 #include "device_classifier.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 #include "ascii_text.hpp"
 #include "data_tables.hpp"
@@ -26,7 +28,53 @@ std::size_t find_token(std::string_view s, std::string_view token) {
   return npos;
 }
 
-bool has_token(std::string_view s, std::string_view token) { return find_token(s, token) != npos; }
+// The lower-case UA with its word starts chained by first character, so a table token that
+// starts a word is compared only where a word with its first letter begins (a few places instead
+// of a scan per token).
+class Ua {
+ public:
+  explicit Ua(std::string_view lower) : text(lower) {
+    head_.fill(kNone);
+    std::array<std::uint16_t, 36> tail;
+    tail.fill(kNone);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (!ascii::is_alnum(text[i]) || !starts_word(text, i)) continue;
+      if (count_ == kMaxStarts) {
+        complete_ = false;
+        break;
+      }
+      const int b = bucket(text[i]);
+      starts_[count_] = static_cast<std::uint16_t>(i);
+      next_[count_] = kNone;
+      if (tail[b] == kNone) head_[b] = static_cast<std::uint16_t>(count_);
+      else next_[tail[b]] = static_cast<std::uint16_t>(count_);
+      tail[b] = static_cast<std::uint16_t>(count_);
+      ++count_;
+    }
+  }
+
+  // Same answer as find_token(text, token): the first place where it occurs (starting a word
+  // when it starts with a letter or digit).
+  std::size_t find(std::string_view token) const {
+    if (token.empty() || !ascii::is_alnum(token[0]) || !complete_) return find_token(text, token);
+    for (std::uint16_t k = head_[bucket(token[0])]; k != kNone; k = next_[k])
+      if (text.compare(starts_[k], token.size(), token) == 0) return starts_[k];
+    return npos;
+  }
+  bool has(std::string_view token) const { return find(token) != npos; }
+
+  const std::string_view text;
+
+ private:
+  static constexpr std::uint16_t kNone = 0xFFFF;
+  static constexpr std::size_t kMaxStarts = 1024;
+  static int bucket(char c) { return ascii::is_digit(c) ? c - '0' : 10 + (ascii::lower(c) - 'a'); }
+  std::array<std::uint16_t, kMaxStarts> starts_;
+  std::array<std::uint16_t, kMaxStarts> next_;
+  std::array<std::uint16_t, 36> head_;
+  std::size_t count_ = 0;
+  bool complete_ = true;
+};
 
 // The version number at `pos` (after optional spaces, '/' or ':'), '_' read as '.'.
 std::string read_version(std::string_view s, std::size_t pos) {
@@ -44,14 +92,15 @@ std::string read_version(std::string_view s, std::size_t pos) {
 
 // Version for a table row: each '|'-separated key names the token the number follows; an empty
 // key or "-" means right after the matched token.
-std::string version_for(std::string_view s, std::string_view keys, std::size_t token_end) {
+std::string version_for(const Ua& ua, std::string_view keys, std::size_t token_end) {
+  const std::string_view s = ua.text;
   while (true) {
     std::size_t bar = keys.find('|');
     std::string_view key = keys.substr(0, bar);
     std::string v;
     if (key.empty() || key == "-") {
       v = read_version(s, token_end);
-    } else if (std::size_t pos = find_token(s, key); pos != npos) {
+    } else if (std::size_t pos = ua.find(key); pos != npos) {
       v = read_version(s, pos + key.size());
     }
     if (!v.empty() || bar == npos) return v;
@@ -71,11 +120,8 @@ int leading_int(std::string_view s) {
 
 // "14.0.0" → "14", "10.15.0" → "10.15": client hints pad versions with zeros.
 std::string trim_zero_components(std::string_view v) {
-  std::string out(v);
-  while (out.size() > 2 && out.compare(out.size() - 2, 2, ".0") == 0 && out.find('.') != out.size() - 2)
-    out.resize(out.size() - 2);
-  if (out.size() > 2 && out.compare(out.size() - 2, 2, ".0") == 0) out.resize(out.size() - 2);
-  return out;
+  while (v.size() > 2 && v.substr(v.size() - 2) == ".0") v.remove_suffix(2);
+  return std::string(v);
 }
 
 constexpr bool is_word_char(char c) { return ascii::is_alnum(c) || c == '-' || c == '_' || c == '.'; }
@@ -168,14 +214,15 @@ struct BotMatch {
   std::string name;
 };
 
-BotMatch detect_bot(std::string_view s, bool has_os, bool has_browser) {
+BotMatch detect_bot(const Ua& ua, bool has_os, bool has_browser) {
+  const std::string_view s = ua.text;
   const data::Table& tokens = data::bot_tokens;
   std::size_t best = npos, best_pos = npos;
   for (int pass = 0; pass < 2 && best == npos; ++pass) {
     const std::string_view strength = pass == 0 ? "strong" : "weak";
     for (std::size_t r = 0; r < tokens.rows; ++r) {
       if (tokens.at(r, 2) != strength) continue;
-      const std::size_t pos = find_token(s, tokens.at(r, 0));
+      const std::size_t pos = ua.find(tokens.at(r, 0));
       if (pos < best_pos) best = r, best_pos = pos;
     }
   }
@@ -224,11 +271,12 @@ std::string windows_version(std::string_view nt) {
   return std::string(nt);
 }
 
-OsMatch detect_os(std::string_view s) {
+OsMatch detect_os(const Ua& ua) {
+  const std::string_view s = ua.text;
   const data::Table& t = data::os_tokens;
   for (std::size_t r = 0; r < t.rows; ++r) {
     const std::string_view token = t.at(r, 0);
-    const std::size_t pos = find_token(s, token);
+    const std::size_t pos = ua.find(token);
     if (pos == npos) continue;
     OsMatch m{std::string(t.at(r, 1)), {}, t.at(r, 2)};
     const std::string_view style = t.at(r, 3);
@@ -276,10 +324,10 @@ std::string android_model(std::string_view ua, std::string_view lower) {
   return ascii::repair_utf8(model);
 }
 
-bool has_tv_marker(std::string_view s) {
+bool has_tv_marker(const Ua& ua) {
   const data::Table& t = data::tv_markers;
   for (std::size_t r = 0; r < t.rows; ++r)
-    if (has_token(s, t.at(r, 0))) return true;
+    if (ua.has(t.at(r, 0))) return true;
   return false;
 }
 
@@ -486,22 +534,23 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
   }
 
   // --- From the User-Agent string ---
-  OsMatch os = detect_os(s);
+  const Ua words(s);
+  OsMatch os = detect_os(words);
   std::string browser, browser_version;
   bool in_app = false;
   const data::Table& bt = data::browser_tokens;
   for (std::size_t r = 0; r < bt.rows; ++r) {
     const std::string_view token = bt.at(r, 0);
-    const std::size_t pos = find_token(s, token);
+    const std::size_t pos = words.find(token);
     if (pos == npos) continue;
     browser = bt.at(r, 1);
-    browser_version = major_minor(version_for(s, bt.at(r, 2), pos + token.size()));
+    browser_version = major_minor(version_for(words, bt.at(r, 2), pos + token.size()));
     in_app = bt.at(r, 3) == "app";
     break;
   }
   // Android WebView marks itself with "; wv)"; apps that embed one without naming themselves
   // show up as chrome_webview.
-  if (browser == "chrome" && os.os == "android" && (s.find("; wv)") != npos || has_token(s, "version/4.0")))
+  if (browser == "chrome" && os.os == "android" && (s.find("; wv)") != npos || words.has("version/4.0")))
     browser = "chrome_webview";
   // WebKit without a Safari token on iOS is an app's WKWebView; elsewhere an unknown WebKit browser.
   if (browser == "webkit") browser_version.clear();
@@ -509,16 +558,16 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
   // Since iOS 26 the OS token is frozen (at 18_6 or 18_7) and Safari's "Version/" carries the
   // real release: from 26 on, iOS and Safari share version numbers.
   if (os.os == "ios" || os.os == "ipados") {
-    const std::size_t v = find_token(s, "version/");
+    const std::size_t v = words.find("version/");
     const std::string safari = v == npos ? std::string() : read_version(s, v + 8);
     if (leading_int(safari) >= 26 && leading_int(os.version) >= 18 && leading_int(safari) > leading_int(os.version))
       os.version = safari;
   }
 
   std::string type;
-  const bool tv = !s.empty() && has_tv_marker(s);
-  const bool says_mobile = has_token(s, "mobi") || has_token(s, "phone") || has_token(s, "opera mini");
-  const bool says_tablet = has_token(s, "tablet");
+  const bool tv = !s.empty() && has_tv_marker(words);
+  const bool says_mobile = words.has("mobi") || words.has("phone") || words.has("opera mini");
+  const bool says_tablet = words.has("tablet");
   if (tv) {
     type = "tv";
   } else if (!os.type.empty() && os.type != "-") {
@@ -537,12 +586,17 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
     os.os = platform_os;
     std::string v = hint_os_version(platform_os, hints.platform_version);
     if (!v.empty()) os.version = v;
-    if (type.empty() || (type != "tv" && (platform_os == "windows" || platform_os == "macos" ||
-                                          platform_os == "chromeos" || platform_os == "linux")))
-      type = type == "tv" ? type : "desktop";
-    if (platform_os == "android" && type != "tv" && type != "mobile" && type != "tablet") type = "tablet";
-    if (platform_os == "ios") type = "mobile";
-    if (platform_os == "ipados") type = "tablet";
+    if (type != "tv") {
+      if (platform_os == "android") {
+        if (type != "mobile") type = "tablet";  // Sec-CH-UA-Mobile below decides
+      } else if (platform_os == "ios") {
+        type = "mobile";
+      } else if (platform_os == "ipados") {
+        type = "tablet";
+      } else {
+        type = "desktop";
+      }
+    }
   }
   if (hints.mobile && type != "tv") {
     if (*hints.mobile) type = "mobile";
@@ -591,12 +645,12 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
     os.os = phone ? "ios" : "ipados";
     type = phone ? "mobile" : "tablet";
     // iPadOS and Safari have shared version numbers since iPadOS 13.
-    std::size_t v = find_token(s, "version/");
+    std::size_t v = words.find("version/");
     os.version = v == npos ? std::string() : read_version(s, v + 8);
   }
 
   // --- Bots ---
-  BotMatch bot = s.empty() ? BotMatch{} : detect_bot(s, !os.os.empty(), !browser.empty());
+  BotMatch bot = s.empty() ? BotMatch{} : detect_bot(words, !os.os.empty(), !browser.empty());
   if (headless_brand && !bot.bot) bot = {true, "headlesschrome"};
   if (bot.bot) {
     info.bot = true;
