@@ -1,21 +1,28 @@
 #!/usr/bin/env node
-// Fills a running tracker with realistic generated demo traffic (see traffic.mjs) through
-// POST /v1/collect, so the dashboard has something to show on first run.
+// Fills a running tracker with realistic generated demo traffic through POST /v1/collect, so the
+// dashboard has something to show on first run. The stream comes from the reports' generator,
+// ithaca-gen (server_tracker/tools/, docs/reports.md), when it is built, and from traffic.mjs
+// otherwise; either way each request is posted here with its visitor's headers and retried on
+// 429/503.
 //
-//   node demo_site/tools/seed.mjs [--url http://127.0.0.1:8080] [--visitors 600] [--days 6.5]
-//                                 [--seed 7] [--if-empty] [--token TOKEN | --data DIR]
+//   node demo_site/tools/seed.mjs [--url http://127.0.0.1:8080] [--visitors 600 | --events N]
+//                                 [--days 6.5] [--seed 7] [--generator auto|ithaca-gen|builtin]
+//                                 [--if-empty] [--token TOKEN | --data DIR]
 //
 // --if-empty seeds only when the site has no events yet (asks /v1/stats/demo/summary, which
 // needs the admin token: --token, ITHACA_ADMIN_TOKEN, or DIR/admin-token of the tracker's
 // --data folder, ./data by default). The tracker keeps client timestamps up to 7 days old, so
-// --days is at most 6.9.
+// --days is at most 6.9. ithaca-gen is looked for at $ITHACA_GEN and build/native/bin/.
+import { spawn } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateVisits } from './traffic.mjs';
 
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
 function parseArgs(argv) {
-  const o = { url: process.env.ITHACA_URL || 'http://127.0.0.1:8080', visitors: 600, days: 6.5, seed: 7, ifEmpty: false, token: process.env.ITHACA_ADMIN_TOKEN || '', data: process.env.ITHACA_DATA || 'data', concurrency: 4, quiet: false };
+  const o = { url: process.env.ITHACA_URL || 'http://127.0.0.1:8080', visitors: 600, events: 0, days: 6.5, seed: 7, generator: 'auto', ifEmpty: false, token: process.env.ITHACA_ADMIN_TOKEN || '', data: process.env.ITHACA_DATA || 'data', concurrency: 4, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -24,6 +31,8 @@ function parseArgs(argv) {
     };
     if (a === '--url') o.url = val();
     else if (a === '--visitors') o.visitors = Number(val());
+    else if (a === '--events') o.events = Number(val());
+    else if (a === '--generator') o.generator = val();
     else if (a === '--days') o.days = Number(val());
     else if (a === '--seed') o.seed = Number(val());
     else if (a === '--if-empty') o.ifEmpty = true;
@@ -35,6 +44,8 @@ function parseArgs(argv) {
     else throw new Error(`unknown option ${a} (see --help)`);
   }
   if (!(o.visitors > 0 && o.visitors <= 100000)) throw new Error('--visitors must be 1..100000');
+  if (!(o.events >= 0 && o.events <= 10000000)) throw new Error('--events must be 0..10000000');
+  if (!['auto', 'ithaca-gen', 'builtin'].includes(o.generator)) throw new Error('--generator must be auto, ithaca-gen or builtin');
   if (!(o.days > 0 && o.days <= 6.9)) throw new Error('--days must be more than 0 and at most 6.9 (the tracker keeps client times up to 7 days old)');
   o.url = o.url.replace(/\/$/, '');
   return o;
@@ -48,23 +59,68 @@ function token(o) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function post(url, visit, attempt = 0) {
-  const body = { site: 'demo', events: visit.events };
-  if (visit.visitorId) body.visitor_id = visit.visitorId;
+async function post(url, request, attempt = 0) {
   const res = await fetch(url + '/v1/collect', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'user-agent': visit.userAgent },
-    body: JSON.stringify(body),
+    headers: Object.assign({ 'content-type': 'application/json' }, request.headers),
+    body: request.body,
     signal: AbortSignal.timeout(15000),
   });
   if ((res.status === 429 || res.status === 503) && attempt < 8) {
     const wait = Math.min(5, Number(res.headers.get('retry-after')) || 1);
     await sleep(wait * 1000);
-    return post(url, visit, attempt + 1);
+    return post(url, request, attempt + 1);
   }
   const text = await res.text();
   if (res.status !== 202) throw new Error(`POST /v1/collect answered ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text).accepted || visit.events.length;
+  return JSON.parse(text).accepted || 0;
+}
+
+/** The ithaca-gen binary, or null. */
+export function findGenerator() {
+  const candidates = [process.env.ITHACA_GEN, join(repo, 'build', 'native', 'bin', 'ithaca-gen')];
+  if (process.env.ITHACA_TRACKER) candidates.push(join(dirname(process.env.ITHACA_TRACKER), 'ithaca-gen'));
+  return candidates.find((c) => c && existsSync(c)) || null;
+}
+
+// Requests from ithaca-gen's JSON lines ({"headers", "body"}).
+function fromIthacaGen(binary, o) {
+  const args = ['--out', '-', '--quiet', '--site', 'demo', '--events', String(o.events || o.visitors * 6), '--days', String(o.days), '--seed', String(o.seed)];
+  const rules = join(repo, 'demo_site', 'rules', 'demo.json');
+  if (existsSync(rules)) args.push('--rules', rules);
+  return new Promise((resolveRequests, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${binary} exited with ${code}: ${err.trim()}`));
+      try {
+        resolveRequests(
+          out
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => {
+              const { headers, body } = JSON.parse(line);
+              return { headers, body: JSON.stringify(body), events: body.events ? body.events.length : 1 };
+            }),
+        );
+      } catch (e) {
+        reject(new Error(`${binary} printed something that is not JSON lines: ${e.message}`));
+      }
+    });
+  });
+}
+
+// Requests from traffic.mjs.
+function fromBuiltin(o) {
+  return generateVisits({ seed: o.seed, visitors: o.visitors, days: o.days, base: o.url }).map((v) => {
+    const body = { site: 'demo', events: v.events };
+    if (v.visitorId) body.visitor_id = v.visitorId;
+    return { headers: { 'user-agent': v.userAgent }, body: JSON.stringify(body), events: v.events.length };
+  });
 }
 
 export async function summary(url, adminToken) {
@@ -73,7 +129,7 @@ export async function summary(url, adminToken) {
   return res.json();
 }
 
-/** Seeds the tracker at `o.url`; resolves to {visits, events} sent (0 when skipped). */
+/** Seeds the tracker at `o.url`; resolves to {requests, events, generator} (skipped: true when it had data). */
 export async function seed(options) {
   const o = Object.assign(parseArgs([]), options);
   const log = o.quiet ? () => {} : (...a) => console.log(...a);
@@ -84,22 +140,26 @@ export async function seed(options) {
       const s = await summary(o.url, t);
       if (s.events > 0) {
         log(`seed: the demo site already has ${s.events} events; nothing to do`);
-        return { visits: 0, events: 0, skipped: true };
+        return { requests: 0, events: 0, skipped: true };
       }
     }
   }
-  const visits = generateVisits({ seed: o.seed, visitors: o.visitors, days: o.days, base: o.url });
+  const generator = o.generator === 'builtin' ? null : findGenerator();
+  if (o.generator === 'ithaca-gen' && !generator) throw new Error('ithaca-gen is not built (make native) and $ITHACA_GEN is not set');
+  const requests = generator ? await fromIthacaGen(generator, o) : fromBuiltin(o);
   let next = 0;
   let events = 0;
   const worker = async () => {
-    while (next < visits.length) {
-      const v = visits[next++];
-      events += await post(o.url, v);
+    while (next < requests.length) {
+      const r = requests[next++];
+      const accepted = await post(o.url, r); // not `events += await …`: that reads `events` before waiting
+      events += accepted;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
-  log(`seed: sent ${visits.length} visits, ${events} events to ${o.url} (site demo)`);
-  return { visits: visits.length, events };
+  const source = generator ? 'ithaca-gen' : 'traffic.mjs';
+  log(`seed: sent ${requests.length} requests, ${events} events from ${source} to ${o.url} (site demo)`);
+  return { requests: requests.length, events, generator: source };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] || '').href) {
@@ -111,7 +171,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] || '').href) {
     process.exit(2);
   }
   if (o.help) {
-    console.log(readFileSync(new URL(import.meta.url)).toString().split('\n').slice(1, 12).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    console.log(readFileSync(new URL(import.meta.url)).toString().split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
     process.exit(0);
   }
   seed(o).catch((e) => {

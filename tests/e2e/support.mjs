@@ -41,7 +41,7 @@ export async function startTracker({ timeoutMs = 20000 } = {}) {
   const args = [
     '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--admin-token', ADMIN_TOKEN,
     '--static', join(repo, 'demo_site'), '--sdk', join(repo, 'wasm_sdk', 'dist', 'browser'),
-    '--rate-limit', '0', '--rules-max-age', '0',
+    '--rate-limit', '0', '--rules-max-age', '0', '--trust-proxy', // generated traffic names its visitors' addresses
   ];
   const child = spawn(trackerBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ITHACA_ADMIN_TOKEN: '' } });
   let output = '';
