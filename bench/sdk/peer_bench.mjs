@@ -317,7 +317,7 @@ const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 const lines = [];
 lines.push('## Browser SDK');
 lines.push('');
-lines.push('Measured by `node bench/sdk/peer_bench.mjs` (run by `make bench`) on this project\'s machine kind');
+lines.push('Measured by `node bench/sdk/peer_bench.mjs` (part of `make bench`; `--write-docs` rewrites this section) on this project\'s machine kind');
 lines.push('(2 cores, Node ' + process.versions.node + '), with the package `make wasm` wrote to `wasm_sdk/dist/`.');
 lines.push('');
 lines.push('### What a page downloads (`wasm_sdk/dist/browser/`, gzip -9)');
