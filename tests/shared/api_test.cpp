@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "ithaca/json.hpp"
+#include "testing/files.hpp"
 
 namespace ithaca {
 namespace {
@@ -151,6 +153,97 @@ TEST(BatchLine, ErrorsCarryKindAndMessage) {
   EXPECT_EQ(error->find("kind")->as_string(), "eval");
   ASSERT_NE(error->find("message"), nullptr);
   EXPECT_EQ(error->find("message")->as_string(), "no such key: 'y'");
+}
+
+// ---- docs/rule-language.md: every `| expression | result |` row is real ----
+
+struct DocExample {
+  int line;
+  std::string expr;
+  std::string want;
+};
+
+// The text of a table cell written as inline code: `x` or `` x `` (for text with backquotes).
+std::string code_span(std::string cell) {
+  while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+  while (!cell.empty() && cell.back() == ' ') cell.pop_back();
+  if (cell.size() >= 6 && cell.compare(0, 3, "`` ") == 0 && cell.compare(cell.size() - 3, 3, " ``") == 0)
+    return cell.substr(3, cell.size() - 6);
+  if (cell.size() >= 2 && cell.front() == '`' && cell.back() == '`') return cell.substr(1, cell.size() - 2);
+  ADD_FAILURE() << "not a code span: " << cell;
+  return cell;
+}
+
+std::vector<DocExample> doc_examples(const std::string& doc) {
+  std::vector<DocExample> out;
+  bool in_table = false;
+  int line_no = 0;
+  std::size_t at = 0;
+  while (at < doc.size()) {
+    std::size_t end = doc.find('\n', at);
+    if (end == std::string::npos) end = doc.size();
+    const std::string line = doc.substr(at, end - at);
+    at = end + 1;
+    ++line_no;
+    if (line.rfind("| expression | result |", 0) == 0) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table || line.rfind("|---", 0) == 0) continue;
+    if (line.empty() || line[0] != '|') {
+      in_table = false;
+      continue;
+    }
+    // Split on the pipes that are not escaped as \|, then unescape.
+    std::vector<std::string> cells(1);
+    for (std::size_t i = 1; i < line.size(); ++i) {
+      if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
+        cells.back() += '|';
+        ++i;
+      } else if (line[i] == '|') {
+        cells.emplace_back();
+      } else {
+        cells.back() += line[i];
+      }
+    }
+    if (cells.size() < 2) continue;
+    out.push_back({line_no, code_span(cells[0]), code_span(cells[1])});
+  }
+  return out;
+}
+
+// The CLI's answer in the doc's notation: the JSON value, "error: …" or "parse error at N: …".
+std::string doc_form(const std::string& output) {
+  const std::string value_prefix = R"({"value":)";
+  if (output.rfind(value_prefix, 0) == 0) return output.substr(value_prefix.size(), output.size() - value_prefix.size() - 1);
+  auto parsed = parse_json(output);
+  if (!parsed.ok()) return "unreadable output " + output;
+  const Value* error = parsed.value().find("error");
+  if (!error || !error->find("kind") || !error->find("message")) return "unreadable output " + output;
+  const std::string message(error->find("message")->as_string());
+  if (error->find("kind")->as_string() == "eval") return "error: " + message;
+  const Value* position = error->find("position");
+  return "parse error at " + std::to_string(position ? position->as_int() : -1) + ": " + message;
+}
+
+TEST(RuleLanguageDoc, EveryExampleGivesItsDocumentedResult) {
+  const std::string doc = testing::read_file("docs/rule-language.md");
+  ASSERT_FALSE(doc.empty()) << "cannot read docs/rule-language.md";
+  const std::string marker = "## Example context";
+  const std::size_t section = doc.find(marker);
+  ASSERT_NE(section, std::string::npos);
+  const std::size_t open = doc.find("```json\n", section);
+  const std::size_t close = doc.find("```", open + 8);
+  ASSERT_NE(open, std::string::npos);
+  ASSERT_NE(close, std::string::npos);
+  const std::string context = doc.substr(open + 8, close - open - 8);
+  ASSERT_TRUE(parse_json(context).ok()) << "the example context is not JSON";
+
+  const auto examples = doc_examples(doc);
+  EXPECT_GT(examples.size(), 150u);
+  for (const DocExample& ex : examples)
+    EXPECT_EQ(doc_form(evaluate_json(ex.expr, context)), ex.want)
+        << "docs/rule-language.md:" << ex.line << ": " << ex.expr;
 }
 
 }  // namespace
