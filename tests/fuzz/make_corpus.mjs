@@ -72,6 +72,17 @@ const RULES = [
   "time.hour > 24 ? 'impossible' : (time.hour >= 12 ? 'pm' : 'am')",
 ];
 
+// Inputs that once broke the engine, kept so the seed run itself catches a relapse.
+const REGRESSIONS = [
+  // Selection chains on a missing or non-map operand were re-evaluated at every level: 2^n time.
+  ["regress-select-chain-missing", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d == null"],
+  ["regress-select-chain-int", "x.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z[1][1][1].d"],
+  // … and the same on a base that is not a plain identifier (a literal, a call, an index).
+  ["regress-select-chain-literal-base", `{}${".b".repeat(30)}`],
+  ["regress-select-chain-call-base", `dyn(m)${".k".repeat(30)} == null`],
+  ["regress-select-chain-index-base", `l[6]${".five".repeat(30)}`],
+];
+
 const JSON_DOCS = {
   "context-visitor": JSON.stringify({
     time: { hour: 7, minute: 45, weekday: 1, daypart: "morning", timezone: "Europe/Berlin" },
@@ -177,5 +188,5 @@ const batchLines = [
     .map((c) => [`batch-${c.suite}-${c.name}`, batchLine(c.test.original)]),
 ];
 
-console.log(`cel_fuzz: ${writeCorpus("cel_fuzz", rules, expressions)} inputs`);
+console.log(`cel_fuzz: ${writeCorpus("cel_fuzz", [...rules, ...REGRESSIONS], expressions)} inputs`);
 console.log(`json_fuzz: ${writeCorpus("json_fuzz", Object.entries(JSON_DOCS), batchLines)} inputs`);

@@ -81,7 +81,11 @@ for bin in "${targets[@]}"; do
   grep -v '^#[0-9]' "$log" | tail -40
   for s in "${saved[@]}"; do
     echo "input: $s ($(wc -c <"$s") bytes)"
-    head -c 300 "$s" | od -An -c | head -8
+    if [ -z "$(head -c 300 "$s" | LC_ALL=C tr -d '\t\n\040-\176')" ]; then
+      head -c 300 "$s"; echo       # printable: show it as text
+    else
+      head -c 300 "$s" | od -An -c | head -8
+    fi
     echo "reproduce: $bin $s"
   done
   echo "full log: $ARTIFACTS/$name/log.txt"
