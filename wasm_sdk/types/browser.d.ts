@@ -81,6 +81,8 @@ export interface Ithaca {
   readonly ready: Promise<void>;
   /** 'starting', 'decided' or 'failed: …' */
   readonly status: string;
+  /** Milliseconds from the SDK module's start to start(), engine ready, rules ready, first decision. */
+  readonly timing: { start: number; engine?: number; rules?: number; decided?: number };
   decision(slot: string): Decision | null;
   decisions(): Decisions | null;
   /** Called now (when decided) and whenever the slot's variant changes. */

@@ -15,6 +15,8 @@ export { hideCss };
 export const version = '0.1.0';
 
 let sharedEngine = null; // one wasm instance per page, shared by every start()
+const clock = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+const moduleStart = clock(); // when this module began to run: the zero of `timing`
 
 function loadBrowserEngine(wasmUrl) {
   if (!sharedEngine) {
@@ -74,6 +76,8 @@ class Ithaca {
     this.context = null;
     this.exposed = new Set();
     this.status = 'starting';
+    // Milliseconds since the module started: start() called, engine ready, rules ready, decided.
+    this.timing = { start: clock() - moduleStart };
     this.custom = merge({}, o.custom);
     this.overrides = merge({}, o.context);
     const t = typeof o.now === 'function' ? o.now : () => Date.now();
@@ -164,7 +168,9 @@ class Ithaca {
       return;
     }
     this.engine = engine;
+    this.timing.engine = clock() - moduleStart;
     let got = await rulesP;
+    this.timing.rules = clock() - moduleStart;
     if (got.status === 'cached' && !this.loadRules(got.rules)) got = await got.next;
     if (got.status === 'failed') {
       this.fail('rules did not load: ' + got.error);
@@ -264,6 +270,7 @@ class Ithaca {
       this.watchExposure(el, name);
     }
     if (first) {
+      this.timing.decided = clock() - moduleStart;
       this.settleAll();
       this.pageview();
     }
@@ -464,6 +471,7 @@ class Ithaca {
 const inert = {
   ready: Promise.resolve(),
   status: 'failed',
+  timing: {},
   decision: () => null,
   decisions: () => null,
   subscribe: () => () => {},
