@@ -1,0 +1,67 @@
+// Everything reports need about one local day of one site, kept up to date one event at a
+// time and in any order: counts per dimension value (per day and per hour), distinct visitors,
+// visit entries, journey stage sets, page and stage paths, attribution credits, and exposure
+// units with their conversions. The SQLite roll-ups persist what it emits; the raw fallback
+// and erasure rebuild run it over stored events. The definitions are in report_source.hpp and
+// docs/reports.md; ClickHouse computes the same things in SQL.
+//
+// State per visitor-day is bounded by the distinct values it touched, not by its events.
+// Not thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ithaca/tracker/event.hpp"
+#include "reports/report_source.hpp"
+
+namespace ithaca::tracker {
+
+// Receives aggregate rows (absolute values for the day).
+class AggregateSink {
+ public:
+  virtual ~AggregateSink() = default;
+  virtual void dim_day(Dim dim, std::string_view value, const Counts& counts, std::int64_t entries) = 0;
+  virtual void dim_hour(int hour, Dim dim, std::string_view value, const Counts& counts) = 0;
+  virtual void stage_set(std::string_view stages, std::int64_t visitors) = 0;
+  virtual void path(PathKind kind, std::string_view steps, std::int64_t visits) = 0;
+  virtual void attribution(std::string_view goal, TouchKey by, const AttributionRow& row) = 0;
+  virtual void unit(UnitKind kind, std::string_view key, std::string_view variant, std::int64_t visitors,
+                    std::int64_t exposures) = 0;
+  virtual void unit_goal(UnitKind kind, std::string_view key, std::string_view variant,
+                         std::string_view goal, std::int64_t converted) = 0;
+};
+
+class DayAggregator {
+ public:
+  explicit DayAggregator(std::int32_t day);
+  ~DayAggregator();
+  DayAggregator(const DayAggregator&) = delete;
+  DayAggregator& operator=(const DayAggregator&) = delete;
+
+  std::int32_t day() const noexcept { return day_; }
+  // `hour` is the event's local hour of the day, 0..23. Only human events belong here.
+  void add(const StoredEvent& event, int hour);
+
+  // Emits every row (dirty_only = false) or only rows changed since clear_dirty(). A row whose
+  // counters all fell to zero is emitted with zeros so that a store can delete it.
+  void emit(AggregateSink& sink, bool dirty_only) const;
+  void clear_dirty();
+
+  std::size_t events() const noexcept { return events_; }
+  std::size_t approximate_bytes() const noexcept;
+
+  struct State;
+
+ private:
+  std::int32_t day_;
+  std::size_t events_ = 0;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace ithaca::tracker

@@ -1,0 +1,52 @@
+// The dimensions reports group and filter by. Each has a public name (query parameters, report
+// paths), the StoredEvent field it reads and the column of the raw events tables (SQLite and
+// ClickHouse share column names). Values are strings; "" means unknown/absent.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ithaca/tracker/event.hpp"
+
+namespace ithaca::tracker {
+
+enum class Dim : std::uint8_t {
+  All = 0,  // one value, "": the unfiltered totals
+  Page,
+  Landing,
+  ReferrerCategory,
+  ReferrerSource,
+  UtmSource,
+  UtmMedium,
+  UtmCampaign,
+  Device,
+  Os,
+  Browser,
+  Country,
+  Language,
+  Visit,  // "first" / "repeat" / "" from visit.first
+  Event,  // the event or goal name ("" for pageviews)
+  Type,   // pageview / event / exposure / conversion
+};
+inline constexpr int kDimCount = 16;
+
+struct DimInfo {
+  Dim dim;
+  const char* name;    // public name: "page", "referrer_category", …
+  const char* column;  // raw events column; for Visit see dimension_value()
+};
+
+const std::array<DimInfo, kDimCount>& dimensions();
+std::optional<Dim> parse_dimension(std::string_view name);
+const char* dimension_name(Dim dim);
+
+// The value an event has for a dimension.
+std::string dimension_value(const StoredEvent& event, Dim dim);
+inline std::string visit_value(std::optional<bool> first) {
+  return first ? (*first ? "first" : "repeat") : "";
+}
+
+}  // namespace ithaca::tracker

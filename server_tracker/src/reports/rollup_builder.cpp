@@ -1,0 +1,454 @@
+#include "reports/rollup_builder.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "logger.hpp"
+#include "reports/day_aggregator.hpp"
+#include "reports/raw_events.hpp"
+#include "reports/rollup_database.hpp"
+#include "sqlite_db.hpp"
+
+namespace ithaca::tracker {
+namespace {
+
+// Replays take the events of a local day from a UTC window this much wider on each side, then
+// keep those whose local day matches: daylight-saving jumps are never longer than this.
+constexpr std::int64_t kReplayMarginMs = 3 * kHourMs;
+
+struct DayKey {
+  std::string site;
+  std::int32_t day;
+  bool operator<(const DayKey& o) const { return site != o.site ? site < o.site : day < o.day; }
+};
+
+struct CachedDay {
+  std::unique_ptr<DayAggregator> aggregator;
+  std::uint64_t used = 0;
+  bool dirty = false;
+};
+
+}  // namespace
+
+struct RollupBuilder::Impl {
+  RollupBuilderOptions options;
+  SqliteConnection reader;  // events, read only
+  SqliteConnection eraser;  // events, for erasure and retention
+  std::unique_ptr<RollupWriter> writer;
+  SqliteQuery chunk, replay_day, max_seq, site_events;
+  SqliteQuery erase_days, erase_human, erase_bots, write_max_seq, retain_human, retain_bots, begin, commit, rollback;
+
+  std::map<DayKey, CachedDay> days;
+  std::uint64_t tick = 0;
+  std::atomic<std::int64_t> last_seq{0};
+
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  bool stopping = false;
+  bool notified = false;
+  std::uint64_t requested = 0, completed = 0;
+  std::deque<std::function<void()>> jobs;
+  std::thread thread;
+
+  const TimeZone* zone(std::string_view site) const {
+    auto it = options.zones.find(site);
+    return it == options.zones.end() ? nullptr : it->second.get();
+  }
+
+  Status read_events(SqliteQuery& q, const std::function<void(std::int64_t, StoredEvent&)>& each) {
+    StoredEvent e;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      const std::int64_t seq = read_raw_event(q, e);
+      each(seq, e);
+    }
+    return q.done(rc);
+  }
+
+  // Rebuilds one day from stored events with seq <= last_seq.
+  Status replay(const std::string& site, std::int32_t day, DayAggregator& out) {
+    const TimeZone* z = zone(site);
+    replay_day.bind(1, site)
+        .bind(2, z->day_start_utc(day) - kReplayMarginMs)
+        .bind(3, z->day_start_utc(day + 1) + kReplayMarginMs)
+        .bind(4, last_seq.load());
+    return read_events(replay_day, [&](std::int64_t, StoredEvent& e) {
+      if (z->local_day(e.ts_ms) != day) return;
+      out.add(e, static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
+    });
+  }
+
+  CachedDay* day_for(const std::string& site, std::int32_t day, Status& status) {
+    auto it = days.find(DayKey{site, day});
+    if (it == days.end()) {
+      CachedDay cached;
+      cached.aggregator = std::make_unique<DayAggregator>(day);
+      status = replay(site, day, *cached.aggregator);
+      cached.dirty = true;  // rewritten whole: the stored rows may predate a restart
+      it = days.emplace(DayKey{site, day}, std::move(cached)).first;
+    }
+    it->second.used = ++tick;
+    return &it->second;
+  }
+
+  Status flush() {
+    bool any = false;
+    for (auto& [key, d] : days) any = any || d.dirty;
+    if (Status s = writer->begin(); !s) return s;
+    for (auto& [key, d] : days) {
+      if (!d.dirty) continue;
+      if (Status s = writer->write(key.site, *d.aggregator, true); !s) {
+        writer->rollback();
+        return s;
+      }
+    }
+    if (Status s = writer->set_meta("last_seq", std::to_string(last_seq.load())); !s) {
+      writer->rollback();
+      return s;
+    }
+    if (Status s = writer->commit(); !s) {
+      writer->rollback();
+      return s;
+    }
+    if (any) {
+      for (auto& [key, d] : days) {
+        if (!d.dirty) continue;
+        d.aggregator->clear_dirty();
+        d.dirty = false;
+      }
+    }
+    return Status::ok();
+  }
+
+  void evict() {
+    while (days.size() > options.days_in_memory) {
+      auto oldest = days.end();
+      for (auto it = days.begin(); it != days.end(); ++it) {
+        if (it->second.dirty) continue;
+        if (oldest == days.end() || it->second.used < oldest->second.used) oldest = it;
+      }
+      if (oldest == days.end()) return;
+      days.erase(oldest);
+    }
+  }
+
+  std::int64_t current_max_seq(SqliteQuery& q) {
+    std::int64_t max = 0;
+    if (q.step() == SQLITE_ROW) max = q.integer(0);
+    q.reset();
+    return max;
+  }
+
+  // Processes every committed event not yet rolled up.
+  Status catch_up() {
+    for (;;) {
+      // SQLite reuses the largest rowid after it is deleted (retention of an idle database):
+      // never stay above the table's maximum, or the reused numbers would be skipped.
+      const std::int64_t max = current_max_seq(max_seq);
+      if (max < last_seq.load()) last_seq = max;
+
+      std::vector<std::pair<std::int64_t, StoredEvent>> rows;
+      chunk.bind(1, last_seq.load()).bind(2, static_cast<std::int64_t>(options.chunk_events));
+      Status st = read_events(chunk, [&](std::int64_t seq, StoredEvent& e) { rows.emplace_back(seq, std::move(e)); });
+      if (!st) return st;
+      if (rows.empty()) return Status::ok();
+      for (auto& [seq, e] : rows) {
+        if (const TimeZone* z = zone(e.site)) {
+          const std::int32_t day = z->local_day(e.ts_ms);
+          Status load;
+          CachedDay* d = day_for(e.site, day, load);
+          if (!load) return load;
+          d->aggregator->add(e, static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
+          d->dirty = true;
+        }
+      }
+      last_seq = rows.back().first;
+      if (Status s = flush(); !s) return s;
+      evict();
+    }
+  }
+
+  Status rebuild(const std::string& site, std::int32_t day) {
+    days.erase(DayKey{site, day});
+    CachedDay cached;
+    cached.aggregator = std::make_unique<DayAggregator>(day);
+    if (Status s = replay(site, day, *cached.aggregator); !s) return s;
+    if (Status s = writer->begin(); !s) return s;
+    Status s = writer->delete_day(site, day);
+    if (s) s = writer->write(site, *cached.aggregator, false);
+    if (s) s = writer->commit();
+    if (!s) {
+      writer->rollback();
+      return s;
+    }
+    cached.aggregator->clear_dirty();
+    cached.used = ++tick;
+    days.emplace(DayKey{site, day}, std::move(cached));
+    evict();
+    return Status::ok();
+  }
+
+  // A site's roll-ups were made in another time zone (or never): rebuild all of its days.
+  Status rebuild_site(const std::string& site) {
+    for (auto it = days.begin(); it != days.end();) it = it->first.site == site ? days.erase(it) : std::next(it);
+    const TimeZone* z = zone(site);
+    std::map<std::int32_t, std::unique_ptr<DayAggregator>> open;
+    Status status = writer->begin();
+    if (!status) return status;
+    auto write_day = [&](std::map<std::int32_t, std::unique_ptr<DayAggregator>>::iterator it) {
+      if (status) status = writer->write(site, *it->second, false);
+      open.erase(it);
+    };
+    if (status) status = writer->delete_site(site);
+    site_events.bind(1, site).bind(2, last_seq.load());
+    Status read = read_events(site_events, [&](std::int64_t, StoredEvent& e) {
+      const std::int32_t day = z->local_day(e.ts_ms);
+      auto it = open.find(day);
+      if (it == open.end()) {
+        it = open.emplace(day, std::make_unique<DayAggregator>(day)).first;
+        while (open.size() > 3) write_day(open.begin());
+      }
+      it->second->add(e, static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
+    });
+    while (!open.empty()) write_day(open.begin());
+    if (status) status = read;
+    if (status) status = writer->set_meta("zone:" + site, z->name());
+    if (status) status = writer->commit();
+    if (!status) writer->rollback();
+    return status;
+  }
+
+  Status check_zones() {
+    for (const auto& [site, z] : options.zones) {
+      std::string stored;
+      bool found = false;
+      if (Status s = writer->get_meta("zone:" + site, stored, found); !s) return s;
+      if (found && stored == z->name()) continue;
+      if (found) {
+        log_info("rebuilding roll-ups for a new time zone", {{"site", site}, {"from", stored}, {"to", z->name()}});
+      }
+      if (Status s = rebuild_site(site); !s) return s;
+    }
+    return Status::ok();
+  }
+
+  // Runs `body` holding the events database's write lock, after rolling up everything committed
+  // before it; afterwards the high-water mark is clamped to what the table still holds.
+  Status with_events_locked(const std::function<Status()>& body) {
+    if (Status s = catch_up(); !s) return s;
+    if (Status s = begin.run(); !s) return s;
+    Status s = catch_up();
+    if (s) s = body();
+    std::int64_t max = 0;
+    if (s) max = current_max_seq(write_max_seq);
+    if (s) s = commit.run();
+    if (!s) {
+      (void)rollback.run();
+      return s;
+    }
+    if (max < last_seq.load()) last_seq = max;
+    return flush();
+  }
+
+  Status erase(const std::string& site, const std::string& id, ErasureResult& result) {
+    const TimeZone* z = zone(site);
+    std::set<std::int32_t> touched;
+    Status s = with_events_locked([&]() -> Status {
+      erase_days.bind(1, site).bind(2, id);
+      int rc;
+      while ((rc = erase_days.step()) == SQLITE_ROW) {
+        if (z) touched.insert(z->local_day(erase_days.integer(0)));
+      }
+      if (Status st = erase_days.done(rc); !st) return st;
+      if (Status st = erase_human.bind(1, site).bind(2, id).run(); !st) return st;
+      result.events = eraser.changes();
+      if (Status st = erase_bots.bind(1, site).bind(2, id).run(); !st) return st;
+      result.bot_events = eraser.changes();
+      return Status::ok();
+    });
+    if (!s) return s;
+    for (std::int32_t day : touched) {
+      if (Status st = rebuild(site, day); !st) return st;
+      result.days_rebuilt.push_back(day);
+    }
+    return Status::ok();
+  }
+
+  Status retain(const std::string& site, std::int64_t cutoff_ms, std::int64_t& deleted) {
+    deleted = 0;
+    const TimeZone* z = zone(site);
+    if (!z) return Status::ok();
+    const std::int32_t cut_day = z->local_day(cutoff_ms);
+    const std::int64_t cut_ms = z->day_start_utc(cut_day);
+    // Small transactions, so the group-commit writer never waits long behind retention.
+    for (SqliteQuery* q : {&retain_human, &retain_bots}) {
+      for (;;) {
+        std::int64_t n = 0;
+        Status s = with_events_locked([&]() -> Status {
+          if (Status st = q->bind(1, site).bind(2, cut_ms).run(); !st) return st;
+          n = eraser.changes();
+          return Status::ok();
+        });
+        if (!s) return s;
+        deleted += n;
+        if (n == 0) break;
+      }
+    }
+    for (auto it = days.begin(); it != days.end();) {
+      it = (it->first.site == site && it->first.day < cut_day) ? days.erase(it) : std::next(it);
+    }
+    if (Status s = writer->begin(); !s) return s;
+    Status s = writer->delete_before(site, cut_day);
+    if (s) s = writer->commit();
+    if (!s) writer->rollback();
+    return s;
+  }
+
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!stopping) {
+      wake.wait_for(lock, options.poll, [&] { return stopping || notified || !jobs.empty(); });
+      if (stopping) break;
+      notified = false;
+      const std::uint64_t generation = requested;
+      std::deque<std::function<void()>> pending;
+      pending.swap(jobs);
+      lock.unlock();
+      for (auto& job : pending) job();
+      if (Status s = catch_up(); !s) log_error("roll-up failed", {{"error", s.message()}});
+      lock.lock();
+      completed = std::max(completed, generation);
+      done.notify_all();
+    }
+    // Fail whatever is still queued: its callers are waiting.
+    std::deque<std::function<void()>> pending;
+    pending.swap(jobs);
+    lock.unlock();
+    for (auto& job : pending) job();
+  }
+
+  Status submit(std::function<Status()> body) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    auto future = promise->get_future();
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (stopping || !thread.joinable()) return Status::error("the roll-up builder is stopped");
+      jobs.push_back([this, promise, body = std::move(body)] {
+        promise->set_value(stopping ? Status::error("the roll-up builder is stopping") : body());
+      });
+    }
+    wake.notify_all();
+    return future.get();
+  }
+};
+
+RollupBuilder::RollupBuilder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+RollupBuilder::~RollupBuilder() { stop(); }
+
+std::unique_ptr<RollupBuilder> RollupBuilder::start(RollupBuilderOptions options, std::string& error) {
+  auto impl = std::make_unique<Impl>();
+  Impl& m = *impl;
+  m.options = std::move(options);
+  auto fail = [&](const Status& s) {
+    error = "roll-ups: " + s.message();
+    return nullptr;
+  };
+  m.writer = RollupWriter::open(m.options.rollups_path, error);
+  if (!m.writer) return fail(Status::error(error));
+  if (Status s = m.reader.open(m.options.events_path, false); !s) return fail(s);
+  if (Status s = m.reader.exec("PRAGMA query_only=ON;"); !s) return fail(s);
+  if (Status s = m.eraser.open(m.options.events_path, false); !s) return fail(s);
+  const std::string cols = kRawEventColumns;
+  const std::pair<SqliteQuery*, std::pair<sqlite3*, std::string>> statements[] = {
+      {&m.chunk, {m.reader.handle(), "SELECT " + cols + " FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"}},
+      {&m.replay_day, {m.reader.handle(), "SELECT " + cols + " FROM events WHERE site = ?1 AND ts >= ?2 AND ts < ?3 "
+                                      "AND seq <= ?4"}},
+      {&m.site_events, {m.reader.handle(), "SELECT " + cols + " FROM events WHERE site = ?1 AND seq <= ?2 "
+                                           "ORDER BY site, ts"}},
+      {&m.max_seq, {m.reader.handle(), "SELECT coalesce(max(seq), 0) FROM events"}},
+      {&m.begin, {m.eraser.handle(), "BEGIN IMMEDIATE"}},
+      {&m.commit, {m.eraser.handle(), "COMMIT"}},
+      {&m.rollback, {m.eraser.handle(), "ROLLBACK"}},
+      {&m.write_max_seq, {m.eraser.handle(), "SELECT coalesce(max(seq), 0) FROM events"}},
+      {&m.erase_days, {m.eraser.handle(), "SELECT ts FROM events WHERE site = ?1 AND visitor_id = ?2"}},
+      {&m.erase_human, {m.eraser.handle(), "DELETE FROM events WHERE site = ?1 AND visitor_id = ?2"}},
+      {&m.erase_bots, {m.eraser.handle(), "DELETE FROM bot_events WHERE site = ?1 AND visitor_id = ?2"}},
+      {&m.retain_human, {m.eraser.handle(), "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE "
+                                            "site = ?1 AND ts < ?2 LIMIT 5000)"}},
+      {&m.retain_bots, {m.eraser.handle(), "DELETE FROM bot_events WHERE seq IN (SELECT seq FROM bot_events "
+                                           "WHERE site = ?1 AND ts < ?2 LIMIT 5000)"}},
+  };
+  for (const auto& [q, spec] : statements) {
+    if (Status s = q->prepare(spec.first, spec.second); !s) return fail(s);
+  }
+  std::string value;
+  bool found = false;
+  if (Status s = m.writer->get_meta("last_seq", value, found); !s) return fail(s);
+  if (found) m.last_seq = std::strtoll(value.c_str(), nullptr, 10);
+  if (Status s = m.check_zones(); !s) return fail(s);
+
+  std::unique_ptr<RollupBuilder> builder(new RollupBuilder(std::move(impl)));
+  Impl* raw = builder->impl_.get();
+  raw->thread = std::thread([raw] { raw->run(); });
+  return builder;
+}
+
+void RollupBuilder::stop() {
+  if (!impl_) return;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_all();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void RollupBuilder::notify() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->notified = true;
+  }
+  impl_->wake.notify_all();
+}
+
+bool RollupBuilder::sync(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(impl_->mutex);
+  if (impl_->stopping) return false;
+  const std::uint64_t wanted = ++impl_->requested;
+  impl_->notified = true;
+  impl_->wake.notify_all();
+  return impl_->done.wait_for(lock, timeout, [&] { return impl_->completed >= wanted || impl_->stopping; }) &&
+         impl_->completed >= wanted;
+}
+
+Status RollupBuilder::erase_visitor(const std::string& site, const std::string& visitor_id, ErasureResult& result) {
+  result = ErasureResult{};
+  return impl_->submit([&]() { return impl_->erase(site, visitor_id, result); });
+}
+
+Status RollupBuilder::apply_retention(const std::string& site, std::int64_t cutoff_ms, std::int64_t& deleted) {
+  return impl_->submit([&]() { return impl_->retain(site, cutoff_ms, deleted); });
+}
+
+Status RollupBuilder::rebuild_days(const std::string& site, std::vector<std::int32_t> days) {
+  return impl_->submit([&]() -> Status {
+    if (!impl_->zone(site)) return Status::error("unknown site " + site);
+    if (Status s = impl_->catch_up(); !s) return s;
+    for (std::int32_t day : days) {
+      if (Status s = impl_->rebuild(site, day); !s) return s;
+    }
+    return Status::ok();
+  });
+}
+
+std::int64_t RollupBuilder::processed_seq() const { return impl_->last_seq.load(); }
+
+}  // namespace ithaca::tracker

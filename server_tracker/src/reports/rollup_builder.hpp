@@ -1,0 +1,72 @@
+// Keeps the SQLite roll-ups (rollup_database.hpp) up to date as events are written: one thread
+// tails the events table by its `seq` column, feeds each new event to the DayAggregator of its
+// (site, local day) and, after each chunk, writes the changed rows together with the new
+// high-water mark in one roll-up transaction. Days not in memory are reloaded by replaying
+// their stored events, so a restart, a late event or an eviction never loses a count.
+//
+// Everything that changes roll-ups runs on this thread: catching up, rebuilding days after an
+// erasure, retention, and rebuilding a site whose time zone changed. Public methods are
+// thread-safe; the blocking ones wait for the thread to finish the job.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ithaca/tracker/event.hpp"
+#include "ithaca/tracker/status.hpp"
+#include "reports/time_zone.hpp"
+
+namespace ithaca::tracker {
+
+struct RollupBuilderOptions {
+  std::string events_path;   // the tracker's SQLite database
+  std::string rollups_path;  // the roll-up database (created when absent)
+  std::map<std::string, std::shared_ptr<const TimeZone>, std::less<>> zones;  // per configured site
+  std::size_t chunk_events = 10'000;
+  std::size_t days_in_memory = 4;
+  std::chrono::milliseconds poll{250};
+};
+
+struct ErasureResult {
+  std::int64_t events = 0;      // human events deleted
+  std::int64_t bot_events = 0;  // bot events deleted
+  std::vector<std::int32_t> days_rebuilt;
+};
+
+class RollupBuilder {
+ public:
+  static std::unique_ptr<RollupBuilder> start(RollupBuilderOptions options, std::string& error);
+  ~RollupBuilder();
+  RollupBuilder(const RollupBuilder&) = delete;
+  RollupBuilder& operator=(const RollupBuilder&) = delete;
+
+  void stop();
+  void notify();  // new events may be waiting
+
+  // Waits until every event committed before the call is in the roll-ups.
+  bool sync(std::chrono::milliseconds timeout);
+
+  // Deletes every event (human and bot) of a consented first-party id and rebuilds the days it
+  // touched from what remains, under the events database's write lock so the high-water mark
+  // stays exact.
+  Status erase_visitor(const std::string& site, const std::string& visitor_id, ErasureResult& result);
+  // Retention: deletes events before `cutoff_ms` (whole local days are kept whole: the cut is
+  // moved back to the start of its local day) and the roll-ups of the days before it.
+  Status apply_retention(const std::string& site, std::int64_t cutoff_ms, std::int64_t& deleted);
+  // Rebuilds days of a site from the events (tests and operators).
+  Status rebuild_days(const std::string& site, std::vector<std::int32_t> days);
+
+  std::int64_t processed_seq() const;
+
+  struct Impl;
+
+ private:
+  explicit RollupBuilder(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ithaca::tracker

@@ -1,0 +1,395 @@
+#include "reports/rollup_database.hpp"
+
+#include <algorithm>
+
+namespace ithaca::tracker {
+namespace {
+
+constexpr const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dim_day (
+  site TEXT NOT NULL, dim INTEGER NOT NULL, value TEXT NOT NULL, day INTEGER NOT NULL,
+  pageviews INTEGER NOT NULL, events INTEGER NOT NULL, visitors INTEGER NOT NULL, entries INTEGER NOT NULL,
+  PRIMARY KEY (site, dim, value, day)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dim_hour (
+  site TEXT NOT NULL, dim INTEGER NOT NULL, value TEXT NOT NULL, day INTEGER NOT NULL, hour INTEGER NOT NULL,
+  pageviews INTEGER NOT NULL, events INTEGER NOT NULL, visitors INTEGER NOT NULL,
+  PRIMARY KEY (site, dim, value, day, hour)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stage_sets (
+  site TEXT NOT NULL, stages TEXT NOT NULL, day INTEGER NOT NULL, visitors INTEGER NOT NULL,
+  PRIMARY KEY (site, stages, day)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS paths (
+  site TEXT NOT NULL, kind INTEGER NOT NULL, steps TEXT NOT NULL, day INTEGER NOT NULL, visits INTEGER NOT NULL,
+  PRIMARY KEY (site, kind, steps, day)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attribution (
+  site TEXT NOT NULL, by INTEGER NOT NULL, goal TEXT NOT NULL, key TEXT NOT NULL, day INTEGER NOT NULL,
+  first INTEGER NOT NULL, last INTEGER NOT NULL, linear INTEGER NOT NULL,
+  first_value INTEGER NOT NULL, last_value INTEGER NOT NULL, linear_value INTEGER NOT NULL,
+  PRIMARY KEY (site, by, goal, key, day)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS units (
+  site TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL, variant TEXT NOT NULL, day INTEGER NOT NULL,
+  visitors INTEGER NOT NULL, exposures INTEGER NOT NULL,
+  PRIMARY KEY (site, kind, key, variant, day)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS unit_goals (
+  site TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL, variant TEXT NOT NULL, goal TEXT NOT NULL,
+  day INTEGER NOT NULL, converted INTEGER NOT NULL,
+  PRIMARY KEY (site, kind, key, variant, goal, day)) WITHOUT ROWID;
+)";
+
+constexpr const char* kTables[] = {"dim_day", "dim_hour", "stage_sets", "paths", "attribution", "units", "unit_goals"};
+
+Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
+  if (Status s = db.open(path, writer); !s) return s;
+  if (Status s = db.exec("PRAGMA journal_mode=WAL;"); !s) return s;
+  // Derived data: a crash may lose the newest roll-up transaction, never make it inconsistent
+  // (the processed-events mark commits with the rows), and the builder redoes it.
+  if (Status s = db.exec("PRAGMA synchronous=NORMAL;"); !s) return s;
+  if (writer) return db.exec(kSchema);
+  return db.exec("PRAGMA query_only=ON;");
+}
+
+}  // namespace
+
+struct RollupWriter::Statements {
+  SqliteQuery begin, commit, rollback;
+  SqliteQuery put_dim_day, del_dim_day, put_dim_hour, del_dim_hour;
+  SqliteQuery put_stage, del_stage, put_path, del_path, put_attr, put_unit, put_goal, del_goal;
+  SqliteQuery set_meta, get_meta, days;
+  SqliteQuery delete_day[7], delete_before[7], delete_site[7];
+};
+
+RollupWriter::RollupWriter() : s_(std::make_unique<Statements>()) {}
+RollupWriter::~RollupWriter() = default;
+
+std::unique_ptr<RollupWriter> RollupWriter::open(const std::string& path, std::string& error) {
+  std::unique_ptr<RollupWriter> w(new RollupWriter());
+  auto fail = [&](const Status& st) {
+    error = st.message();
+    return nullptr;
+  };
+  if (Status st = open_db(w->db_, path, true); !st) return fail(st);
+  sqlite3* db = w->db_.handle();
+  Statements& s = *w->s_;
+  const std::pair<SqliteQuery*, const char*> statements[] = {
+      {&s.begin, "BEGIN IMMEDIATE"},
+      {&s.commit, "COMMIT"},
+      {&s.rollback, "ROLLBACK"},
+      {&s.put_dim_day, "INSERT OR REPLACE INTO dim_day VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+      {&s.del_dim_day, "DELETE FROM dim_day WHERE site = ?1 AND dim = ?2 AND value = ?3 AND day = ?4"},
+      {&s.put_dim_hour, "INSERT OR REPLACE INTO dim_hour VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+      {&s.del_dim_hour, "DELETE FROM dim_hour WHERE site = ?1 AND dim = ?2 AND value = ?3 AND day = ?4 AND hour = ?5"},
+      {&s.put_stage, "INSERT OR REPLACE INTO stage_sets VALUES (?1, ?2, ?3, ?4)"},
+      {&s.del_stage, "DELETE FROM stage_sets WHERE site = ?1 AND stages = ?2 AND day = ?3"},
+      {&s.put_path, "INSERT OR REPLACE INTO paths VALUES (?1, ?2, ?3, ?4, ?5)"},
+      {&s.del_path, "DELETE FROM paths WHERE site = ?1 AND kind = ?2 AND steps = ?3 AND day = ?4"},
+      {&s.put_attr, "INSERT OR REPLACE INTO attribution VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+      {&s.put_unit, "INSERT OR REPLACE INTO units VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&s.put_goal, "INSERT OR REPLACE INTO unit_goals VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&s.del_goal, "DELETE FROM unit_goals WHERE site = ?1 AND kind = ?2 AND key = ?3 AND variant = ?4 AND goal = ?5 "
+                    "AND day = ?6"},
+      {&s.set_meta, "INSERT OR REPLACE INTO meta VALUES (?1, ?2)"},
+      {&s.get_meta, "SELECT value FROM meta WHERE key = ?1"},
+      {&s.days, "SELECT DISTINCT day FROM dim_day WHERE site = ?1 AND dim = 0 ORDER BY day"},
+  };
+  for (const auto& [q, sql] : statements) {
+    if (Status st = q->prepare(db, sql); !st) return fail(st);
+  }
+  for (int t = 0; t < 7; ++t) {
+    const std::string table = kTables[t];
+    if (Status st = s.delete_day[t].prepare(db, "DELETE FROM " + table + " WHERE site = ?1 AND day = ?2"); !st) {
+      return fail(st);
+    }
+    if (Status st = s.delete_before[t].prepare(db, "DELETE FROM " + table + " WHERE site = ?1 AND day < ?2"); !st) {
+      return fail(st);
+    }
+    if (Status st = s.delete_site[t].prepare(db, "DELETE FROM " + table + " WHERE site = ?1"); !st) return fail(st);
+  }
+  return w;
+}
+
+Status RollupWriter::begin() { return s_->begin.run(); }
+Status RollupWriter::commit() { return s_->commit.run(); }
+void RollupWriter::rollback() { (void)s_->rollback.run(); }
+
+namespace {
+
+class WritingSink final : public AggregateSink {
+ public:
+  WritingSink(RollupWriter::Statements& s, std::string_view site, std::int32_t day) : s_(s), site_(site), day_(day) {}
+  Status status;
+
+  void dim_day(Dim dim, std::string_view value, const Counts& c, std::int64_t entries) override {
+    if (c.events == 0) {
+      run(s_.del_dim_day.bind(1, site_).bind(2, static_cast<int>(dim)).bind(3, value).bind(4, day_));
+      return;
+    }
+    run(s_.put_dim_day.bind(1, site_).bind(2, static_cast<int>(dim)).bind(3, value).bind(4, day_)
+            .bind(5, c.pageviews).bind(6, c.events).bind(7, c.visitors).bind(8, entries));
+  }
+  void dim_hour(int hour, Dim dim, std::string_view value, const Counts& c) override {
+    if (c.events == 0) {
+      run(s_.del_dim_hour.bind(1, site_).bind(2, static_cast<int>(dim)).bind(3, value).bind(4, day_).bind(5, hour));
+      return;
+    }
+    run(s_.put_dim_hour.bind(1, site_).bind(2, static_cast<int>(dim)).bind(3, value).bind(4, day_).bind(5, hour)
+            .bind(6, c.pageviews).bind(7, c.events).bind(8, c.visitors));
+  }
+  void stage_set(std::string_view stages, std::int64_t visitors) override {
+    if (visitors == 0) {
+      run(s_.del_stage.bind(1, site_).bind(2, stages).bind(3, day_));
+      return;
+    }
+    run(s_.put_stage.bind(1, site_).bind(2, stages).bind(3, day_).bind(4, visitors));
+  }
+  void path(PathKind kind, std::string_view steps, std::int64_t visits) override {
+    if (visits == 0) {
+      run(s_.del_path.bind(1, site_).bind(2, static_cast<int>(kind)).bind(3, steps).bind(4, day_));
+      return;
+    }
+    run(s_.put_path.bind(1, site_).bind(2, static_cast<int>(kind)).bind(3, steps).bind(4, day_).bind(5, visits));
+  }
+  void attribution(std::string_view goal, TouchKey by, const AttributionRow& r) override {
+    run(s_.put_attr.bind(1, site_).bind(2, static_cast<int>(by)).bind(3, goal).bind(4, r.key).bind(5, day_)
+            .bind(6, r.first).bind(7, r.last).bind(8, r.linear).bind(9, r.first_value).bind(10, r.last_value)
+            .bind(11, r.linear_value));
+  }
+  void unit(UnitKind kind, std::string_view key, std::string_view variant, std::int64_t visitors,
+            std::int64_t exposures) override {
+    run(s_.put_unit.bind(1, site_).bind(2, static_cast<int>(kind)).bind(3, key).bind(4, variant).bind(5, day_)
+            .bind(6, visitors).bind(7, exposures));
+  }
+  void unit_goal(UnitKind kind, std::string_view key, std::string_view variant, std::string_view goal,
+                 std::int64_t converted) override {
+    if (converted == 0) {
+      run(s_.del_goal.bind(1, site_).bind(2, static_cast<int>(kind)).bind(3, key).bind(4, variant).bind(5, goal)
+              .bind(6, day_));
+      return;
+    }
+    run(s_.put_goal.bind(1, site_).bind(2, static_cast<int>(kind)).bind(3, key).bind(4, variant).bind(5, goal)
+            .bind(6, day_).bind(7, converted));
+  }
+
+ private:
+  void run(SqliteQuery& q) {
+    Status st = q.run();
+    if (!st && status) status = st;
+  }
+  RollupWriter::Statements& s_;
+  std::string_view site_;
+  std::int32_t day_;
+};
+
+}  // namespace
+
+Status RollupWriter::write(std::string_view site, const DayAggregator& day, bool dirty_only) {
+  WritingSink sink(*s_, site, day.day());
+  day.emit(sink, dirty_only);
+  return sink.status;
+}
+
+Status RollupWriter::delete_day(std::string_view site, std::int32_t day) {
+  for (auto& q : s_->delete_day) {
+    if (Status st = q.bind(1, site).bind(2, day).run(); !st) return st;
+  }
+  return Status::ok();
+}
+
+Status RollupWriter::delete_before(std::string_view site, std::int32_t day) {
+  for (auto& q : s_->delete_before) {
+    if (Status st = q.bind(1, site).bind(2, day).run(); !st) return st;
+  }
+  return Status::ok();
+}
+
+Status RollupWriter::delete_site(std::string_view site) {
+  for (auto& q : s_->delete_site) {
+    if (Status st = q.bind(1, site).run(); !st) return st;
+  }
+  return Status::ok();
+}
+
+Status RollupWriter::set_meta(std::string_view key, std::string_view value) {
+  return s_->set_meta.bind(1, key).bind(2, value).run();
+}
+
+Status RollupWriter::get_meta(std::string_view key, std::string& value, bool& found) {
+  SqliteQuery& q = s_->get_meta;
+  q.bind(1, key);
+  const int rc = q.step();
+  found = rc == SQLITE_ROW;
+  if (found) value = q.text(0);
+  return q.done(found ? SQLITE_DONE : rc);
+}
+
+Status RollupWriter::days(std::string_view site, std::vector<std::int32_t>& out) {
+  out.clear();
+  SqliteQuery& q = s_->days;
+  q.bind(1, site);
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(static_cast<std::int32_t>(q.integer(0)));
+  return q.done(rc);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct RollupReader::Statements {
+  SqliteQuery series_day, series_hour, breakdown, stage_sets, paths, attribution_all, attribution_goal, units, goals;
+};
+
+RollupReader::RollupReader() : s_(std::make_unique<Statements>()) {}
+RollupReader::~RollupReader() = default;
+
+std::unique_ptr<RollupReader> RollupReader::open(const std::string& path, std::string& error) {
+  std::unique_ptr<RollupReader> r(new RollupReader());
+  auto fail = [&](const Status& st) {
+    error = st.message();
+    return nullptr;
+  };
+  if (Status st = open_db(r->db_, path, false); !st) return fail(st);
+  sqlite3* db = r->db_.handle();
+  Statements& s = *r->s_;
+  const std::pair<SqliteQuery*, const char*> statements[] = {
+      {&s.series_day, "SELECT day, pageviews, events, visitors FROM dim_day WHERE site = ?1 AND dim = ?2 AND "
+                      "value = ?3 AND day BETWEEN ?4 AND ?5 ORDER BY day"},
+      {&s.series_hour, "SELECT day, hour, pageviews, events, visitors FROM dim_hour WHERE site = ?1 AND dim = ?2 "
+                       "AND value = ?3 AND day BETWEEN ?4 AND ?5 ORDER BY day, hour"},
+      {&s.breakdown, "SELECT value, sum(pageviews), sum(events), sum(visitors), sum(entries) FROM dim_day "
+                     "WHERE site = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY value"},
+      {&s.stage_sets, "SELECT stages, sum(visitors) FROM stage_sets WHERE site = ?1 AND day BETWEEN ?2 AND ?3 "
+                      "GROUP BY stages HAVING sum(visitors) > 0"},
+      {&s.paths, "SELECT steps, sum(visits) FROM paths WHERE site = ?1 AND kind = ?2 AND day BETWEEN ?3 AND ?4 "
+                 "GROUP BY steps HAVING sum(visits) > 0"},
+      {&s.attribution_all, "SELECT key, sum(first), sum(last), sum(linear), sum(first_value), sum(last_value), "
+                           "sum(linear_value) FROM attribution WHERE site = ?1 AND by = ?2 AND day BETWEEN ?3 AND ?4 "
+                           "GROUP BY key"},
+      {&s.attribution_goal, "SELECT key, sum(first), sum(last), sum(linear), sum(first_value), sum(last_value), "
+                            "sum(linear_value) FROM attribution WHERE site = ?1 AND by = ?2 AND goal = ?5 AND day "
+                            "BETWEEN ?3 AND ?4 GROUP BY key"},
+      {&s.units, "SELECT key, variant, sum(visitors), sum(exposures) FROM units WHERE site = ?1 AND kind = ?2 AND "
+                 "day BETWEEN ?3 AND ?4 GROUP BY key, variant"},
+      {&s.goals, "SELECT key, variant, goal, sum(converted) FROM unit_goals WHERE site = ?1 AND kind = ?2 AND day "
+                 "BETWEEN ?3 AND ?4 GROUP BY key, variant, goal HAVING sum(converted) > 0"},
+  };
+  for (const auto& [q, sql] : statements) {
+    if (Status st = q->prepare(db, sql); !st) return fail(st);
+  }
+  return r;
+}
+
+Status RollupReader::timeseries(const ReportScope& scope, Interval interval, const Filter& filter,
+                                std::vector<SeriesPoint>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  out.clear();
+  const bool hourly = interval == Interval::Hour;
+  SqliteQuery& q = hourly ? s_->series_hour : s_->series_day;
+  q.bind(1, scope.site).bind(2, static_cast<int>(filter.dim)).bind(3, filter.value).bind(4, scope.first_day)
+      .bind(5, scope.last_day);
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    SeriesPoint p;
+    int i = 0;
+    p.bucket = q.integer(i++);
+    if (hourly) p.bucket = p.bucket * 24 + q.integer(i++);
+    p.counts.pageviews = q.integer(i++);
+    p.counts.events = q.integer(i++);
+    p.counts.visitors = q.integer(i++);
+    out.push_back(p);
+  }
+  return q.done(rc);
+}
+
+Status RollupReader::breakdown(const ReportScope& scope, Dim dim, std::vector<BreakdownRow>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  out.clear();
+  SqliteQuery& q = s_->breakdown;
+  q.bind(1, scope.site).bind(2, static_cast<int>(dim)).bind(3, scope.first_day).bind(4, scope.last_day);
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    BreakdownRow r;
+    r.value = q.text(0);
+    r.counts = {q.integer(1), q.integer(2), q.integer(3)};
+    r.entries = q.integer(4);
+    out.push_back(std::move(r));
+  }
+  return q.done(rc);
+}
+
+Status RollupReader::stage_sets(const ReportScope& scope, std::vector<StageSetRow>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  out.clear();
+  SqliteQuery& q = s_->stage_sets;
+  q.bind(1, scope.site).bind(2, scope.first_day).bind(3, scope.last_day);
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.integer(1)});
+  return q.done(rc);
+}
+
+void top_paths(std::vector<PathRow> all, std::size_t limit, PathResult& out) {
+  out = PathResult{};
+  out.distinct = static_cast<std::int64_t>(all.size());
+  for (const auto& r : all) out.total_visits += r.visits;
+  auto order = [](const PathRow& a, const PathRow& b) {
+    return a.visits != b.visits ? a.visits > b.visits : a.steps < b.steps;
+  };
+  if (all.size() > limit) {
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(limit), all.end(), order);
+    all.resize(limit);
+  } else {
+    std::sort(all.begin(), all.end(), order);
+  }
+  out.rows = std::move(all);
+}
+
+Status RollupReader::paths(const ReportScope& scope, PathKind kind, std::size_t limit, PathResult& out) {
+  std::vector<PathRow> all;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    SqliteQuery& q = s_->paths;
+    q.bind(1, scope.site).bind(2, static_cast<int>(kind)).bind(3, scope.first_day).bind(4, scope.last_day);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) all.push_back({q.text(0), q.integer(1)});
+    if (Status st = q.done(rc); !st) return st;
+  }
+  top_paths(std::move(all), limit, out);
+  return Status::ok();
+}
+
+Status RollupReader::attribution(const ReportScope& scope, std::string_view goal, TouchKey by,
+                                 std::vector<AttributionRow>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  out.clear();
+  SqliteQuery& q = goal.empty() ? s_->attribution_all : s_->attribution_goal;
+  q.bind(1, scope.site).bind(2, static_cast<int>(by)).bind(3, scope.first_day).bind(4, scope.last_day);
+  if (!goal.empty()) q.bind(5, goal);
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    AttributionRow r;
+    r.key = q.text(0);
+    r.first = q.integer(1);
+    r.last = q.integer(2);
+    r.linear = q.integer(3);
+    r.first_value = q.integer(4);
+    r.last_value = q.integer(5);
+    r.linear_value = q.integer(6);
+    out.push_back(std::move(r));
+  }
+  return q.done(rc);
+}
+
+Status RollupReader::units(const ReportScope& scope, UnitKind kind, std::vector<UnitRow>& exposed,
+                           std::vector<UnitGoalRow>& converted) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  exposed.clear();
+  converted.clear();
+  SqliteQuery& u = s_->units;
+  u.bind(1, scope.site).bind(2, static_cast<int>(kind)).bind(3, scope.first_day).bind(4, scope.last_day);
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) exposed.push_back({u.text(0), u.text(1), u.integer(2), u.integer(3)});
+  if (Status st = u.done(rc); !st) return st;
+  SqliteQuery& g = s_->goals;
+  g.bind(1, scope.site).bind(2, static_cast<int>(kind)).bind(3, scope.first_day).bind(4, scope.last_day);
+  while ((rc = g.step()) == SQLITE_ROW) converted.push_back({g.text(0), g.text(1), g.text(2), g.integer(3)});
+  return g.done(rc);
+}
+
+}  // namespace ithaca::tracker

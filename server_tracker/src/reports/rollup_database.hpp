@@ -1,0 +1,76 @@
+// The SQLite roll-ups: a second database file (<data>/rollups.db) next to the events, so
+// roll-up writes never take the events database's write lock away from the group-commit
+// writer. Everything in it is derived from the events table and can be rebuilt from it.
+//
+// Tables hold, per site and local day, what DayAggregator emits (absolute values). RollupWriter
+// is used by the builder thread only; RollupReader serves reports on its own connection.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ithaca/tracker/status.hpp"
+#include "reports/day_aggregator.hpp"
+#include "reports/report_source.hpp"
+#include "reports/sqlite_query.hpp"
+#include "sqlite_db.hpp"
+
+namespace ithaca::tracker {
+
+class RollupWriter {
+ public:
+  static std::unique_ptr<RollupWriter> open(const std::string& path, std::string& error);
+  ~RollupWriter();
+
+  Status begin();
+  Status commit();
+  void rollback();
+
+  // Writes the day's rows (all, or those changed since its last clear_dirty()).
+  Status write(std::string_view site, const DayAggregator& day, bool dirty_only);
+  Status delete_day(std::string_view site, std::int32_t day);
+  Status delete_before(std::string_view site, std::int32_t day);
+  Status delete_site(std::string_view site);
+
+  Status set_meta(std::string_view key, std::string_view value);
+  Status get_meta(std::string_view key, std::string& value, bool& found);
+  // Days of a site that have roll-up rows, ascending.
+  Status days(std::string_view site, std::vector<std::int32_t>& out);
+
+  struct Statements;
+
+ private:
+  RollupWriter();
+  SqliteConnection db_;
+  std::unique_ptr<Statements> s_;
+};
+
+class RollupReader {
+ public:
+  static std::unique_ptr<RollupReader> open(const std::string& path, std::string& error);
+  ~RollupReader();
+
+  Status timeseries(const ReportScope& scope, Interval interval, const Filter& filter, std::vector<SeriesPoint>& out);
+  Status breakdown(const ReportScope& scope, Dim dim, std::vector<BreakdownRow>& out);
+  Status stage_sets(const ReportScope& scope, std::vector<StageSetRow>& out);
+  Status paths(const ReportScope& scope, PathKind kind, std::size_t limit, PathResult& out);
+  Status attribution(const ReportScope& scope, std::string_view goal, TouchKey by, std::vector<AttributionRow>& out);
+  Status units(const ReportScope& scope, UnitKind kind, std::vector<UnitRow>& exposed,
+               std::vector<UnitGoalRow>& converted);
+
+  struct Statements;
+
+ private:
+  RollupReader();
+  std::mutex mutex_;
+  SqliteConnection db_;
+  std::unique_ptr<Statements> s_;
+};
+
+// Top `limit` paths of a {steps → visits} table, with totals (shared with the raw fallback).
+void top_paths(std::vector<PathRow> all, std::size_t limit, PathResult& out);
+
+}  // namespace ithaca::tracker

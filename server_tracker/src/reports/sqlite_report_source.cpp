@@ -1,0 +1,229 @@
+#include "reports/sqlite_report_source.hpp"
+
+#include <map>
+#include <tuple>
+
+#include "reports/day_aggregator.hpp"
+#include "reports/raw_events.hpp"
+
+namespace ithaca::tracker {
+
+// Every aggregate of a range, summed over its days.
+struct SqliteReportSource::RawTotals final : AggregateSink {
+  std::int32_t day = 0;
+  std::map<std::int64_t, Counts> series_day, series_hour;
+  std::map<std::pair<int, std::string>, BreakdownRow> breakdown;
+  std::map<std::string, std::int64_t> stage_set_rows;
+  std::map<std::pair<int, std::string>, std::int64_t> path_rows;
+  std::map<std::tuple<std::string, int, std::string>, AttributionRow> attribution_rows;
+  std::map<std::tuple<int, std::string, std::string>, UnitRow> unit_rows;
+  std::map<std::tuple<int, std::string, std::string, std::string>, std::int64_t> unit_goal_rows;
+
+  static void add(Counts& a, const Counts& b) {
+    a.pageviews += b.pageviews;
+    a.events += b.events;
+    a.visitors += b.visitors;
+  }
+  void dim_day(Dim dim, std::string_view value, const Counts& c, std::int64_t entries) override {
+    if (dim == Dim::All) add(series_day[day], c);
+    BreakdownRow& row = breakdown[{static_cast<int>(dim), std::string(value)}];
+    row.value = value;
+    add(row.counts, c);
+    row.entries += entries;
+  }
+  void dim_hour(int hour, Dim dim, std::string_view, const Counts& c) override {
+    if (dim == Dim::All) add(series_hour[static_cast<std::int64_t>(day) * 24 + hour], c);
+  }
+  void stage_set(std::string_view stages, std::int64_t visitors) override { stage_set_rows[std::string(stages)] += visitors; }
+  void path(PathKind kind, std::string_view steps, std::int64_t visits) override {
+    path_rows[{static_cast<int>(kind), std::string(steps)}] += visits;
+  }
+  void attribution(std::string_view goal, TouchKey by, const AttributionRow& r) override {
+    AttributionRow& a = attribution_rows[{std::string(goal), static_cast<int>(by), r.key}];
+    a.key = r.key;
+    a.first += r.first;
+    a.last += r.last;
+    a.linear += r.linear;
+    a.first_value += r.first_value;
+    a.last_value += r.last_value;
+    a.linear_value += r.linear_value;
+  }
+  void unit(UnitKind kind, std::string_view key, std::string_view variant, std::int64_t visitors,
+            std::int64_t exposures) override {
+    UnitRow& u = unit_rows[{static_cast<int>(kind), std::string(key), std::string(variant)}];
+    u.key = key;
+    u.variant = variant;
+    u.visitors += visitors;
+    u.exposures += exposures;
+  }
+  void unit_goal(UnitKind kind, std::string_view key, std::string_view variant, std::string_view goal,
+                 std::int64_t converted) override {
+    unit_goal_rows[{static_cast<int>(kind), std::string(key), std::string(variant), std::string(goal)}] += converted;
+  }
+};
+
+std::unique_ptr<SqliteReportSource> SqliteReportSource::open(const std::string& events_path,
+                                                             const std::string& rollups_path, RollupBuilder& builder,
+                                                             std::string& error) {
+  std::unique_ptr<SqliteReportSource> source(new SqliteReportSource());
+  source->builder_ = &builder;
+  source->rollups_ = RollupReader::open(rollups_path, error);
+  if (!source->rollups_) return nullptr;
+  Status s = source->events_.open(events_path, false);
+  if (s) s = source->events_.exec("PRAGMA query_only=ON;");
+  if (s) {
+    s = source->range_.prepare(source->events_.handle(), std::string("SELECT ") + kRawEventColumns +
+                                                             " FROM events WHERE site = ?1 AND ts >= ?2 AND ts < ?3 "
+                                                             "ORDER BY site, ts");
+  }
+  if (!s) {
+    error = s.message();
+    return nullptr;
+  }
+  return source;
+}
+
+Status SqliteReportSource::ready() {
+  if (!builder_->sync(sync_timeout_)) {
+    return Status::error("the roll-ups are still catching up with the events; retry shortly");
+  }
+  return Status::ok();
+}
+
+bool SqliteReportSource::use_rollups(const ReportScope& scope, bool allow_one_filter) const {
+  const bool rollups = !force_raw_ && (scope.filters.empty() || (allow_one_filter && scope.filters.size() == 1));
+  std::lock_guard<std::mutex> lock(source_mutex_);
+  last_source_ = rollups ? "rollups" : "events";
+  return rollups;
+}
+
+std::string SqliteReportSource::last_source() const {
+  std::lock_guard<std::mutex> lock(source_mutex_);
+  return last_source_;
+}
+
+Status SqliteReportSource::scan(const ReportScope& scope, RawTotals& out) {
+  std::lock_guard<std::mutex> lock(raw_mutex_);
+  const TimeZone& zone = *scope.zone;
+  std::map<std::int32_t, std::unique_ptr<DayAggregator>> open;
+  auto close = [&](std::map<std::int32_t, std::unique_ptr<DayAggregator>>::iterator it) {
+    out.day = it->first;
+    it->second->emit(out, false);
+    open.erase(it);
+  };
+  range_.bind(1, scope.site).bind(2, scope.from_ms()).bind(3, scope.to_ms());
+  StoredEvent e;
+  int rc;
+  while ((rc = range_.step()) == SQLITE_ROW) {
+    read_raw_event(range_, e);
+    bool match = true;
+    for (const Filter& f : scope.filters) match = match && dimension_value(e, f.dim) == f.value;
+    if (!match) continue;
+    const std::int32_t day = zone.local_day(e.ts_ms);
+    if (day < scope.first_day || day > scope.last_day) continue;
+    auto it = open.find(day);
+    if (it == open.end()) {
+      it = open.emplace(day, std::make_unique<DayAggregator>(day)).first;
+      // Local days follow UTC order except around a backward clock change: keep a few open.
+      while (open.size() > 3) close(open.begin());
+    }
+    it->second->add(e, static_cast<int>(zone.local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
+  }
+  while (!open.empty()) close(open.begin());
+  return range_.done(rc);
+}
+
+Status SqliteReportSource::timeseries(const ReportScope& scope, Interval interval, std::vector<SeriesPoint>& out) {
+  if (Status s = ready(); !s) return s;
+  out.clear();
+  if (use_rollups(scope, true)) {
+    return rollups_->timeseries(scope, interval, scope.filters.empty() ? Filter{} : scope.filters.front(), out);
+  }
+  RawTotals totals;
+  if (Status s = scan(scope, totals); !s) return s;
+  for (const auto& [bucket, c] : interval == Interval::Hour ? totals.series_hour : totals.series_day) {
+    out.push_back({bucket, c});
+  }
+  return Status::ok();
+}
+
+Status SqliteReportSource::breakdown(const ReportScope& scope, Dim dim, std::vector<BreakdownRow>& out) {
+  if (Status s = ready(); !s) return s;
+  out.clear();
+  if (use_rollups(scope, false)) return rollups_->breakdown(scope, dim, out);
+  RawTotals totals;
+  if (Status s = scan(scope, totals); !s) return s;
+  for (auto& [key, row] : totals.breakdown) {
+    if (key.first == static_cast<int>(dim)) out.push_back(row);
+  }
+  return Status::ok();
+}
+
+Status SqliteReportSource::stage_sets(const ReportScope& scope, std::vector<StageSetRow>& out) {
+  if (Status s = ready(); !s) return s;
+  out.clear();
+  if (use_rollups(scope, false)) return rollups_->stage_sets(scope, out);
+  RawTotals totals;
+  if (Status s = scan(scope, totals); !s) return s;
+  for (const auto& [stages, n] : totals.stage_set_rows) {
+    if (n > 0) out.push_back({stages, n});
+  }
+  return Status::ok();
+}
+
+Status SqliteReportSource::paths(const ReportScope& scope, PathKind kind, std::size_t limit, PathResult& out) {
+  if (Status s = ready(); !s) return s;
+  if (use_rollups(scope, false)) return rollups_->paths(scope, kind, limit, out);
+  RawTotals totals;
+  if (Status s = scan(scope, totals); !s) return s;
+  std::vector<PathRow> all;
+  for (const auto& [key, n] : totals.path_rows) {
+    if (key.first == static_cast<int>(kind) && n > 0) all.push_back({key.second, n});
+  }
+  top_paths(std::move(all), limit, out);
+  return Status::ok();
+}
+
+Status SqliteReportSource::attribution(const ReportScope& scope, std::string_view goal, TouchKey by,
+                                       std::vector<AttributionRow>& out) {
+  if (Status s = ready(); !s) return s;
+  out.clear();
+  if (use_rollups(scope, false)) return rollups_->attribution(scope, goal, by, out);
+  RawTotals totals;
+  if (Status s = scan(scope, totals); !s) return s;
+  std::map<std::string, AttributionRow> merged;
+  for (const auto& [key, r] : totals.attribution_rows) {
+    if (std::get<1>(key) != static_cast<int>(by) || (!goal.empty() && std::get<0>(key) != goal)) continue;
+    AttributionRow& m = merged[r.key];
+    m.key = r.key;
+    m.first += r.first;
+    m.last += r.last;
+    m.linear += r.linear;
+    m.first_value += r.first_value;
+    m.last_value += r.last_value;
+    m.linear_value += r.linear_value;
+  }
+  for (auto& [k, r] : merged) out.push_back(std::move(r));
+  return Status::ok();
+}
+
+Status SqliteReportSource::units(const ReportScope& scope, UnitKind kind, std::vector<UnitRow>& exposed,
+                                 std::vector<UnitGoalRow>& converted) {
+  if (Status s = ready(); !s) return s;
+  exposed.clear();
+  converted.clear();
+  if (use_rollups(scope, false)) return rollups_->units(scope, kind, exposed, converted);
+  RawTotals totals;
+  if (Status s = scan(scope, totals); !s) return s;
+  for (const auto& [key, u] : totals.unit_rows) {
+    if (std::get<0>(key) == static_cast<int>(kind)) exposed.push_back(u);
+  }
+  for (const auto& [key, n] : totals.unit_goal_rows) {
+    if (std::get<0>(key) == static_cast<int>(kind) && n > 0) {
+      converted.push_back({std::get<1>(key), std::get<2>(key), std::get<3>(key), n});
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace ithaca::tracker

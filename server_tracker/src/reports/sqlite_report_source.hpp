@@ -1,0 +1,60 @@
+// ReportSource over the embedded store. Reports read the roll-ups after waiting for the
+// builder to catch up, so a report always includes every event acknowledged before it.
+// Queries the roll-ups cannot answer — a time series with more than one filter, or any other
+// report with a filter — aggregate the raw events of the range with the same DayAggregator
+// (slower: it reads every event of the range; docs/reports.md gives numbers).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "reports/report_source.hpp"
+#include "reports/rollup_builder.hpp"
+#include "reports/rollup_database.hpp"
+#include "reports/sqlite_query.hpp"
+#include "sqlite_db.hpp"
+
+namespace ithaca::tracker {
+
+class SqliteReportSource final : public ReportSource {
+ public:
+  // `builder` must outlive the source.
+  static std::unique_ptr<SqliteReportSource> open(const std::string& events_path, const std::string& rollups_path,
+                                                  RollupBuilder& builder, std::string& error);
+
+  Status timeseries(const ReportScope& scope, Interval interval, std::vector<SeriesPoint>& out) override;
+  Status breakdown(const ReportScope& scope, Dim dim, std::vector<BreakdownRow>& out) override;
+  Status stage_sets(const ReportScope& scope, std::vector<StageSetRow>& out) override;
+  Status paths(const ReportScope& scope, PathKind kind, std::size_t limit, PathResult& out) override;
+  Status attribution(const ReportScope& scope, std::string_view goal, TouchKey by,
+                     std::vector<AttributionRow>& out) override;
+  Status units(const ReportScope& scope, UnitKind kind, std::vector<UnitRow>& exposed,
+               std::vector<UnitGoalRow>& converted) override;
+  std::string last_source() const override;
+
+  // Tests compare both paths: with this set, every query aggregates raw events.
+  void force_raw(bool raw) { force_raw_ = raw; }
+  void set_sync_timeout(std::chrono::milliseconds t) { sync_timeout_ = t; }
+
+  struct RawTotals;
+
+ private:
+  SqliteReportSource() = default;
+  Status ready();
+  Status scan(const ReportScope& scope, RawTotals& out);
+  bool use_rollups(const ReportScope& scope, bool allow_one_filter) const;
+
+  RollupBuilder* builder_ = nullptr;
+  std::unique_ptr<RollupReader> rollups_;
+  std::mutex raw_mutex_;
+  SqliteConnection events_;
+  SqliteQuery range_;
+  bool force_raw_ = false;
+  std::chrono::milliseconds sync_timeout_{30'000};
+  mutable std::mutex source_mutex_;
+  mutable std::string last_source_ = "rollups";
+};
+
+}  // namespace ithaca::tracker
