@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Load test for ithaca-tracker with wrk, on loopback only, side by side in one run with a
+# trivial cpp-httplib server (same HTTP settings, a handler that does nothing) as the ceiling.
+# Builds nothing: needs BUILD/bin/ithaca-tracker and BUILD/bin/tracker_trivial_server.
+#
+#   bench/tracker/run.sh [BUILD]            (BUILD defaults to build/native)
+#
+# Environment: DURATION seconds per run (10), CONNECTIONS (16), WRK_THREADS (1), THREADS server
+# workers (32), BATCH events per batched request (50), SOAK seconds of sustained load for the
+# memory check (30), SYNC full|normal (full: every 202 waits for an fsync'd commit).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:-$root/build/native}
+tracker_bin=$build/bin/ithaca-tracker
+trivial_bin=$build/bin/tracker_trivial_server
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-16}
+WRK_THREADS=${WRK_THREADS:-1}
+THREADS=${THREADS:-32}
+BATCH=${BATCH:-50}
+SOAK=${SOAK:-30}
+SYNC=${SYNC:-full}
+
+for bin in "$tracker_bin" "$trivial_bin" "$(command -v wrk || true)"; do
+  if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+    echo "missing: ${bin:-wrk} (build with: cmake --build $build --target ithaca-tracker tracker_trivial_server; apt-get install wrk)" >&2
+    exit 1
+  fi
+done
+
+work=$(mktemp -d /tmp/ithaca-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for() {  # file regex → first capture group
+  for _ in $(seq 1 500); do
+    if grep -qE "$2" "$1" 2>/dev/null; then
+      grep -oE "$2" "$1" | head -n1 | grep -oE '[0-9]+$'
+      return
+    fi
+    sleep 0.02
+  done
+  echo "timed out waiting for $2 in $1" >&2
+  cat "$1" >&2
+  exit 1
+}
+
+echo '{"sites":[{"id":"bench","origins":["*"]}]}' > "$work/sites.json"
+"$tracker_bin" --port 0 --data "$work/data" --config "$work/sites.json" --rate-limit 0 \
+  --threads "$THREADS" --sync "$SYNC" 2>"$work/tracker.log" &
+tracker_pid=$!
+pids+=("$tracker_pid")
+"$trivial_bin" "$THREADS" >"$work/trivial.log" 2>&1 &
+pids+=("$!")
+tracker_port=$(wait_for "$work/tracker.log" 'msg=listening .*port=[0-9]+')
+trivial_port=$(wait_for "$work/trivial.log" 'port=[0-9]+')
+tracker_url=http://127.0.0.1:$tracker_port
+trivial_url=http://127.0.0.1:$trivial_port
+
+# run NAME URL SCRIPT [extra wrk args]: prints wrk's report, leaves it in $work/NAME.txt
+run() {
+  local name=$1 url=$2 script=$3
+  shift 3
+  echo "== $name: wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency -s $script $* $url" >&2
+  RUN_TAG=$name SCRIPT_DIR=$here BATCH=$BATCH \
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -s "$here/$script" "$@" "$url" \
+    | tee "$work/$name.txt" >&2
+}
+rps() { awk '/^Requests\/sec:/ {print $2}' "$work/$1.txt"; }
+p99() { awk '$1 == "99%" {print $2}' "$work/$1.txt"; }
+errors() { awk '/Non-2xx|Socket errors/ {print}' "$work/$1.txt"; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$tracker_pid/status"; }
+
+# Warm-up (page cache, SQLite file growth, thread pools).
+DURATION=3 run warmup "$tracker_url" collect_batch.lua >/dev/null 2>&1 || true
+DURATION=2 run warmup-trivial "$trivial_url" collect_single.lua >/dev/null 2>&1 || true
+
+run trivial-single "$trivial_url" collect_single.lua
+run tracker-single "$tracker_url" collect_single.lua
+run tracker-batch "$tracker_url" collect_batch.lua
+
+batch_rps=$(rps tracker-batch)
+half=$(awk -v r="$batch_rps" 'BEGIN { printf "%d", r / 2 }')
+TARGET_RPS=$half CONNECTIONS=$CONNECTIONS SCRIPT=collect_batch.lua \
+  run tracker-batch-half "$tracker_url" throttle.lua
+single_rps=$(rps tracker-single)
+half_single=$(awk -v r="$single_rps" 'BEGIN { printf "%d", r / 2 }')
+TARGET_RPS=$half_single CONNECTIONS=$CONNECTIONS SCRIPT=collect_single.lua \
+  run tracker-single-half "$tracker_url" throttle.lua
+
+# Memory under sustained batched load: resident size sampled every second.
+rss_start=$(rss_kb)
+: > "$work/rss.txt"
+( while kill -0 "$tracker_pid" 2>/dev/null; do rss_kb >> "$work/rss.txt"; sleep 1; done ) &
+sampler=$!
+DURATION=$SOAK run tracker-soak "$tracker_url" collect_batch.lua
+kill "$sampler" 2>/dev/null || true
+rss_end=$(rss_kb)
+rss_third=$(awk 'NR == int(n / 3) + 1 {print}' n="$(wc -l < "$work/rss.txt")" "$work/rss.txt")
+rss_max=$(sort -n "$work/rss.txt" | tail -n1)
+
+kill -TERM "$tracker_pid"
+wait "$tracker_pid" || true
+stored=$(sqlite3 "$work/data/ithaca.db" 'SELECT count(*) FROM events' 2>/dev/null || echo "?")
+
+trivial_rps=$(rps trivial-single)
+cat <<REPORT
+
+## Results ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t$WRK_THREADS -c$CONNECTIONS, ${DURATION}s runs, sync=$SYNC)
+
+| run | requests/s | events/s | p99 latency | errors |
+|---|---|---|---|---|
+| trivial cpp-httplib handler, 1 event/request | $trivial_rps | $trivial_rps | $(p99 trivial-single) | $(errors trivial-single | tr '\n' ' ') |
+| tracker, 1 event/request | $single_rps | $single_rps | $(p99 tracker-single) | $(errors tracker-single | tr '\n' ' ') |
+| tracker, $BATCH events/request | $batch_rps | $(awk -v r="$batch_rps" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch) | $(errors tracker-batch | tr '\n' ' ') |
+| tracker, batched at ~half of peak (target $half req/s) | $(rps tracker-batch-half) | $(awk -v r="$(rps tracker-batch-half)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half) | $(errors tracker-batch-half | tr '\n' ' ') |
+| tracker, single at ~half of peak (target $half_single req/s) | $(rps tracker-single-half) | $(rps tracker-single-half) | $(p99 tracker-single-half) | $(errors tracker-single-half | tr '\n' ' ') |
+| tracker, ${SOAK}s sustained batched load | $(rps tracker-soak) | $(awk -v r="$(rps tracker-soak)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-soak) | $(errors tracker-soak | tr '\n' ' ') |
+
+single-event rate vs trivial handler: $(awk -v a="$single_rps" -v b="$trivial_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }')
+tracker resident memory during the soak: start ${rss_start} kB, after a third ${rss_third} kB, end ${rss_end} kB, max ${rss_max} kB
+events stored after SIGTERM: $stored
+REPORT

@@ -1,0 +1,59 @@
+// Decoding and validating a POST /v1/collect body: one event or a batch, as JSON (the same
+// text whether it came as application/json or as a sendBeacon text/plain body). Everything a
+// client controls is checked here — sizes, depth, UTF-8, types, lengths — so later stages
+// only see well-formed events. This is the fuzz target's entry point.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ithaca/tracker/event.hpp"
+
+namespace ithaca::tracker {
+
+struct CollectLimits {
+  std::size_t max_body_bytes = 1u << 20;
+  std::size_t max_events = 500;
+  int max_depth = 16;
+  std::size_t max_id_bytes = 128;
+  std::size_t max_url_bytes = 2048;
+  std::size_t max_name_bytes = 200;
+  std::size_t max_props_bytes = 4096;     // serialized
+  std::size_t max_context_bytes = 16384;  // serialized
+};
+
+struct DecodedEvent {
+  EventType type = EventType::Pageview;
+  std::string id;
+  std::optional<std::int64_t> ts_ms;
+  std::string url, referrer, name;
+  nlohmann::json props;    // an object, or null when absent
+  nlohmann::json context;  // an object, or null when absent
+};
+
+struct CollectPayload {
+  std::string site;
+  std::string visitor_id;  // consented first-party id, empty when absent
+  std::vector<DecodedEvent> events;
+};
+
+struct DecodeError {
+  int status = 400;
+  std::string code;     // e.g. "invalid_json", "invalid_field", "too_many_events"
+  std::string message;  // names the JSON path of the offending field
+};
+
+// Earliest and latest accepted event times (2000-01-01 and 2100-01-01, UTC).
+inline constexpr std::int64_t kMinEventTimeMs = 946'684'800'000;
+inline constexpr std::int64_t kMaxEventTimeMs = 4'102'444'800'000;
+
+bool decode_collect(std::string_view body, const CollectLimits& limits, CollectPayload& out,
+                    DecodeError& error);
+
+}  // namespace ithaca::tracker

@@ -1,0 +1,55 @@
+#include "event_enricher.hpp"
+#include "handlers.hpp"
+#include "request_guards.hpp"
+
+namespace ithaca::tracker {
+
+HttpResponse handle_collect(Tracker::State& state, const HttpRequest& request) {
+  if (request.method != "POST") return method_not_allowed("POST, OPTIONS");
+  const std::string type = media_type(request);
+  // text/plain is what navigator.sendBeacon sends for a string body.
+  if (!type.empty() && type != "application/json" && type != "text/plain") {
+    return json_error(415, "unsupported_media_type",
+                      "send application/json or text/plain (sendBeacon) bodies");
+  }
+  const std::int64_t now = now_ms();
+  if (auto limited = check_rate_limit(state, request, now)) return *limited;
+
+  CollectPayload payload;
+  DecodeError error;
+  if (!decode_collect(request.body, state.collect_limits, payload, error)) {
+    return json_error(error.status, error.code, error.message);
+  }
+  const SiteConfig* site = state.sites->find(payload.site);
+  if (!site) return json_error(404, "unknown_site", "no site " + payload.site + " is configured");
+  if (auto denied = check_origin(*site, request)) return *denied;
+
+  const std::size_t count = payload.events.size();
+  std::vector<StoredEvent> rows = enrich_events(state, request, payload, now);
+  const bool bot = !rows.empty() && rows.front().bot;
+
+  HttpResponse response;
+  switch (state.writer->write(std::move(rows))) {
+    case GroupCommitWriter::Outcome::Durable:
+      state.metrics.add_events_written(bot, count);
+      response = json_response(202, "{\"accepted\":" + std::to_string(count) + "}");
+      break;
+    case GroupCommitWriter::Outcome::QueueFull:
+      state.metrics.add_queue_full();
+      response = json_error(503, "overloaded", "the write queue is full; retry later");
+      response.set_header("Retry-After", "1");
+      break;
+    case GroupCommitWriter::Outcome::Stopped:
+      response = json_error(503, "shutting_down", "the tracker is shutting down; retry later");
+      response.set_header("Retry-After", "5");
+      break;
+    case GroupCommitWriter::Outcome::StoreFailed:
+      response = json_error(503, "store_unavailable", "the events could not be stored; retry later");
+      response.set_header("Retry-After", "5");
+      break;
+  }
+  add_cors_headers(request, response);
+  return response;
+}
+
+}  // namespace ithaca::tracker

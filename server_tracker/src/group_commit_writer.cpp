@@ -1,0 +1,107 @@
+#include "group_commit_writer.hpp"
+
+#include <chrono>
+
+#include "metrics.hpp"
+
+namespace ithaca::tracker {
+
+GroupCommitWriter::GroupCommitWriter(EventStore& store, Options options, Metrics* metrics)
+    : store_(store), options_(options), metrics_(metrics), thread_([this] { run(); }) {}
+
+GroupCommitWriter::~GroupCommitWriter() { stop(); }
+
+GroupCommitWriter::Outcome GroupCommitWriter::write(std::vector<StoredEvent> events) {
+  if (events.empty()) return Outcome::Durable;
+  auto ticket = std::make_shared<Ticket>();
+  const std::size_t n = events.size();
+  ticket->events = std::move(events);
+  ticket->count = n;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (stopping_) return Outcome::Stopped;
+  // A batch larger than the whole queue is still admitted into an empty queue, so a
+  // capacity below the batch limit cannot starve one client forever.
+  if (queued_events_ > 0 && queued_events_ + n > options_.queue_capacity_events) {
+    return Outcome::QueueFull;
+  }
+  queued_events_ += n;
+  queue_.push_back(ticket);
+  work_cv_.notify_one();
+  done_cv_.wait(lock, [&] { return ticket->done; });
+  return ticket->outcome;
+}
+
+void GroupCommitWriter::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::size_t GroupCommitWriter::queued_events() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queued_events_;
+}
+
+void GroupCommitWriter::run() {
+  std::vector<std::shared_ptr<Ticket>> group;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, and everything queued is committed
+      std::size_t events = 0;
+      while (!queue_.empty() &&
+             (group.empty() || events + queue_.front()->count <= options_.commit_max_events)) {
+        events += queue_.front()->count;
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit(group);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (auto& ticket : group) {
+        queued_events_ -= ticket->count;
+        ticket->done = true;
+      }
+    }
+    done_cv_.notify_all();
+    group.clear();
+  }
+}
+
+void GroupCommitWriter::commit(std::vector<std::shared_ptr<Ticket>>& group) {
+  const auto start = std::chrono::steady_clock::now();
+  scratch_.clear();
+  for (auto& ticket : group) {
+    for (auto& event : ticket->events) scratch_.push_back(std::move(event));
+    ticket->events.clear();
+  }
+  Status status = store_.write(scratch_);
+  if (!status && group.size() > 1) {
+    // One bad batch must not sink the others that shared its transaction: retry each alone.
+    if (metrics_) metrics_->add_store_error();
+    std::size_t offset = 0;
+    for (auto& ticket : group) {
+      Status alone = store_.write(std::span<const StoredEvent>(scratch_).subspan(offset, ticket->count));
+      offset += ticket->count;
+      ticket->outcome = alone ? Outcome::Durable : Outcome::StoreFailed;
+      if (!alone && metrics_) metrics_->add_store_error();
+    }
+  } else {
+    for (auto& ticket : group) ticket->outcome = status ? Outcome::Durable : Outcome::StoreFailed;
+    if (!status && metrics_) metrics_->add_store_error();
+  }
+  if (metrics_) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    metrics_->observe_commit(scratch_.size(), seconds);
+  }
+  scratch_.clear();
+}
+
+}  // namespace ithaca::tracker

@@ -1,0 +1,114 @@
+// The only file that includes httplib.h: it turns httplib's request into an HttpRequest,
+// hands it to the Tracker, and writes the HttpResponse back.
+#include "ithaca/tracker/http_server.hpp"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "ascii.hpp"
+
+namespace ithaca::tracker {
+
+struct HttpServer::Impl {
+  explicit Impl(Tracker& t) : tracker(t) {}
+  Tracker& tracker;
+  httplib::Server server;
+};
+
+namespace {
+
+HttpRequest convert(const httplib::Request& in) {
+  HttpRequest out;
+  out.method = in.method;
+  out.path = in.path;
+  out.query.reserve(in.params.size());
+  for (const auto& [key, value] : in.params) out.query.emplace_back(key, value);
+  out.headers.reserve(in.headers.size());
+  for (const auto& [name, value] : in.headers) out.headers.emplace_back(to_lower(name), value);
+  out.body = in.body;
+  out.remote_ip = in.remote_addr;
+  return out;
+}
+
+void write_back(HttpResponse&& in, httplib::Response& out) {
+  out.status = in.status;
+  for (auto& [name, value] : in.headers) out.set_header(name, value);
+  if (!in.content_type.empty() || !in.body.empty()) {
+    out.set_content(std::move(in.body), in.content_type.empty() ? "application/octet-stream" : in.content_type);
+  }
+}
+
+// Errors httplib produces itself (bad request lines, bodies over the size limit, …) get the
+// same JSON shape as the tracker's own.
+std::pair<const char*, const char*> describe(int status) {
+  switch (status) {
+    case 400: return {"bad_request", "the request could not be parsed"};
+    case 404: return {"not_found", "no such endpoint"};
+    case 405: return {"method_not_allowed", "method not allowed"};
+    case 413: return {"body_too_large", "the body is too large"};
+    case 414: return {"uri_too_long", "the request URI is too long"};
+    case 416: return {"range_not_satisfiable", "range not satisfiable"};
+    case 431: return {"headers_too_large", "the request headers are too large"};
+    default: return {"error", "the request failed"};
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(Tracker& tracker) : impl_(std::make_unique<Impl>(tracker)) {
+  const TrackerOptions& options = tracker.options();
+  auto& server = impl_->server;
+  const auto threads = static_cast<std::size_t>(options.threads);
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_keep_alive_max_count(1000);
+  server.set_keep_alive_timeout(5);
+  server.set_read_timeout(5, 0);
+  server.set_write_timeout(5, 0);
+  server.set_tcp_nodelay(true);
+  server.set_payload_max_length(std::max(options.limits.max_body_bytes, options.limits.max_rules_bytes));
+
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    write_back(impl_->tracker.handle(convert(req)), res);
+  };
+  server.Get(".*", handler);
+  server.Post(".*", handler);
+  server.Put(".*", handler);
+  server.Delete(".*", handler);
+  server.Patch(".*", handler);
+  server.Options(".*", handler);
+
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // the tracker's own
+    const auto [code, message] = describe(res.status);
+    HttpResponse error = json_error(res.status, code, message);
+    res.set_content(error.body, error.content_type);
+    res.set_header("X-Content-Type-Options", "nosniff");
+    HttpRequest summary;
+    summary.method = req.method;
+    impl_->tracker.record_external(summary, res.status, 0.0);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    HttpResponse error = json_error(500, "internal", "internal error");
+    res.status = 500;
+    res.set_content(error.body, error.content_type);
+  });
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::bind(const std::string& host, int port) {
+  if (port == 0) return impl_->server.bind_to_any_port(host);
+  return impl_->server.bind_to_port(host, port) ? port : -1;
+}
+
+bool HttpServer::listen() { return impl_->server.listen_after_bind(); }
+
+void HttpServer::stop() { impl_->server.stop(); }
+
+bool HttpServer::running() const { return impl_->server.is_running(); }
+
+}  // namespace ithaca::tracker

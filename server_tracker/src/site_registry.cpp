@@ -1,0 +1,53 @@
+#include "site_registry.hpp"
+
+#include "ascii.hpp"
+
+namespace ithaca::tracker {
+
+SiteRegistry::SiteRegistry(std::vector<SiteConfig> sites) : sites_(std::move(sites)) {}
+
+const SiteConfig* SiteRegistry::find(std::string_view id) const {
+  for (const auto& site : sites_) {
+    if (site.id == id) return &site;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const ActiveRules> SiteRegistry::rules(std::string_view id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = rules_.find(id);
+  return it == rules_.end() ? nullptr : it->second;
+}
+
+void SiteRegistry::set_rules(std::string_view id, std::shared_ptr<const ActiveRules> rules) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  rules_[std::string(id)] = std::move(rules);
+}
+
+bool origin_allowed(const SiteConfig& site, std::string_view origin, std::string_view host) {
+  if (origin.empty()) return true;
+  for (const auto& allowed : site.allowed_origins) {
+    if (allowed == "*" || iequals(allowed, origin)) return true;
+  }
+  if (!host.empty()) {
+    for (std::string_view scheme : {"http://", "https://"}) {
+      if (origin.size() == scheme.size() + host.size() && iequals(origin.substr(0, scheme.size()), scheme) &&
+          iequals(origin.substr(scheme.size()), host)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::shared_ptr<const ithaca::RuleSet> load_rules(std::string_view body,
+                                                  std::vector<ithaca::Error>& errors) {
+  ithaca::LoadResult loaded = ithaca::load_ruleset(body);
+  if (!loaded.ok()) {
+    errors = std::move(loaded.errors);
+    return nullptr;
+  }
+  return loaded.rules;
+}
+
+}  // namespace ithaca::tracker

@@ -1,0 +1,39 @@
+// EventStore on SQLite: one write connection (used by the group-commit writer and retention)
+// and one read connection (reports), each behind its own mutex.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "ithaca/tracker/event_store.hpp"
+#include "sqlite_db.hpp"
+
+namespace ithaca::tracker {
+
+class SqliteEventStore final : public EventStore {
+ public:
+  static std::unique_ptr<SqliteEventStore> open(const std::string& path, bool synchronous_full,
+                                                std::string& error);
+
+  Status write(std::span<const StoredEvent> events) override;
+  Status summary(std::string_view site, const TimeRange& range, Summary& out) override;
+  Status delete_before(std::string_view site, std::int64_t cutoff_ms,
+                       std::int64_t& deleted) override;
+  Status count_visitor_events(std::string_view site, std::string_view visitor_id,
+                              std::int64_t& count) override;
+
+ private:
+  SqliteEventStore() = default;
+  Status insert(SqliteStatement& stmt, const StoredEvent& event);
+
+  std::mutex write_mutex_;
+  SqliteConnection writer_;
+  SqliteStatement begin_, commit_, rollback_, insert_human_, insert_bot_;
+  SqliteStatement delete_human_, delete_bot_;
+
+  std::mutex read_mutex_;
+  SqliteConnection reader_;
+  SqliteStatement summary_, bot_count_, visitor_count_;
+};
+
+}  // namespace ithaca::tracker

@@ -1,0 +1,189 @@
+#include "group_commit_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "metrics.hpp"
+
+namespace ithaca::tracker {
+namespace {
+
+// An EventStore that records each transaction and can be held closed or made to fail.
+class FakeStore : public EventStore {
+ public:
+  Status write(std::span<const StoredEvent> events) override {
+    std::unique_lock<std::mutex> lock(mutex);
+    ++entered;
+    cv.notify_all();
+    cv.wait(lock, [&] { return !hold; });
+    for (const auto& e : events) {
+      if (e.name == "poison") return Status::error("poisoned");
+    }
+    if (fail) return Status::error("disk full");
+    transactions.push_back(events.size());
+    for (const auto& e : events) ids.push_back(e.event_id);
+    return Status::ok();
+  }
+  Status summary(std::string_view, const TimeRange&, Summary&) override { return Status::ok(); }
+  Status delete_before(std::string_view, std::int64_t, std::int64_t&) override { return Status::ok(); }
+  Status count_visitor_events(std::string_view, std::string_view, std::int64_t&) override { return Status::ok(); }
+
+  void wait_entered(int n) {
+    std::unique_lock<std::mutex> lock(mutex);
+    cv.wait(lock, [&] { return entered >= n; });
+  }
+  void release() {
+    std::lock_guard<std::mutex> lock(mutex);
+    hold = false;
+    cv.notify_all();
+  }
+
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool hold = false;
+  bool fail = false;
+  int entered = 0;
+  std::vector<std::size_t> transactions;
+  std::vector<std::string> ids;
+};
+
+std::vector<StoredEvent> batch(const std::string& prefix, int n, const std::string& name = "") {
+  std::vector<StoredEvent> events(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    events[static_cast<std::size_t>(i)].event_id = prefix + std::to_string(i);
+    events[static_cast<std::size_t>(i)].name = name;
+  }
+  return events;
+}
+
+TEST(GroupCommitWriter, WriteReturnsAfterTheCommit) {
+  FakeStore store;
+  Metrics metrics;
+  GroupCommitWriter writer(store, {}, &metrics);
+  EXPECT_EQ(writer.write(batch("a", 3)), GroupCommitWriter::Outcome::Durable);
+  ASSERT_EQ(store.transactions.size(), 1u);
+  EXPECT_EQ(store.transactions[0], 3u);
+  EXPECT_EQ(writer.queued_events(), 0u);
+}
+
+TEST(GroupCommitWriter, ConcurrentBatchesShareOneTransaction) {
+  FakeStore store;
+  store.hold = true;
+  GroupCommitWriter writer(store, {});
+  // The first batch occupies the writer; the next ones queue up behind it.
+  std::thread first([&] { EXPECT_EQ(writer.write(batch("first", 1)), GroupCommitWriter::Outcome::Durable); });
+  store.wait_entered(1);
+  std::vector<std::thread> others;
+  for (int t = 0; t < 8; ++t) {
+    others.emplace_back([&, t] {
+      EXPECT_EQ(writer.write(batch("t" + std::to_string(t) + "-", 10)), GroupCommitWriter::Outcome::Durable);
+    });
+  }
+  while (writer.queued_events() < 81) std::this_thread::yield();
+  store.release();
+  first.join();
+  for (auto& t : others) t.join();
+  ASSERT_EQ(store.transactions.size(), 2u);
+  EXPECT_EQ(store.transactions[0], 1u);
+  EXPECT_EQ(store.transactions[1], 80u);  // eight batches, one commit
+}
+
+TEST(GroupCommitWriter, RefusesWhenTheQueueIsFull) {
+  FakeStore store;
+  store.hold = true;
+  GroupCommitWriter::Options options;
+  options.queue_capacity_events = 10;
+  GroupCommitWriter writer(store, options);
+  std::thread first([&] { writer.write(batch("a", 6)); });
+  store.wait_entered(1);
+  std::thread second([&] { EXPECT_EQ(writer.write(batch("b", 4)), GroupCommitWriter::Outcome::Durable); });
+  while (writer.queued_events() < 10) std::this_thread::yield();
+  EXPECT_EQ(writer.write(batch("c", 1)), GroupCommitWriter::Outcome::QueueFull);
+  store.release();
+  first.join();
+  second.join();
+  EXPECT_EQ(writer.write(batch("d", 1)), GroupCommitWriter::Outcome::Durable);
+}
+
+TEST(GroupCommitWriter, AnOversizedBatchStillFitsAnEmptyQueue) {
+  FakeStore store;
+  GroupCommitWriter::Options options;
+  options.queue_capacity_events = 5;
+  GroupCommitWriter writer(store, options);
+  EXPECT_EQ(writer.write(batch("big", 50)), GroupCommitWriter::Outcome::Durable);
+}
+
+TEST(GroupCommitWriter, ABadBatchDoesNotSinkItsNeighbours) {
+  FakeStore store;
+  store.hold = true;
+  Metrics metrics;
+  GroupCommitWriter writer(store, {}, &metrics);
+  std::thread first([&] { writer.write(batch("first", 1)); });
+  store.wait_entered(1);
+  std::atomic<int> durable{0}, failed{0};
+  std::vector<std::thread> others;
+  for (int t = 0; t < 4; ++t) {
+    others.emplace_back([&, t] {
+      auto outcome = writer.write(batch("t" + std::to_string(t), 2, t == 2 ? "poison" : ""));
+      (outcome == GroupCommitWriter::Outcome::Durable ? durable : failed)++;
+    });
+  }
+  while (writer.queued_events() < 9) std::this_thread::yield();
+  store.release();
+  first.join();
+  for (auto& t : others) t.join();
+  EXPECT_EQ(durable.load(), 3);
+  EXPECT_EQ(failed.load(), 1);
+  EXPECT_GE(metrics.store_errors(), 2u);
+}
+
+TEST(GroupCommitWriter, StoreFailureIsReported) {
+  FakeStore store;
+  store.fail = true;
+  GroupCommitWriter writer(store, {});
+  EXPECT_EQ(writer.write(batch("a", 2)), GroupCommitWriter::Outcome::StoreFailed);
+}
+
+TEST(GroupCommitWriter, StopDrainsTheQueueAndRefusesLaterWrites) {
+  FakeStore store;
+  store.hold = true;
+  GroupCommitWriter writer(store, {});
+  std::thread first([&] { EXPECT_EQ(writer.write(batch("a", 1)), GroupCommitWriter::Outcome::Durable); });
+  store.wait_entered(1);
+  std::thread second([&] { EXPECT_EQ(writer.write(batch("b", 1)), GroupCommitWriter::Outcome::Durable); });
+  while (writer.queued_events() < 2) std::this_thread::yield();
+  std::thread stopper([&] { writer.stop(); });
+  store.release();
+  stopper.join();
+  first.join();
+  second.join();
+  EXPECT_EQ(store.ids.size(), 2u);
+  EXPECT_EQ(writer.write(batch("c", 1)), GroupCommitWriter::Outcome::Stopped);
+}
+
+TEST(GroupCommitWriter, RespectsTheCommitSizeLimit) {
+  FakeStore store;
+  store.hold = true;
+  GroupCommitWriter::Options options;
+  options.commit_max_events = 10;
+  GroupCommitWriter writer(store, options);
+  std::thread first([&] { writer.write(batch("first", 1)); });
+  store.wait_entered(1);
+  std::vector<std::thread> others;
+  for (int t = 0; t < 4; ++t) others.emplace_back([&, t] { writer.write(batch("t" + std::to_string(t), 4)); });
+  while (writer.queued_events() < 17) std::this_thread::yield();
+  store.release();
+  first.join();
+  for (auto& t : others) t.join();
+  ASSERT_EQ(store.transactions.size(), 3u);
+  EXPECT_EQ(store.transactions[1], 8u);
+  EXPECT_EQ(store.transactions[2], 8u);
+}
+
+}  // namespace
+}  // namespace ithaca::tracker

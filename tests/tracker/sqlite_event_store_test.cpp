@@ -1,0 +1,182 @@
+#include "sqlite_event_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sqlite_db.hpp"
+#include "test_support.hpp"
+
+namespace ithaca::tracker {
+namespace {
+
+using testing::TempDir;
+
+StoredEvent event(const std::string& site, const std::string& id, EventType type, std::int64_t ts,
+                  std::uint64_t visitor) {
+  StoredEvent e;
+  e.site = site;
+  e.event_id = id;
+  e.type = type;
+  e.ts_ms = ts;
+  e.received_ms = ts;
+  e.visitor = visitor;
+  e.path = "/";
+  return e;
+}
+
+std::int64_t count_rows(const std::string& db_path, const std::string& sql) {
+  SqliteConnection db;
+  EXPECT_TRUE(db.open(db_path, false));
+  SqliteStatement stmt;
+  EXPECT_TRUE(db.prepare(sql, stmt));
+  EXPECT_EQ(stmt.step(), SQLITE_ROW);
+  return stmt.column_int(0);
+}
+
+TEST(SqliteEventStore, WritesSummarizesAndKeepsBotsApart) {
+  TempDir dir;
+  std::string error;
+  auto store = SqliteEventStore::open(dir.str("t.db"), true, error);
+  ASSERT_TRUE(store) << error;
+  std::vector<StoredEvent> events = {
+      event("shop", "a", EventType::Pageview, 1000, 1), event("shop", "b", EventType::Pageview, 2000, 1),
+      event("shop", "c", EventType::Event, 3000, 2),    event("shop", "", EventType::Pageview, 4000, 3),
+      event("blog", "a", EventType::Pageview, 1000, 1),
+  };
+  StoredEvent bot = event("shop", "bot-1", EventType::Pageview, 1500, 99);
+  bot.bot = true;
+  events.push_back(bot);
+  ASSERT_TRUE(store->write(events));
+
+  Summary all;
+  ASSERT_TRUE(store->summary("shop", {}, all));
+  EXPECT_EQ(all.events, 4);
+  EXPECT_EQ(all.pageviews, 3);
+  EXPECT_EQ(all.visitors, 3);
+  EXPECT_EQ(all.bot_events, 1);
+
+  Summary range;
+  ASSERT_TRUE(store->summary("shop", TimeRange{2000, 4000}, range));
+  EXPECT_EQ(range.events, 2);
+  EXPECT_EQ(range.pageviews, 1);
+  EXPECT_EQ(range.visitors, 2);
+  EXPECT_EQ(range.bot_events, 0);
+
+  Summary none;
+  ASSERT_TRUE(store->summary("nowhere", {}, none));
+  EXPECT_EQ(none.events, 0);
+}
+
+TEST(SqliteEventStore, ARepeatedClientIdIsStoredOnce) {
+  TempDir dir;
+  std::string error;
+  auto store = SqliteEventStore::open(dir.str("t.db"), true, error);
+  ASSERT_TRUE(store) << error;
+  ASSERT_TRUE(store->write(std::vector<StoredEvent>{event("shop", "x", EventType::Pageview, 1, 1),
+                                                    event("shop", "x", EventType::Pageview, 2, 1)}));
+  ASSERT_TRUE(store->write(std::vector<StoredEvent>{event("shop", "x", EventType::Pageview, 3, 1),
+                                                    event("blog", "x", EventType::Pageview, 3, 1)}));
+  Summary s;
+  ASSERT_TRUE(store->summary("shop", {}, s));
+  EXPECT_EQ(s.events, 1);
+  ASSERT_TRUE(store->summary("blog", {}, s));
+  EXPECT_EQ(s.events, 1);
+}
+
+TEST(SqliteEventStore, StoresEveryDimensionAndHostileTextVerbatim) {
+  TempDir dir;
+  std::string error;
+  auto store = SqliteEventStore::open(dir.str("t.db"), true, error);
+  ASSERT_TRUE(store) << error;
+  StoredEvent e = event("shop", "id-1", EventType::Conversion, 10, 5);
+  e.name = "x'); DROP TABLE events; --";
+  e.path = "/checkout";
+  e.referrer_category = "search";
+  e.utm_campaign = "spring";
+  e.device_type = "mobile";
+  e.country = "DE";
+  e.visit_first = true;
+  e.visit_count = 3;
+  e.value = 12.5;
+  e.props_json = R"({"value":12.5})";
+  ASSERT_TRUE(store->write(std::span<const StoredEvent>(&e, 1)));
+  const std::string db = dir.str("t.db");
+  EXPECT_EQ(count_rows(db, "SELECT count(*) FROM events WHERE name = 'x''); DROP TABLE events; --' AND "
+                           "path = '/checkout' AND referrer_category = 'search' AND utm_campaign = 'spring' AND "
+                           "device_type = 'mobile' AND country = 'DE' AND visit_first = 1 AND visit_count = 3 "
+                           "AND value = 12.5 AND type = 'conversion' AND utm_source IS NULL"),
+            1);
+}
+
+TEST(SqliteEventStore, RetentionDeletesOnlyOlderEventsOfTheSite) {
+  TempDir dir;
+  std::string error;
+  auto store = SqliteEventStore::open(dir.str("t.db"), true, error);
+  ASSERT_TRUE(store) << error;
+  std::vector<StoredEvent> events;
+  for (int i = 0; i < 12'000; ++i) events.push_back(event("shop", "", EventType::Pageview, i, 1));
+  events.push_back(event("blog", "", EventType::Pageview, 1, 1));
+  StoredEvent bot = event("shop", "", EventType::Pageview, 5, 2);
+  bot.bot = true;
+  events.push_back(bot);
+  ASSERT_TRUE(store->write(events));
+  std::int64_t deleted = 0;
+  ASSERT_TRUE(store->delete_before("shop", 11'000, deleted));
+  EXPECT_EQ(deleted, 11'001);
+  Summary s;
+  ASSERT_TRUE(store->summary("shop", {}, s));
+  EXPECT_EQ(s.events, 1000);
+  EXPECT_EQ(s.bot_events, 0);
+  ASSERT_TRUE(store->summary("blog", {}, s));
+  EXPECT_EQ(s.events, 1);
+}
+
+TEST(SqliteEventStore, CountsAConsentedVisitorsEvents) {
+  TempDir dir;
+  std::string error;
+  auto store = SqliteEventStore::open(dir.str("t.db"), true, error);
+  ASSERT_TRUE(store) << error;
+  StoredEvent a = event("shop", "", EventType::Pageview, 1, 1);
+  a.visitor_id = "visitor-0001";
+  StoredEvent b = a;
+  b.bot = true;
+  ASSERT_TRUE(store->write(std::vector<StoredEvent>{a, b, event("shop", "", EventType::Pageview, 1, 2)}));
+  std::int64_t n = 0;
+  ASSERT_TRUE(store->count_visitor_events("shop", "visitor-0001", n));
+  EXPECT_EQ(n, 2);
+}
+
+TEST(SqliteEventStore, ReopensWithTheSameData) {
+  TempDir dir;
+  std::string error;
+  {
+    auto store = SqliteEventStore::open(dir.str("t.db"), false, error);
+    ASSERT_TRUE(store) << error;
+    ASSERT_TRUE(store->write(std::vector<StoredEvent>{event("shop", "k", EventType::Pageview, 1, 1)}));
+  }
+  auto store = SqliteEventStore::open(dir.str("t.db"), true, error);
+  ASSERT_TRUE(store) << error;
+  Summary s;
+  ASSERT_TRUE(store->summary("shop", {}, s));
+  EXPECT_EQ(s.events, 1);
+  SqliteConnection db;
+  ASSERT_TRUE(db.open(dir.str("t.db"), false));
+  SqliteStatement mode;
+  ASSERT_TRUE(db.prepare("PRAGMA journal_mode", mode));
+  ASSERT_EQ(mode.step(), SQLITE_ROW);
+  EXPECT_EQ(mode.column_text(0), "wal");
+}
+
+TEST(SqliteEventStore, RefusesADatabaseFromTheFuture) {
+  TempDir dir;
+  {
+    SqliteConnection db;
+    ASSERT_TRUE(db.open(dir.str("t.db"), true));
+    ASSERT_TRUE(db.exec("PRAGMA user_version = 99;"));
+  }
+  std::string error;
+  EXPECT_FALSE(SqliteEventStore::open(dir.str("t.db"), true, error));
+  EXPECT_NE(error.find("newer"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace ithaca::tracker
