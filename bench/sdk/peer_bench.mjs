@@ -15,6 +15,7 @@ import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { loadavg } from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -351,6 +352,7 @@ lines.push('## Browser SDK');
 lines.push('');
 lines.push('Measured by `node bench/sdk/peer_bench.mjs` (part of `make bench`; `--write-docs` rewrites this section) on this project\'s machine kind');
 lines.push('(2 cores, Node ' + process.versions.node + '), with the package `make wasm` wrote to `wasm_sdk/dist/`.');
+lines.push(`Load average when the run ended: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (1, 5, 15 min) on 2 cores.`);
 lines.push('');
 lines.push('### What a page downloads (`wasm_sdk/dist/browser/`, gzip -9)');
 lines.push('');
@@ -371,10 +373,11 @@ lines.push('everything a caller pays: `JSON.stringify` of the context, the copy 
 lines.push('`JSON.parse` of the decisions (with explanations) it returns. Cold start is module start → first');
 lines.push('decision in a fresh Node process (import, wasm compile and instantiate, rules load), median of 7.');
 lines.push('');
-lines.push('| engine | µs per page decision | ithaca is faster by | cold start to first decision |');
+lines.push('| engine | µs per page decision | peer time ÷ ithaca time | cold start to first decision |');
 lines.push('|---|---:|---:|---:|');
 for (const r of results) {
-  const ratio = r.key === 'ithaca' ? '—' : `${(r.us / oursUs).toFixed(2)}×`;
+  const q = r.us / oursUs;
+  const ratio = r.key === 'ithaca' ? '—' : `${q.toFixed(2)} (ithaca ${q >= 1 ? q.toFixed(1) + '× faster' : (1 / q).toFixed(1) + '× slower'})`;
   lines.push(`| ${r.name} | ${r.us.toFixed(2)} | ${ratio} | ${r.cold.toFixed(1)} ms |`);
 }
 lines.push('');
