@@ -94,7 +94,10 @@ class Dashboard {
     this.plots = [];
     this.renderKpis(r.summary, r.timeseries);
     this.renderTimeseries(r.timeseries, days);
-    this.renderBreakdown('referrers', r.referrers, 'visitors');
+    // Where visits come from: entries (a visit's first page), without internal navigation.
+    const channels = Array.isArray(r.referrers) ? r.referrers.filter((x) => x.label !== 'internal') : r.referrers;
+    const byEntries = Array.isArray(channels) && channels.some((x) => x.entries > 0);
+    this.renderBreakdown('referrers', byEntries ? [...channels].sort((a, b) => b.entries - a.entries) : channels, byEntries ? 'entries' : 'visitors');
     this.renderBreakdown('devices', r.devices, 'visitors');
     this.renderBreakdown('countries', r.countries, 'visitors', 10);
     this.renderFunnel(r.funnel);
@@ -184,7 +187,7 @@ class Dashboard {
       [xs, rows.map((r) => r.visitors), rows.map((r) => r.pageviews)],
       280,
     );
-    $('ts-note').textContent = days > 7 ? 'per day' : 'per hour, in your timezone';
+    $('ts-note').textContent = days > 7 ? 'per day' : 'per hour';
     const total = rows.reduce((a, r) => ({ v: a.v + r.visitors, p: a.p + r.pageviews }), { v: 0, p: 0 });
     $('chart-timeseries').setAttribute('aria-label', `Visitors and page views over time: ${rows.length} buckets, ${total.p} page views in total`);
     $('table-timeseries').innerHTML = table(
@@ -255,9 +258,12 @@ class Dashboard {
       annotate: (v) => (top.length > 6 ? fmt.format(v) : `${fmt.format(v)} · ${Math.round((v / total) * 100)}%`),
     });
     $('chart-' + id).setAttribute('aria-label', `${$('fig-' + id).querySelector('h2').textContent}: ` + top.map((r) => `${r.label} ${r[metric]}`).join(', '));
+    const withEntries = rows.some((r) => r.entries !== null);
     $('table-' + id).innerHTML = table(
-      ['', 'Visitors', 'Page views', 'Share'],
-      rows.map((r) => [r.label, fmt.format(r.visitors), fmt.format(r.pageviews), Math.round((r[metric] / total) * 100) + '%']),
+      ['', 'Visitors', 'Page views'].concat(withEntries ? ['Visits entering'] : [], [`Share of ${metric === 'entries' ? 'visits' : 'visitors'}`]),
+      rows.map((r) =>
+        [r.label, fmt.format(r.visitors), fmt.format(r.pageviews)].concat(withEntries ? [fmt.format(r.entries ?? 0)] : [], [Math.round((r[metric] / total) * 100) + '%']),
+      ),
     );
   }
 

@@ -2,7 +2,7 @@
 // Each report is fetched and normalized into the plain shapes the charts draw, so the charts do
 // not depend on the exact field names of a response:
 //   timeseries  → [{t: epoch seconds, visitors, pageviews}]
-//   breakdown   → [{label, visitors, pageviews}]
+//   breakdown   → [{label, visitors, pageviews, entries (visits that began with the value) | null}]
 //   funnel      → [{stage, visitors, rate (from the previous stage, 0..1 or null)}]
 //   experiments → [{id, goal, test, srm, variants: [{id, units, exposures, conversions, rate, lift, ci: [lo, hi] | null, p, significant}]}]
 // The tracker's own shapes are in docs/reports.md; the fallbacks keep the page working across
@@ -59,6 +59,7 @@ export function normalizeBreakdown(body) {
       label: String(r.value ?? r.key ?? r.label ?? r.name ?? r.category ?? r.dimension ?? '') || '(none)',
       visitors: num(r.visitors, r.uniques, r.count),
       pageviews: num(r.pageviews, r.page_views, r.events, r.count),
+      entries: numOrNull(r.entries, r.visits, r.landings), // visits that began with this value
     }))
     .sort((a, b) => b.visitors - a.visitors || b.pageviews - a.pageviews);
 }

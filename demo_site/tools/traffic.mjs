@@ -162,11 +162,11 @@ export function generateVisits({ seed = 7, visitors = 600, days = 6.5, now = Dat
           path = '/product.html?sku=' + sku;
           url = base + path;
           // Goals: the benefit headline and the free-shipping CTA convert a little better.
-          const addRate = (heroVariant === 'benefit' ? 0.16 : 0.12) + (n ? 0.08 : 0);
+          const addRate = (heroVariant === 'benefit' ? 0.14 : 0.12) + (n ? 0.08 : 0);
           if (r.chance(addRate)) {
             ev('conversion', { name: 'add_to_cart', props: { sku, value: PRICES[sku], experiment: 'hero-headline', variant: heroVariant } });
             if (stage < 2) stage = 2;
-            const checkoutRate = ctaVariant === 'free-shipping' ? 0.62 : 0.45;
+            const checkoutRate = ctaVariant === 'free-shipping' ? 0.5 : 0.42;
             if (r.chance(checkoutRate)) {
               url = base + '/#cart';
               ev('conversion', { name: 'checkout', props: { value: Math.round(PRICES[sku] * r.int(1, 3) * 100) / 100, experiment: ctaVariant ? 'free-shipping-cta' : undefined, variant: ctaVariant || undefined } });
