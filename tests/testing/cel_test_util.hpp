@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -46,14 +47,47 @@ inline void show_quoted(std::string_view s, std::string& out) {
   out += '"';
 }
 
+// The shortest text that reads back as `d`, in fixed or exponent form, whichever is shorter (as
+// std::to_chars does; its floating-point overloads are missing from Emscripten's libc++, and the
+// suites also run as wasm).
+inline std::string shortest_double(double d) {
+  char buf[64];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*e", precision - 1, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  std::string sci_text(buf);  // [-]d[.ddd]e±XX
+  const bool negative = sci_text[0] == '-';
+  if (negative) sci_text.erase(0, 1);
+  const std::size_t e = sci_text.find('e');
+  std::string digits;
+  for (char c : sci_text.substr(0, e))
+    if (c != '.') digits += c;
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  const int exp = std::atoi(sci_text.c_str() + e + 1);
+  std::string sci = digits.substr(0, 1);
+  if (digits.size() > 1) sci += "." + digits.substr(1);
+  std::snprintf(buf, sizeof buf, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+  sci += buf;
+  const int n = static_cast<int>(digits.size());
+  std::string fixed;
+  if (exp >= n - 1) {
+    std::snprintf(buf, sizeof buf, "%.0f", negative ? -d : d);  // an integer: all its digits
+    fixed = buf;
+  } else if (exp >= 0) {
+    fixed = digits.substr(0, static_cast<std::size_t>(exp) + 1) + "." + digits.substr(static_cast<std::size_t>(exp) + 1);
+  } else {
+    fixed = "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
+  }
+  return (negative ? "-" : "") + (fixed.size() <= sci.size() ? fixed : sci);
+}
+
 inline void show_double(double d, std::string& out) {
   if (std::isnan(d)) { out += "NaN"; return; }
   if (std::isinf(d)) { out += d > 0 ? "+Inf" : "-Inf"; return; }
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, d);
-  std::string_view text(buf, static_cast<std::size_t>(r.ptr - buf));
+  const std::string text = shortest_double(d);
   out += text;
-  if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
+  if (text.find_first_of(".e") == std::string::npos) out += ".0";
 }
 
 inline void show_to(const Value& v, std::string& out) {
