@@ -233,6 +233,11 @@ INSTANTIATE_TEST_SUITE_P(String, Conversions, ::testing::Values(
     Case{"string(100.0)", "\"100\""},
     Case{"string(0.0001)", "\"0.0001\""},
     Case{"string(1e21)", "\"1e+21\""},
+    // cel-go formats with %g's shortest form: an exponent from 1e+06 on and below 1e-04.
+    Case{"string(1e6)", "\"1e+06\""},
+    Case{"string(123456789.0)", "\"1.23456789e+08\""},
+    Case{"string(1.5e-7)", "\"1.5e-07\""},
+    Case{"string(100000.0)", "\"100000\""},
     Case{"string(1.0 / 0.0)", "\"+Inf\""},
     Case{"string(-1.0 / 0.0)", "\"-Inf\""},
     Case{"string(0.0 / 0.0)", "\"NaN\""},
