@@ -50,6 +50,8 @@ struct Node {
   Fn fn = Fn::None;
   std::int32_t begin = 0;  // byte span in the source
   std::int32_t end = 0;
+  std::int32_t at = 0;     // where an error of this node is reported: the start of the sub-expression,
+                           // before parentheses around it widened `begin`
   std::int32_t slot = -1;  // IterVar / comprehension variable slot
   std::string name;        // Ident, Select/Has field; Call: the function's name as written
   std::vector<std::string> path;  // Path

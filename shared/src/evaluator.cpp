@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "ast.hpp"
+#include "double_format.hpp"
 #include "time_format.hpp"
 
 namespace ithaca {
@@ -32,7 +33,7 @@ Value path_error(const Node& n, const Activation& activation) {
   if (!at) return Value::error("undeclared reference to '" + n.path[0] + "'");
   for (std::size_t i = 1; i < n.path.size(); ++i) {
     if (!at->is_map()) {
-      if (at->is_error()) return *at;
+      if (at->is_error()) return Value::error(at->as_string());
       return Value::error(std::string("type '") + kind_name(at->kind()) + "' does not support field selection ('." + n.path[i] + "')");
     }
     const Value* next = at->as_map().find(std::string_view(n.path[i]));
@@ -43,31 +44,43 @@ Value path_error(const Node& n, const Activation& activation) {
 }
 
 Value eval(const Node& n, State& s);
+Value select_field(const Value& target, const std::string& field);
 
 // The operand's value without copying it when it already exists — a literal, an iteration
 // variable, a member of the activation — otherwise evaluated into `tmp`. Rule conditions are
 // mostly comparisons of context members with literals, so this keeps them free of copies.
+// An error value the activation supplies (a segment that failed) arose in another source: give
+// this expression its own copy, so the position recorded is one in this expression.
+const Value* own_errors(const Value* v, Value& tmp) {
+  if (!v->is_error()) return v;
+  tmp = Value::error(v->as_string());
+  return &tmp;
+}
+
 const Value* operand(const Node& n, State& s, Value& tmp) {
   switch (n.op) {
     case Op::Literal: return &n.value;
     case Op::Path:
-      if (const Value* v = walk_path(n, s.activation)) return v;
+      if (const Value* v = walk_path(n, s.activation)) return own_errors(v, tmp);
       break;
     case Op::IterVar: return &s.slots[static_cast<std::size_t>(n.slot)];
     case Op::Ident:
-      if (const Value* v = s.activation.find(n.name)) return v;
+      if (const Value* v = s.activation.find(n.name)) return own_errors(v, tmp);
       break;
     case Op::Select: {
       Value base_tmp;
       const Value* base = operand(*n.kids[0], s, base_tmp);
       if (base->is_map()) {
         if (const Value* v = base->as_map().find(std::string_view(n.name))) {
-          if (base != &base_tmp) return v;
-          tmp = *v;
+          if (base != &base_tmp) return own_errors(v, tmp);
+          tmp = v->is_error() ? Value::error(v->as_string()) : *v;
           return &tmp;
         }
       }
-      break;
+      // Never evaluate the base a second time: chains would take 2^n steps.
+      tmp = select_field(*base, n.name);
+      if (tmp.is_error()) tmp.mark_error_position(n.at);
+      return &tmp;
     }
     default:
       break;
@@ -92,11 +105,12 @@ std::string key_text(const Value& key) {
     case Kind::Int: return std::to_string(key.as_int());
     case Kind::Uint: return std::to_string(key.as_uint()) + "u";
     case Kind::Bool: return key.as_bool() ? "true" : "false";
+    case Kind::Double: return format_double_cel(key.as_double());
     default: return kind_name(key.kind());
   }
 }
 
-Value select(const Value& target, const std::string& field) {
+Value select_field(const Value& target, const std::string& field) {
   if (target.is_error()) return target;
   if (target.is_map()) {
     if (const Value* v = target.as_map().find(std::string_view(field))) return *v;
@@ -454,7 +468,7 @@ Value eval_node(const Node& n, State& s);
 // Every evaluation step goes through here, so an error value learns where it arose.
 Value eval(const Node& n, State& s) {
   Value v = eval_node(n, s);
-  if (v.is_error()) v.mark_error_position(n.begin);
+  if (v.is_error()) v.mark_error_position(n.at);
   return v;
 }
 
@@ -462,17 +476,17 @@ Value eval_node(const Node& n, State& s) {
   switch (n.op) {
     case Op::Literal: return n.value;
     case Op::Ident: {
-      if (const Value* v = s.activation.find(n.name)) return *v;
+      if (const Value* v = s.activation.find(n.name)) return v->is_error() ? Value::error(v->as_string()) : *v;
       return Value::error("undeclared reference to '" + n.name + "'");
     }
     case Op::IterVar: return s.slots[static_cast<std::size_t>(n.slot)];
     case Op::Path: {
-      if (const Value* v = walk_path(n, s.activation)) return *v;
+      if (const Value* v = walk_path(n, s.activation)) return v->is_error() ? Value::error(v->as_string()) : *v;
       return path_error(n, s.activation);
     }
     case Op::Select: {
       Value tmp;
-      return select(*operand(*n.kids[0], s, tmp), n.name);
+      return select_field(*operand(*n.kids[0], s, tmp), n.name);
     }
     case Op::Has: {
       Value tmp;
@@ -530,7 +544,8 @@ Value eval_node(const Node& n, State& s) {
     }
     case Op::In: {
       if (n.kids[0]->op == Op::Path && n.kids[1]->op == Op::Literal) {
-        if (const Value* v = walk_path(*n.kids[0], s.activation)) return contains(*v, n.kids[1]->value);
+        const Value* v = walk_path(*n.kids[0], s.activation);
+        if (v && !v->is_error()) return contains(*v, n.kids[1]->value);
       }
       Value t0, t1;
       return contains(*operand(*n.kids[0], s, t0), *operand(*n.kids[1], s, t1));

@@ -9,6 +9,7 @@
 
 #include "ast.hpp"
 #include "civil_time.hpp"
+#include "double_format.hpp"
 #include "regex.hpp"
 #include "time_format.hpp"
 #include "utf8.hpp"
@@ -69,44 +70,6 @@ Value no_overload(const Node& n, const Value* const* args, std::size_t count) {
     msg += kind_name(args[i]->kind());
   }
   return Value::error(msg + ")");
-}
-
-// Go's strconv.FormatFloat(d, 'g', -1, 64), which CEL's string(double) follows: the shortest
-// round-trip digits, in exponent form when the exponent is < -4 or >= 21.
-std::string format_double(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-  std::string_view sci(buf, static_cast<std::size_t>(r.ptr - buf));
-  const bool negative = sci[0] == '-';
-  if (negative) sci.remove_prefix(1);
-  const auto e = sci.find('e');
-  std::string digits;
-  for (char c : sci.substr(0, e))
-    if (c != '.') digits += c;
-  int exp = std::atoi(std::string(sci.substr(e + 1)).c_str());
-  std::string out = negative ? "-" : "";
-  if (exp < -4 || exp >= 21) {
-    out += digits[0];
-    if (digits.size() > 1) { out += '.'; out += digits.substr(1); }
-    out += exp < 0 ? "e-" : "e+";
-    int a = exp < 0 ? -exp : exp;
-    if (a < 10) out += '0';
-    out += std::to_string(a);
-  } else if (exp < 0) {
-    out += "0.";
-    out.append(static_cast<std::size_t>(-exp - 1), '0');
-    out += digits;
-  } else if (static_cast<std::size_t>(exp) + 1 >= digits.size()) {
-    out += digits;
-    out.append(static_cast<std::size_t>(exp) + 1 - digits.size(), '0');
-  } else {
-    out += digits.substr(0, static_cast<std::size_t>(exp) + 1);
-    out += '.';
-    out += digits.substr(static_cast<std::size_t>(exp) + 1);
-  }
-  return out;
 }
 
 template <typename T>
@@ -181,7 +144,7 @@ Value to_string(const Value& v) {
     case Kind::String: return v;
     case Kind::Int: { auto r = std::to_chars(buf, buf + sizeof buf, v.as_int()); return Value::string({buf, static_cast<std::size_t>(r.ptr - buf)}); }
     case Kind::Uint: { auto r = std::to_chars(buf, buf + sizeof buf, v.as_uint()); return Value::string({buf, static_cast<std::size_t>(r.ptr - buf)}); }
-    case Kind::Double: return Value::string(format_double(v.as_double()));
+    case Kind::Double: return Value::string(format_double_cel(v.as_double()));
     case Kind::Bool: return Value::string(v.as_bool() ? "true" : "false");
     case Kind::Bytes:
       if (!utf8::valid(v.as_string())) return Value::error("invalid UTF-8 in bytes, cannot convert to string");

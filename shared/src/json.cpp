@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "double_format.hpp"
 #include "time_format.hpp"
 #include "utf8.hpp"
 
@@ -248,11 +249,7 @@ class Reader {
 void append_double(double d, std::string& out) {
   if (std::isnan(d)) { out += "\"NaN\""; return; }
   if (std::isinf(d)) { out += d > 0 ? "\"Infinity\"" : "\"-Infinity\""; return; }
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, d);
-  std::string_view text(buf, static_cast<std::size_t>(r.ptr - buf));
-  out += text;
-  if (text.find_first_of(".eE") == std::string_view::npos) out += ".0";
+  append_double_json(d, out);
 }
 
 void append_base64(std::string_view bytes, std::string& out) {

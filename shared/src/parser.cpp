@@ -77,11 +77,15 @@ class Parser {
     n->op = op;
     n->begin = begin;
     n->end = end;
+    n->at = begin;
     return n;
   }
+  // An error of a binary operation is reported at the start of the operation, `a`'s start
+  // (before any parentheses around `a` widened its span).
   NodePtr binary(Op op, NodePtr a, NodePtr b) {
     auto n = make(op, a->begin, b->end);
     if (!n) return nullptr;
+    n->at = a->at;
     n->kids.push_back(std::move(a));
     n->kids.push_back(std::move(b));
     return n;
@@ -162,7 +166,7 @@ class Parser {
   NodePtr addition() {
     auto left = multiplication();
     while (left && (peek().kind == Tok::Plus || peek().kind == Tok::Minus)) {
-      Op op = take().kind == Tok::Plus ? Op::Add : Op::Sub;
+      const Op op = take().kind == Tok::Plus ? Op::Add : Op::Sub;
       auto right = multiplication();
       if (!right) return nullptr;
       left = fold(binary(op, std::move(left), std::move(right)));
@@ -173,8 +177,8 @@ class Parser {
   NodePtr multiplication() {
     auto left = unary();
     while (left && (peek().kind == Tok::Star || peek().kind == Tok::Slash || peek().kind == Tok::Percent)) {
-      Tok k = take().kind;
-      Op op = k == Tok::Star ? Op::Mul : k == Tok::Slash ? Op::Div : Op::Mod;
+      const Tok k = take().kind;
+      const Op op = k == Tok::Star ? Op::Mul : k == Tok::Slash ? Op::Div : Op::Mod;
       auto right = unary();
       if (!right) return nullptr;
       left = fold(binary(op, std::move(left), std::move(right)));
@@ -250,14 +254,16 @@ class Parser {
     return n;
   }
 
-  bool args(std::vector<NodePtr>& out, Tok close, const char* what) {
+  // A comma-separated list up to `close`; a trailing comma only where the grammar allows one
+  // (list literals — not calls or macros).
+  bool args(std::vector<NodePtr>& out, Tok close, const char* what, bool trailing_comma = false) {
     if (accept(close)) return true;
     for (;;) {
       auto a = expr();
       if (!a) return false;
       out.push_back(std::move(a));
       if (accept(Tok::Comma)) {
-        if (accept(close)) return true;  // trailing comma
+        if (trailing_comma && accept(close)) return true;
         continue;
       }
       return expect(close, what);
@@ -293,14 +299,18 @@ class Parser {
         take();
         auto inner = expr();
         if (!inner) return nullptr;
+        const int close = peek().end;
         if (!expect(Tok::RParen, "to close '('")) return nullptr;
+        // The parentheses belong to the sub-expression's text, so `!(a || b)` explains whole.
+        inner->begin = t.begin;
+        inner->end = close;
         return inner;
       }
       case Tok::LBracket: {
         take();
         auto n = make(Op::MakeList, t.begin, t.end);
         if (!n) return nullptr;
-        if (!args(n->kids, Tok::RBracket, "to close a list")) return nullptr;
+        if (!args(n->kids, Tok::RBracket, "to close a list", true)) return nullptr;
         n->end = t_[pos_ - 1].end;
         return fold(std::move(n));
       }
@@ -419,6 +429,8 @@ class Parser {
     const Token& var = peek();
     if (var.kind != Tok::Ident || var.backquoted)
       return fail("the first argument of " + name.text + "() must be a variable name", var.begin);
+    if (std::find(kReserved.begin(), kReserved.end(), var.text) != kReserved.end())
+      return fail("'" + var.text + "' is a reserved word", var.begin);
     take();
     if (static_cast<int>(scopes_.size()) >= kMaxIterSlots)
       return fail("comprehensions nest deeper than " + std::to_string(kMaxIterSlots) + " levels", name.begin);

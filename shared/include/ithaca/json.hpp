@@ -4,8 +4,9 @@
 //
 // Mapping: objects → maps (insertion order kept), arrays → lists, integral numbers written
 // without fraction or exponent → int (uint when above INT64_MAX), other numbers → double.
-// Writing: int/uint as exact integers, doubles always with a '.' or exponent so the kind
-// survives a round trip, non-finite doubles as the strings "NaN", "Infinity", "-Infinity",
+// Writing: int/uint as exact integers, doubles as JavaScript prints them (shortest round-trip
+// digits; exponent form below 1e-6 and from 1e21: 0.1, 1e-7, 1e+21) and always with a '.' or
+// an exponent so the kind survives a round trip (100.0), non-finite doubles as the strings "NaN", "Infinity", "-Infinity",
 // maps with non-string keys use the key's CEL string form, bytes as base64, timestamps as
 // RFC 3339, durations as seconds with an "s" suffix, types as their CEL name.
 #pragma once
