@@ -23,12 +23,18 @@ enum Assertion : std::int32_t { kBeginText, kEndText, kBeginLine, kEndLine, kWor
 enum ClassFlag : std::uint8_t { kNegate = 1, kFold = 2 };
 enum Flag : std::uint8_t { kFoldCase = 1, kDotNL = 2, kMultiLine = 4, kUngreedy = 8 };
 
-// ---- Simple case folding: ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic, Armenian,
-// Latin Extended Additional and fullwidth Latin. Orbits of three are listed whole.
+// ---- Simple case folding (Unicode CaseFolding.txt, C and S entries) for Latin, Greek, Cyrillic,
+// Armenian, Glagolitic, Coptic, Deseret and the letter-like symbols. Orbits longer than two are
+// listed whole; the rest are upper/lower pairs described by ranges.
 
-constexpr char32_t kOrbits[][3] = {
-    {'K', 'k', 0x212A}, {'S', 's', 0x17F},     {0xB5, 0x39C, 0x3BC},
-    {0xC5, 0xE5, 0x212B}, {0x3A3, 0x3C2, 0x3C3}, {0xDF, 0x1E9E, 0},
+constexpr char32_t kOrbits[][4] = {
+    {'K', 'k', 0x212A, 0},        {'S', 's', 0x17F, 0},         {0xB5, 0x39C, 0x3BC, 0},
+    {0xC5, 0xE5, 0x212B, 0},      {0xDF, 0x1E9E, 0, 0},         {0x1C4, 0x1C5, 0x1C6, 0},
+    {0x1C7, 0x1C8, 0x1C9, 0},     {0x1CA, 0x1CB, 0x1CC, 0},     {0x1F1, 0x1F2, 0x1F3, 0},
+    {0x392, 0x3B2, 0x3D0, 0},     {0x395, 0x3B5, 0x3F5, 0},     {0x398, 0x3B8, 0x3D1, 0x3F4},
+    {0x399, 0x3B9, 0x345, 0x1FBE}, {0x39A, 0x3BA, 0x3F0, 0},    {0x3A0, 0x3C0, 0x3D6, 0},
+    {0x3A1, 0x3C1, 0x3F1, 0},     {0x3A3, 0x3C2, 0x3C3, 0},     {0x3A6, 0x3C6, 0x3D5, 0},
+    {0x3A9, 0x3C9, 0x2126, 0},    {0x1E60, 0x1E61, 0x1E9B, 0},
 };
 
 // Upper case in [lo, hi]; its lower case is c + delta, or, when delta is 0, the pairs
@@ -38,20 +44,23 @@ struct FoldRange {
   std::int32_t delta;
 };
 constexpr FoldRange kFolds[] = {
-    {0x41, 0x5A, 32},    {0xC0, 0xD6, 32},    {0xD8, 0xDE, 32},    {0x100, 0x12F, 0},
-    {0x132, 0x137, 0},   {0x139, 0x148, 0},   {0x14A, 0x177, 0},   {0x178, 0x178, 0xFF - 0x178},
-    {0x179, 0x17E, 0},   {0x386, 0x386, 38},  {0x388, 0x38A, 37},  {0x38C, 0x38C, 64},
-    {0x38E, 0x38F, 63},  {0x391, 0x3A1, 32},  {0x3A3, 0x3AB, 32},  {0x400, 0x40F, 80},
-    {0x410, 0x42F, 32},  {0x460, 0x481, 0},   {0x48A, 0x4BF, 0},   {0x4C0, 0x4C0, 15},
-    {0x4C1, 0x4CE, 0},   {0x4D0, 0x52F, 0},   {0x531, 0x556, 48},  {0x1E00, 0x1E95, 0},
-    {0x1EA0, 0x1EFF, 0}, {0xFF21, 0xFF3A, 32},
+    {0x41, 0x5A, 32},      {0xC0, 0xD6, 32},      {0xD8, 0xDE, 32},      {0x100, 0x12F, 0},
+    {0x132, 0x137, 0},     {0x139, 0x148, 0},     {0x14A, 0x177, 0},     {0x178, 0x178, 0xFF - 0x178},
+    {0x179, 0x17E, 0},     {0x1CD, 0x1DC, 0},     {0x1DE, 0x1EF, 0},     {0x1F4, 0x1F5, 0},
+    {0x1F8, 0x21F, 0},     {0x222, 0x233, 0},     {0x246, 0x24F, 0},     {0x386, 0x386, 38},
+    {0x388, 0x38A, 37},    {0x38C, 0x38C, 64},    {0x38E, 0x38F, 63},    {0x391, 0x3A1, 32},
+    {0x3A3, 0x3AB, 32},    {0x3D8, 0x3EF, 0},     {0x400, 0x40F, 80},    {0x410, 0x42F, 32},
+    {0x460, 0x481, 0},     {0x48A, 0x4BF, 0},     {0x4C0, 0x4C0, 15},    {0x4C1, 0x4CE, 0},
+    {0x4D0, 0x52F, 0},     {0x531, 0x556, 48},    {0x1E00, 0x1E95, 0},   {0x1EA0, 0x1EFF, 0},
+    {0x2160, 0x216F, 16},  {0x24B6, 0x24CF, 26},  {0x2C00, 0x2C2F, 48},  {0x2C80, 0x2CE3, 0},
+    {0xA640, 0xA66D, 0},   {0xA680, 0xA69B, 0},   {0xFF21, 0xFF3A, 32},  {0x10400, 0x10427, 40},
 };
 
-// Writes the other members of c's case orbit to out (at most 2) and returns how many.
-int case_variants(char32_t c, char32_t out[2]) {
-  if (c < 0x41 || c > 0xFF5A) return 0;
+// Writes the other members of c's case orbit to out (at most 3) and returns how many.
+int case_variants(char32_t c, char32_t out[3]) {
+  if (c < 0x41) return 0;
   for (const auto& orbit : kOrbits) {
-    if (c != orbit[0] && c != orbit[1] && c != orbit[2]) continue;
+    if (c != orbit[0] && c != orbit[1] && c != orbit[2] && c != orbit[3]) continue;
     int n = 0;
     for (char32_t o : orbit)
       if (o != 0 && o != c) out[n++] = o;
@@ -102,26 +111,6 @@ constexpr NamedClass kNamedClasses[] = {
     {"xdigit", "09AFaf"},
 };
 
-void add_named(const NamedClass& nc, bool negate, std::vector<Range>& out) {
-  std::vector<Range> tmp;
-  const char* s = nc.pairs;
-  for (; *s != 0; s += 2)
-    tmp.push_back({static_cast<char32_t>(static_cast<unsigned char>(s[0])),
-                   static_cast<char32_t>(static_cast<unsigned char>(s[1]))});
-  // NUL cannot sit in a C string: "ascii" and "cntrl" start at it.
-  if (nc.pairs[0] == 1) tmp[0].lo = 0;
-  if (!negate) {
-    out.insert(out.end(), tmp.begin(), tmp.end());
-    return;
-  }
-  char32_t next = 0;  // pairs are sorted and disjoint
-  for (const Range& r : tmp) {
-    if (r.lo > next) out.push_back({next, r.lo - 1});
-    next = r.hi + 1;
-  }
-  out.push_back({next, kMaxRune});
-}
-
 void normalize(std::vector<Range>& v) {
   std::sort(v.begin(), v.end(), [](const Range& a, const Range& b) { return a.lo < b.lo; });
   std::size_t n = 0;
@@ -133,6 +122,38 @@ void normalize(std::vector<Range>& v) {
     }
   }
   v.resize(n);
+}
+
+// Appends a named ASCII class, or its complement. Under case folding the class is first closed
+// under folding (\w gains the Kelvin sign and the long s), so that \W and [:^lower:] exclude
+// their folds too, as in RE2; the result is itself closed under folding.
+void add_named(const NamedClass& nc, bool negate, bool fold, std::vector<Range>& out) {
+  std::vector<Range> tmp;
+  for (const char* s = nc.pairs; *s != 0; s += 2)
+    tmp.push_back({static_cast<char32_t>(static_cast<unsigned char>(s[0])),
+                   static_cast<char32_t>(static_cast<unsigned char>(s[1]))});
+  // NUL cannot sit in a C string: "ascii" and "cntrl" start at it.
+  if (nc.pairs[0] == 1) tmp[0].lo = 0;
+  if (fold) {
+    const std::size_t n = tmp.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      for (char32_t c = tmp[i].lo; c <= tmp[i].hi; ++c) {
+        char32_t v[3];
+        for (int k = 0, nv = case_variants(c, v); k < nv; ++k) tmp.push_back({v[k], v[k]});
+      }
+    }
+    normalize(tmp);
+  }
+  if (!negate) {
+    out.insert(out.end(), tmp.begin(), tmp.end());
+    return;
+  }
+  char32_t next = 0;  // sorted and disjoint
+  for (const Range& r : tmp) {
+    if (r.lo > next) out.push_back({next, r.lo - 1});
+    next = r.hi + 1;
+  }
+  if (next <= kMaxRune) out.push_back({next, kMaxRune});
 }
 
 int hex_value(char c) {
@@ -174,15 +195,16 @@ class RegexCompiler {
     Assertion assertion;
   };
 
-  bool fail(std::string message, std::size_t pos) {
+  bool fail(std::string_view what, std::size_t pos, std::string_view arg = {}) {
+    std::string message(what);
+    message += arg;
     error = Error{ErrorKind::Parse, std::move(message), static_cast<int>(pos), {}};
     return false;
   }
   bool room(std::size_t extra, std::size_t pos) {
     if (code_.size() + extra + 1 <= max_) return true;
-    return fail("pattern too large: the program would exceed " + std::to_string(max_) +
-                    " instructions",
-                pos);
+    return fail("pattern too large: the program would exceed its limit of instructions, ", pos,
+                std::to_string(max_));
   }
   void push_frag(std::size_t start) {
     stack_.push_back({Kind::Frag, 0, 0, start});
@@ -219,6 +241,7 @@ class RegexCompiler {
   std::size_t p_ = 0;
   std::uint8_t flags_ = 0;
   Last last_ = Last::None;
+  bool no_posix_close_ = false;  // no ":]" after the last '[:' looked at
 };
 
 bool RegexCompiler::decode_pattern(char32_t& c) {
@@ -230,7 +253,7 @@ bool RegexCompiler::decode_pattern(char32_t& c) {
 }
 
 bool RegexCompiler::emit_literal(char32_t c, std::size_t pos) {
-  char32_t v[2];
+  char32_t v[3];
   int n = (flags_ & kFoldCase) ? case_variants(c, v) : 0;
   if (n == 0) return emit_atom({kChar, 0, static_cast<std::int32_t>(c), 0}, pos);
   class_.clear();
@@ -389,7 +412,7 @@ bool RegexCompiler::parse_group() {
       any = false;  // a flag must follow the '-'
       continue;
     }
-    if ((c == ')' || c == ':') && (any || (!negated && c == ':'))) {
+    if ((c == ')' || c == ':') && (any || !negated)) {  // (?) is an empty flag set, as in RE2
       std::uint8_t flags = static_cast<std::uint8_t>((flags_ | on) & ~off);
       p_ = q + 1;
       if (c == ':') {
@@ -399,9 +422,7 @@ bool RegexCompiler::parse_group() {
       last_ = Last::None;
       return true;
     }
-    return fail(std::string("invalid or unsupported group syntax (?") +
-                    std::string(pat_.substr(p_ + 2, q + 1 - (p_ + 2))),
-                pos);
+    return fail("invalid or unsupported group syntax: ", pos, pat_.substr(p_, q + 1 - p_));
   }
 }
 
@@ -439,21 +460,17 @@ bool RegexCompiler::collapse_alternation(std::size_t pos) {
   if (k == 1) return true;
   if (!room(2 * (k - 1), pos)) return false;
   const std::size_t base = stack_[first].start;
+  const std::size_t total = code_.size() - base + 2 * (k - 1);
   std::vector<Inst> out;
-  out.reserve(code_.size() - base + 2 * (k - 1));
-  std::vector<std::size_t> jumps;
+  out.reserve(total);
   for (std::size_t i = 0; i < k; ++i) {
     const std::size_t s = stack_[first + 2 * i].start;
     const std::size_t e = i + 1 < k ? stack_[first + 2 * i + 2].start : code_.size();
     const bool last = i + 1 == k;
     if (!last) out.push_back({kSplit, 0, 1, static_cast<std::int32_t>(e - s + 2)});
     out.insert(out.end(), code_.begin() + static_cast<std::ptrdiff_t>(s), code_.begin() + static_cast<std::ptrdiff_t>(e));
-    if (!last) {
-      jumps.push_back(out.size());
-      out.push_back({kJmp, 0, 0, 0});
-    }
+    if (!last) out.push_back({kJmp, 0, static_cast<std::int32_t>(total - out.size()), 0});
   }
-  for (std::size_t j : jumps) out[j].x = static_cast<std::int32_t>(out.size() - j);
   code_.resize(base);
   code_.insert(code_.end(), out.begin(), out.end());
   stack_.resize(first);
@@ -497,15 +514,15 @@ bool RegexCompiler::parse_repeat_op() {
     default: parse_braces(p_, lo, hi, end);
   }
   std::string_view op = pat_.substr(pos, end - pos);
-  if (last_ == Last::Repeat) return fail("bad repetition operator: " + std::string(op), pos);
+  if (last_ == Last::Repeat) return fail("bad repetition operator: ", pos, op);
   if (last_ == Last::None || stack_.empty() || stack_.back().kind != Kind::Frag)
-    return fail("missing argument to repetition operator: " + std::string(op), pos);
+    return fail("missing argument to repetition operator: ", pos, op);
   if (lo > kMaxRepeat || hi > kMaxRepeat)
-    return fail("repetition count above " + std::to_string(kMaxRepeat) + ": " + std::string(op), pos);
-  if (hi >= 0 && hi < lo) return fail("invalid repetition range: " + std::string(op), pos);
+    return fail("repetition count above 1000: ", pos, op);
+  if (hi >= 0 && hi < lo) return fail("invalid repetition range: ", pos, op);
   p_ = end;
   if (p_ < pat_.size() && pat_[p_] == '+')
-    return fail("possessive quantifier " + std::string(op) + "+ is not supported", pos);
+    return fail("possessive quantifiers are not supported: ", pos, pat_.substr(pos, p_ + 1 - pos));
   if (p_ < pat_.size() && pat_[p_] == '?') ++p_;  // lazy: the same language
   if (!repeat(lo, hi, pos)) return false;
   last_ = Last::Repeat;
@@ -532,7 +549,8 @@ bool RegexCompiler::repeat(int lo, int hi, std::size_t pos) {
       hi == -1 ? static_cast<std::uint64_t>(lo) * len + 1
                : static_cast<std::uint64_t>(lo) * len + static_cast<std::uint64_t>(hi - lo) * (len + 1);
   if (total > max_ || !room(total > len ? static_cast<std::size_t>(total) - len : 0, pos)) {
-    return fail("pattern too large: the program would exceed " + std::to_string(max_) + " instructions", pos);
+    return fail("pattern too large: the program would exceed its limit of instructions, ", pos,
+                std::to_string(max_));
   }
   const std::vector<Inst> body(code_.begin() + static_cast<std::ptrdiff_t>(s), code_.end());
   code_.resize(s);
@@ -558,7 +576,7 @@ bool RegexCompiler::parse_escape(bool in_class, Escape& out) {
   auto invalid = [&] {
     std::size_t end = p_;
     while (end < pat_.size() && (static_cast<unsigned char>(pat_[end]) & 0xC0) == 0x80) ++end;
-    return fail("invalid escape sequence: " + std::string(pat_.substr(pos, end - pos)), pos);
+    return fail("invalid escape sequence: ", pos, pat_.substr(pos, end - pos));
   };
   switch (c) {
     case 'a': out.rune = 7; return true;
@@ -596,18 +614,19 @@ bool RegexCompiler::parse_escape(bool in_class, Escape& out) {
     }
     case 'd': case 'D': case 's': case 'S': case 'w': case 'W': {
       const char lower = static_cast<char>(c | 0x20);
-      add_named(kNamedClasses[lower == 'd' ? 0 : lower == 's' ? 1 : 2], c != lower, class_);
+      add_named(kNamedClasses[lower == 'd' ? 0 : lower == 's' ? 1 : 2], c != lower, (flags_ & kFoldCase) != 0,
+                class_);
       out.kind = Escape::Class;
       return true;
     }
     case 'p': case 'P':
-      return fail("Unicode character class \\" + std::string(1, c) + " is not supported", pos);
+      return fail("Unicode character classes are not supported: ", pos, pat_.substr(pos, 2));
     case 'C': return fail("\\C (any byte) is not supported", pos);
     case 'Z': return fail("\\Z is not supported; use \\z for the end of text", pos);
-    case 'k': case 'g': return fail("backreference \\" + std::string(1, c) + " is not supported", pos);
+    case 'k': case 'g': return fail("backreferences are not supported: ", pos, pat_.substr(pos, 2));
     default: break;
   }
-  if (c >= '1' && c <= '9') return fail("backreference \\" + std::string(1, c) + " is not supported", pos);
+  if (c >= '1' && c <= '9') return fail("backreferences are not supported: ", pos, pat_.substr(pos, 2));
   if (!in_class) {
     out.kind = Escape::Assert;
     switch (c) {
@@ -634,24 +653,26 @@ bool RegexCompiler::parse_class() {
     ++p_;
   }
   class_.clear();
-  // Reads one class member: a code point (returns true, is_set false) or a set such as \d.
-  auto member = [&](char32_t& c, bool& is_set) {
+  // Reads one class member: a code point (is_set false) or a set such as \d. A range's upper
+  // end is never a POSIX class: in [K-[:lower:]] it is the '['.
+  auto member = [&](char32_t& c, bool& is_set, bool range_end) {
     is_set = false;
-    if (pat_[p_] == '[' && p_ + 1 < pat_.size() && pat_[p_ + 1] == ':') {
+    if (!range_end && !no_posix_close_ && pat_[p_] == '[' && p_ + 1 < pat_.size() && pat_[p_ + 1] == ':') {
       std::size_t close = pat_.find(":]", p_ + 2);
+      no_posix_close_ = close == std::string_view::npos;  // keeps "[[:[:[:…" linear
       if (close != std::string_view::npos) {
         std::string_view name = pat_.substr(p_ + 2, close - p_ - 2);
         bool negate = !name.empty() && name[0] == '^';
         if (negate) name.remove_prefix(1);
         for (std::size_t i = 3; i < std::size(kNamedClasses); ++i) {
           if (name == kNamedClasses[i].name) {
-            add_named(kNamedClasses[i], negate, class_);
+            add_named(kNamedClasses[i], negate, (flags_ & kFoldCase) != 0, class_);
             p_ = close + 2;
             is_set = true;
             return true;
           }
         }
-        return fail("invalid POSIX character class: " + std::string(pat_.substr(p_, close + 2 - p_)), p_);
+        return fail("invalid POSIX character class: ", p_, pat_.substr(p_, close + 2 - p_));
       }
     }
     if (pat_[p_] == '\\') {
@@ -671,14 +692,14 @@ bool RegexCompiler::parse_class() {
     const std::size_t item = p_;
     char32_t lo = 0, hi = 0;
     bool is_set = false;
-    if (!member(lo, is_set)) return false;
+    if (!member(lo, is_set, false)) return false;
     if (is_set) continue;
     hi = lo;
     if (p_ + 1 < pat_.size() && pat_[p_] == '-' && pat_[p_ + 1] != ']') {
       ++p_;
-      if (!member(hi, is_set)) return false;
+      if (!member(hi, is_set, true)) return false;
       if (is_set || hi < lo)
-        return fail("invalid character class range: " + std::string(pat_.substr(item, p_ - item)), item);
+        return fail("invalid character class range: ", item, pat_.substr(item, p_ - item));
     }
     class_.push_back({lo, hi});
   }
@@ -691,7 +712,7 @@ bool RegexCompiler::check_names() {
   std::sort(names_.begin(), names_.end());
   for (std::size_t i = 1; i < names_.size(); ++i)
     if (names_[i].first == names_[i - 1].first)
-      return fail("duplicate capture group name: " + std::string(names_[i].first), names_[i].second);
+      return fail("duplicate capture group name: ", names_[i].second, names_[i].first);
   return true;
 }
 
@@ -716,6 +737,8 @@ bool first_byte_set(const std::vector<Inst>& prog, const std::vector<Range>& ran
       for (unsigned b = lead(std::max<char32_t>(lo, 0x80)); b <= lead(hi); ++b) set(b);
     if (fold || (lo <= kBadRune && kBadRune <= hi))
       for (unsigned b = 0x80; b <= 0xFF; ++b) set(b);
+    if (fold && hi >= 0x80)  // the Kelvin sign and the long s fold to ASCII letters
+      for (unsigned b : {'K', 'k', 'S', 's'}) set(b);
   };
   std::vector<bool> seen(prog.size());
   std::vector<std::uint32_t> stack{0};
@@ -855,7 +878,7 @@ bool Regex::search(std::string_view text) const noexcept {
           const auto size = static_cast<std::size_t>(in.y);
           ok = in_ranges(r, size, c);
           if (!ok && (in.flags & kFold)) {
-            char32_t v[2];
+            char32_t v[3];
             const int nv = case_variants(c, v);
             for (int j = 0; j < nv && !ok; ++j) ok = in_ranges(r, size, v[j]);
           }

@@ -1,12 +1,14 @@
 // Regex: the linear-time regular-expression engine behind CEL's `matches` (an RE2 syntax subset).
 // compile() parses the pattern straight into a Thompson NFA program of at most max_program_size
-// instructions (repetitions are expanded, so the bound also caps `(a{1000}){1000}`); anything the
-// engine cannot honour (backreferences, lookaround, \p{…}, possessive quantifiers) is a Parse error
-// with the byte offset of the construct, never a silently different meaning.
+// instructions (repetitions are expanded, so the limit also caps `(a{1000}){1000}`), in
+// O(pattern bytes × max_program_size) time at worst and without recursion. Whatever the engine
+// cannot honour (backreferences, lookaround, \p{…}, possessive quantifiers, \C) is a Parse error
+// naming the construct at its byte offset, never a silently different meaning.
 // search() simulates the NFA over the text one UTF-8 code point at a time, keeping at most one
-// thread per instruction and no backtracking: O(text bytes × program size) time and
-// O(program size) space, and no allocation when the program has at most kInlineStates
-// instructions. Invalid UTF-8 in the text is read one bad byte at a time as U+FFFD.
+// thread per instruction and never backtracking: O(text bytes × program size) time and
+// O(program size) space; no allocation when the program has at most kInlineStates instructions.
+// Invalid UTF-8 in the text reads as U+FFFD, one bad byte at a time. \d \s \w \b are ASCII, and
+// (?i) uses simple case folding for Latin, Greek, Cyrillic, Armenian and a few more scripts.
 // A compiled Regex is immutable: search() is const and may run concurrently.
 #pragma once
 

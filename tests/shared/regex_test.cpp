@@ -210,6 +210,12 @@ INSTANTIATE_TEST_SUITE_P(Classes, RegexMatch, ::testing::Values(
     MatchCase{"[a-b-c]", "c", true},
     MatchCase{"[a-b-c]", "d", false},
     MatchCase{"[--/]", ".", true},
+    MatchCase{"[K-[:lower:]]", "Z]", true},   // [K-[ and :lower: then a literal ]: a range
+    MatchCase{"[K-[:lower:]]", "l]", true},   // ends at '[', never at a POSIX class
+    MatchCase{"[K-[:lower:]]", "Z", false},
+    MatchCase{"[K-[:lower:]]", "x]", false},
+    MatchCase{"^[--[:alpha:]]+$", ":]", true},
+    MatchCase{"^[--[:alpha:]]+$", "-./", false},
     MatchCase{"[[]", "[", true},
     MatchCase{"[a[]", "[", true},
     MatchCase{"[.]", ".", true},
@@ -565,7 +571,8 @@ INSTANTIATE_TEST_SUITE_P(Flags, RegexMatch, ::testing::Values(
     MatchCase{"(?i)\\x41", "a", true},
     MatchCase{"(?i)\\Qab\\E", "AB", true},
     MatchCase{"(?i)\\d", "5", true},
-    MatchCase{"(?i)1", "1", true}));
+    MatchCase{"(?i)1", "1", true},
+    MatchCase{"a(?)b", "ab", true}));  // an empty flag set, as in RE2
 
 INSTANTIATE_TEST_SUITE_P(CaseFolding, RegexMatch, ::testing::Values(
     MatchCase{"(?i)caf\xC3\xA9", "CAF\xC3\x89", true},               // é / É
@@ -599,7 +606,32 @@ INSTANTIATE_TEST_SUITE_P(CaseFolding, RegexMatch, ::testing::Values(
     MatchCase{"(?i)[\xD0\xB0-\xD1\x8F]+", "\xD0\x9F\xD0\xA0\xD0\x98", true},
     MatchCase{"(?i)[k]", "\xE2\x84\xAA", true},
     MatchCase{"(?i)[^k]", "\xE2\x84\xAA", false},
-    MatchCase{"(?i)[^\xC3\xA9]", "\xC3\x89", false}));
+    MatchCase{"(?i)[^\xC3\xA9]", "\xC3\x89", false},
+    MatchCase{"(?i)[\\x{212A}]", "xk", true},                    // non-ASCII class, ASCII fold
+    MatchCase{"(?i)[\\x{17F}]+", "xSs", true},
+    MatchCase{"(?i)\\x{212A}", "xK", true},
+    MatchCase{"(?i)\\w", "\xE2\x84\xAA", true},                   // \w folds like RE2's
+    MatchCase{"\\w", "\xE2\x84\xAA", false},
+    MatchCase{"(?i)\\W", "\xE2\x84\xAA", false},                  // ...and \W is its complement
+    MatchCase{"\\W", "\xE2\x84\xAA", true},
+    MatchCase{"(?i)\\W", "!", true},
+    MatchCase{"(?i)[^\\W]", "k", true},
+    MatchCase{"(?i)[^\\W]+", "\xC5\xBF", true},
+    MatchCase{"(?i)[^\\W]", "!", false},
+    MatchCase{"(?i)[\\Wa]", "A", true},
+    MatchCase{"(?i)[[:^lower:]]", "A", false},
+    MatchCase{"(?i)[[:^lower:]]", "1", true},
+    MatchCase{"(?i)\\S", "k", true},
+    MatchCase{"(?i)\\D", "k", true},
+    MatchCase{"(?i)\xCD\x85", "\xCE\xB9", true},                  // ypogegrammeni / iota
+    MatchCase{"(?i)\xCE\xB8", "\xCF\x91", true},                  // θ / ϑ
+    MatchCase{"(?i)\xCE\xB8", "\xCF\xB4", true},                  // θ / ϴ
+    MatchCase{"(?i)\xCF\x89", "\xE2\x84\xA6", true},              // ω / Ohm sign
+    MatchCase{"(?i)\xC7\x85", "\xC7\x86", true},                  // ǅ / ǆ
+    MatchCase{"(?i)\xC7\x84", "\xC7\x85", true},                  // Ǆ / ǅ
+    MatchCase{"(?i)\xC8\x9B", "\xC8\x9A", true},                  // ț / Ț
+    MatchCase{"(?i)\xE2\x85\xA0", "\xE2\x85\xB0", true},         // Roman numeral one
+    MatchCase{"(?i)\xF0\x90\x90\x80", "\xF0\x90\x90\xA8", true}));  // Deseret
 
 INSTANTIATE_TEST_SUITE_P(Utf8Text, RegexMatch, ::testing::Values(
     MatchCase{"\xE6\x97\xA5\xE6\x9C\xAC", "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", true},
@@ -667,6 +699,7 @@ INSTANTIATE_TEST_SUITE_P(Syntax, RegexError, ::testing::Values(
     ErrorCase{"[z-a]", "invalid character class range: z-a", 1},
     ErrorCase{"ab[x-a]", "invalid character class range: x-a", 3},
     ErrorCase{"[a-\\d]", "invalid character class range", 1},
+    ErrorCase{"[a-[:alpha:]]", "invalid character class range: a-[", 1},
     ErrorCase{"[\\x{263a}-a]", "invalid character class range", 1},
     ErrorCase{"[[:foo:]]", "invalid POSIX character class: [:foo:]", 1},
     ErrorCase{"[[:ALPHA:]]", "invalid POSIX character class", 1},
@@ -679,6 +712,8 @@ INSTANTIATE_TEST_SUITE_P(Syntax, RegexError, ::testing::Values(
     ErrorCase{"(*)", "missing argument to repetition operator", 1},
     ErrorCase{"(?:+)", "missing argument to repetition operator", 3},
     ErrorCase{"(?i)*", "missing argument to repetition operator", 4},
+    ErrorCase{"(?)*", "missing argument to repetition operator", 3},
+    ErrorCase{"a(?i)*", "missing argument to repetition operator", 5},  // RE2 would repeat the a
     ErrorCase{"a**", "bad repetition operator: *", 2},
     ErrorCase{"a*?*", "bad repetition operator", 3},
     ErrorCase{"a?*", "bad repetition operator", 2},
@@ -717,15 +752,14 @@ INSTANTIATE_TEST_SUITE_P(Syntax, RegexError, ::testing::Values(
     ErrorCase{"\xC3", "invalid UTF-8 in pattern", 0},
     ErrorCase{"[\xFF]", "invalid UTF-8 in pattern", 1},
     ErrorCase{"\\Q\xFF", "invalid UTF-8 in pattern", 2},
-    ErrorCase{"(?)", "invalid or unsupported group syntax", 0},
-    ErrorCase{"(?x)", "invalid or unsupported group syntax (?x", 0},
+    ErrorCase{"(?x)", "invalid or unsupported group syntax: (?x", 0},
     ErrorCase{"(?i", "missing closing ) after flags", 0},
     ErrorCase{"(?i-)", "invalid or unsupported group syntax", 0},
     ErrorCase{"(?-)", "invalid or unsupported group syntax", 0},
     ErrorCase{"(?i--s)", "invalid or unsupported group syntax", 0},
     ErrorCase{"(?-:a)", "invalid or unsupported group syntax", 0},
     ErrorCase{"a(?z:b)", "invalid or unsupported group syntax", 1},
-    ErrorCase{"(?P", "invalid or unsupported group syntax (?P", 0},
+    ErrorCase{"(?P", "invalid or unsupported group syntax: (?P", 0},
     ErrorCase{"(?Px)", "invalid or unsupported group syntax", 0},
     ErrorCase{"(?P<>a)", "invalid named capture group name", 0},
     ErrorCase{"(?P<a-b>a)", "invalid named capture group name", 0},
@@ -734,12 +768,12 @@ INSTANTIATE_TEST_SUITE_P(Syntax, RegexError, ::testing::Values(
     ErrorCase{"(?<n>x)|(?P<n>y)", "duplicate capture group name: n", 8}));
 
 INSTANTIATE_TEST_SUITE_P(Unsupported, RegexError, ::testing::Values(
-    ErrorCase{"(a)\\1", "backreference \\1 is not supported", 3},
-    ErrorCase{"\\9", "backreference \\9", 0},
-    ErrorCase{"\\12", "backreference \\1", 0},
-    ErrorCase{"[\\1]", "backreference", 1},
-    ErrorCase{"(?P<n>a)\\k<n>", "backreference \\k", 8},
-    ErrorCase{"\\g1", "backreference \\g", 0},
+    ErrorCase{"(a)\\1", "backreferences are not supported: \\1", 3},
+    ErrorCase{"\\9", "backreferences are not supported: \\9", 0},
+    ErrorCase{"\\12", "backreferences are not supported: \\1", 0},
+    ErrorCase{"[\\1]", "backreferences are not supported", 1},
+    ErrorCase{"(?P<n>a)\\k<n>", "backreferences are not supported: \\k", 8},
+    ErrorCase{"\\g1", "backreferences are not supported: \\g", 0},
     ErrorCase{"(?P<n>a)(?P=n)", "named backreference (?P=name)", 8},
     ErrorCase{"a(?=b)", "lookahead (?=...) is not supported", 1},
     ErrorCase{"a(?!b)", "negative lookahead (?!...) is not supported", 1},
@@ -753,14 +787,14 @@ INSTANTIATE_TEST_SUITE_P(Unsupported, RegexError, ::testing::Values(
     ErrorCase{"(?1)", "recursion", 0},
     ErrorCase{"(?&name)", "recursion", 0},
     ErrorCase{"(?P>name)", "recursion", 0},
-    ErrorCase{"a++", "possessive quantifier ++ is not supported", 1},
-    ErrorCase{"a*+", "possessive quantifier *+ is not supported", 1},
-    ErrorCase{"a?+", "possessive quantifier ?+", 1},
-    ErrorCase{"a{2}+", "possessive quantifier {2}+", 1},
-    ErrorCase{"\\pL", "Unicode character class \\p is not supported", 0},
-    ErrorCase{"x\\p{Greek}", "Unicode character class \\p", 1},
-    ErrorCase{"\\PL", "Unicode character class \\P", 0},
-    ErrorCase{"[\\p{L}]", "Unicode character class \\p", 1},
+    ErrorCase{"a++", "possessive quantifiers are not supported: ++", 1},
+    ErrorCase{"a*+", "possessive quantifiers are not supported: *+", 1},
+    ErrorCase{"a?+", "possessive quantifiers are not supported: ?+", 1},
+    ErrorCase{"a{2}+", "possessive quantifiers are not supported: {2}+", 1},
+    ErrorCase{"\\pL", "Unicode character classes are not supported: \\p", 0},
+    ErrorCase{"x\\p{Greek}", "Unicode character classes are not supported: \\p", 1},
+    ErrorCase{"\\PL", "Unicode character classes are not supported: \\P", 0},
+    ErrorCase{"[\\p{L}]", "Unicode character classes are not supported: \\p", 1},
     ErrorCase{"\\C", "\\C (any byte) is not supported", 0},
     ErrorCase{"a\\Z", "\\Z is not supported; use \\z", 1}));
 
