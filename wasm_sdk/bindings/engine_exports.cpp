@@ -113,8 +113,8 @@ std::int32_t ithaca_decide(std::int32_t id, std::size_t context_len) noexcept {
     g_output = ithaca::decide_json(loaded->text, context_text);
     return 1;
   }
-  g_output.clear();
-  ithaca::append_json(ithaca::decide(*loaded->rules, context.value()), g_output);
+  // The core writes the decision JSON directly (no Value tree): the fast path.
+  g_output = ithaca::decide_to_json(*loaded->rules, context.value());
   return 1;
 }
 
