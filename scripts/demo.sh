@@ -14,6 +14,9 @@ host=${ITHACA_HOST:-127.0.0.1}
 port=${ITHACA_PORT:-8080}
 data=${ITHACA_DATA:-data}
 
+# The dashboard's chart library comes from npm (installed by `make deps`); copy it into the site.
+node demo_site/tools/vendor.mjs
+
 "$bin" "$@" &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" || true; exit 0' INT TERM
@@ -28,6 +31,10 @@ for _ in $(seq 1 100); do
   fi
   sleep 0.1
 done
+
+# First run: fill the dashboard with realistic generated traffic (skipped when data exists).
+node demo_site/tools/seed.mjs --if-empty --url "http://$host:$port" --data "$data" ||
+  echo "demo: seeding the dashboard failed; the demo still runs" >&2
 
 echo
 echo "Ithaca demo: http://$host:$port/"
