@@ -210,7 +210,7 @@ TEST(Context, OutputIsValidUtf8ForBrokenInput) {
   RawSignals raw;
   raw.user_agent = "Mozilla/5.0 (Linux; Android 14; Pix\xff\xfe" "el) Chrome/124.0.0.0 Mobile Safari/537.36";
   raw.url = "https://shop.example.com/\xc3?utm_source=%ff%c3&x=\xe2\x82";
-  raw.referrer = "https://ex\xffample.com/\x01";
+  raw.referrer = "https://ex\xff" "ample.com/\x01";  // split: \xffa would be one (too large) escape
   raw.city = "M\xfcnchen";
   const std::string out = to_json(derive_context(raw));
   EXPECT_TRUE(parse_json(out).ok()) << out;
