@@ -1,5 +1,7 @@
 #include "time_format.hpp"
 
+#include "civil_time.hpp"
+
 #include <charconv>
 #include <cstdint>
 
@@ -37,28 +39,6 @@ void append_fraction(std::string& out, std::int32_t nanos) {
   append_padded(out, nanos, width);
 }
 }  // namespace
-
-// Howard Hinnant's well-known days-from-civil algorithm (written from its published description).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-}
 
 bool timestamp_in_range(std::int64_t seconds) noexcept {
   return seconds >= kMinSeconds && seconds <= kMaxSeconds;
@@ -108,25 +88,21 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
     return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  std::int64_t secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+  std::int64_t secs = civil::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
                       hour * 3600 + minute * 60 + second - offset;
   if (!timestamp_in_range(secs)) return std::nullopt;
   return Timestamp{secs, nanos};
 }
 
 std::string format_timestamp(Timestamp t) {
-  std::int64_t days = t.seconds >= 0 ? t.seconds / 86400 : -((-t.seconds + 86399) / 86400);
-  std::int64_t rem = t.seconds - days * 86400;
-  std::int64_t y;
-  unsigned m, d;
-  civil_from_days(days, y, m, d);
+  const civil::CivilTime c = civil::from_unix_seconds(t.seconds);
   std::string out;
-  append_padded(out, y, 4);
-  out += '-'; append_padded(out, m, 2);
-  out += '-'; append_padded(out, d, 2);
-  out += 'T'; append_padded(out, rem / 3600, 2);
-  out += ':'; append_padded(out, rem / 60 % 60, 2);
-  out += ':'; append_padded(out, rem % 60, 2);
+  append_padded(out, c.year, 4);
+  out += '-'; append_padded(out, c.month, 2);
+  out += '-'; append_padded(out, c.day, 2);
+  out += 'T'; append_padded(out, c.hour, 2);
+  out += ':'; append_padded(out, c.minute, 2);
+  out += ':'; append_padded(out, c.second, 2);
   append_fraction(out, t.nanos);
   out += 'Z';
   return out;

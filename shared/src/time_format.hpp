@@ -27,8 +27,4 @@ bool duration_in_range(std::int64_t seconds) noexcept;
 inline constexpr std::int64_t kMaxDurationNanos = 9223372036854775807;  // int64 nanoseconds
 bool duration_nanos_in_range(int128 nanos) noexcept;
 
-// Days since 1970-01-01 for a proleptic Gregorian date, and back.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept;
-void civil_from_days(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d) noexcept;
-
 }  // namespace ithaca

@@ -994,6 +994,11 @@ class PatternGenerator {
 };
 
 TEST(Regex, AgreesWithStdRegexOnRandomPatterns) {
+#ifdef __EMSCRIPTEN__
+  // The oracle is libstdc++'s std::regex; libc++'s (the wasm build's) differs from it on some
+  // of these patterns, so the comparison runs in the native suite only.
+  GTEST_SKIP() << "std::regex oracle differs in libc++";
+#endif
   PatternGenerator gen(20240229);
   int compared = 0;
   for (int i = 0; i < 1500; ++i) {
