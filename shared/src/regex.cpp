@@ -585,8 +585,13 @@ bool RegexCompiler::parse_escape(bool in_class, Escape& out) {
     case 'n': out.rune = '\n'; return true;
     case 'r': out.rune = '\r'; return true;
     case 'v': out.rune = '\v'; return true;
-    case '0': {  // \0, \0o, \0oo: octal
-      out.rune = 0;
+    case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+      // As in RE2: a lone digit would be a backreference, a digit followed by octal digits is octal.
+      if (p_ >= pat_.size() || pat_[p_] < '0' || pat_[p_] > '7')
+        return fail("backreferences are not supported: ", pos, pat_.substr(pos, 2));
+      [[fallthrough]];
+    case '0': {  // \0, \0o, \0oo, \1o, \1oo: octal
+      out.rune = static_cast<char32_t>(c - '0');
       for (int i = 0; i < 2 && p_ < pat_.size() && pat_[p_] >= '0' && pat_[p_] <= '7'; ++i)
         out.rune = out.rune * 8 + static_cast<char32_t>(pat_[p_++] - '0');
       return true;
@@ -626,7 +631,7 @@ bool RegexCompiler::parse_escape(bool in_class, Escape& out) {
     case 'k': case 'g': return fail("backreferences are not supported: ", pos, pat_.substr(pos, 2));
     default: break;
   }
-  if (c >= '1' && c <= '9') return fail("backreferences are not supported: ", pos, pat_.substr(pos, 2));
+  if (c == '8' || c == '9') return fail("backreferences are not supported: ", pos, pat_.substr(pos, 2));
   if (!in_class) {
     out.kind = Escape::Assert;
     switch (c) {

@@ -125,6 +125,12 @@ INSTANTIATE_TEST_SUITE_P(Escapes, RegexMatch, ::testing::Values(
     MatchCase{"\\0", "a0b", false},
     MatchCase{"\\012", "a\nb", true},
     MatchCase{"\\07", "\a", true},
+    MatchCase{"\\141", "a", true},     // octal as in RE2: a digit then octal digits
+    MatchCase{"\\101\\102", "AB", true},
+    MatchCase{"\\12", "\n", true},
+    MatchCase{"\\1234", "S4", true},   // three octal digits at most
+    MatchCase{"\\777", "\xC7\xBF", true},
+    MatchCase{"[\\141-\\143]", "b", true},
     MatchCase{"\\*", "a*", true},
     MatchCase{"\\*", "a", false},
     MatchCase{"\\+", "+", true},
@@ -770,7 +776,9 @@ INSTANTIATE_TEST_SUITE_P(Syntax, RegexError, ::testing::Values(
 INSTANTIATE_TEST_SUITE_P(Unsupported, RegexError, ::testing::Values(
     ErrorCase{"(a)\\1", "backreferences are not supported: \\1", 3},
     ErrorCase{"\\9", "backreferences are not supported: \\9", 0},
-    ErrorCase{"\\12", "backreferences are not supported: \\1", 0},
+    ErrorCase{"\\1", "backreferences are not supported: \\1", 0},
+    ErrorCase{"\\18", "backreferences are not supported: \\1", 0},
+    ErrorCase{"(a)(b)\\2", "backreferences are not supported: \\2", 6},
     ErrorCase{"[\\1]", "backreferences are not supported", 1},
     ErrorCase{"(?P<n>a)\\k<n>", "backreferences are not supported: \\k", 8},
     ErrorCase{"\\g1", "backreferences are not supported: \\g", 0},
@@ -919,7 +927,8 @@ TEST(Regex, DeepNestingDoesNotRecurse) {
   EXPECT_EQ(Regex::compile(unbalanced).error().position, 49999);
   std::string alts;
   for (int i = 0; i < 300; ++i) alts += "(?:x|";
-  alts += "a" + std::string(300, ')');
+  alts += 'a';
+  alts.append(300, ')');
   auto nested = Regex::compile(alts);
   ASSERT_TRUE(nested.ok()) << nested.error().message;
   EXPECT_TRUE(nested.value().search("a"));
@@ -941,7 +950,10 @@ class PatternGenerator {
   explicit PatternGenerator(std::uint32_t seed) : rng_(seed) {}
   std::string pattern(int depth = 0) {
     std::string out = concat(depth);
-    while (depth < 3 && pick(5) == 0) out += "|" + concat(depth);
+    while (depth < 3 && pick(5) == 0) {
+      out += '|';
+      out += concat(depth);
+    }
     return out;
   }
   std::string text() {
@@ -986,8 +998,8 @@ class PatternGenerator {
       case 8: return pick(2) ? "^" : "$";
       case 9: return pick(2) ? "\\b" : " ";
       case 10: return "[a-c-]";
-      case 11: return "(" + pattern(depth + 1) + ")";
-      default: return "(?:" + pattern(depth + 1) + ")";
+      case 11: return std::string("(").append(pattern(depth + 1)).append(")");
+      default: return std::string("(?:").append(pattern(depth + 1)).append(")");
     }
   }
   std::mt19937 rng_;
