@@ -136,14 +136,14 @@ HttpResponse handle_report(Tracker::State& state, const HttpRequest& request, co
   scope.last_day = last.value_or(today);
   scope.first_day = first.value_or(scope.last_day - 29);
   if (scope.first_day > scope.last_day) return json_error(400, "invalid_parameter", "from is after to");
-  if (scope.last_day - scope.first_day >= kMaxRangeDays) {
-    return json_error(400, "invalid_parameter", "a report covers at most " + std::to_string(kMaxRangeDays) + " days");
-  }
   // Only whole retained days: the oldest day may already be partly deleted.
   std::optional<std::int32_t> retained_from;
   if (site.retention_days > 0) {
     retained_from = zone->local_day(now - static_cast<std::int64_t>(site.retention_days) * kDayMs) + 1;
     scope.first_day = std::max(scope.first_day, *retained_from);
+  }
+  if (scope.last_day - scope.first_day >= kMaxRangeDays) {
+    return json_error(400, "invalid_parameter", "a report covers at most " + std::to_string(kMaxRangeDays) + " days");
   }
 
   SiteRulesInfo rules;

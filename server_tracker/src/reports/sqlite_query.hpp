@@ -80,6 +80,7 @@ class SqliteQuery {
     return Status::ok();
   }
 
+  int columns() const { return sqlite3_column_count(stmt_); }
   std::int64_t integer(int i) const { return sqlite3_column_int64(stmt_, i); }
   double real(int i) const { return sqlite3_column_double(stmt_, i); }
   bool null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }

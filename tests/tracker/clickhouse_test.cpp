@@ -1,0 +1,290 @@
+// The scale-out store against a real ClickHouse 18.16 on loopback: two trackers share one
+// ClickHouse while a third tracker keeps SQLite; the same generated stream goes to both sides
+// and every report must give identical numbers. Then erasure (nothing of the id left in any
+// table), and outages: acknowledged events wait in the spool and arrive exactly once; a full
+// spool answers 503. Skips only when clickhouse-server is not installed.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "clickhouse_server.hpp"
+#include "reports/event_generator.hpp"
+#include "test_server.hpp"
+#include "test_support.hpp"
+
+namespace ithaca::tracker {
+namespace {
+
+using nlohmann::json;
+using testing::ClickHouseServer;
+using testing::RunningServer;
+using testing::TempDir;
+
+std::int64_t now_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+const char* kReports[] = {
+    "summary",
+    "timeseries",
+    "timeseries?interval=hour&from=" "%DAY2%",
+    "timeseries?country=DE",
+    "timeseries?country=DE&device=mobile",
+    "pages",
+    "landing-pages",
+    "referrers",
+    "sources",
+    "utm-sources",
+    "utm-mediums",
+    "campaigns",
+    "devices",
+    "os",
+    "browsers",
+    "countries",
+    "languages",
+    "visits",
+    "events",
+    "types",
+    "pages?device=mobile",
+    "breakdown?dimension=referrer_source&country=DE",
+    "funnel",
+    "funnel?device=desktop",
+    "paths",
+    "paths?kind=stages&limit=50",
+    "attribution",
+    "attribution?by=source&goal=add_to_cart",
+    "attribution?by=campaign",
+    "experiments",
+    "experiments?goal=purchase",
+    "personalization",
+    "personalization?goal=purchase",
+    "journey",
+};
+
+std::string report_path(const std::string& name) {
+  std::string path = "/v1/stats/demo/" + name;
+  if (auto at = path.find("%DAY2%"); at != std::string::npos) {
+    const std::time_t t = static_cast<std::time_t>((now_millis() - 2 * 86'400'000LL) / 1000);
+    char day[16];
+    std::strftime(day, sizeof day, "%Y-%m-%d", std::gmtime(&t));
+    path.replace(at, 6, day);
+  }
+  return path;
+}
+
+class ClickHouseStore : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string why;
+    server_ = ClickHouseServer::start(why).release();
+    if (!server_) why_ = why;
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    if (!server_) {
+      if (why_.find("not installed") != std::string::npos) GTEST_SKIP() << why_;
+      FAIL() << why_;
+    }
+    static int counter = 0;
+    database = "ithaca_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+  }
+  void TearDown() override {
+    if (server_ && !server_->running()) server_->restart();  // a failed outage test must not leave it down
+  }
+
+  TrackerOptions options(const TempDir& dir, const std::string& store) {
+    TrackerOptions o = testing::test_options(dir);
+    o.trust_proxy = true;
+    o.sites.clear();
+    SiteConfig demo;
+    demo.id = "demo";
+    demo.rules_file = testing::fixture("../../../demo_site/rules/demo.json");
+    demo.timezone = "Europe/Berlin";
+    o.sites.push_back(demo);
+    o.store = store;
+    return o;
+  }
+
+  static httplib::Result post(int port, const GeneratedRequest& r) {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(30, 0);
+    httplib::Headers headers = {{"User-Agent", r.user_agent}, {"X-Forwarded-For", r.forwarded_for}};
+    if (!r.accept_language.empty()) headers.emplace("Accept-Language", r.accept_language);
+    return client.Post("/v1/collect", headers, r.body.dump(), "application/json");
+  }
+
+  static json get(int port, const std::string& path) {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(60, 0);
+    auto res = client.Get(path.c_str(), {{"Authorization", std::string("Bearer ") + testing::kAdminToken}});
+    if (!res) return json{{"http_error", httplib::to_string(res.error())}};
+    json body = json::parse(res->body, nullptr, false);
+    if (res->status != 200) return json{{"status", res->status}, {"body", res->body}};
+    body.erase("source");
+    return body;
+  }
+
+  static GeneratorOptions stream(std::int64_t events) {
+    GeneratorOptions g;
+    g.site = "demo";
+    g.seed = 42;
+    g.events = events;
+    g.days = 6;
+    g.end_ms = now_millis() - 60'000;
+    g.rules_json = testing::read_text(testing::fixture("../../../demo_site/rules/demo.json"));
+    return g;
+  }
+
+  static void expect_same_reports(int sqlite_port, const std::vector<int>& clickhouse_ports) {
+    for (const char* name : kReports) {
+      const std::string path = report_path(name);
+      const json expected = get(sqlite_port, path);
+      ASSERT_FALSE(expected.contains("status")) << path << " " << expected.dump();
+      for (int port : clickhouse_ports) EXPECT_EQ(get(port, path), expected) << path;
+    }
+  }
+
+  static inline ClickHouseServer* server_ = nullptr;
+  static inline std::string why_;
+  std::string database;
+};
+
+TEST_F(ClickHouseStore, TwoTrackersOnClickHouseReportWhatOneOnSqliteReports) {
+  TempDir lite_dir, a_dir, b_dir;
+  RunningServer lite(options(lite_dir, ""));
+  RunningServer a(options(a_dir, server_->store_url(database)));
+  RunningServer b(options(b_dir, server_->store_url(database)));
+
+  EventGenerator generator(stream(4000));
+  GeneratedRequest r;
+  std::int64_t sent = 0;
+  std::string consented;
+  std::size_t consented_events = 0;
+  for (int i = 0; generator.next(r); ++i) {
+    auto to_sqlite = post(lite.port(), r);
+    auto to_clickhouse = post(i % 2 ? b.port() : a.port(), r);  // the load balancer
+    ASSERT_TRUE(to_sqlite && to_sqlite->status == 202) << (to_sqlite ? to_sqlite->body : "no answer");
+    ASSERT_TRUE(to_clickhouse && to_clickhouse->status == 202) << (to_clickhouse ? to_clickhouse->body : "no answer");
+    sent += static_cast<std::int64_t>(r.events);
+    if (r.body.contains("visitor_id") && r.events > consented_events) {
+      consented = r.body["visitor_id"];
+      consented_events = r.events;
+    }
+  }
+  // A retried batch (same client event ids) is stored once on both sides.
+  EventGenerator again(stream(4000));
+  ASSERT_TRUE(again.next(r));
+  ASSERT_EQ(post(lite.port(), r)->status, 202);
+  ASSERT_EQ(post(b.port(), r)->status, 202);
+
+  const json summary = get(lite.port(), "/v1/stats/demo/summary");
+  EXPECT_EQ(summary["events"].get<std::int64_t>() + summary["bot_events"].get<std::int64_t>(), sent);
+  // The numbers are not trivially equal: the stream exercises every report.
+  const json experiments = get(lite.port(), "/v1/stats/demo/experiments");
+  EXPECT_GT(experiments["experiments"][1]["variants"][0]["visitors"].get<int>(), 0) << experiments.dump();
+  EXPECT_GT(experiments["experiments"][1]["variants"][1]["conversions"].get<int>(), 0);
+  EXPECT_GT(get(lite.port(), "/v1/stats/demo/attribution")["conversions"].get<int>(), 0);
+  EXPECT_GT(get(lite.port(), "/v1/stats/demo/funnel")["stages"][2]["visitors"].get<int>(), 0);
+  EXPECT_GT(get(lite.port(), "/v1/stats/demo/personalization")["rows"].size(), 5u);
+
+  expect_same_reports(lite.port(), {a.port(), b.port()});
+
+  // Erasure of one consented id on both sides: nothing of it is left in any ClickHouse table,
+  // and the reports still agree.
+  ASSERT_FALSE(consented.empty());
+  const std::string hash = server_->query("SELECT any(visitor) FROM " + database +
+                                          ".events WHERE visitor_id = '" + consented + "'");
+  ASSERT_FALSE(hash.empty());
+  for (int port : {lite.port(), a.port()}) {
+    httplib::Client client("127.0.0.1", port);
+    auto res = client.Delete(("/v1/admin/sites/demo/visitors/" + consented).c_str(),
+                             {{"Authorization", std::string("Bearer ") + testing::kAdminToken}});
+    ASSERT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+    EXPECT_GT(json::parse(res->body)["events"].get<int>(), 0);
+  }
+  for (const char* table : {"events", "bot_events"}) {
+    EXPECT_EQ(server_->query("SELECT count() FROM " + database + "." + table + " WHERE visitor_id = '" + consented +
+                             "' OR visitor = " + hash.substr(0, hash.find('\n'))),
+              "0\n")
+        << table;
+  }
+  // The other tables hold rules, salts and keys — nothing per visitor.
+  EXPECT_EQ(server_->query("SELECT count() FROM system.columns WHERE database = '" + database +
+                           "' AND name IN ('visitor', 'visitor_id')"),
+            "4\n");
+  EXPECT_EQ(get(b.port(), "/v1/admin/sites/demo/visitors/" + consented + "/export")["count"], 0);
+  expect_same_reports(lite.port(), {a.port(), b.port()});
+}
+
+TEST_F(ClickHouseStore, AnOutageLosesNoAcknowledgedEvent) {
+  TempDir dir;
+  TrackerOptions o = options(dir, server_->store_url(database));
+  RunningServer tracker(o);
+  EventGenerator generator(stream(600));
+  std::vector<GeneratedRequest> requests;
+  GeneratedRequest r;
+  std::int64_t humans = 0, bots = 0;
+  while (generator.next(r)) {
+    (r.user_agent.find("bot") != std::string::npos ? bots : humans) += static_cast<std::int64_t>(r.events);
+    requests.push_back(r);
+  }
+  // ClickHouse goes away mid-stream: the tracker keeps acknowledging, from its spool.
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (i == requests.size() / 3) server_->stop();
+    auto res = post(tracker.port(), requests[i]);
+    ASSERT_TRUE(res && res->status == 202) << i << " " << (res ? res->body : "no answer");
+  }
+  const auto spool = std::filesystem::path(o.data_dir) / "clickhouse-spool";
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(spool)) files += entry.path().extension() == ".spool";
+  EXPECT_GT(files, 0u);
+
+  // Back again: the spool drains, every event arrives, none twice.
+  ASSERT_TRUE(server_->restart());
+  std::string count;
+  const std::string expected = std::to_string(humans) + "\n";
+  for (int i = 0; i < 150 && count != expected; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    count = server_->query("SELECT count() FROM " + database + ".events");
+  }
+  EXPECT_EQ(count, expected);
+  EXPECT_EQ(server_->query("SELECT uniqExact(event_id) FROM " + database + ".events"), expected);
+  EXPECT_EQ(server_->query("SELECT count() FROM " + database + ".bot_events"), std::to_string(bots) + "\n");
+  files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(spool)) files += entry.path().extension() == ".spool";
+  EXPECT_EQ(files, 0u);
+}
+
+TEST_F(ClickHouseStore, AFullSpoolRefusesInsteadOfAcknowledging) {
+  TempDir dir;
+  TrackerOptions o = options(dir, server_->store_url(database));
+  o.clickhouse_spool_bytes = 64 * 1024;
+  RunningServer tracker(o);
+  server_->stop();
+  EventGenerator generator(stream(2000));
+  GeneratedRequest r;
+  int accepted = 0, refused = 0;
+  while (generator.next(r) && refused == 0) {
+    auto res = post(tracker.port(), r);
+    ASSERT_TRUE(res);
+    if (res->status == 202) ++accepted;
+    if (res->status == 503) {
+      ++refused;
+      EXPECT_FALSE(res->get_header_value("Retry-After").empty());
+    }
+  }
+  EXPECT_GT(accepted, 0);
+  EXPECT_EQ(refused, 1);
+  ASSERT_TRUE(server_->restart());
+}
+
+}  // namespace
+}  // namespace ithaca::tracker
