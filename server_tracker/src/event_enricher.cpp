@@ -1,6 +1,5 @@
 #include "event_enricher.hpp"
 
-#include <map>
 #include <utility>
 
 #include "ascii.hpp"
@@ -12,39 +11,8 @@
 namespace ithaca::tracker {
 namespace {
 
-using nlohmann::json;
-
-constexpr std::size_t kMaxDimension = 256;
-
-const json* member(const json& object, const char* group, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto g = object.find(group);
-  if (g == object.end() || !g->is_object()) return nullptr;
-  auto k = g->find(key);
-  return k == g->end() ? nullptr : &*k;
-}
-
-std::string string_member(const json& object, const char* group, const char* key) {
-  const json* value = member(object, group, key);
-  if (!value || !value->is_string()) return {};
-  const auto& s = value->get_ref<const std::string&>();
-  return s.size() <= kMaxDimension ? s : std::string();
-}
-
-std::string string_prop(const json& props, const char* key) {
-  if (!props.is_object()) return {};
-  auto it = props.find(key);
-  if (it == props.end() || !it->is_string()) return {};
-  const auto& s = it->get_ref<const std::string&>();
-  return s.size() <= kMaxDimension ? s : std::string();
-}
-
-std::string first_language(const json& context, std::string_view accept_language) {
-  if (const json* languages = member(context, "geo", "languages");
-      languages && languages->is_array() && !languages->empty() && (*languages)[0].is_string()) {
-    const auto& s = (*languages)[0].get_ref<const std::string&>();
-    if (s.size() <= 35) return to_lower(s);
-  }
+std::string first_language(const std::string& from_context, std::string_view accept_language) {
+  if (!from_context.empty() && from_context.size() <= 35) return to_lower(from_context);
   std::string_view first = accept_language.substr(0, accept_language.find(','));
   first = trim(first.substr(0, first.find(';')));
   if (first.empty() || first == "*" || first.size() > 35) return {};
@@ -65,8 +33,7 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
                                        CollectPayload& payload, std::int64_t now) {
   const std::string ip = client_ip(state, request);
   const std::string_view user_agent = request.header("user-agent");
-  const ithaca::DeviceInfo device = ithaca::classify_device(
-      user_agent.size() <= 1024 ? user_agent : std::string_view(), client_hints(request));
+  const ithaca::DeviceInfo device = state.classifications.device(request);
   const bool bot = device.bot || device.type == "bot";
 
   GeoResult geo;
@@ -78,9 +45,6 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
                                     ? state.hasher->anonymous(payload.site, ip, user_agent, now)
                                     : state.hasher->consented(payload.site, visitor_id);
   const std::string_view page_header = request.header("referer");
-
-  // Events of one batch usually share their page: classify each (url, referrer) once.
-  std::map<std::pair<std::string, std::string>, ithaca::ReferrerInfo> referrers;
 
   std::vector<StoredEvent> rows;
   rows.reserve(payload.events.size());
@@ -104,12 +68,7 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
     e.host = std::move(parts.host);
     e.path = std::move(parts.path);
 
-    auto key = std::make_pair(url, in.referrer);
-    auto found = referrers.find(key);
-    if (found == referrers.end()) {
-      found = referrers.emplace(key, ithaca::classify_referrer(in.referrer, url, "")).first;
-    }
-    const ithaca::ReferrerInfo& ref = found->second;
+    const ithaca::ReferrerInfo ref = state.classifications.referrer(in.referrer, url);
     e.referrer_host = ref.host;
     e.referrer_category = ref.category;
     e.referrer_source = ref.source;
@@ -123,36 +82,25 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
     e.os = device.os;
     e.browser = device.browser;
 
-    const json& context = in.context;
+    const ContextFields& context = in.context;
     e.country = geo.country;
     e.region = geo.region;
     e.city = geo.city;
-    if (e.country.empty()) {
-      std::string claimed = string_member(context, "geo", "country");
-      if (valid_country(claimed)) e.country = std::move(claimed);
-    }
-    e.language = first_language(context, request.header("accept-language"));
-    e.timezone = string_member(context, "time", "timezone");
-    e.landing_path = split_url(string_member(context, "visit", "landing_path")).path;
-    if (const json* first = member(context, "visit", "first"); first && first->is_boolean()) {
-      e.visit_first = first->get<bool>();
-    }
-    if (const json* count = member(context, "visit", "count"); count && count->is_number_integer()) {
-      e.visit_count = count->get<std::int64_t>();
-    }
-    e.journey_stage = string_member(context, "journey", "stage");
+    if (e.country.empty() && valid_country(context.country)) e.country = context.country;
+    e.language = first_language(context.first_language, request.header("accept-language"));
+    e.timezone = context.timezone;
+    e.landing_path = split_url(context.landing_path).path;
+    e.visit_first = context.visit_first;
+    e.visit_count = context.visit_count;
+    e.journey_stage = context.journey_stage;
 
-    e.slot = string_prop(in.props, "slot");
-    e.experiment = string_prop(in.props, "experiment");
-    e.variant = string_prop(in.props, "variant");
-    if (in.props.is_object()) {
-      if (auto v = in.props.find("value"); v != in.props.end() && v->is_number()) {
-        e.value = v->get<double>();
-      }
-      e.props_json = in.props.dump();
-    }
+    e.slot = std::move(in.props.slot);
+    e.experiment = std::move(in.props.experiment);
+    e.variant = std::move(in.props.variant);
+    e.value = in.props.value;
+    e.props_json = std::move(in.props_json);
     // Conversions keep the context: attribution reads the touchpoints it carries.
-    if (e.type == EventType::Conversion && context.is_object()) e.context_json = context.dump();
+    if (e.type == EventType::Conversion) e.context_json = std::move(in.context_json);
     rows.push_back(std::move(e));
   }
   return rows;

@@ -3,6 +3,7 @@
 #include "ithaca/tracker/http_server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,10 +12,27 @@
 
 namespace ithaca::tracker {
 
+namespace {
+
+// Debian's cpp-httplib listens with a backlog of 5: a burst of new connections overflows it,
+// the kernel drops their SYNs and the clients retry after 1 s and 3 s. Linux lets a second
+// listen() on the bound socket raise the backlog.
+class ListeningServer : public httplib::Server {
+ public:
+  void raise_backlog(int backlog) {
+    const auto socket = svr_sock_.load();
+    if (socket != INVALID_SOCKET) ::listen(socket, backlog);
+  }
+};
+
+constexpr int kListenBacklog = 4096;
+
+}  // namespace
+
 struct HttpServer::Impl {
   explicit Impl(Tracker& t) : tracker(t) {}
   Tracker& tracker;
-  httplib::Server server;
+  ListeningServer server;
 };
 
 namespace {
@@ -62,7 +80,7 @@ HttpServer::HttpServer(Tracker& tracker) : impl_(std::make_unique<Impl>(tracker)
   auto& server = impl_->server;
   const auto threads = static_cast<std::size_t>(options.threads);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_keep_alive_max_count(1000);
+  server.set_keep_alive_max_count(100'000);
   server.set_keep_alive_timeout(5);
   server.set_read_timeout(5, 0);
   server.set_write_timeout(5, 0);
@@ -101,8 +119,10 @@ HttpServer::HttpServer(Tracker& tracker) : impl_(std::make_unique<Impl>(tracker)
 HttpServer::~HttpServer() { stop(); }
 
 int HttpServer::bind(const std::string& host, int port) {
-  if (port == 0) return impl_->server.bind_to_any_port(host);
-  return impl_->server.bind_to_port(host, port) ? port : -1;
+  const int bound = port == 0 ? impl_->server.bind_to_any_port(host)
+                              : (impl_->server.bind_to_port(host, port) ? port : -1);
+  if (bound > 0) impl_->server.raise_backlog(kListenBacklog);
+  return bound;
 }
 
 bool HttpServer::listen() { return impl_->server.listen_after_bind(); }

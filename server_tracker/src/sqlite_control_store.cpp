@@ -53,6 +53,8 @@ std::unique_ptr<SqliteControlStore> SqliteControlStore::open(const std::string& 
   Status s = store->db_.open(path, true);
   if (s) s = configure_connection(store->db_, synchronous_full);
   if (s) s = store->db_.exec("PRAGMA secure_delete=ON;");
+  // The event store's checkpointer keeps the WAL short; no checkpoint inside these commits.
+  if (s) s = store->db_.exec("PRAGMA wal_autocheckpoint=0;");
   if (s) s = apply_schema(store->db_);
   if (!s) {
     error = s.message();

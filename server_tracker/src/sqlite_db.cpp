@@ -28,6 +28,14 @@ void SqliteStatement::bind_text(int index, std::string_view text, bool empty_is_
   sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+void SqliteStatement::bind_text_ref(int index, std::string_view text, bool empty_is_null) {
+  if (empty_is_null && text.empty()) {
+    sqlite3_bind_null(stmt_, index);
+    return;
+  }
+  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
 void SqliteStatement::bind_blob(int index, std::string_view bytes) {
   sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
 }
@@ -38,9 +46,9 @@ void SqliteStatement::bind_null(int index) { sqlite3_bind_null(stmt_, index); }
 
 int SqliteStatement::step() { return sqlite3_step(stmt_); }
 
-void SqliteStatement::reset() {
+void SqliteStatement::reset(bool clear_bindings) {
   sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
+  if (clear_bindings) sqlite3_clear_bindings(stmt_);
 }
 
 std::int64_t SqliteStatement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }

@@ -26,8 +26,10 @@ class SqliteStatement {
 
   bool valid() const noexcept { return stmt_ != nullptr; }
 
-  // Parameters are 1-based. Empty text binds NULL when `empty_is_null`.
+  // Parameters are 1-based. Empty text binds NULL when `empty_is_null`. bind_text copies the
+  // text; bind_text_ref does not, so the text must outlive the step (the insert hot path).
   void bind_text(int index, std::string_view text, bool empty_is_null = false);
+  void bind_text_ref(int index, std::string_view text, bool empty_is_null = false);
   void bind_blob(int index, std::string_view bytes);
   void bind_int(int index, std::int64_t value);
   void bind_double(int index, double value);
@@ -45,7 +47,8 @@ class SqliteStatement {
 
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step();
-  void reset();
+  // Without clear_bindings the next use must bind every parameter again (the insert does).
+  void reset(bool clear_bindings = true);
 
   std::int64_t column_int(int index) const;
   std::string column_text(int index) const;

@@ -75,15 +75,17 @@ std::unique_ptr<SqliteEventStore> SqliteEventStore::open(const std::string& path
       !s) {
     return fail(s);
   }
+  store->checkpointer_ = WalCheckpointer::start(path, w.handle(), error);
+  if (!store->checkpointer_) return nullptr;
   return store;
 }
 
 Status SqliteEventStore::insert(SqliteStatement& stmt, const StoredEvent& e) {
   int i = 0;
-  stmt.bind_text(++i, e.site);
-  stmt.bind_text(++i, e.event_id, true);
-  stmt.bind_text(++i, to_string(e.type));
-  stmt.bind_text(++i, e.name, true);
+  stmt.bind_text_ref(++i, e.site);
+  stmt.bind_text_ref(++i, e.event_id, true);
+  stmt.bind_text_ref(++i, to_string(e.type));
+  stmt.bind_text_ref(++i, e.name, true);
   stmt.bind_int(++i, e.ts_ms);
   if (e.client_ts_ms) {
     stmt.bind_int(++i, e.client_ts_ms);
@@ -92,25 +94,25 @@ Status SqliteEventStore::insert(SqliteStatement& stmt, const StoredEvent& e) {
   }
   stmt.bind_int(++i, e.received_ms);
   stmt.bind_int(++i, static_cast<std::int64_t>(e.visitor));
-  stmt.bind_text(++i, e.visitor_id, true);
+  stmt.bind_text_ref(++i, e.visitor_id, true);
   for (const std::string* s :
        {&e.host, &e.path, &e.landing_path, &e.referrer_host, &e.referrer_category,
         &e.referrer_source, &e.utm_source, &e.utm_medium, &e.utm_campaign, &e.utm_term,
         &e.utm_content, &e.device_type, &e.os, &e.browser, &e.country, &e.region, &e.city,
         &e.language, &e.timezone}) {
-    stmt.bind_text(++i, *s, true);
+    stmt.bind_text_ref(++i, *s, true);
   }
   stmt.bind_optional(++i, e.visit_first);
   stmt.bind_optional(++i, e.visit_count);
-  stmt.bind_text(++i, e.journey_stage, true);
-  stmt.bind_text(++i, e.slot, true);
-  stmt.bind_text(++i, e.experiment, true);
-  stmt.bind_text(++i, e.variant, true);
+  stmt.bind_text_ref(++i, e.journey_stage, true);
+  stmt.bind_text_ref(++i, e.slot, true);
+  stmt.bind_text_ref(++i, e.experiment, true);
+  stmt.bind_text_ref(++i, e.variant, true);
   stmt.bind_optional(++i, e.value);
-  stmt.bind_text(++i, e.props_json, true);
-  stmt.bind_text(++i, e.context_json, true);
+  stmt.bind_text_ref(++i, e.props_json, true);
+  stmt.bind_text_ref(++i, e.context_json, true);
   const int rc = stmt.step();
-  stmt.reset();
+  stmt.reset(/*clear_bindings=*/false);  // every parameter is bound again for the next row
   if (rc != SQLITE_DONE) return Status::error("insert failed: " + writer_.last_error());
   return Status::ok();
 }

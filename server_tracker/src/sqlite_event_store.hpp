@@ -1,5 +1,6 @@
 // EventStore on SQLite: one write connection (used by the group-commit writer and retention)
-// and one read connection (reports), each behind its own mutex.
+// and one read connection (reports), each behind its own mutex, and a checkpointer thread so
+// commits never wait for the WAL to be copied back.
 #pragma once
 
 #include <memory>
@@ -7,6 +8,7 @@
 
 #include "ithaca/tracker/event_store.hpp"
 #include "sqlite_db.hpp"
+#include "wal_checkpointer.hpp"
 
 namespace ithaca::tracker {
 
@@ -22,6 +24,8 @@ class SqliteEventStore final : public EventStore {
   Status count_visitor_events(std::string_view site, std::string_view visitor_id,
                               std::int64_t& count) override;
 
+  int wal_pending_frames() const { return checkpointer_->pending_frames(); }
+
  private:
   SqliteEventStore() = default;
   Status insert(SqliteStatement& stmt, const StoredEvent& event);
@@ -34,6 +38,8 @@ class SqliteEventStore final : public EventStore {
   std::mutex read_mutex_;
   SqliteConnection reader_;
   SqliteStatement summary_, bot_count_, visitor_count_;
+
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // last: stops before the connections close
 };
 
 }  // namespace ithaca::tracker

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "classification_cache.hpp"
 #include "collect_decoder.hpp"
 #include "geo_database.hpp"
 #include "group_commit_writer.hpp"
@@ -37,6 +38,7 @@ struct Tracker::State {
   std::unique_ptr<SiteRegistry> sites;
   std::unique_ptr<StaticFiles> static_root;  // null when there is nothing to serve at /
   std::unique_ptr<StaticFiles> sdk_root;     // null when the SDK is not built
+  ClassificationCache classifications;
   Metrics metrics;
 
   std::mutex publish_mutex;  // serializes rule publication per tracker

@@ -33,8 +33,10 @@ TEST(CollectDecoder, DecodesABatch) {
   EXPECT_EQ(payload.events[1].type, EventType::Conversion);
   EXPECT_EQ(payload.events[1].name, "checkout");
   EXPECT_FALSE(payload.events[1].ts_ms.has_value());
-  EXPECT_DOUBLE_EQ(payload.events[1].props["value"].get<double>(), 12.5);
-  EXPECT_TRUE(payload.events[1].context["visit"]["first"].get<bool>());
+  EXPECT_EQ(payload.events[1].props_json, R"({"value":12.5})");
+  EXPECT_DOUBLE_EQ(*payload.events[1].props.value, 12.5);
+  EXPECT_EQ(payload.events[1].context_json, R"({"visit":{"first":true}})");
+  EXPECT_EQ(payload.events[1].context.visit_first, true);
 }
 
 TEST(CollectDecoder, DecodesASingleEvent) {
@@ -53,7 +55,7 @@ TEST(CollectDecoder, IgnoresUnknownMembersAndNulls) {
   ASSERT_TRUE(decode_collect(R"({"site":"shop","future":1,"events":[{"type":"pageview","id":null,"props":null,"x":[1]}]})",
                              small_limits(), payload, error));
   EXPECT_TRUE(payload.events[0].id.empty());
-  EXPECT_TRUE(payload.events[0].props.is_null());
+  EXPECT_TRUE(payload.events[0].props_json.empty());
 }
 
 struct BadCase {
@@ -80,8 +82,16 @@ TEST_P(CollectDecoderRejects, WithStatusCodeAndPath) {
 const BadCase kBadCases[] = {
     {"empty", "", 400, "empty_body", "empty"},
     {"whitespace", "  \n ", 400, "empty_body", "empty"},
-    {"malformed", R"({"site":"shop",)", 400, "invalid_json", "parse error"},
-    {"trailing_garbage", R"({"site":"shop","type":"pageview"} x)", 400, "invalid_json", "parse error"},
+    {"malformed", R"({"site":"shop",)", 400, "invalid_json", "malformed JSON at byte 15"},
+    {"trailing_garbage", R"({"site":"shop","type":"pageview"} x)", 400, "invalid_json", "malformed JSON"},
+    {"single_quotes", R"({'site':'shop'})", 400, "invalid_json", "malformed JSON"},
+    {"trailing_comma", R"({"site":"shop","events":[{"type":"pageview"},]})", 400, "invalid_json", "malformed JSON"},
+    {"leading_zero", R"({"site":"shop","type":"pageview","props":{"a":01}})", 400, "invalid_json", "malformed JSON"},
+    {"bad_escape", R"({"site":"shop","type":"pageview","url":"\x41"})", 400, "invalid_json", "escape"},
+    {"lone_surrogate", R"({"site":"shop","type":"pageview","url":"\ud800"})", 400, "invalid_json", "surrogate"},
+    {"raw_newline_in_string", "{\"site\":\"shop\",\"type\":\"pageview\",\"url\":\"a\nb\"}", 400, "invalid_json",
+     "control character"},
+    {"bom", "\xef\xbb\xbf{\"site\":\"shop\",\"type\":\"pageview\"}", 400, "invalid_json", "malformed JSON"},
     {"not_object", R"([1,2])", 400, "invalid_json", "object"},
     {"missing_site", R"({"type":"pageview"})", 400, "invalid_field", "$.site"},
     {"site_not_string", R"({"site":5,"type":"pageview"})", 400, "invalid_field", "$.site"},
@@ -92,6 +102,8 @@ const BadCase kBadCases[] = {
     {"events_empty", R"({"site":"shop","events":[]})", 400, "invalid_field", "empty"},
     {"too_many", R"({"site":"shop","events":[{"type":"pageview"},{"type":"pageview"},{"type":"pageview"},{"type":"pageview"}]})",
      413, "too_many_events", "at most 3"},
+    {"deep_event_member", R"({"site":"shop","events":[{"type":"pageview","x":[[[[[[1]]]]]]}]})", 400, "too_deep", "deeper"},
+    {"deep_not_object", std::string(100, '[') + std::string(100, ']'), 400, "too_deep", "deeper"},
     {"event_not_object", R"({"site":"shop","events":[1]})", 400, "invalid_event", "$.events[0]"},
     {"bad_type", R"({"site":"shop","events":[{"type":"pageview"},{"type":"purchase"}]})", 400, "invalid_field",
      "$.events[1].type"},
@@ -109,7 +121,8 @@ const BadCase kBadCases[] = {
     {"ts_seconds", R"({"site":"shop","type":"pageview","ts":1716000000})", 400, "invalid_field", "$.ts"},
     {"ts_huge", R"({"site":"shop","type":"pageview","ts":18446744073709551615})", 400, "invalid_field", "$.ts"},
     {"ts_negative", R"({"site":"shop","type":"pageview","ts":-5})", 400, "invalid_field", "$.ts"},
-    {"ts_nan_like", R"({"site":"shop","type":"pageview","ts":1e400})", 400, "invalid_json", "overflow"},
+    {"ts_nan_like", R"({"site":"shop","type":"pageview","ts":1e400})", 400, "invalid_json", "out of range"},
+    {"ts_bool", R"({"site":"shop","type":"pageview","ts":true})", 400, "invalid_field", "$.ts"},
     {"props_array", R"({"site":"shop","type":"pageview","props":[1]})", 400, "invalid_field", "$.props"},
     {"context_string", R"({"site":"shop","type":"pageview","context":"x"})", 400, "invalid_field", "$.context"},
     {"props_too_large", R"({"site":"shop","type":"pageview","props":{"a":")" + std::string(3000, 'x') +
@@ -141,6 +154,60 @@ TEST(CollectDecoder, AcceptsTheLargestAllowedBatch) {
   DecodeError error;
   ASSERT_TRUE(decode_collect(body, limits, payload, error)) << error.message;
   EXPECT_EQ(payload.events.size(), 500u);
+}
+
+TEST(CollectDecoder, KeepsPropsAndContextAsMinifiedJson) {
+  CollectPayload payload;
+  DecodeError error;
+  ASSERT_TRUE(decode_collect(
+      "{\"site\":\"shop\",\"type\":\"event\",\"name\":\"x\",\"props\": { \"b\" : [1, 2.5e3, null],\n \"a\" : \"y \\u00e9\" },"
+      "\"context\":{ \"s\": \" keep  spaces \" } }",
+      small_limits(), payload, error))
+      << error.message;
+  EXPECT_EQ(payload.events[0].props_json, R"({"b":[1,2.5e3,null],"a":"y \u00e9"})");
+  EXPECT_EQ(payload.events[0].context_json, R"({"s":" keep  spaces "})");
+}
+
+TEST(CollectDecoder, ExtractsTheReportColumnsFromPropsAndContext) {
+  CollectPayload payload;
+  DecodeError error;
+  ASSERT_TRUE(decode_collect(R"({"site":"shop","events":[{"type":"exposure",
+      "props":{"slot":"hero","experiment":"exp","variant":"b","value":3,"nested":{"slot":"no"}},
+      "context":{"time":{"timezone":"Europe/Berlin","hour":7},"geo":{"country":"DE","languages":["de-DE","en"]},
+                 "visit":{"first":false,"count":4,"landing_path":"/x"},"journey":{"stage":"purchase"},
+                 "deep":{"visit":{"count":99}}}}]})",
+                             small_limits(), payload, error))
+      << error.message;
+  const DecodedEvent& e = payload.events[0];
+  EXPECT_EQ(e.props.slot, "hero");
+  EXPECT_EQ(e.props.experiment, "exp");
+  EXPECT_EQ(e.props.variant, "b");
+  EXPECT_EQ(e.props.value, 3.0);
+  EXPECT_EQ(e.context.timezone, "Europe/Berlin");
+  EXPECT_EQ(e.context.country, "DE");
+  EXPECT_EQ(e.context.first_language, "de-DE");
+  EXPECT_EQ(e.context.visit_first, false);
+  EXPECT_EQ(e.context.visit_count, 4);
+  EXPECT_EQ(e.context.landing_path, "/x");
+  EXPECT_EQ(e.context.journey_stage, "purchase");
+}
+
+TEST(CollectDecoder, DecodesEscapesAndUtf8) {
+  CollectPayload payload;
+  DecodeError error;
+  ASSERT_TRUE(decode_collect(R"({"site":"shop","type":"event","name":"caf\u00e9 \ud83d\ude00 \"q\" \/ ü"})",
+                             small_limits(), payload, error))
+      << error.message;
+  EXPECT_EQ(payload.events[0].name, "café 😀 \"q\" / ü");
+}
+
+TEST(CollectDecoder, LaterDuplicateMembersWin) {
+  CollectPayload payload;
+  DecodeError error;
+  ASSERT_TRUE(decode_collect(R"({"site":"x","site":"shop","type":"event","name":"a","name":"b"})", small_limits(),
+                             payload, error));
+  EXPECT_EQ(payload.site, "shop");
+  EXPECT_EQ(payload.events[0].name, "b");
 }
 
 TEST(CollectDecoder, BracketsInsideStringsDoNotCountAsDepth) {

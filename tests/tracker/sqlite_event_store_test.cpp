@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
 #include "sqlite_db.hpp"
 #include "test_support.hpp"
 
@@ -164,6 +168,32 @@ TEST(SqliteEventStore, ReopensWithTheSameData) {
   ASSERT_TRUE(db.prepare("PRAGMA journal_mode", mode));
   ASSERT_EQ(mode.step(), SQLITE_ROW);
   EXPECT_EQ(mode.column_text(0), "wal");
+}
+
+TEST(SqliteEventStore, TheWalIsCheckpointedOffTheWritersThread) {
+  TempDir dir;
+  std::string error;
+  auto store = SqliteEventStore::open(dir.str("t.db"), false, error);
+  ASSERT_TRUE(store) << error;
+  std::vector<StoredEvent> events;
+  for (int i = 0; i < 2000; ++i) {
+    StoredEvent e = event("shop", "id-" + std::to_string(i), EventType::Pageview, i, 1);
+    e.props_json = std::string(400, 'p');
+    events.push_back(std::move(e));
+  }
+  for (int round = 0; round < 5; ++round) {
+    for (auto& e : events) e.event_id += "x";
+    ASSERT_TRUE(store->write(events));
+  }
+  // The writer itself never checkpoints; the checkpointer thread copies the WAL back.
+  for (int i = 0; i < 3000 && store->wal_pending_frames() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(store->wal_pending_frames(), 0);
+  EXPECT_GT(std::filesystem::file_size(dir.str("t.db")), 4u << 20);
+  Summary s;
+  ASSERT_TRUE(store->summary("shop", {}, s));
+  EXPECT_EQ(s.events, 10'000);
 }
 
 TEST(SqliteEventStore, RefusesADatabaseFromTheFuture) {

@@ -1,0 +1,48 @@
+// Checkpoints the SQLite write-ahead log on a thread and connection of its own. Left to SQLite,
+// the commit that pushes the WAL past its threshold also copies the WAL into the database file
+// and syncs it — seconds on a large database with a busy disk — while every request in the
+// group commit waits. Here the writer only appends to the WAL; this thread copies it back with
+// passive checkpoints, which never block the writer.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "sqlite_db.hpp"
+
+namespace ithaca::tracker {
+
+class WalCheckpointer {
+ public:
+  // Takes over checkpointing for `writer` (its automatic checkpoints stop). Null on failure.
+  static std::unique_ptr<WalCheckpointer> start(const std::string& path, sqlite3* writer,
+                                                std::string& error);
+  ~WalCheckpointer();
+  WalCheckpointer(const WalCheckpointer&) = delete;
+  WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+  // WAL frames not yet copied into the database, as of the last commit or checkpoint.
+  int pending_frames() const;
+
+ private:
+  static constexpr int kFramesBeforeCheckpoint = 1000;  // about 4 MB with 4 KiB pages
+
+  WalCheckpointer() = default;
+  static int on_commit(void* self, sqlite3* db, const char* name, int frames);
+  void run();
+
+  SqliteConnection db_;
+  sqlite3* writer_ = nullptr;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  int frames_ = 0;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ithaca::tracker
