@@ -15,6 +15,7 @@ target_sources(ithaca_tracker PRIVATE
   src/reports/report_service.cpp
   src/reports/report_handlers.cpp
   src/reports/event_generator.cpp
+  src/reports/event_loader.cpp
   src/clickhouse/clickhouse_client.cpp
   src/clickhouse/clickhouse_schema.cpp
   src/clickhouse/clickhouse_spool.cpp

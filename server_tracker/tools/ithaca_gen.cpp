@@ -16,7 +16,12 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
+#include "clickhouse/clickhouse_event_store.hpp"
+#include "ithaca/tracker/sqlite_store.hpp"
 #include "reports/event_generator.hpp"
+#include "reports/event_loader.hpp"
 
 namespace {
 
@@ -43,10 +48,13 @@ Usage: ithaca-gen [options]
                        and --rate-limit 0 to see one client per visitor at full speed)
   --concurrency N      parallel connections with --post (4)
   --out FILE           write JSON lines {"headers": {...}, "body": {...}} ("-": stdout)
+  --load STORE         write straight into a store, without a tracker (benchmarks):
+                       sqlite:DIR (DIR/ithaca.db) or clickhouse://host:port/database;
+                       events are classified as the tracker would, visitors hashed plainly
   --quiet              no progress on stderr
   --help               this text
 
-With --post, a last line on stdout gives {"events", "requests", "seconds", "events_per_second",
+With --post or --load, a last line on stdout gives {"events", "requests", "seconds", "events_per_second",
 "failed_requests"}.
 )";
 
@@ -83,7 +91,7 @@ bool parse_url(const std::string& url, Target& t) {
 
 int main(int argc, char** argv) {
   GeneratorOptions options;
-  std::string rules_file, post, out_file;
+  std::string rules_file, post, out_file, load;
   int concurrency = 4;
   bool quiet = false;
   for (int i = 1; i < argc; ++i) {
@@ -122,6 +130,8 @@ int main(int argc, char** argv) {
       concurrency = std::atoi(value().c_str());
     } else if (a == "--out") {
       out_file = value();
+    } else if (a == "--load") {
+      load = value();
     } else if (a == "--quiet") {
       quiet = true;
     } else {
@@ -133,8 +143,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ithaca-gen: --events must be >= 1, --days in (0, 3660], --concurrency 1..256\n");
     return 2;
   }
-  if (post.empty() == out_file.empty()) {
-    std::fprintf(stderr, "ithaca-gen: give exactly one of --post URL or --out FILE\n");
+  if (post.empty() + out_file.empty() + load.empty() != 2) {
+    std::fprintf(stderr, "ithaca-gen: give exactly one of --post URL, --out FILE or --load STORE\n");
     return 2;
   }
   if (rules_file.empty()) {
@@ -177,6 +187,64 @@ int main(int argc, char** argv) {
     }
     out->flush();
     return *out ? 0 : 1;
+  }
+
+  if (!load.empty()) {
+    using namespace ithaca::tracker;
+    std::string error;
+    std::unique_ptr<EventStore> store;
+    SqliteStores sqlite;
+    if (load.rfind("sqlite:", 0) == 0) {
+      const std::string dir = load.substr(7);
+      std::filesystem::create_directories(dir);
+      SqliteOptions o;
+      o.path = dir + "/ithaca.db";
+      o.synchronous_full = false;
+      sqlite = open_sqlite_stores(o, error);
+      store = std::move(sqlite.events);
+    } else if (is_clickhouse_store(load)) {
+      ClickHouseStoreOptions o;
+      if (parse_clickhouse_url(load, o.endpoint, error)) {
+        o.spool_dir = (std::filesystem::temp_directory_path() / ("ithaca-gen-spool-" + std::to_string(::getpid()))).string();
+        store = ClickHouseEventStore::open(o, error);
+      }
+    } else {
+      error = "--load needs sqlite:DIR or clickhouse://host:port/database";
+    }
+    if (!store) {
+      std::fprintf(stderr, "ithaca-gen: %s\n", error.c_str());
+      return 1;
+    }
+    std::vector<StoredEvent> batch;
+    std::int64_t written = 0;
+    auto last_report = start;
+    GeneratedRequest r;
+    auto flush = [&]() -> bool {
+      if (batch.empty()) return true;
+      if (Status s = store->write(batch); !s) {
+        std::fprintf(stderr, "ithaca-gen: %s\n", s.message().c_str());
+        return false;
+      }
+      written += static_cast<std::int64_t>(batch.size());
+      batch.clear();
+      const auto now = std::chrono::steady_clock::now();
+      if (!quiet && now - last_report > std::chrono::seconds(10)) {
+        last_report = now;
+        const double s = std::chrono::duration<double>(now - start).count();
+        std::fprintf(stderr, "ithaca-gen: %lld events in %.0f s (%.0f/s)\n", static_cast<long long>(written), s,
+                     static_cast<double>(written) / s);
+      }
+      return true;
+    };
+    while (generator.next(r)) {
+      append_stored_events(r, batch);
+      if (batch.size() >= 20'000 && !flush()) return 1;
+    }
+    if (!flush()) return 1;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("{\"events\": %lld, \"seconds\": %.3f, \"events_per_second\": %.0f}\n",
+                static_cast<long long>(written), seconds, static_cast<double>(written) / seconds);
+    return 0;
   }
 
   Target target;

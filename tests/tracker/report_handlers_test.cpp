@@ -122,8 +122,11 @@ TEST_F(ReportEndpoints, ReportsWhatWasCollected) {
   EXPECT_EQ(categories, (std::set<std::string>{"internal", "search", "social"}));
   json filtered = json_of(get("/v1/stats/store/pages?referrer_category=social"));
   EXPECT_EQ(filtered["filters"], json({{"referrer_category", "social"}}));
-  EXPECT_EQ(filtered["source"], "events");
+  EXPECT_EQ(filtered["source"], "rollups");  // referrer_category segments the roll-ups
   EXPECT_EQ(filtered["totals"]["pageviews"], 1);
+  json by_page = json_of(get("/v1/stats/store/referrers?page=/shop"));
+  EXPECT_EQ(by_page["source"], "events");  // pages do not: the raw events answer
+  EXPECT_EQ(by_page["totals"]["pageviews"], 2);
 }
 
 TEST_F(ReportEndpoints, CsvOnRequest) {

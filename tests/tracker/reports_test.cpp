@@ -444,7 +444,8 @@ TEST_P(RollupMaintenance, ErasureRemovesEveryEventAndRollupContributionOfTheId) 
   SqliteConnection a, b;
   ASSERT_TRUE(a.open(dir.str("rollups.db"), false));
   ASSERT_TRUE(b.open(fresh.str("rollups.db"), false));
-  for (const char* table : {"dim_day", "dim_hour", "stage_sets", "paths", "attribution", "units", "unit_goals"}) {
+  for (const char* table :
+       {"dim_day", "dim_hour", "dim_pair_day", "stage_sets", "paths", "attribution", "units", "unit_goals"}) {
     auto dump = [&](SqliteConnection& db) {
       SqliteQuery q;
       EXPECT_TRUE(q.prepare(db.handle(), std::string("SELECT * FROM ") + table));

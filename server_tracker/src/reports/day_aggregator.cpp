@@ -87,6 +87,50 @@ struct UnitGoalKey {
   std::uint32_t goal;
   bool operator==(const UnitGoalKey&) const = default;
 };
+// (segment scope, dimension, filter value, value) packed as 4 + 4 + 28 + 28 bits; a day's
+// string pool stays far below 2^28 distinct strings.
+constexpr std::uint64_t pair_key(std::uint64_t scope, std::uint64_t dim, std::uint64_t filter_value,
+                                 std::uint64_t value) {
+  return scope << 60 | dim << 56 | (filter_value & 0xFFFFFFF) << 28 | (value & 0xFFFFFFF);
+}
+
+// An open-addressing map from 64-bit keys to values kept in insertion order (so indices stay
+// valid): the per-segment counters are the aggregator's hottest structure.
+template <typename V>
+class FlatMap {
+ public:
+  FlatMap() : slots_(1024, kEmpty) {}
+  std::uint32_t index(std::uint64_t key) {
+    std::size_t mask = slots_.size() - 1, i = mix(key) & mask;
+    while (slots_[i] != kEmpty) {
+      if (entries_[slots_[i]].first == key) return slots_[i];
+      i = (i + 1) & mask;
+    }
+    slots_[i] = static_cast<std::uint32_t>(entries_.size());
+    entries_.emplace_back(key, V{});
+    if (entries_.size() * 2 > slots_.size()) grow();
+    return static_cast<std::uint32_t>(entries_.size() - 1);
+  }
+  std::pair<std::uint64_t, V>& at(std::uint32_t i) { return entries_[i]; }
+  const std::vector<std::pair<std::uint64_t, V>>& entries() const { return entries_; }
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFF;
+  void grow() {
+    std::vector<std::uint32_t> slots(slots_.size() * 2, kEmpty);
+    const std::size_t mask = slots.size() - 1;
+    for (std::uint32_t e = 0; e < entries_.size(); ++e) {
+      std::size_t i = mix(entries_[e].first) & mask;
+      while (slots[i] != kEmpty) i = (i + 1) & mask;
+      slots[i] = e;
+    }
+    slots_.swap(slots);
+  }
+  std::vector<std::uint32_t> slots_;
+  std::vector<std::pair<std::uint64_t, V>> entries_;
+};
+
 struct UnitGoalKeyHash {
   std::size_t operator()(const UnitGoalKey& k) const noexcept {
     return mix(UnitKeyHash{}(k.unit) * 31 + k.goal);
@@ -98,6 +142,18 @@ struct TimedId {
   std::uint32_t id;
 };
 
+using DimValues = std::array<std::uint32_t, kDimCount>;
+
+// A visit's first pageview among those matching one segment value; `tuple` indexes the
+// visitor-day's distinct value tuples (usually the visit's entry, shared by every scope).
+struct ScopeEntry {
+  std::uint8_t scope;
+  std::uint32_t filter_value;
+  std::int64_t ts;
+  std::uint32_t path, event;
+  std::uint32_t tuple;
+};
+
 struct Visit {
   std::int64_t number = -1;
   bool has_entry = false;
@@ -107,6 +163,7 @@ struct Visit {
   std::vector<TimedId> pages;   // distinct, ordered by (first view, name)
   std::vector<TimedId> stages;  // distinct, ordered by (first seen, name)
   std::uint32_t page_steps = 0, stage_steps = 0;  // interned sequences, 0 = none
+  std::vector<ScopeEntry> scope_entries;
 };
 
 struct Unit {
@@ -122,6 +179,9 @@ struct Goal {
 
 struct VisitorDay {
   std::vector<std::uint64_t> seen;  // sorted (dim, hour or 24, value) keys
+  // The distinct value tuples of its events: a segment pair (scope value, dimension value) is new
+  // for the visitor-day exactly when no earlier tuple holds both.
+  std::vector<DimValues> tuples;
   std::vector<Visit> visits;
   std::vector<std::uint32_t> stages;  // distinct stage names
   std::uint32_t stage_set = 0;
@@ -135,7 +195,8 @@ inline std::uint64_t seen_key(int dim, int hour, std::uint32_t value) {
   return (static_cast<std::uint64_t>(dim) << 40) | (static_cast<std::uint64_t>(hour) << 32) | value;
 }
 
-bool insert_sorted(std::vector<std::uint64_t>& v, std::uint64_t key) {
+template <typename T>
+bool insert_sorted(std::vector<T>& v, const T& key) {
   auto it = std::lower_bound(v.begin(), v.end(), key);
   if (it != v.end() && *it == key) return false;
   v.insert(it, key);
@@ -154,7 +215,40 @@ struct DayAggregator::State {
   std::unordered_map<AttrKey, AttrCounts, AttrKeyHash> attribution;
   std::unordered_map<UnitKey, UnitCounts, UnitKeyHash> units;
   std::unordered_map<UnitGoalKey, Counter, UnitGoalKeyHash> unit_goals;
+  FlatMap<DimCounts> pair_day;
   std::unordered_map<std::uint64_t, VisitorDay> visitors;
+
+  // Rows changed since the last clear_dirty(), so a flush touches only those (map nodes are
+  // stable, so the pointers stay valid).
+  std::vector<decltype(dim_day)::value_type*> dirty_dim_day;
+  std::vector<decltype(dim_hour)::value_type*> dirty_dim_hour;
+  std::vector<decltype(stage_sets)::value_type*> dirty_stage_sets;
+  std::vector<decltype(paths)::value_type*> dirty_paths;
+  std::vector<decltype(attribution)::value_type*> dirty_attribution;
+  std::vector<decltype(units)::value_type*> dirty_units;
+  std::vector<decltype(unit_goals)::value_type*> dirty_unit_goals;
+  std::vector<std::uint32_t> dirty_pair_day;  // indices into pair_day
+
+  DimCounts& touch_pair(std::uint64_t key) {
+    const std::uint32_t i = pair_day.index(key);
+    DimCounts& c = pair_day.at(i).second;
+    if (!c.dirty) {
+      c.dirty = true;
+      dirty_pair_day.push_back(i);
+    }
+    return c;
+  }
+
+  template <typename Map>
+  typename Map::mapped_type& touch(Map& map, std::vector<typename Map::value_type*>& dirty,
+                                   const typename Map::key_type& key) {
+    auto& entry = *map.try_emplace(key).first;
+    if (!entry.second.dirty) {
+      entry.second.dirty = true;
+      dirty.push_back(&entry);
+    }
+    return entry.second;
+  }
 
   bool less(const TimedId& a, const TimedId& b) const {
     if (a.ts != b.ts) return a.ts < b.ts;
@@ -189,23 +283,29 @@ struct DayAggregator::State {
   void move_path(PathKind kind, std::uint32_t& current, std::uint32_t next) {
     if (current == next) return;
     const std::uint64_t k = static_cast<std::uint64_t>(kind) << 32;
-    if (current) {
-      Counter& old = paths[k | current];
-      --old.n;
-      old.dirty = true;
-    }
-    Counter& now = paths[k | next];
-    ++now.n;
-    now.dirty = true;
+    if (current) --touch(paths, dirty_paths, k | current).n;
+    ++touch(paths, dirty_paths, k | next).n;
     current = next;
   }
 
   void entry_delta(const std::array<std::uint32_t, kDimCount>& dims, int delta) {
     for (int d = 0; d < kDimCount; ++d) {
-      DimCounts& c = dim_day[(static_cast<std::uint64_t>(d) << 32) | dims[d]];
-      c.entries += delta;
-      c.dirty = true;
+      touch(dim_day, dirty_dim_day, (static_cast<std::uint64_t>(d) << 32) | dims[d]).entries += delta;
     }
+  }
+
+  void pair_entry_delta(std::uint8_t scope, std::uint32_t filter_value, const DimValues& dims, int delta) {
+    const int own = static_cast<int>(kSegmentDims[scope]);
+    for (int d = 1; d < kDimCount; ++d) {
+      if (d == own) continue;
+      touch_pair(pair_key(scope, static_cast<std::uint64_t>(d), filter_value, dims[d])).entries += delta;
+    }
+  }
+
+  bool earlier(std::int64_t ts, std::uint32_t path, std::uint32_t event, std::int64_t ts2, std::uint32_t path2,
+               std::uint32_t event2) const {
+    return std::forward_as_tuple(ts, pool.str(path), pool.str(event)) <
+           std::forward_as_tuple(ts2, pool.str(path2), pool.str(event2));
   }
 
   void refresh_conversions(VisitorDay& v, Unit& u) {
@@ -214,8 +314,7 @@ struct DayAggregator::State {
       auto it = std::find(u.converted.begin(), u.converted.end(), g.id);
       const bool was = it != u.converted.end();
       if (should == was) continue;
-      Counter& c = unit_goals[UnitGoalKey{u.key, g.id}];
-      c.dirty = true;
+      Counter& c = touch(unit_goals, dirty_unit_goals, UnitGoalKey{u.key, g.id});
       if (should) {
         ++c.n;
         u.converted.push_back(g.id);
@@ -240,8 +339,9 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   VisitorDay& v = s.visitors[e.visitor];
 
   for (int d = 0; d < kDimCount; ++d) {
-    DimCounts& day = s.dim_day[(static_cast<std::uint64_t>(d) << 32) | dims[d]];
-    DimCounts& hr = s.dim_hour[(static_cast<std::uint64_t>(hour) << 40) | (static_cast<std::uint64_t>(d) << 32) | dims[d]];
+    DimCounts& day = s.touch(s.dim_day, s.dirty_dim_day, (static_cast<std::uint64_t>(d) << 32) | dims[d]);
+    DimCounts& hr = s.touch(s.dim_hour, s.dirty_dim_hour,
+                            (static_cast<std::uint64_t>(hour) << 40) | (static_cast<std::uint64_t>(d) << 32) | dims[d]);
     ++day.counts.events;
     ++hr.counts.events;
     if (pageview) {
@@ -250,8 +350,27 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
     }
     if (insert_sorted(v.seen, seen_key(d, kDayLevel, dims[d]))) ++day.counts.visitors;
     if (insert_sorted(v.seen, seen_key(d, hour, dims[d]))) ++hr.counts.visitors;
-    day.dirty = hr.dirty = true;
   }
+  // The same per segment value, for breakdowns under one filter.
+  std::uint32_t tuple = 0;
+  while (tuple < v.tuples.size() && v.tuples[tuple] != dims) ++tuple;
+  const bool new_tuple = tuple == v.tuples.size();
+  for (std::uint8_t sc = 0; sc < kSegmentDims.size(); ++sc) {
+    const int own = static_cast<int>(kSegmentDims[sc]);
+    const std::uint32_t fv = dims[own];
+    for (int d = 1; d < kDimCount; ++d) {
+      if (d == own) continue;
+      DimCounts& c = s.touch_pair(pair_key(sc, static_cast<std::uint64_t>(d), fv, dims[d]));
+      ++c.counts.events;
+      if (pageview) ++c.counts.pageviews;
+      if (new_tuple && std::none_of(v.tuples.begin(), v.tuples.end(), [&](const DimValues& t) {
+            return t[own] == fv && t[d] == dims[d];
+          })) {
+        ++c.counts.visitors;
+      }
+    }
+  }
+  if (new_tuple) v.tuples.push_back(dims);
 
   const std::int64_t number = e.visit_count.value_or(-1);
   auto vit = std::find_if(v.visits.begin(), v.visits.end(), [&](const Visit& x) { return x.number == number; });
@@ -264,10 +383,21 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   if (pageview) {
     const std::uint32_t path = dims[static_cast<int>(Dim::Page)];
     const std::uint32_t event_id = s.pool.id(e.event_id);
+    for (std::uint8_t sc = 0; sc < kSegmentDims.size(); ++sc) {
+      const std::uint32_t fv = dims[static_cast<int>(kSegmentDims[sc])];
+      auto it = std::find_if(visit.scope_entries.begin(), visit.scope_entries.end(),
+                             [&](const ScopeEntry& x) { return x.scope == sc && x.filter_value == fv; });
+      if (it == visit.scope_entries.end()) {
+        visit.scope_entries.push_back(ScopeEntry{sc, fv, e.ts_ms, path, event_id, tuple});
+        s.pair_entry_delta(sc, fv, dims, +1);
+      } else if (s.earlier(e.ts_ms, path, event_id, it->ts, it->path, it->event)) {
+        s.pair_entry_delta(sc, fv, v.tuples[it->tuple], -1);
+        *it = ScopeEntry{sc, fv, e.ts_ms, path, event_id, tuple};
+        s.pair_entry_delta(sc, fv, dims, +1);
+      }
+    }
     const bool earlier =
-        !visit.has_entry ||
-        std::forward_as_tuple(e.ts_ms, s.pool.str(path), s.pool.str(event_id)) <
-            std::forward_as_tuple(visit.entry_ts, s.pool.str(visit.entry_path), s.pool.str(visit.entry_event));
+        !visit.has_entry || s.earlier(e.ts_ms, path, event_id, visit.entry_ts, visit.entry_path, visit.entry_event);
     if (earlier) {
       if (visit.has_entry) s.entry_delta(visit.entry_dims, -1);
       visit.has_entry = true;
@@ -297,14 +427,8 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
         joined += *names[i];
       }
       const std::uint32_t set = s.pool.id(joined);
-      if (v.stage_set) {
-        Counter& old = s.stage_sets[v.stage_set];
-        --old.n;
-        old.dirty = true;
-      }
-      Counter& now = s.stage_sets[set];
-      ++now.n;
-      now.dirty = true;
+      if (v.stage_set) --s.touch(s.stage_sets, s.dirty_stage_sets, v.stage_set).n;
+      ++s.touch(s.stage_sets, s.dirty_stage_sets, set).n;
       v.stage_set = set;
     }
   }
@@ -314,9 +438,8 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
     for (auto [kind, name] : {std::pair{UnitKind::Experiment, &e.experiment}, std::pair{UnitKind::Slot, &e.slot}}) {
       if (name->empty()) continue;
       const UnitKey key{static_cast<std::uint8_t>(kind), s.pool.id(*name), variant};
-      UnitCounts& counts = s.units[key];
+      UnitCounts& counts = s.touch(s.units, s.dirty_units, key);
       ++counts.exposures;
-      counts.dirty = true;
       auto uit = std::find_if(v.units.begin(), v.units.end(), [&](const Unit& u) { return u.key == key; });
       if (uit == v.units.end()) {
         ++counts.visitors;
@@ -352,9 +475,7 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
     for (std::uint8_t by = 0; by < 3; ++by) {
       const auto key = static_cast<TouchKey>(by);
       auto credit = [&](const Touch& t) -> AttrCounts& {
-        AttrCounts& c = s.attribution[AttrKey{goal, s.pool.id(t.key(key)), by}];
-        c.dirty = true;
-        return c;
+        return s.touch(s.attribution, s.dirty_attribution, AttrKey{goal, s.pool.id(t.key(key)), by});
       };
       AttrCounts& first = credit(touches.first);
       first.row.first += kMicro;
@@ -371,63 +492,88 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   }
 }
 
+namespace {
+
+// Calls `f` on every entry of `map`, or only on those in `dirty`.
+template <typename Map, typename F>
+void each(const Map& map, const std::vector<typename Map::value_type*>& dirty, bool dirty_only, F&& f) {
+  if (dirty_only) {
+    for (const auto* entry : dirty) f(entry->first, entry->second);
+  } else {
+    for (const auto& [key, value] : map) f(key, value);
+  }
+}
+
+}  // namespace
+
 void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
   const State& s = *state_;
   const auto& str = [&](std::uint32_t id) -> const std::string& { return s.pool.str(id); };
-  for (const auto& [key, c] : s.dim_day) {
-    if (dirty_only && !c.dirty) continue;
+  each(s.dim_day, s.dirty_dim_day, dirty_only, [&](std::uint64_t key, const DimCounts& c) {
     sink.dim_day(static_cast<Dim>(key >> 32), str(static_cast<std::uint32_t>(key)), c.counts, c.entries);
-  }
-  for (const auto& [key, c] : s.dim_hour) {
-    if (dirty_only && !c.dirty) continue;
-    sink.dim_hour(static_cast<int>(key >> 40), static_cast<Dim>((key >> 32) & 0xff), str(static_cast<std::uint32_t>(key)),
-                  c.counts);
-  }
-  for (const auto& [set, c] : s.stage_sets) {
-    if (dirty_only && !c.dirty) continue;
-    sink.stage_set(str(set), c.n);
-  }
-  for (const auto& [key, c] : s.paths) {
-    if (dirty_only && !c.dirty) continue;
+  });
+  each(s.dim_hour, s.dirty_dim_hour, dirty_only, [&](std::uint64_t key, const DimCounts& c) {
+    sink.dim_hour(static_cast<int>(key >> 40), static_cast<Dim>((key >> 32) & 0xff),
+                  str(static_cast<std::uint32_t>(key)), c.counts);
+  });
+  each(s.stage_sets, s.dirty_stage_sets, dirty_only,
+       [&](std::uint32_t set, const Counter& c) { sink.stage_set(str(set), c.n); });
+  each(s.paths, s.dirty_paths, dirty_only, [&](std::uint64_t key, const Counter& c) {
     sink.path(static_cast<PathKind>(key >> 32), str(static_cast<std::uint32_t>(key)), c.n);
-  }
-  for (const auto& [key, c] : s.attribution) {
-    if (dirty_only && !c.dirty) continue;
+  });
+  each(s.attribution, s.dirty_attribution, dirty_only, [&](const AttrKey& key, const AttrCounts& c) {
     AttributionRow row = c.row;
     row.key = str(key.key);
     sink.attribution(str(key.goal), static_cast<TouchKey>(key.by), row);
-  }
-  for (const auto& [key, c] : s.units) {
-    if (dirty_only && !c.dirty) continue;
+  });
+  each(s.units, s.dirty_units, dirty_only, [&](const UnitKey& key, const UnitCounts& c) {
     sink.unit(static_cast<UnitKind>(key.kind), str(key.key), str(key.variant), c.visitors, c.exposures);
-  }
-  for (const auto& [key, c] : s.unit_goals) {
-    if (dirty_only && !c.dirty) continue;
+  });
+  each(s.unit_goals, s.dirty_unit_goals, dirty_only, [&](const UnitGoalKey& key, const Counter& c) {
     sink.unit_goal(static_cast<UnitKind>(key.unit.kind), str(key.unit.key), str(key.unit.variant), str(key.goal), c.n);
+  });
+  auto pair = [&](std::uint64_t key, const DimCounts& c) {
+    sink.pair_day(kSegmentDims[key >> 60], str(static_cast<std::uint32_t>((key >> 28) & 0xFFFFFFF)),
+                  static_cast<Dim>((key >> 56) & 0xF), str(static_cast<std::uint32_t>(key & 0xFFFFFFF)), c.counts,
+                  c.entries);
+  };
+  if (dirty_only) {
+    for (std::uint32_t i : s.dirty_pair_day) pair(s.pair_day.entries()[i].first, s.pair_day.entries()[i].second);
+  } else {
+    for (const auto& [key, c] : s.pair_day.entries()) pair(key, c);
   }
 }
 
 void DayAggregator::clear_dirty() {
   State& s = *state_;
-  for (auto& [k, c] : s.dim_day) c.dirty = false;
-  for (auto& [k, c] : s.dim_hour) c.dirty = false;
-  for (auto& [k, c] : s.stage_sets) c.dirty = false;
-  for (auto& [k, c] : s.paths) c.dirty = false;
-  for (auto& [k, c] : s.attribution) c.dirty = false;
-  for (auto& [k, c] : s.units) c.dirty = false;
-  for (auto& [k, c] : s.unit_goals) c.dirty = false;
+  auto clear = [](auto& dirty) {
+    for (auto* entry : dirty) entry->second.dirty = false;
+    dirty.clear();
+  };
+  clear(s.dirty_dim_day);
+  clear(s.dirty_dim_hour);
+  clear(s.dirty_stage_sets);
+  clear(s.dirty_paths);
+  clear(s.dirty_attribution);
+  clear(s.dirty_units);
+  clear(s.dirty_unit_goals);
+  for (std::uint32_t i : s.dirty_pair_day) s.pair_day.at(i).second.dirty = false;
+  s.dirty_pair_day.clear();
 }
 
 std::size_t DayAggregator::approximate_bytes() const noexcept {
   const State& s = *state_;
   std::size_t bytes = s.pool.bytes();
-  bytes += (s.dim_day.size() + s.dim_hour.size()) * 72;
+  bytes += (s.dim_day.size() + s.dim_hour.size() + s.pair_day.size()) * 72;
   bytes += (s.stage_sets.size() + s.paths.size() + s.unit_goals.size()) * 48;
   bytes += s.attribution.size() * 96 + s.units.size() * 56;
   bytes += s.visitors.size() * 200;
   for (const auto& [id, v] : s.visitors) {
-    bytes += v.seen.capacity() * 8 + v.visits.capacity() * sizeof(Visit) + v.units.size() * 64;
-    for (const Visit& x : v.visits) bytes += (x.pages.capacity() + x.stages.capacity()) * sizeof(TimedId);
+    bytes += v.seen.capacity() * 8 + v.tuples.capacity() * sizeof(DimValues) + v.visits.capacity() * sizeof(Visit) +
+             v.units.size() * 64;
+    for (const Visit& x : v.visits) {
+      bytes += (x.pages.capacity() + x.stages.capacity()) * sizeof(TimedId) + x.scope_entries.capacity() * sizeof(ScopeEntry);
+    }
   }
   return bytes;
 }

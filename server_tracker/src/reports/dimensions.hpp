@@ -33,6 +33,19 @@ enum class Dim : std::uint8_t {
 };
 inline constexpr int kDimCount = 16;
 
+// The dimensions whose values segment the roll-ups: a breakdown filtered by one of them is
+// served from roll-ups (dim_pair_day). Pages, landing pages and event names, whose values are
+// many, are left out; filters on them read raw events.
+inline constexpr std::array<Dim, 12> kSegmentDims = {
+    Dim::ReferrerCategory, Dim::ReferrerSource, Dim::UtmSource, Dim::UtmMedium, Dim::UtmCampaign, Dim::Device,
+    Dim::Os,               Dim::Browser,        Dim::Country,   Dim::Language,  Dim::Visit,       Dim::Type};
+constexpr int segment_index(Dim dim) {
+  for (int i = 0; i < static_cast<int>(kSegmentDims.size()); ++i) {
+    if (kSegmentDims[static_cast<std::size_t>(i)] == dim) return i;
+  }
+  return -1;
+}
+
 struct DimInfo {
   Dim dim;
   const char* name;    // public name: "page", "referrer_category", …

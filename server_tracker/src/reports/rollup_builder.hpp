@@ -27,7 +27,7 @@ struct RollupBuilderOptions {
   std::string rollups_path;  // the roll-up database (created when absent)
   std::map<std::string, std::shared_ptr<const TimeZone>, std::less<>> zones;  // per configured site
   std::size_t chunk_events = 10'000;
-  std::size_t days_in_memory = 4;
+  std::size_t days_in_memory = 3;  // today, yesterday and one more (late events); others replay
   std::chrono::milliseconds poll{250};
 };
 

@@ -15,6 +15,11 @@ CREATE TABLE IF NOT EXISTS dim_hour (
   site TEXT NOT NULL, dim INTEGER NOT NULL, value TEXT NOT NULL, day INTEGER NOT NULL, hour INTEGER NOT NULL,
   pageviews INTEGER NOT NULL, events INTEGER NOT NULL, visitors INTEGER NOT NULL,
   PRIMARY KEY (site, dim, value, day, hour)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dim_pair_day (
+  site TEXT NOT NULL, fdim INTEGER NOT NULL, fvalue TEXT NOT NULL, dim INTEGER NOT NULL, value TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  pageviews INTEGER NOT NULL, events INTEGER NOT NULL, visitors INTEGER NOT NULL, entries INTEGER NOT NULL,
+  PRIMARY KEY (site, fdim, fvalue, dim, value, day)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stage_sets (
   site TEXT NOT NULL, stages TEXT NOT NULL, day INTEGER NOT NULL, visitors INTEGER NOT NULL,
   PRIMARY KEY (site, stages, day)) WITHOUT ROWID;
@@ -36,7 +41,10 @@ CREATE TABLE IF NOT EXISTS unit_goals (
   PRIMARY KEY (site, kind, key, variant, goal, day)) WITHOUT ROWID;
 )";
 
-constexpr const char* kTables[] = {"dim_day", "dim_hour", "stage_sets", "paths", "attribution", "units", "unit_goals"};
+constexpr const char* kTables[] = {"dim_day",     "dim_hour", "dim_pair_day", "stage_sets",
+                                   "paths",       "attribution", "units",     "unit_goals"};
+constexpr int kTableCount = 8;
+constexpr const char* kRollupSchema = "2";
 
 Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
   if (Status s = db.open(path, writer); !s) return s;
@@ -53,9 +61,9 @@ Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
 struct RollupWriter::Statements {
   SqliteQuery begin, commit, rollback;
   SqliteQuery put_dim_day, del_dim_day, put_dim_hour, del_dim_hour;
-  SqliteQuery put_stage, del_stage, put_path, del_path, put_attr, put_unit, put_goal, del_goal;
+  SqliteQuery put_pair, del_pair, put_stage, del_stage, put_path, del_path, put_attr, put_unit, put_goal, del_goal;
   SqliteQuery set_meta, get_meta, days;
-  SqliteQuery delete_day[7], delete_before[7], delete_site[7];
+  SqliteQuery delete_day[kTableCount], delete_before[kTableCount], delete_site[kTableCount];
 };
 
 RollupWriter::RollupWriter() : s_(std::make_unique<Statements>()) {}
@@ -78,6 +86,9 @@ std::unique_ptr<RollupWriter> RollupWriter::open(const std::string& path, std::s
       {&s.del_dim_day, "DELETE FROM dim_day WHERE site = ?1 AND dim = ?2 AND value = ?3 AND day = ?4"},
       {&s.put_dim_hour, "INSERT OR REPLACE INTO dim_hour VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
       {&s.del_dim_hour, "DELETE FROM dim_hour WHERE site = ?1 AND dim = ?2 AND value = ?3 AND day = ?4 AND hour = ?5"},
+      {&s.put_pair, "INSERT OR REPLACE INTO dim_pair_day VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
+      {&s.del_pair, "DELETE FROM dim_pair_day WHERE site = ?1 AND fdim = ?2 AND fvalue = ?3 AND dim = ?4 AND value = ?5 "
+                    "AND day = ?6"},
       {&s.put_stage, "INSERT OR REPLACE INTO stage_sets VALUES (?1, ?2, ?3, ?4)"},
       {&s.del_stage, "DELETE FROM stage_sets WHERE site = ?1 AND stages = ?2 AND day = ?3"},
       {&s.put_path, "INSERT OR REPLACE INTO paths VALUES (?1, ?2, ?3, ?4, ?5)"},
@@ -94,7 +105,17 @@ std::unique_ptr<RollupWriter> RollupWriter::open(const std::string& path, std::s
   for (const auto& [q, sql] : statements) {
     if (Status st = q->prepare(db, sql); !st) return fail(st);
   }
-  for (int t = 0; t < 7; ++t) {
+  // Roll-ups from another version of this code are dropped and rebuilt from the events.
+  std::string version;
+  bool found = false;
+  if (Status st = w->get_meta("schema", version, found); !st) return fail(st);
+  if (!found || version != kRollupSchema) {
+    std::string drop = "BEGIN; DELETE FROM meta;";
+    for (const char* table : kTables) drop += std::string(" DELETE FROM ") + table + ";";
+    drop += " INSERT INTO meta VALUES ('schema', '" + std::string(kRollupSchema) + "'); COMMIT;";
+    if (Status st = w->db_.exec(drop); !st) return fail(st);
+  }
+  for (int t = 0; t < kTableCount; ++t) {
     const std::string table = kTables[t];
     if (Status st = s.delete_day[t].prepare(db, "DELETE FROM " + table + " WHERE site = ?1 AND day = ?2"); !st) {
       return fail(st);
@@ -133,6 +154,17 @@ class WritingSink final : public AggregateSink {
     }
     run(s_.put_dim_hour.bind(1, site_).bind(2, static_cast<int>(dim)).bind(3, value).bind(4, day_).bind(5, hour)
             .bind(6, c.pageviews).bind(7, c.events).bind(8, c.visitors));
+  }
+  void pair_day(Dim filter_dim, std::string_view filter_value, Dim dim, std::string_view value, const Counts& c,
+                std::int64_t entries) override {
+    if (c.events == 0) {
+      run(s_.del_pair.bind(1, site_).bind(2, static_cast<int>(filter_dim)).bind(3, filter_value)
+              .bind(4, static_cast<int>(dim)).bind(5, value).bind(6, day_));
+      return;
+    }
+    run(s_.put_pair.bind(1, site_).bind(2, static_cast<int>(filter_dim)).bind(3, filter_value)
+            .bind(4, static_cast<int>(dim)).bind(5, value).bind(6, day_).bind(7, c.pageviews).bind(8, c.events)
+            .bind(9, c.visitors).bind(10, entries));
   }
   void stage_set(std::string_view stages, std::int64_t visitors) override {
     if (visitors == 0) {
@@ -233,7 +265,8 @@ Status RollupWriter::days(std::string_view site, std::vector<std::int32_t>& out)
 // ---------------------------------------------------------------------------------------------
 
 struct RollupReader::Statements {
-  SqliteQuery series_day, series_hour, breakdown, stage_sets, paths, attribution_all, attribution_goal, units, goals;
+  SqliteQuery series_day, series_hour, breakdown, segment_breakdown, segment_totals, stage_sets, paths, attribution_all,
+      attribution_goal, units, goals;
 };
 
 RollupReader::RollupReader() : s_(std::make_unique<Statements>()) {}
@@ -255,6 +288,11 @@ std::unique_ptr<RollupReader> RollupReader::open(const std::string& path, std::s
                        "AND value = ?3 AND day BETWEEN ?4 AND ?5 ORDER BY day, hour"},
       {&s.breakdown, "SELECT value, sum(pageviews), sum(events), sum(visitors), sum(entries) FROM dim_day "
                      "WHERE site = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY value"},
+      {&s.segment_breakdown, "SELECT value, sum(pageviews), sum(events), sum(visitors), sum(entries) FROM "
+                             "dim_pair_day WHERE site = ?1 AND fdim = ?2 AND fvalue = ?3 AND dim = ?4 AND day BETWEEN "
+                             "?5 AND ?6 GROUP BY value"},
+      {&s.segment_totals, "SELECT sum(pageviews), sum(events), sum(visitors), count(*) FROM dim_day WHERE site = ?1 "
+                          "AND dim = ?2 AND value = ?3 AND day BETWEEN ?4 AND ?5"},
       {&s.stage_sets, "SELECT stages, sum(visitors) FROM stage_sets WHERE site = ?1 AND day BETWEEN ?2 AND ?3 "
                       "GROUP BY stages HAVING sum(visitors) > 0"},
       {&s.paths, "SELECT steps, sum(visits) FROM paths WHERE site = ?1 AND kind = ?2 AND day BETWEEN ?3 AND ?4 "
@@ -303,6 +341,33 @@ Status RollupReader::breakdown(const ReportScope& scope, Dim dim, std::vector<Br
   out.clear();
   SqliteQuery& q = s_->breakdown;
   q.bind(1, scope.site).bind(2, static_cast<int>(dim)).bind(3, scope.first_day).bind(4, scope.last_day);
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    BreakdownRow r;
+    r.value = q.text(0);
+    r.counts = {q.integer(1), q.integer(2), q.integer(3)};
+    r.entries = q.integer(4);
+    out.push_back(std::move(r));
+  }
+  return q.done(rc);
+}
+
+Status RollupReader::segment_breakdown(const ReportScope& scope, Dim dim, const Filter& filter,
+                                       std::vector<BreakdownRow>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  out.clear();
+  if (dim == Dim::All) {
+    // The filter's own value in dim_day: the same events, visitors and pageviews.
+    SqliteQuery& q = s_->segment_totals;
+    q.bind(1, scope.site).bind(2, static_cast<int>(filter.dim)).bind(3, filter.value).bind(4, scope.first_day)
+        .bind(5, scope.last_day);
+    const int rc = q.step();
+    if (rc == SQLITE_ROW && q.integer(3) > 0) out.push_back(BreakdownRow{"", Counts{q.integer(0), q.integer(1), q.integer(2)}, 0});
+    return q.done(rc == SQLITE_ROW ? SQLITE_DONE : rc);
+  }
+  SqliteQuery& q = s_->segment_breakdown;
+  q.bind(1, scope.site).bind(2, static_cast<int>(filter.dim)).bind(3, filter.value).bind(4, static_cast<int>(dim))
+      .bind(5, scope.first_day).bind(6, scope.last_day);
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
     BreakdownRow r;

@@ -31,6 +31,7 @@ struct SqliteReportSource::RawTotals final : AggregateSink {
     add(row.counts, c);
     row.entries += entries;
   }
+  void pair_day(Dim, std::string_view, Dim, std::string_view, const Counts&, std::int64_t) override {}
   void dim_hour(int hour, Dim dim, std::string_view, const Counts& c) override {
     if (dim == Dim::All) add(series_hour[static_cast<std::int64_t>(day) * 24 + hour], c);
   }
@@ -97,6 +98,11 @@ bool SqliteReportSource::use_rollups(const ReportScope& scope, bool allow_one_fi
   return rollups;
 }
 
+void SqliteReportSource::set_source(const char* source) {
+  std::lock_guard<std::mutex> lock(source_mutex_);
+  last_source_ = source;
+}
+
 std::string SqliteReportSource::last_source() const {
   std::lock_guard<std::mutex> lock(source_mutex_);
   return last_source_;
@@ -151,6 +157,11 @@ Status SqliteReportSource::breakdown(const ReportScope& scope, Dim dim, std::vec
   if (Status s = ready(); !s) return s;
   out.clear();
   if (use_rollups(scope, false)) return rollups_->breakdown(scope, dim, out);
+  if (!force_raw_ && scope.filters.size() == 1 && segment_index(scope.filters[0].dim) >= 0 &&
+      dim != scope.filters[0].dim) {
+    set_source("rollups");
+    return rollups_->segment_breakdown(scope, dim, scope.filters[0], out);
+  }
   RawTotals totals;
   if (Status s = scan(scope, totals); !s) return s;
   for (auto& [key, row] : totals.breakdown) {

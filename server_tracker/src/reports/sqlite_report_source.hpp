@@ -1,8 +1,9 @@
 // ReportSource over the embedded store. Reports read the roll-ups after waiting for the
 // builder to catch up, so a report always includes every event acknowledged before it.
-// Queries the roll-ups cannot answer — a time series with more than one filter, or any other
-// report with a filter — aggregate the raw events of the range with the same DayAggregator
-// (slower: it reads every event of the range; docs/reports.md gives numbers).
+// Roll-ups answer every report without filters, the time series with one filter, and the
+// breakdowns with one filter on a segment dimension (kSegmentDims). Other filtered queries
+// aggregate the raw events of the range with the same DayAggregator (slower: it reads every
+// event of the range; docs/reports.md gives numbers).
 #pragma once
 
 #include <chrono>
@@ -45,6 +46,7 @@ class SqliteReportSource final : public ReportSource {
   Status ready();
   Status scan(const ReportScope& scope, RawTotals& out);
   bool use_rollups(const ReportScope& scope, bool allow_one_filter) const;
+  void set_source(const char* source);
 
   RollupBuilder* builder_ = nullptr;
   std::unique_ptr<RollupReader> rollups_;
