@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "handlers.hpp"
+#include "reports/report_handlers.hpp"  // [reports]
 #include "logger.hpp"
 #include "request_guards.hpp"
 
@@ -172,6 +173,7 @@ HttpResponse handle_admin_site(Tracker::State& state, const HttpRequest& request
   if (rest == "rules/rollback") {
     return m == "POST" ? rollback(state, request, *site) : method_not_allowed("POST");
   }
+  if (rest.rfind("visitors/", 0) == 0) return handle_visitor_data(state, request, *site, rest);  // [reports]
   return json_error(404, "not_found", "no such admin endpoint");
 }
 

@@ -60,6 +60,7 @@ struct ContextSink {
       if (path.is("geo", "languages", "0")) fields.first_language = v.text;
       if (path.is("visit", "landing_path")) fields.landing_path = v.text;
       if (path.is("journey", "stage")) fields.journey_stage = v.text;
+      if (path.is("visitor", "id")) fields.visitor_id = v.text;
     } else if (v.kind == Scalar::Kind::Bool && path.is("visit", "first")) {
       fields.visit_first = v.boolean;
     } else if (v.kind == Scalar::Kind::Integer && path.is("visit", "count")) {

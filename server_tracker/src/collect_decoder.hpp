@@ -44,6 +44,7 @@ struct ContextFields {
   std::string first_language;  // geo.languages[0]
   std::string landing_path;    // visit.landing_path
   std::string journey_stage;   // journey.stage
+  std::string visitor_id;      // visitor.id — the SDK sends it only with the visitor's consent
   std::optional<bool> visit_first;           // visit.first
   std::optional<std::int64_t> visit_count;   // visit.count (an integer)
 };

@@ -1,5 +1,6 @@
 #include "event_enricher.hpp"
 
+#include <optional>
 #include <utility>
 
 #include "ascii.hpp"
@@ -39,11 +40,15 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
   GeoResult geo;
   if (state.geo) state.geo->lookup(ip, geo);
 
-  // Consent travels with the first-party id; GPC/DNT withdraw it, leaving the daily hash.
-  std::string visitor_id = opted_out(request) ? std::string() : payload.visitor_id;
-  const std::uint64_t visitor = visitor_id.empty()
-                                    ? state.hasher->anonymous(payload.site, ip, user_agent, now)
-                                    : state.hasher->consented(payload.site, visitor_id);
+  // Consent travels with the first-party id — `visitor_id` of the request, or the event
+  // context's `visitor.id` (the SDK only sends it with consent); GPC/DNT withdraw it, leaving
+  // the daily hash.
+  const bool withdrawn = opted_out(request);
+  std::optional<std::uint64_t> anonymous;
+  auto anonymous_hash = [&] {
+    if (!anonymous) anonymous = state.hasher->anonymous(payload.site, ip, user_agent, now);
+    return *anonymous;
+  };
   const std::string_view page_header = request.header("referer");
 
   std::vector<StoredEvent> rows;
@@ -59,8 +64,14 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
     e.ts_ms = (in.ts_ms && *in.ts_ms >= now - kMaxEventAgeMs && *in.ts_ms <= now + kMaxEventLeadMs)
                   ? *in.ts_ms
                   : now;
-    e.visitor = visitor;
-    e.visitor_id = visitor_id;
+    if (!withdrawn) {
+      if (!payload.visitor_id.empty()) {
+        e.visitor_id = payload.visitor_id;
+      } else if (is_identifier(in.context.visitor_id, 8, 128)) {
+        e.visitor_id = in.context.visitor_id;
+      }
+    }
+    e.visitor = e.visitor_id.empty() ? anonymous_hash() : state.hasher->consented(payload.site, e.visitor_id);
     e.bot = bot;
 
     std::string url = in.url.empty() && page_header.size() <= 2048 ? std::string(page_header) : in.url;

@@ -132,6 +132,22 @@ const Setter kSetters[] = {
      [](TrackerOptions& o, std::string_view) { o.trust_proxy = true; return std::string(); }},
     {"--access-log", "ITHACA_ACCESS_LOG", false,
      [](TrackerOptions& o, std::string_view) { o.access_log = true; return std::string(); }},
+    // [reports/scale-out] the event store and the ClickHouse spool bound (docs/scale-out.md).
+    {"--store", "ITHACA_STORE", true,
+     [](TrackerOptions& o, std::string_view v) {
+       if (v != "sqlite" && v.rfind("clickhouse://", 0) != 0) {
+         return std::string("--store must be sqlite or clickhouse://host:port/database");
+       }
+       o.store = v == "sqlite" ? std::string() : std::string(v);
+       return std::string();
+     }},
+    {"--spool-max-bytes", "ITHACA_SPOOL_MAX_BYTES", true,
+     [](TrackerOptions& o, std::string_view v) {
+       std::size_t n = 0;
+       std::string e = set_size(n, v, "--spool-max-bytes", 4096, std::size_t{1} << 40);
+       if (e.empty()) o.clickhouse_spool_bytes = n;
+       return e;
+     }},
 };
 
 bool truthy(std::string_view v) { return v == "1" || iequals(v, "true") || iequals(v, "yes") || iequals(v, "on"); }
@@ -184,6 +200,8 @@ Usage: ithaca-tracker [options]
   --rules-max-age S     Cache-Control max-age of /v1/rules (60)          ITHACA_RULES_MAX_AGE
   --trust-proxy         client address from X-Forwarded-For              ITHACA_TRUST_PROXY=1
   --access-log          log every request (without addresses)            ITHACA_ACCESS_LOG=1
+  --store STORE         sqlite, or clickhouse://host:port/db (sqlite)    ITHACA_STORE
+  --spool-max-bytes N   ClickHouse spool bound when it is down (1 GiB)   ITHACA_SPOOL_MAX_BYTES
   --help                this text
 )";
 }
@@ -291,6 +309,11 @@ Status load_sites_file(const std::string& path, std::vector<SiteConfig>& out) {
           return Status::error(where + ".retention_days must be an integer 0..36500 (0 keeps forever)");
         }
         site.retention_days = value.get<int>();
+      } else if (key == "timezone") {  // [reports] checked when the tracker starts
+        if (!value.is_string() || value.get<std::string>().size() > 64) {
+          return Status::error(where + ".timezone must be an IANA time zone name such as \"Europe/Berlin\"");
+        }
+        site.timezone = value.get<std::string>();
       } else if (key == "rules") {
         if (!value.is_string()) return Status::error(where + ".rules must be a file path");
         fs::path rules = value.get<std::string>();

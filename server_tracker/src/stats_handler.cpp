@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "handlers.hpp"
+#include "reports/report_handlers.hpp"  // [reports]
 #include "request_guards.hpp"
 #include "time_param.hpp"
 
@@ -12,7 +13,7 @@ HttpResponse handle_stats(Tracker::State& state, const HttpRequest& request, std
   if (auto denied = check_admin(state, request)) return *denied;
   const SiteConfig* site = state.sites->find(site_id);
   if (!site) return json_error(404, "unknown_site", "no site " + std::string(site_id) + " is configured");
-  if (report != "summary") return json_error(404, "not_found", "no report " + std::string(report));
+  if (report != "summary") return handle_report(state, request, *site, report);  // [reports]
 
   TimeRange range;
   for (const char* bound : {"from", "to"}) {

@@ -13,6 +13,8 @@
 #include "random_bytes.hpp"
 #include "request_guards.hpp"
 #include "sqlite_control_store.hpp"
+#include "clickhouse/clickhouse_reports.hpp"  // [reports] --store clickhouse://…
+#include "reports/report_handlers.hpp"        // [reports] shared rules refresh
 
 namespace ithaca::tracker {
 namespace fs = std::filesystem;
@@ -215,7 +217,9 @@ std::unique_ptr<Tracker> Tracker::create(TrackerOptions options, std::string& er
   SqliteOptions sqlite;
   sqlite.path = (fs::path(o.data_dir) / "ithaca.db").string();
   sqlite.synchronous_full = o.sync_full;
-  SqliteStores stores = open_sqlite_stores(sqlite, error);
+  // [reports] --store clickhouse://… opens the ClickHouse stores instead (scale-out).
+  SqliteStores stores = is_clickhouse_store(o.store) ? open_clickhouse_stores(o, error)
+                                                     : open_sqlite_stores(sqlite, error);
   if (!stores.events) return nullptr;
   s.events = std::move(stores.events);
   s.control = std::move(stores.control);
@@ -243,6 +247,14 @@ std::unique_ptr<Tracker> Tracker::create(TrackerOptions options, std::string& er
     if (Status st = activate_stored_rules(s, site); !st) {
       log_error("cannot activate stored rules", {{"site", site.id}, {"error", st.message()}});
     }
+  }
+  // [reports] reports, erasure/export and retention; trackers sharing ClickHouse also pick up
+  // rules another tracker published.
+  s.reports = open_report_service(s.options, *s.events, error);
+  if (!s.reports) return nullptr;
+  s.reports->start_retention(std::chrono::hours(1));
+  if (is_clickhouse_store(o.store)) {
+    s.reports->start_rules_refresh([&s] { refresh_shared_rules(s); }, std::chrono::seconds(10));
   }
   s.maintenance = std::thread([&s] { run_maintenance(s); });
   return std::unique_ptr<Tracker>(new Tracker(std::move(state)));
@@ -286,6 +298,7 @@ void Tracker::shutdown() {
   }
   s.maintenance_cv.notify_all();
   if (s.maintenance.joinable()) s.maintenance.join();
+  if (s.reports) s.reports->stop();  // [reports] background jobs end before the writer drains
   if (s.writer) s.writer->stop();  // drains: every queued batch is committed and answered
 }
 

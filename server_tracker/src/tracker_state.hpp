@@ -18,6 +18,7 @@
 #include "ithaca/tracker/tracker.hpp"
 #include "metrics.hpp"
 #include "rate_limiter.hpp"
+#include "reports/report_service.hpp"
 #include "site_registry.hpp"
 #include "static_files.hpp"
 #include "visitor_hasher.hpp"
@@ -48,6 +49,10 @@ struct Tracker::State {
   std::condition_variable maintenance_cv;
   bool maintenance_stop = false;
   std::thread maintenance;
+
+  // [reports] reports, roll-ups, erasure/export and retention (reports/report_service.hpp).
+  // Last, so it is destroyed first: it reads the stores above.
+  std::unique_ptr<ReportService> reports;
 };
 
 std::int64_t now_ms();

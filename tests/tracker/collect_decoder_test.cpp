@@ -175,6 +175,7 @@ TEST(CollectDecoder, ExtractsTheReportColumnsFromPropsAndContext) {
       "props":{"slot":"hero","experiment":"exp","variant":"b","value":3,"nested":{"slot":"no"}},
       "context":{"time":{"timezone":"Europe/Berlin","hour":7},"geo":{"country":"DE","languages":["de-DE","en"]},
                  "visit":{"first":false,"count":4,"landing_path":"/x"},"journey":{"stage":"purchase"},
+                 "visitor":{"id":"v-12345678"},
                  "deep":{"visit":{"count":99}}}}]})",
                              small_limits(), payload, error))
       << error.message;
@@ -190,6 +191,7 @@ TEST(CollectDecoder, ExtractsTheReportColumnsFromPropsAndContext) {
   EXPECT_EQ(e.context.visit_count, 4);
   EXPECT_EQ(e.context.landing_path, "/x");
   EXPECT_EQ(e.context.journey_stage, "purchase");
+  EXPECT_EQ(e.context.visitor_id, "v-12345678");
 }
 
 TEST(CollectDecoder, DecodesEscapesAndUtf8) {

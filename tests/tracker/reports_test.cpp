@@ -365,6 +365,16 @@ TEST_P(Reports, PersonalizationPerSlotAndVariant) {
   EXPECT_NEAR(b["p_value_vs_default"].get<double>(), 0.24821307898992373, 1e-9);
 }
 
+TEST_P(Reports, JourneyAtAGlance) {
+  start(fixed_stream());
+  json r = report("journey");
+  EXPECT_EQ(r["funnel"]["stages"][1]["visitors"], 3);
+  EXPECT_EQ(r["paths"]["pages"]["rows"][0]["steps"], json({"/"}));
+  EXPECT_EQ(r["paths"]["stages"]["visits"], 5);
+  EXPECT_EQ(r["attribution"]["conversions"], 2);
+  EXPECT_EQ(last_table.columns[0], "stage");  // its CSV is the funnel
+}
+
 TEST_P(Reports, CsvOfAReport) {
   start(fixed_stream());
   report("pages");
@@ -402,7 +412,7 @@ TEST_P(Reports, RestartedBuilderKeepsCounting) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SqlitePaths, Reports, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "RawEvents" : "Rollups"; });
+                         [](const auto& p) { return p.param ? "RawEvents" : "Rollups"; });
 
 // -------------------------------------------------------------------------- erasure, retention
 
@@ -482,7 +492,7 @@ TEST_P(RollupMaintenance, RetentionDropsWholeOldDays) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SqlitePaths, RollupMaintenance, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "RawEvents" : "Rollups"; });
+                         [](const auto& p) { return p.param ? "RawEvents" : "Rollups"; });
 
 }  // namespace
 }  // namespace ithaca::tracker

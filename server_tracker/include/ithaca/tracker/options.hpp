@@ -17,6 +17,7 @@ struct SiteConfig {
   std::vector<std::string> allowed_origins;  // "scheme://host[:port]"; "*" allows any origin
   int retention_days = 395;                  // 0 keeps events forever
   std::string rules_file;                    // published at start when it changed; may be empty
+  std::string timezone;                      // [reports] IANA zone of report days/hours; "" = UTC
 };
 
 struct RequestLimits {
@@ -36,6 +37,10 @@ struct TrackerOptions {
   std::string static_dir;           // served at /; empty: demo_site/ when it exists
   std::string sdk_dir;              // served at /sdk/; empty: wasm_sdk/dist/browser/ when it exists
   std::vector<SiteConfig> sites;    // from --config, else the built-in demo site
+  // [reports/scale-out] "" or "sqlite": SQLite under data_dir; "clickhouse://host:port/db":
+  // ClickHouse, with a bounded local spool under data_dir (clickhouse/clickhouse_reports.hpp).
+  std::string store;
+  std::uint64_t clickhouse_spool_bytes = 1ULL << 30;
 
   int threads = 32;                 // HTTP worker threads
   RequestLimits limits;

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# Reports and ClickHouse at scale, beside SQLite (docs/performance.md, "Reports and ClickHouse"):
+#   1. ingestion over HTTP: ithaca-gen posts realistic collect requests to a tracker on SQLite,
+#      then to one on ClickHouse (events per second, acknowledged);
+#   2. 10M+ events bulk-loaded into both stores (ithaca-gen --load), then every report timed
+#      through the tracker's HTTP API (SQLite: roll-ups, after timing their catch-up).
+# Everything runs on loopback in a temporary folder; ClickHouse is started as an ordinary
+# process on free ports. Takes 20-60 minutes at 10M events: not part of `make test`.
+#
+#   bash bench/reports/run.sh [--events 10000000] [--http-events 300000] [--days 30]
+#                             [--build build/native] [--runs 5] [--keep] [--write-docs]
+#                             [--work DIR]   (reuse a kept folder: its loaded stores are not loaded again)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+EVENTS=10000000
+HTTP_EVENTS=300000
+DAYS=30
+BUILD=build/native
+RUNS=5
+KEEP=0
+WRITE_DOCS=0
+WORK=""
+while (($#)); do
+  case "$1" in
+    --events) EVENTS=$2; shift 2 ;;
+    --http-events) HTTP_EVENTS=$2; shift 2 ;;
+    --days) DAYS=$2; shift 2 ;;
+    --build) BUILD=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --write-docs) WRITE_DOCS=1; shift ;;
+    --work) WORK=$2; KEEP=1; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+BIN=$BUILD/bin
+for b in ithaca-tracker ithaca-gen; do
+  [ -x "$BIN/$b" ] || { echo "build $BIN/$b first (make native)" >&2; exit 1; }
+done
+CH_SERVER=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
+[ -x "$CH_SERVER" ] || { echo "clickhouse-server is not installed (make deps)" >&2; exit 1; }
+
+[ -n "$WORK" ] || WORK=$(mktemp -d /tmp/ithaca-bench-reports.XXXXXX)
+mkdir -p "$WORK"
+LOADED=0
+[ -f "$WORK/loaded" ] && LOADED=1
+TOKEN=bench-admin-token-0123456789
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  if ((KEEP)); then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+log() { echo "[$(date +%T)] $*" >&2; }
+json_field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+
+# --- ClickHouse on loopback --------------------------------------------------------------------
+if [ -f "$WORK/ch/ports" ]; then read -r CH_HTTP CH_TCP CH_INTER < "$WORK/ch/ports"; else
+  CH_HTTP=$(free_port); CH_TCP=$(free_port); CH_INTER=$(free_port)
+fi
+mkdir -p "$WORK/ch/data/tmp" "$WORK/ch/data/user_files" "$WORK/ch/data/format_schemas"
+cp /etc/clickhouse-server/users.xml "$WORK/ch/users.xml"
+echo "$CH_HTTP $CH_TCP $CH_INTER" > "$WORK/ch/ports"
+cat > "$WORK/ch/config.xml" <<EOF
+<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>$WORK/ch/server.log</log><errorlog>$WORK/ch/server.err.log</errorlog><size>10M</size><count>1</count></logger>
+  <http_port>$CH_HTTP</http_port><tcp_port>$CH_TCP</tcp_port><interserver_http_port>$CH_INTER</interserver_http_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>$WORK/ch/data/</path><tmp_path>$WORK/ch/data/tmp/</tmp_path>
+  <user_files_path>$WORK/ch/data/user_files/</user_files_path><format_schema_path>$WORK/ch/data/format_schemas/</format_schema_path>
+  <users_config>$WORK/ch/users.xml</users_config>
+  <default_profile>default</default_profile><default_database>default</default_database>
+  <mark_cache_size>1073741824</mark_cache_size><max_concurrent_queries>50</max_concurrent_queries>
+  <timezone>UTC</timezone>
+</yandex>
+EOF
+"$CH_SERVER" --config-file="$WORK/ch/config.xml" > "$WORK/ch/stdout.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 150); do
+  curl -sf "http://127.0.0.1:$CH_HTTP/?query=SELECT%201" > /dev/null && break
+  sleep 0.2
+done
+CH_VERSION=$(curl -s "http://127.0.0.1:$CH_HTTP/?query=SELECT%20version()")
+log "ClickHouse $CH_VERSION on 127.0.0.1:$CH_HTTP"
+
+cat > "$WORK/sites.json" <<EOF
+{"sites": [{"id": "demo", "origins": ["*"], "retention_days": 0, "rules": "$PWD/demo_site/rules/demo.json",
+            "timezone": "Europe/Berlin"}]}
+EOF
+
+TRACKER_PID=""
+start_tracker() {  # data-dir [store]
+  local port; port=$(free_port)
+  local store=()
+  [ -n "${2:-}" ] && store=(--store "$2")
+  "$BIN/ithaca-tracker" --port "$port" --data "$1" --config "$WORK/sites.json" --admin-token "$TOKEN" \
+    --trust-proxy --rate-limit 0 "${store[@]}" > "$1.log" 2>&1 &
+  TRACKER_PID=$!
+  PIDS+=("$TRACKER_PID")
+  for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break
+    sleep 0.2
+  done
+  PORT=$port
+}
+stop_tracker() { kill "$TRACKER_PID"; wait "$TRACKER_PID" 2>/dev/null || true; }
+
+# --- 1. ingestion over HTTP ----------------------------------------------------------------------
+rm -rf "$WORK/http-sqlite" "$WORK/http-clickhouse"
+curl -s "http://127.0.0.1:$CH_HTTP/" --data-binary "DROP DATABASE IF EXISTS http_ingest" > /dev/null
+mkdir -p "$WORK/http-sqlite" "$WORK/http-clickhouse"
+start_tracker "$WORK/http-sqlite"
+log "HTTP ingestion, SQLite: $HTTP_EVENTS events"
+HTTP_SQLITE=$("$BIN/ithaca-gen" --events "$HTTP_EVENTS" --seed 7 --post "http://127.0.0.1:$PORT" --concurrency 32 --quiet)
+stop_tracker
+start_tracker "$WORK/http-clickhouse" "clickhouse://127.0.0.1:$CH_HTTP/http_ingest"
+log "HTTP ingestion, ClickHouse: $HTTP_EVENTS events"
+HTTP_CH=$("$BIN/ithaca-gen" --events "$HTTP_EVENTS" --seed 7 --post "http://127.0.0.1:$PORT" --concurrency 32 --quiet)
+stop_tracker
+
+# --- 2. bulk load ----------------------------------------------------------------------------------
+if ((LOADED)); then
+  log "reusing the stores loaded in $WORK"
+  LOAD_SQLITE=$(cat "$WORK/load-sqlite.json"); LOAD_CH=$(cat "$WORK/load-clickhouse.json")
+else
+  log "bulk load, SQLite: $EVENTS events over $DAYS days"
+  LOAD_SQLITE=$("$BIN/ithaca-gen" --events "$EVENTS" --days "$DAYS" --seed 11 --load "sqlite:$WORK/sqlite" --quiet)
+  log "bulk load, ClickHouse: $EVENTS events over $DAYS days"
+  LOAD_CH=$("$BIN/ithaca-gen" --events "$EVENTS" --days "$DAYS" --seed 11 --load "clickhouse://127.0.0.1:$CH_HTTP/bench" --quiet)
+  echo "$LOAD_SQLITE" > "$WORK/load-sqlite.json"; echo "$LOAD_CH" > "$WORK/load-clickhouse.json"
+  touch "$WORK/loaded"
+fi
+
+# --- 3. reports ------------------------------------------------------------------------------------
+TODAY=$(TZ=Europe/Berlin date +%F)
+FROM=$(TZ=Europe/Berlin date -d "$DAYS days ago" +%F)
+WEEK=$(TZ=Europe/Berlin date -d "6 days ago" +%F)
+REPORTS=(
+  "timeseries?from=$FROM"
+  "timeseries?interval=hour&from=$WEEK"
+  "timeseries?country=DE&from=$FROM"
+  "pages?from=$FROM"
+  "referrers?from=$FROM"
+  "campaigns?from=$FROM"
+  "countries?from=$FROM"
+  "pages?device=mobile&from=$FROM"
+  "referrers?country=DE&from=$FROM"
+  "funnel?from=$FROM"
+  "paths?from=$FROM"
+  "paths?kind=stages&from=$FROM"
+  "attribution?from=$FROM"
+  "experiments?from=$FROM"
+  "personalization?from=$FROM"
+  "journey?from=$FROM"
+)
+# Filters the SQLite roll-ups do not cover read the raw events of the range: one run each.
+RAW_REPORTS=(
+  "timeseries?country=DE&device=mobile&from=$WEEK"
+  "referrers?page=/cart&from=$WEEK"
+)
+time_report() {  # path runs → "median max"
+  local times=()
+  for _ in $(seq 1 "$2"); do
+    times+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/stats/demo/$1")")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f %.3f\n", a[int((NR+1)/2)], a[NR]}'
+}
+declare -A RESULT
+measure_reports() {  # label
+  for r in "${REPORTS[@]}"; do RESULT["$1|$r"]=$(time_report "$r" "$RUNS"); done
+  for r in "${RAW_REPORTS[@]}"; do RESULT["$1|$r"]=$(time_report "$r" 1); done
+}
+
+rm -f "$WORK"/sqlite/rollups.db*  # built from scratch, and timed
+start_tracker "$WORK/sqlite"
+log "SQLite: rolling up $EVENTS events"
+START=$(date +%s.%N)
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/stats/demo/types")" = 200 ]; do :; done
+ROLLUP_SECONDS=$(echo "$(date +%s.%N) - $START" | bc)
+log "SQLite reports"
+measure_reports sqlite
+SQLITE_RSS=$(ps -o rss= -p "$TRACKER_PID")
+stop_tracker
+start_tracker "$WORK/clickhouse" "clickhouse://127.0.0.1:$CH_HTTP/bench"
+log "ClickHouse reports"
+measure_reports clickhouse
+stop_tracker
+
+# --- results ---------------------------------------------------------------------------------------
+DB_BYTES=$(stat -c %s "$WORK/sqlite/ithaca.db")
+ROLLUP_BYTES=$(( $(stat -c %s "$WORK/sqlite/rollups.db") + $(stat -c %s "$WORK/sqlite/rollups.db-wal" 2>/dev/null || echo 0) ))
+CH_BYTES=$(curl -s "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT sum(bytes_on_disk) FROM system.parts WHERE database = 'bench' AND active")
+{
+  echo "## Reports and ClickHouse"
+  echo
+  echo "Measured by \`bash bench/reports/run.sh --events $EVENTS --http-events $HTTP_EVENTS --days $DAYS\` on $(date -u +%F)"
+  echo "($(nproc) cores shared with other work, ClickHouse $CH_VERSION, SQLite $(sqlite3 --version | cut -d' ' -f1)); \`--write-docs\` rewrites this section."
+  echo "The stream is \`ithaca-gen\`'s (docs/reports.md): about 6 events per visit, 30% consented visitors, site time zone Europe/Berlin."
+  echo
+  echo "### Ingestion over HTTP (acknowledged events per second)"
+  echo
+  echo "\`ithaca-gen --post\` with 32 connections, SDK-sized requests (a visit's events, up to 20 per request), default tracker"
+  echo "settings (\`--sync full\`: every acknowledgement is on disk, or in ClickHouse or its spool)."
+  echo
+  echo "| store | events | seconds | events/s |"
+  echo "|---|---:|---:|---:|"
+  echo "| SQLite | $(json_field "$HTTP_SQLITE" events) | $(json_field "$HTTP_SQLITE" seconds) | $(json_field "$HTTP_SQLITE" events_per_second) |"
+  echo "| ClickHouse | $(json_field "$HTTP_CH" events) | $(json_field "$HTTP_CH" seconds) | $(json_field "$HTTP_CH" events_per_second) |"
+  echo
+  echo "### Reports at $EVENTS events"
+  echo
+  echo "Bulk load (\`ithaca-gen --load\`, $DAYS days): SQLite $(json_field "$LOAD_SQLITE" events_per_second) events/s"
+  echo "($((DB_BYTES / 1048576)) MiB), ClickHouse $(json_field "$LOAD_CH" events_per_second) events/s ($((CH_BYTES / 1048576)) MiB on disk)."
+  echo "SQLite roll-ups: built from scratch in ${ROLLUP_SECONDS%.*} s when the tracker started on the loaded database"
+  echo "($((ROLLUP_BYTES / 1048576)) MiB; tracker RSS afterwards $((SQLITE_RSS / 1024)) MiB)."
+  echo
+  echo "Seconds per report through HTTP (\`curl\` total time), median and worst of $RUNS runs; the last two rows"
+  echo "use filters the SQLite roll-ups do not cover (raw events of 7 days, one run)."
+  echo
+  echo "| report | SQLite median | SQLite max | ClickHouse median | ClickHouse max |"
+  echo "|---|---:|---:|---:|---:|"
+  for r in "${REPORTS[@]}" "${RAW_REPORTS[@]}"; do
+    read -r sm sx <<< "${RESULT["sqlite|$r"]}"
+    read -r cm cx <<< "${RESULT["clickhouse|$r"]}"
+    echo "| \`${r//&from=*/}\` | $sm | $sx | $cm | $cx |" | sed "s/?from=[0-9-]*//"
+  done
+} > "$WORK/section.md"
+cat "$WORK/section.md"
+
+if ((WRITE_DOCS)); then
+  python3 - "$WORK/section.md" docs/performance.md <<'EOF'
+import re, sys
+section = open(sys.argv[1]).read().rstrip() + "\n"
+path = sys.argv[2]
+doc = open(path).read()
+start = doc.find("## Reports and ClickHouse")
+if start < 0:
+    doc = doc.rstrip() + "\n\n" + section
+else:
+    nxt = re.search(r"^## ", doc[start + 3:], re.M)
+    end = start + 3 + nxt.start() if nxt else len(doc)
+    doc = doc[:start] + section + ("\n" if nxt else "") + doc[end:]
+open(path, "w").write(doc)
+EOF
+  log "wrote docs/performance.md"
+fi
