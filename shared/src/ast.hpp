@@ -52,7 +52,7 @@ struct Node {
   std::int32_t end = 0;
   std::int32_t at = 0;     // where an error of this node is reported: the start of the sub-expression,
                            // before parentheses around it widened `begin`
-  std::int32_t slot = -1;  // IterVar / comprehension variable slot
+  std::int32_t slot = -1;  // IterVar / comprehension variable slot; Path: its id in the memo, or -1
   std::string name;        // Ident, Select/Has field; Call: the function's name as written
   std::vector<std::string> path;  // Path
   Value value;             // Literal
@@ -66,16 +66,26 @@ struct Ast {
   std::unique_ptr<Node> root;
   std::vector<std::string> references;
   int iter_slots = 0;  // comprehension variables in scope at once, at most
+  int path_ids = 0;    // how many Path ids the nodes use (compile_paths / share_path_ids)
+  const void* path_table = nullptr;  // set when the ids are shared with other programs (a rule set)
 };
 }  // namespace detail
 
 // Evaluation entry point used by Program (evaluator.cpp). `iter_slots` is how many
 // comprehension variables the tree may bind at once (0: none, so no storage is set up).
+// `memo`, when given, holds a slot per Path id (initially null) where resolved paths are kept.
 Value evaluate_node(const Node& node, const Activation& activation, const Limits& limits,
-                    std::vector<ConditionTrace>* trace, int iter_slots = kMaxIterSlots);
+                    std::vector<ConditionTrace>* trace, int iter_slots = kMaxIterSlots,
+                    const Value** memo = nullptr);
 
-// Rewrites selection chains rooted at identifiers into Path nodes (after references are taken).
-void compile_paths(Node& node);
+// Rewrites selection chains rooted at identifiers into Path nodes (after references are taken)
+// and numbers the paths the expression reads more than once, so one evaluation walks each once.
+void compile_paths(detail::Ast& ast);
+
+// Numbers the paths of freshly compiled programs together (equal paths, one id), marking them
+// with `table`; an Activation whose path_memo(table) answers then lets all of them share what
+// they resolved. Returns how many ids there are. For the rule-set loader, before sharing.
+int share_path_ids(const std::vector<const Program*>& programs, const void* table);
 
 // Applies a built-in function to evaluated arguments (functions.cpp). `node` carries the
 // function id and, for `matches`, a precompiled pattern.

@@ -4,9 +4,11 @@
 // It runs on every page view, in the browser and on the server, and every home wants the
 // decisions as JSON text: so it writes that text directly, from fragments escaped at load time,
 // and builds no Value tree. decide() returning a Value parses the same text (one code path).
+#include <algorithm>
 #include <string>
 #include <string_view>
 
+#include "ast.hpp"
 #include "ithaca/json.hpp"
 #include "ruleset_impl.hpp"
 #include "time_format.hpp"
@@ -25,12 +27,19 @@ constexpr std::string_view kGroups[] = {"time", "geo", "device", "referrer", "ut
                                         "visit", "journey", "consent", "custom", "visitor", "url"};
 
 // The visitor's context with the computed `journey`, `segment` and a normalized `time` layered
-// over it, without copying the context.
+// over it, without copying the context. It keeps the attribute paths the rules resolved (the
+// rule set numbers them at load), so each is walked once per decision.
 class DecisionActivation final : public Activation {
  public:
-  DecisionActivation(const Value& context, const Value& time, const Value& journey,
+  DecisionActivation(const Impl& rules, const Value& context, const Value& time, const Value& journey,
                      const Value& segments, const Value& empty_map)
-      : context_(context), time_(time), journey_(journey), segments_(segments), empty_(empty_map) {}
+      : rules_(rules), context_(context), time_(time), journey_(journey), segments_(segments), empty_(empty_map),
+        memo_(static_cast<std::size_t>(rules.path_ids), nullptr) {}
+  const Value** path_memo(const void* table) const noexcept override {
+    return table == &rules_ ? memo_.data() : nullptr;
+  }
+  // After the journey is computed, `journey.*` resolves differently.
+  void forget_paths() { std::fill(memo_.begin(), memo_.end(), nullptr); }
   const Value* find(std::string_view name) const noexcept override {
     if (name == "segment") return &segments_;
     if (name == "journey" && !journey_.is_null()) return &journey_;
@@ -42,11 +51,13 @@ class DecisionActivation final : public Activation {
   }
 
  private:
+  const Impl& rules_;
   const Value& context_;
   const Value& time_;
   const Value& journey_;
   const Value& segments_;
   const Value& empty_;
+  mutable std::vector<const Value*> memo_;
 };
 
 // time.now as a timestamp: given natively, as RFC 3339 text, or as epoch milliseconds.
@@ -194,7 +205,7 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
   }
   Value segments = Value::map(Map());
   Value journey;  // null: no journey defined, the context's own is used
-  const DecisionActivation act(context, time, journey, segments, empty);
+  DecisionActivation act(r, context, time, journey, segments, empty);
 
   std::string out;
   out.reserve(256 + 512 * r.slots.size());
@@ -221,7 +232,9 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
     out += stage ? stage->id_json : "null";
     out += ",\"index\":" + std::to_string(reached);
     out += reached > stored_index ? ",\"advanced\":true}"sv : ",\"advanced\":false}"sv;
+    act.forget_paths();
   }
+  // Segment members are appended below while rules read them: no reallocation may move them.
 
   // Segments, in dependency order; an error stays an error value for rules to absorb.
   {
@@ -335,6 +348,19 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
   out += "}}"sv;
   return out;
 }
+
+RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  std::vector<const Program*> programs;
+  for (const auto& s : impl_->segments) programs.push_back(&s.when.program);
+  for (const auto& s : impl_->stages) programs.push_back(&s.when.program);
+  for (const auto& e : impl_->experiments)
+    if (e.audience) programs.push_back(&e.audience->program);
+  for (const auto& slot : impl_->slots)
+    for (const auto& rule : slot.rules)
+      if (rule.when) programs.push_back(&rule.when->program);
+  impl_->path_ids = share_path_ids(programs, impl_.get());
+}
+RuleSet::~RuleSet() = default;
 
 Value decide(const RuleSet& rules, const Value& context) {
   // The text is ours and valid; parsing it back is the Value view of the same decision.

@@ -1,6 +1,7 @@
 // Tree-walking evaluation with CEL's semantics: errors are values that propagate, && and ||
 // absorb an error when the other side decides the result, arithmetic is checked. Nothing here
 // allocates unless the expression builds a string, list or map, or an error value.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -18,13 +19,24 @@ struct State {
   const Limits& limits;
   std::vector<ConditionTrace>* trace = nullptr;
   Value* slots = nullptr;  // comprehension variables; null when the program has none
+  const Value** memo = nullptr;  // resolved paths by Path id (see PathMemo); null: none kept
   std::uint64_t iterations = 0;
 };
 
-const Value* walk_path(const Node& n, const Activation& activation) {
+const Value* resolve_path(const Node& n, const Activation& activation) {
   const Value* at = activation.find(n.path[0]);
   for (std::size_t i = 1; at && i < n.path.size(); ++i) at = at->is_map() ? at->as_map().find(std::string_view(n.path[i])) : nullptr;
   return at;
+}
+
+// A path read twice — in one expression, or across the rules of one decision — is walked once:
+// the activation never changes during an evaluation, so a found member stays where it is.
+// Missing members are not remembered (they are rare, and the error path walks again anyway).
+const Value* walk_path(const Node& n, const State& s) {
+  if (s.memo == nullptr || n.slot < 0) return resolve_path(n, s.activation);
+  const Value*& known = s.memo[n.slot];
+  if (known == nullptr) known = resolve_path(n, s.activation);
+  return known;
 }
 
 // Why a Path did not resolve: the same errors a chain of Selects gives.
@@ -61,7 +73,7 @@ const Value* operand(const Node& n, State& s, Value& tmp) {
   switch (n.op) {
     case Op::Literal: return &n.value;
     case Op::Path:
-      if (const Value* v = walk_path(n, s.activation)) return own_errors(v, tmp);
+      if (const Value* v = walk_path(n, s)) return own_errors(v, tmp);
       break;
     case Op::IterVar: return &s.slots[static_cast<std::size_t>(n.slot)];
     case Op::Ident:
@@ -284,13 +296,13 @@ Value arithmetic(Op op, const Value& a, const Value& b, const Limits& limits) {
 }
 
 // Same-kind ints and strings are most of what rules compare: decide them inline.
-bool fast_compare(Op op, const Value& a, const Value& b, bool& out) {
+inline __attribute__((always_inline)) bool fast_compare(Op op, const Value& a, const Value& b, bool& out) {
   int c;
   if (a.kind() == Kind::Int && b.kind() == Kind::Int) {
     c = a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
   } else if (a.kind() == Kind::String && b.kind() == Kind::String) {
     if (op == Op::Eq || op == Op::Ne) {
-      out = (a.as_string() == b.as_string()) == (op == Op::Eq);
+      out = detail::same_text(a.as_string(), b.as_string()) == (op == Op::Eq);
       return true;
     }
     c = a.as_string().compare(b.as_string());
@@ -349,6 +361,36 @@ Value contains(const Value& element, const Value& container) {
   return no_overload("@in", element, container);
 }
 
+// The operands of && and || are mostly `path OP literal`, `path in [literals]` and `segment.x`:
+// decide those to 1 (true) or 0 (false) without making a Value; -1 when it takes the general path
+// (an error, another kind, another shape).
+int quick_truth(const Node& n, const State& s) {
+  switch (n.op) {
+    case Op::Path: {
+      const Value* v = walk_path(n, s);
+      return v && v->is_bool() ? v->as_bool() : -1;
+    }
+    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: {
+      if (n.kids[0]->op != Op::Path || n.kids[1]->op != Op::Literal) return -1;
+      const Value* v = walk_path(*n.kids[0], s);
+      bool out;
+      return v && fast_compare(n.op, *v, n.kids[1]->value, out) ? out : -1;
+    }
+    case Op::In: {
+      if (n.kids[0]->op != Op::Path || n.kids[1]->op != Op::Literal || !n.kids[1]->value.is_list()) return -1;
+      const Value* v = walk_path(*n.kids[0], s);
+      if (!v || !v->is_string()) return -1;
+      // A string is in a list when an element is an equal string (other kinds never equal it).
+      const std::string_view e = v->as_string();
+      for (const Value& item : n.kids[1]->value.as_list())
+        if (item.is_string() && detail::same_text(item.as_string(), e)) return 1;
+      return 0;
+    }
+    default:
+      return -1;
+  }
+}
+
 // n-ary && / ||: the first deciding operand wins; otherwise the first error; otherwise a
 // non-bool operand is an error. Under a trace every operand is evaluated, to explain them all.
 Value logical(const Node& n, State& s, bool traced) {
@@ -358,6 +400,15 @@ Value logical(const Node& n, State& s, bool traced) {
   std::vector<ConditionTrace>* trace = s.trace;
   s.trace = nullptr;
   for (const auto& kid : n.kids) {
+    if (!traced) {
+      if (const int t = quick_truth(*kid, s); t >= 0) {
+        if (static_cast<bool>(t) != is_and) {
+          decided = true;
+          break;
+        }
+        continue;
+      }
+    }
     Value v = eval(*kid, s);
     if (traced && trace) trace->push_back(ConditionTrace{kid->begin, kid->end, v});
     if (v.is_bool()) {
@@ -481,7 +532,7 @@ Value eval_node(const Node& n, State& s) {
     }
     case Op::IterVar: return s.slots[static_cast<std::size_t>(n.slot)];
     case Op::Path: {
-      if (const Value* v = walk_path(n, s.activation)) return v->is_error() ? Value::error(v->as_string()) : *v;
+      if (const Value* v = walk_path(n, s)) return v->is_error() ? Value::error(v->as_string()) : *v;
       return path_error(n, s.activation);
     }
     case Op::Select: {
@@ -536,7 +587,7 @@ Value eval_node(const Node& n, State& s) {
       // operand machinery.
       if (n.kids[0]->op == Op::Path && n.kids[1]->op == Op::Literal) {
         bool r;
-        const Value* v = walk_path(*n.kids[0], s.activation);
+        const Value* v = walk_path(*n.kids[0], s);
         if (v && fast_compare(n.op, *v, n.kids[1]->value, r)) return Value::boolean(r);
       }
       Value t0, t1;
@@ -544,7 +595,7 @@ Value eval_node(const Node& n, State& s) {
     }
     case Op::In: {
       if (n.kids[0]->op == Op::Path && n.kids[1]->op == Op::Literal) {
-        const Value* v = walk_path(*n.kids[0], s.activation);
+        const Value* v = walk_path(*n.kids[0], s);
         if (v && !v->is_error()) return contains(*v, n.kids[1]->value);
       }
       Value t0, t1;
@@ -596,8 +647,8 @@ Value run(const Node& node, State& s) {
 }  // namespace
 
 Value evaluate_node(const Node& node, const Activation& activation, const Limits& limits,
-                    std::vector<ConditionTrace>* trace, int iter_slots) {
-  State s{activation, limits, trace, nullptr};
+                    std::vector<ConditionTrace>* trace, int iter_slots, const Value** memo) {
+  State s{activation, limits, trace, nullptr, memo};
   if (iter_slots > 0) {
     std::array<Value, kMaxIterSlots> storage;
     s.slots = storage.data();
@@ -606,8 +657,10 @@ Value evaluate_node(const Node& node, const Activation& activation, const Limits
   return run(node, s);
 }
 
-void compile_paths(Node& n) {
-  for (auto& kid : n.kids) compile_paths(*kid);
+namespace {
+
+void select_to_path(Node& n) {
+  for (auto& kid : n.kids) select_to_path(*kid);
   if (n.op != Op::Select) return;
   // The two message types the subset knows by their CEL names.
   const Node& target = *n.kids[0];
@@ -630,17 +683,92 @@ void compile_paths(Node& n) {
   n.kids.clear();
 }
 
+void collect_paths(Node& n, std::vector<Node*>& out) {
+  if (n.op == Op::Path) out.push_back(&n);
+  for (auto& kid : n.kids) collect_paths(*kid, out);
+}
+
+// Numbers the paths of `nodes` by their text: equal paths share an id. With `repeated_only`,
+// paths that occur once keep -1 (nothing to remember for them). Returns how many ids were given.
+int number_paths(const std::vector<Node*>& nodes, bool repeated_only) {
+  std::vector<std::pair<const std::vector<std::string>*, int>> seen;  // path → id; a few dozen at most
+  std::vector<int> uses;
+  for (Node* n : nodes) {
+    auto it = std::find_if(seen.begin(), seen.end(), [&](const auto& e) { return *e.first == n->path; });
+    if (it == seen.end()) {
+      seen.emplace_back(&n->path, static_cast<int>(seen.size()));
+      uses.push_back(0);
+      it = seen.end() - 1;
+    }
+    n->slot = it->second;
+    ++uses[static_cast<std::size_t>(it->second)];
+  }
+  if (!repeated_only) return static_cast<int>(seen.size());
+  std::vector<int> renumbered(uses.size(), -1);
+  int count = 0;
+  for (std::size_t i = 0; i < uses.size(); ++i)
+    if (uses[i] > 1) renumbered[i] = count++;
+  for (Node* n : nodes) n->slot = renumbered[static_cast<std::size_t>(n->slot)];
+  return count;
+}
+
+}  // namespace
+
+void compile_paths(detail::Ast& ast) {
+  select_to_path(*ast.root);
+  std::vector<Node*> paths;
+  collect_paths(*ast.root, paths);
+  ast.path_ids = number_paths(paths, true);
+}
+
+int share_path_ids(const std::vector<const Program*>& programs, const void* table) {
+  std::vector<Node*> paths;
+  std::vector<detail::Ast*> asts;
+  for (const Program* p : programs) {
+    // Only ever called by the rule-set loader on the programs it just compiled and owns alone,
+    // before the rule set is shared: the AST is not yet visible to anyone else.
+    auto* ast = const_cast<detail::Ast*>(p->ast_.get());
+    collect_paths(*ast->root, paths);
+    asts.push_back(ast);
+  }
+  const int count = number_paths(paths, false);
+  for (detail::Ast* ast : asts) {
+    ast->path_ids = count;
+    ast->path_table = table;
+  }
+  return count;
+}
+
 Value Program::evaluate(const Value& context, const Limits& limits) const {
   return evaluate(MapActivation(context), limits);
 }
 
+namespace {
+
+// Where a program's paths are remembered during one evaluation: the activation's memo when the
+// program was numbered with the activation's table (a rule set's decision), otherwise `local`
+// when the program repeats a path and it fits.
+constexpr int kLocalMemo = 8;
+const Value** memo_for(const detail::Ast& ast, const Activation& activation, const Value** local) {
+  if (ast.path_table != nullptr) return activation.path_memo(ast.path_table);
+  if (ast.path_ids == 0 || ast.path_ids > kLocalMemo) return nullptr;
+  for (int i = 0; i < kLocalMemo; ++i) local[i] = nullptr;  // a few stores, no memset call
+  return local;
+}
+
+}  // namespace
+
 Value Program::evaluate(const Activation& activation, const Limits& limits) const {
-  return evaluate_node(*ast_->root, activation, limits, nullptr, ast_->iter_slots);
+  const Value* local[kLocalMemo];
+  return evaluate_node(*ast_->root, activation, limits, nullptr, ast_->iter_slots,
+                       memo_for(*ast_, activation, local));
 }
 
 Value Program::explain(const Activation& activation, std::vector<ConditionTrace>& trace,
                        const Limits& limits) const {
-  return evaluate_node(*ast_->root, activation, limits, &trace, ast_->iter_slots);
+  const Value* local[kLocalMemo];
+  return evaluate_node(*ast_->root, activation, limits, &trace, ast_->iter_slots,
+                       memo_for(*ast_, activation, local));
 }
 
 std::string_view Program::source() const noexcept { return ast_->source; }

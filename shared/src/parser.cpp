@@ -529,7 +529,7 @@ Result<Program> compile(std::string_view source, const Limits& limits) {
   collect_references(*ast->root, ast->references);
   std::sort(ast->references.begin(), ast->references.end());
   ast->references.erase(std::unique(ast->references.begin(), ast->references.end()), ast->references.end());
-  compile_paths(*ast->root);
+  compile_paths(*ast);
   Program program;
   program.ast_ = std::move(ast);
   return program;

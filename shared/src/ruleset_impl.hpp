@@ -76,6 +76,7 @@ struct RuleSet::Impl {
   std::vector<Stage> stages;
   std::vector<Experiment> experiments;
   std::vector<Slot> slots;
+  int path_ids = 0;  // attribute paths numbered across all conditions (share_path_ids)
 };
 
 }  // namespace ithaca

@@ -474,8 +474,6 @@ class Loader {
 
 }  // namespace
 
-RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-RuleSet::~RuleSet() = default;
 std::string_view RuleSet::site() const noexcept { return impl_->site; }
 std::string_view RuleSet::version() const noexcept { return impl_->version; }
 const Value& RuleSet::document() const noexcept { return impl_->document; }

@@ -104,17 +104,9 @@ Map& Value::edit_map() {
 
 // ---- Map ----
 
-// Keys are short: comparing bytes inline beats a call to memcmp for each entry.
-static bool same_text(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i] != b[i]) return false;
-  return true;
-}
-
 const Value* Map::find(std::string_view key) const noexcept {
   for (const auto& [k, v] : entries_)
-    if (k.kind() == Kind::String && same_text(k.as_string(), key)) return &v;
+    if (k.kind() == Kind::String && detail::same_text(k.as_string(), key)) return &v;
   return nullptr;
 }
 

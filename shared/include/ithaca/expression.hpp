@@ -33,6 +33,13 @@ class Activation {
  public:
   virtual ~Activation() = default;
   virtual const Value* find(std::string_view name) const noexcept = 0;
+  // For the rule engine: slots (initially null) where programs whose attribute paths were
+  // numbered together under `table` keep the members they resolved, so that the rules of one
+  // decision read each context attribute once. Other activations keep nothing.
+  virtual const Value** path_memo(const void* table) const noexcept {
+    (void)table;
+    return nullptr;
+  }
 };
 
 // One top-level condition of an expression and what it evaluated to; used to explain decisions.
@@ -63,6 +70,7 @@ class Program {
 
  private:
   friend Result<Program> compile(std::string_view, const Limits&);
+  friend int share_path_ids(const std::vector<const Program*>&, const void*);
   std::shared_ptr<const detail::Ast> ast_;
 };
 

@@ -221,6 +221,15 @@ inline const std::string& text_of(const HeapObject* h) noexcept { return static_
 inline TextPayload* text_payload(HeapObject* h) noexcept { return static_cast<TextPayload*>(h); }
 inline const List& list_of(const HeapObject* h) noexcept { return static_cast<const ListPayload*>(h)->items; }
 inline const Map& map_of(const HeapObject* h) noexcept { return static_cast<const MapPayload*>(h)->map; }
+
+// Map keys and the strings rules compare are short: comparing bytes inline beats a call to
+// memcmp for each.
+inline bool same_text(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
 }  // namespace detail
 
 inline int Value::error_position() const noexcept { return detail::text_payload(bits_.h)->position; }
