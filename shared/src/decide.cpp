@@ -102,27 +102,27 @@ void append_conditions(const Condition& c, const std::vector<ConditionTrace>& tr
   out += '}';
 }
 
-// "" when the schedule allows now; otherwise why not.
-std::string schedule_miss(const Schedule& s, const Activation& act, const std::optional<Timestamp>& now) {
+// Empty when the schedule allows now; otherwise why not, as a JSON string.
+std::string_view schedule_miss(const Schedule& s, const Activation& act, const std::optional<Timestamp>& now) {
   if (s.start || s.end) {
-    if (!now) return "schedule needs time.now";
+    if (!now) return "\"schedule needs time.now\""sv;
     const Value n = Value::timestamp(*now);
-    if (s.start && cel_compare(n, Value::timestamp(*s.start)) < 0) return "before the schedule's start " + format_timestamp(*s.start);
-    if (s.end && cel_compare(n, Value::timestamp(*s.end)) >= 0) return "after the schedule's end " + format_timestamp(*s.end);
+    if (s.start && cel_compare(n, Value::timestamp(*s.start)) < 0) return s.before_json;
+    if (s.end && cel_compare(n, Value::timestamp(*s.end)) >= 0) return s.after_json;
   }
-  const Value* time = act.find("time");
+  const Value* time = s.uses_days || s.uses_hours ? act.find("time") : nullptr;
   if (s.uses_days) {
     const Value* wd = time ? time->find("weekday") : nullptr;
-    if (!wd || wd->kind() != Kind::Int || wd->as_int() < 0 || wd->as_int() > 6) return "schedule needs time.weekday";
-    if (!(s.days & (1u << wd->as_int()))) return "not on a scheduled day";
+    if (!wd || wd->kind() != Kind::Int || wd->as_int() < 0 || wd->as_int() > 6) return "\"schedule needs time.weekday\""sv;
+    if (!(s.days & (1u << wd->as_int()))) return "\"not on a scheduled day\""sv;
   }
   if (s.uses_hours) {
     const Value* h = time ? time->find("hour") : nullptr;
-    if (!h || h->kind() != Kind::Int) return "schedule needs time.hour";
+    if (!h || h->kind() != Kind::Int) return "\"schedule needs time.hour\""sv;
     const std::int64_t hour = h->as_int();
     const bool inside = s.hour_from < s.hour_to ? (hour >= s.hour_from && hour < s.hour_to)
                                                 : (hour >= s.hour_from || hour < s.hour_to);
-    if (!inside) return "outside the scheduled hours " + std::to_string(s.hour_from) + "–" + std::to_string(s.hour_to);
+    if (!inside) return s.hours_json;
   }
   return {};
 }
@@ -130,45 +130,66 @@ std::string schedule_miss(const Schedule& s, const Activation& act, const std::o
 struct Assignment {
   const Impl::ExperimentVariant* variant = nullptr;
   std::uint32_t bucket = 0;
-  std::string miss;  // why the visitor is not in the experiment
+  std::string_view miss_json;  // why the visitor is not in the experiment, as a JSON string
+  std::string audience_error;  // the JSON miss_json points to when the audience was an error
 };
 
-Assignment assign(const Impl::Experiment& e, const Activation& act, const std::optional<Timestamp>& now) {
-  Assignment a;
+void assign(const Impl::Experiment& e, const Activation& act, const std::optional<Timestamp>& now, Assignment& a) {
+  a.variant = nullptr;
+  a.miss_json = {};
   if (e.start || e.end) {
-    if (!now) { a.miss = "experiment '" + e.id + "' needs time.now for its window"; return a; }
+    if (!now) { a.miss_json = e.needs_now_json; return; }
     const Value n = Value::timestamp(*now);
     if ((e.start && cel_compare(n, Value::timestamp(*e.start)) < 0) || (e.end && cel_compare(n, Value::timestamp(*e.end)) >= 0)) {
-      a.miss = "experiment '" + e.id + "' is not running now";
-      return a;
+      a.miss_json = e.not_running_json;
+      return;
     }
   }
   if (e.audience) {
     Value in = e.audience->program.evaluate(act);
     if (!truthy(in)) {
-      a.miss = "not in the audience of experiment '" + e.id + "' (" +
-               (in.is_error() ? "error: " + std::string(in.as_string()) : std::string(in.is_bool() ? "false" : "not a bool")) + ")";
-      return a;
+      if (in.is_error() || !in.is_bool()) {
+        a.audience_error.clear();
+        append_json_string("not in the audience of experiment '" + e.id + "' (" +
+                               (in.is_error() ? "error: " + std::string(in.as_string()) : std::string("not a bool")) + ")",
+                           a.audience_error);
+        a.miss_json = a.audience_error;
+      } else {
+        a.miss_json = e.audience_json;
+      }
+      return;
     }
   }
   const Value* visitor = act.find("visitor");
   const Value* id = visitor ? visitor->find("id") : nullptr;
   if (!id || !id->is_string() || id->as_string().empty()) {
-    a.miss = "experiment '" + e.id + "' needs visitor.id to assign a variant";
-    return a;
+    a.miss_json = e.needs_id_json;
+    return;
   }
   a.bucket = bucket_of(e.id, id->as_string());
   if (a.bucket >= e.traffic) {
-    a.miss = "outside the " + e.traffic_text + " traffic of experiment '" + e.id + "'";
-    return a;
+    a.miss_json = e.outside_json;
+    return;
   }
   // A second, independent hash picks the variant, so changing traffic never reshuffles variants.
-  const std::uint32_t pick = bucket_of(e.id + ":variant", id->as_string());
+  const std::uint32_t pick = bucket_of(e.variant_salt, id->as_string());
   for (const auto& v : e.variants) {
     if (pick < v.upper) { a.variant = &v; break; }
   }
-  if (!a.variant) a.miss = "experiment '" + e.id + "' has no variant with weight";
-  return a;
+  if (!a.variant) a.miss_json = e.no_variant_json;
+}
+
+std::string json_text(const std::string& text) {
+  std::string out;
+  append_json_string(text, out);
+  return out;
+}
+
+void append_number(std::uint32_t n, std::string& out) {
+  char digits[10];
+  int i = 0;
+  do { digits[i++] = static_cast<char>('0' + n % 10); n /= 10; } while (n);
+  while (i) out += digits[--i];
 }
 
 }  // namespace
@@ -230,7 +251,9 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
     journey.edit_map().set("stage", stage ? stage->id : Value());
     out += ",\"journey\":{\"stage\":"sv;
     out += stage ? stage->id_json : "null";
-    out += ",\"index\":" + std::to_string(reached);
+    out += ",\"index\":"sv;
+    if (reached < 0) out += "-1"sv;
+    else append_number(static_cast<std::uint32_t>(reached), out);
     out += reached > stored_index ? ",\"advanced\":true}"sv : ",\"advanced\":false}"sv;
     act.forget_paths();
   }
@@ -258,19 +281,23 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
       seg.append(s.name, std::move(v));
     }
     out += '}';
-    if (!errors.empty()) out += ",\"segment_errors\":{" + errors + "}";
+    if (!errors.empty()) {
+      out += ",\"segment_errors\":{"sv;
+      out += errors;
+      out += '}';
+    }
   }
 
   out += ",\"decisions\":{"sv;
   std::vector<ConditionTrace> trace;
   std::string skipped;
+  Assignment a;
   for (std::size_t si = 0; si < r.slots.size(); ++si) {
     const auto& slot = r.slots[si];
     skipped.clear();
     const Impl::Rule* matched = nullptr;
-    Assignment a;
     for (const auto& rule : slot.rules) {
-      std::string miss;
+      std::string_view miss;
       Value result;
       bool missed = false;
       if (rule.schedule) {
@@ -284,8 +311,8 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
         result = Value::boolean(true);
       }
       if (!missed && rule.experiment >= 0) {
-        a = assign(r.experiments[static_cast<std::size_t>(rule.experiment)], act, now);
-        miss = a.miss;
+        assign(r.experiments[static_cast<std::size_t>(rule.experiment)], act, now, a);
+        miss = a.miss_json;
         missed = !miss.empty();
       }
       if (!missed) {
@@ -295,45 +322,47 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
       if (!skipped.empty()) skipped += ',';
       skipped += rule.id_json;
       skipped += ':';
-      if (!miss.empty()) append_json_string(miss, skipped);
+      if (!miss.empty()) skipped += miss;
       else append_miss(result, skipped);
     }
 
     if (si) out += ',';
     out += slot.name_json;
     out += ":{\"variant\":"sv;
-    std::string_view summary_json;
-    std::string experiment_summary;
     if (!matched) {
       out += slot.default_json;
       out += ",\"reason\":\"default\",\"rule\":null"sv;
-      if (!slot.default_props_json.empty()) out += ",\"props\":" + slot.default_props_json;
-      summary_json = slot.default_summary_json;
+      if (!slot.default_props_json.empty()) {
+        out += ",\"props\":"sv;
+        out += slot.default_props_json;
+      }
+      out += ",\"explanation\":{\"summary\":"sv;
+      out += slot.default_summary_json;
     } else if (matched->experiment >= 0) {
       const auto& e = r.experiments[static_cast<std::size_t>(matched->experiment)];
+      const auto vi = static_cast<std::size_t>(a.variant - e.variants.data());
       out += a.variant->id_json;
       out += ",\"reason\":\"experiment\",\"rule\":"sv;
       out += matched->id_json;
-      out += ",\"experiment\":{\"id\":" + e.id_json + ",\"variant\":" + a.variant->id_json +
-             ",\"bucket\":" + std::to_string(a.bucket) + "}";
-      const Value* variant_def = slot.variants.find(a.variant->id);
-      if (const Value* props = variant_def ? variant_def->find("props") : nullptr) {
-        out += ",\"props\":"sv;
-        append_json(*props, out);
-      }
-      append_json_string("rule '" + matched->id + "' runs experiment '" + e.id + "': variant '" +
-                             a.variant->id + "' (bucket " + std::to_string(a.bucket) + ")",
-                         experiment_summary);
-      summary_json = experiment_summary;
+      out += matched->experiment_json[vi];
+      append_number(a.bucket, out);
+      out += '}';
+      out += matched->experiment_props_json[vi];
+      out += ",\"explanation\":{\"summary\":"sv;
+      out += matched->experiment_summary_json[vi];
+      append_number(a.bucket, out);
+      out += ")\""sv;
     } else {
       out += matched->variant_json;
       out += ",\"reason\":\"rule\",\"rule\":"sv;
       out += matched->id_json;
-      if (!matched->props_json.empty()) out += ",\"props\":" + matched->props_json;
-      summary_json = matched->summary_json;
+      if (!matched->props_json.empty()) {
+        out += ",\"props\":"sv;
+        out += matched->props_json;
+      }
+      out += ",\"explanation\":{\"summary\":"sv;
+      out += matched->summary_json;
     }
-    out += ",\"explanation\":{\"summary\":"sv;
-    out += summary_json;
     // Which conditions were true: only the matched rule is traced, once.
     if (matched && matched->when) {
       trace.clear();
@@ -359,6 +388,39 @@ RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
     for (const auto& rule : slot.rules)
       if (rule.when) programs.push_back(&rule.when->program);
   impl_->path_ids = share_path_ids(programs, impl_.get());
+
+  // The texts decisions repeat, escaped once here so that deciding only appends them.
+  for (auto& e : impl_->experiments) {
+    const std::string quoted = "experiment '" + e.id + "'";
+    e.variant_salt = e.id + ":variant";
+    e.needs_now_json = json_text(quoted + " needs time.now for its window");
+    e.not_running_json = json_text(quoted + " is not running now");
+    e.audience_json = json_text("not in the audience of " + quoted + " (false)");
+    e.needs_id_json = json_text(quoted + " needs visitor.id to assign a variant");
+    e.outside_json = json_text("outside the " + e.traffic_text + " traffic of " + quoted);
+    e.no_variant_json = json_text(quoted + " has no variant with weight");
+  }
+  for (auto& slot : impl_->slots) {
+    for (auto& rule : slot.rules) {
+      if (rule.schedule) {
+        Schedule& s = *rule.schedule;
+        if (s.start) s.before_json = json_text("before the schedule's start " + format_timestamp(*s.start));
+        if (s.end) s.after_json = json_text("after the schedule's end " + format_timestamp(*s.end));
+        s.hours_json = json_text("outside the scheduled hours " + std::to_string(s.hour_from) + "–" + std::to_string(s.hour_to));
+      }
+      if (rule.experiment < 0) continue;
+      const auto& e = impl_->experiments[static_cast<std::size_t>(rule.experiment)];
+      for (const auto& v : e.variants) {
+        rule.experiment_json.push_back(",\"experiment\":{\"id\":" + e.id_json + ",\"variant\":" + v.id_json + ",\"bucket\":");
+        const Value* def = slot.variants.find(v.id);
+        const Value* props = def ? def->find("props") : nullptr;
+        rule.experiment_props_json.push_back(props ? ",\"props\":" + to_json(*props) : std::string());
+        std::string summary = json_text("rule '" + rule.id + "' runs experiment '" + e.id + "': variant '" + v.id + "' (bucket ");
+        summary.pop_back();  // the closing quote: the bucket and ")" follow at decide time
+        rule.experiment_summary_json.push_back(std::move(summary));
+      }
+    }
+  }
 }
 RuleSet::~RuleSet() = default;
 

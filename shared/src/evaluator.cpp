@@ -379,12 +379,31 @@ int quick_truth(const Node& n, const State& s) {
     case Op::In: {
       if (n.kids[0]->op != Op::Path || n.kids[1]->op != Op::Literal || !n.kids[1]->value.is_list()) return -1;
       const Value* v = walk_path(*n.kids[0], s);
-      if (!v || !v->is_string()) return -1;
-      // A string is in a list when an element is an equal string (other kinds never equal it).
-      const std::string_view e = v->as_string();
-      for (const Value& item : n.kids[1]->value.as_list())
-        if (item.is_string() && detail::same_text(item.as_string(), e)) return 1;
-      return 0;
+      if (!v) return -1;
+      const List& items = n.kids[1]->value.as_list();
+      if (v->is_string()) {
+        // A string is in a list when an element is an equal string (other kinds never equal it).
+        const std::string_view e = v->as_string();
+        for (const Value& item : items)
+          if (item.is_string() && detail::same_text(item.as_string(), e)) return 1;
+        return 0;
+      }
+      if (v->kind() == Kind::Int) {
+        for (const Value& item : items)
+          if (item.kind() == Kind::Int ? item.as_int() == v->as_int() : cel_equal(item, *v)) return 1;
+        return 0;
+      }
+      return -1;
+    }
+    case Op::Not: {  // !segment.x
+      if (n.kids[0]->op != Op::Path) return -1;
+      const Value* v = walk_path(*n.kids[0], s);
+      return v && v->is_bool() ? !v->as_bool() : -1;
+    }
+    case Op::Has: {
+      if (n.kids[0]->op != Op::Path) return -1;
+      const Value* v = walk_path(*n.kids[0], s);
+      return v && v->is_map() ? v->as_map().find(std::string_view(n.name)) != nullptr : -1;
     }
     default:
       return -1;

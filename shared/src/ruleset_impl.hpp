@@ -16,6 +16,7 @@ struct Schedule {
   std::uint8_t days = 0x7F;             // bit d set: weekday d (0 = Sunday) allowed
   int hour_from = 0, hour_to = 24;      // local time.hour in [from, to)
   bool uses_days = false, uses_hours = false;
+  std::string before_json, after_json, hours_json;  // why it does not apply, as JSON strings (decide.cpp)
 };
 
 // A compiled condition and the source text of each of its top-level && / || operands, made once
@@ -52,6 +53,9 @@ struct RuleSet::Impl {
     std::vector<ExperimentVariant> variants;
     std::optional<Timestamp> start, end;
     std::string traffic_text;       // e.g. "20%"
+    // Made from the above once the rule set is built (decide.cpp), so deciding builds no text:
+    std::string variant_salt;       // id + ":variant", the second hash's key
+    std::string needs_now_json, not_running_json, audience_json, needs_id_json, outside_json, no_variant_json;
   };
   struct Rule {
     std::string id, id_json;
@@ -61,6 +65,9 @@ struct RuleSet::Impl {
     int experiment = -1;        // index into experiments
     std::optional<Schedule> schedule;
     std::string summary_json;   // "rule 'x' matched: …"
+    // Experiment rules, per variant of the experiment (decide.cpp): `,"experiment":{…,"bucket":`,
+    // `,"props":{…}` or "", and the summary's JSON text up to the bucket number.
+    std::vector<std::string> experiment_json, experiment_props_json, experiment_summary_json;
   };
   struct Slot {
     std::string name_json;
