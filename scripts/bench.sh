@@ -10,6 +10,8 @@ mkdir -p "$out"
 echo "== core: expression evaluation beside a hand-written floor; decide on a realistic rule set"
 build/native/bin/core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_out="$out/core.json" --benchmark_out_format=json
+echo "== core: instructions per operation (callgrind; independent of machine load)"
+bash bench/core_instructions.sh | tee "$out/core_instructions.txt"
 
 if [ -f bench/sdk/peer_bench.mjs ]; then
   echo "== browser SDK: wasm engine beside GrowthBook, json-logic-js and @bufbuild/cel (one Node process)"

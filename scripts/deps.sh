@@ -14,7 +14,7 @@ APT_PACKAGES=(
   emscripten                              # node 20 and npm come with the base image
   clickhouse-server clickhouse-client
   chromium chromium-driver
-  wrk hyperfine curl
+  wrk hyperfine curl valgrind               # valgrind: instruction counts in `make bench`
 )
 
 missing=()
