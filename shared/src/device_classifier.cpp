@@ -602,9 +602,14 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
     if (*hints.mobile) type = "mobile";
     else if (os.os == "android" || type.empty() || type == "mobile") type = os.os == "android" ? "tablet" : "desktop";
   }
+  // Form factors name the hardware; `mobile` is the experience the browser asks for. They clash
+  // when Chromium emulates a phone (device mode, UA overrides): UA, platform and `mobile` become
+  // the phone's while the form factors stay the host's ["Desktop"]. Such a browser renders and is
+  // served as a phone, so "desktop" never overrides `mobile: true`.
+  const bool asks_mobile = hints.mobile && *hints.mobile;
   for (const std::string& f : hints.form_factors) {
     if (type == "tv") break;
-    if (f == "tablet" || f == "mobile" || f == "desktop") {
+    if (f == "tablet" || f == "mobile" || (f == "desktop" && !asks_mobile)) {
       type = f;
       break;
     }
