@@ -157,20 +157,23 @@ std::int64_t transition_utc(const Transition& t, std::int64_t year, std::int32_t
   return day * 86400 + t.time - offset_east;
 }
 
-// Row of a zone in tz_zones, or -1. Exact match by binary search, then a case-insensitive scan.
-long zone_row(std::string_view zone) {
-  const data::Table& t = data::tz_zones;
-  if (zone.empty() || zone.size() > 64) return -1;
-  std::size_t lo = 0, hi = t.rows;
+// The row of a zone in tz_zones (empty if none). Exact match by binary search over the sorted
+// rows' bytes (the row that holds the middle byte, found back from it), then a case-insensitive scan.
+data::Row zone_row(std::string_view zone) {
+  const std::string_view text = data::tz_zones.text;
+  if (zone.empty() || zone.size() > 64) return {};
+  std::size_t lo = 0, hi = text.size();  // rows starting in [lo, hi) are candidates
   while (lo < hi) {
     std::size_t mid = lo + (hi - lo) / 2;
-    if (t.at(mid, 0) < zone) lo = mid + 1;
+    while (mid > lo && text[mid - 1] != '\n') --mid;
+    const data::Row row(text.data() + mid);
+    if (row[0] == zone) return row;
+    if (row[0] < zone) lo = static_cast<std::size_t>(row.next() - text.data());
     else hi = mid;
   }
-  if (lo < t.rows && t.at(lo, 0) == zone) return static_cast<long>(lo);
-  for (std::size_t row = 0; row < t.rows; ++row)
-    if (iequals(t.at(row, 0), zone)) return static_cast<long>(row);
-  return -1;
+  for (const data::Row row : data::tz_zones)
+    if (iequals(row[0], zone)) return row;
+  return {};
 }
 
 // "+05:30", "-0800", "+5", optionally after "UTC" or "GMT"; east of UTC.
@@ -258,19 +261,17 @@ std::optional<std::int32_t> posix_rule_offset(std::string_view text, std::int64_
 }
 
 std::optional<std::int32_t> utc_offset_seconds(std::string_view zone, std::int64_t unix_seconds) {
-  long row = zone_row(zone);
-  if (row >= 0) return posix_rule_offset(data::tz_zones.at(static_cast<std::size_t>(row), 2), unix_seconds);
+  const data::Row row = zone_row(zone);
+  if (!row.empty()) return posix_rule_offset(row[2], unix_seconds);
   return fixed_offset(zone);
 }
 
 std::string_view zone_country(std::string_view zone) {
-  long row = zone_row(zone);
-  return row >= 0 ? data::tz_zones.at(static_cast<std::size_t>(row), 1) : std::string_view();
+  return zone_row(zone)[1];
 }
 
 std::string_view zone_rule(std::string_view zone) {
-  long row = zone_row(zone);
-  return row >= 0 ? data::tz_zones.at(static_cast<std::size_t>(row), 2) : std::string_view();
+  return zone_row(zone)[2];
 }
 
 }  // namespace ithaca::civil

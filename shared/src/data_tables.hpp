@@ -3,22 +3,56 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <string_view>
 
 namespace ithaca::data {
 
-// Cells are (offset, length) pairs into one string pool per table: compact in wasm, and
-// repeated cells share their bytes.
-struct Table {
-  const char* pool;
-  const std::uint16_t* cells;
-  std::size_t rows;
-  std::size_t columns;
-  std::string_view at(std::size_t row, std::size_t column) const noexcept {
-    const std::size_t i = 2 * (row * columns + column);
-    return {pool + cells[i], cells[i + 1]};
+// Text layout (cmake/EmbedTsv.cmake): per cell a byte 0x80 + length, then the cell's bytes; per
+// row a closing '\n', which no length byte equals, so a row start can be found from any byte.
+inline std::size_t cell_length(char c) noexcept { return static_cast<unsigned char>(c) - 0x80u; }
+
+// One row of a table; row[k] is its k-th cell.
+class Row {
+ public:
+  constexpr Row() noexcept = default;
+  explicit Row(const char* p) noexcept : p_(p) {}
+  std::string_view operator[](std::size_t column) const noexcept {
+    if (p_ == nullptr) return {};
+    const char* c = p_;
+    for (; column > 0 && *c != '\n'; --column) c += 1 + cell_length(*c);
+    return *c == '\n' ? std::string_view() : std::string_view(c + 1, cell_length(*c));
   }
+  bool empty() const noexcept { return p_ == nullptr; }
+  // The first byte after this row.
+  const char* next() const noexcept {
+    const char* c = p_;
+    while (*c != '\n') c += 1 + cell_length(*c);
+    return c + 1;
+  }
+
+ private:
+  const char* p_ = nullptr;
+};
+
+// A table: iterate it to read the rows in order.
+struct Table {
+  std::string_view text;
+
+  class Iterator {
+   public:
+    explicit Iterator(const char* p) noexcept : p_(p) {}
+    Row operator*() const noexcept { return Row(p_); }
+    Iterator& operator++() noexcept {
+      p_ = Row(p_).next();
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const noexcept { return p_ != other.p_; }
+
+   private:
+    const char* p_;
+  };
+  Iterator begin() const noexcept { return Iterator(text.data()); }
+  Iterator end() const noexcept { return Iterator(text.data() + text.size()); }
 };
 
 // Device (device_classifier.cpp).

@@ -216,29 +216,28 @@ struct BotMatch {
 
 BotMatch detect_bot(const Ua& ua, bool has_os, bool has_browser) {
   const std::string_view s = ua.text;
-  const data::Table& tokens = data::bot_tokens;
-  std::size_t best = npos, best_pos = npos;
-  for (int pass = 0; pass < 2 && best == npos; ++pass) {
-    const std::string_view strength = pass == 0 ? "strong" : "weak";
-    for (std::size_t r = 0; r < tokens.rows; ++r) {
-      if (tokens.at(r, 2) != strength) continue;
-      const std::size_t pos = ua.find(tokens.at(r, 0));
-      if (pos < best_pos) best = r, best_pos = pos;
-    }
+  data::Row best[2];  // strong, weak: one walk over the table finds the earliest of each
+  std::size_t best_pos[2] = {npos, npos};
+  for (const data::Row row : data::bot_tokens) {
+    const std::size_t pos = ua.find(row[0]);
+    if (pos == npos) continue;
+    const int weak = row[2] == "strong" ? 0 : 1;
+    if (pos < best_pos[weak]) best[weak] = row, best_pos[weak] = pos;
   }
-  if (best != npos) return {true, std::string(tokens.at(best, 1))};
+  for (const data::Row& row : best)
+    if (!row.empty()) return {true, std::string(row[1])};
 
   const data::Table& markers = data::bot_markers;
-  for (std::size_t r = 0; r < markers.rows; ++r) {
-    const std::string_view token = markers.at(r, 0), match = markers.at(r, 1), naming = markers.at(r, 2);
+  for (const data::Row row : markers) {
+    const std::string_view token = row[0], match = row[1], naming = row[2];
     if (match == "ignore") continue;
     for (std::size_t pos = s.find(token); pos != npos; pos = s.find(token, pos + 1)) {
       const std::size_t end = pos + token.size();
       if (match == "word_end" && end < s.size() && ascii::is_alpha(s[end])) continue;
       std::string word = word_at(s, pos, token.size());
       bool ignored = false;
-      for (std::size_t k = 0; k < markers.rows && !ignored; ++k)
-        ignored = markers.at(k, 1) == "ignore" && ascii::istarts_with(word, markers.at(k, 0));
+      for (const data::Row other : markers)
+        ignored = ignored || (other[1] == "ignore" && ascii::istarts_with(word, other[0]));
       if (ignored) continue;
       if (naming == "word" && !word.empty() && word != token && word.find('.') == npos) return {true, word};
       return {true, product_name(s)};
@@ -265,21 +264,19 @@ struct OsMatch {
 };
 
 std::string windows_version(std::string_view nt) {
-  const data::Table& t = data::windows_versions;
-  for (std::size_t r = 0; r < t.rows; ++r)
-    if (t.at(r, 0) == nt) return std::string(t.at(r, 1));
+  for (const data::Row row : data::windows_versions)
+    if (row[0] == nt) return std::string(row[1]);
   return std::string(nt);
 }
 
 OsMatch detect_os(const Ua& ua) {
   const std::string_view s = ua.text;
-  const data::Table& t = data::os_tokens;
-  for (std::size_t r = 0; r < t.rows; ++r) {
-    const std::string_view token = t.at(r, 0);
+  for (const data::Row row : data::os_tokens) {
+    const std::string_view token = row[0];
     const std::size_t pos = ua.find(token);
     if (pos == npos) continue;
-    OsMatch m{std::string(t.at(r, 1)), {}, t.at(r, 2)};
-    const std::string_view style = t.at(r, 3);
+    OsMatch m{std::string(row[1]), {}, row[2]};
+    const std::string_view style = row[3];
     const std::size_t end = pos + token.size();
     if (style == "after") {
       m.version = read_version(s, end);
@@ -325,9 +322,8 @@ std::string android_model(std::string_view ua, std::string_view lower) {
 }
 
 bool has_tv_marker(const Ua& ua) {
-  const data::Table& t = data::tv_markers;
-  for (std::size_t r = 0; r < t.rows; ++r)
-    if (ua.has(t.at(r, 0))) return true;
+  for (const data::Row row : data::tv_markers)
+    if (ua.has(row[0])) return true;
   return false;
 }
 
@@ -426,9 +422,8 @@ std::string hint_os_version(std::string_view os, std::string_view version) {
 
 std::string_view brand_browser(std::string_view brand) {
   const std::string lower = ascii::to_lower(brand);
-  const data::Table& t = data::client_hint_brands;
-  for (std::size_t r = 0; r < t.rows; ++r)
-    if (t.at(r, 0) == lower) return t.at(r, 1);
+  for (const data::Row row : data::client_hint_brands)
+    if (row[0] == lower) return row[1];
   return {};
 }
 
@@ -538,14 +533,13 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
   OsMatch os = detect_os(words);
   std::string browser, browser_version;
   bool in_app = false;
-  const data::Table& bt = data::browser_tokens;
-  for (std::size_t r = 0; r < bt.rows; ++r) {
-    const std::string_view token = bt.at(r, 0);
+  for (const data::Row row : data::browser_tokens) {
+    const std::string_view token = row[0];
     const std::size_t pos = words.find(token);
     if (pos == npos) continue;
-    browser = bt.at(r, 1);
-    browser_version = major_minor(version_for(words, bt.at(r, 2), pos + token.size()));
-    in_app = bt.at(r, 3) == "app";
+    browser = row[1];
+    browser_version = major_minor(version_for(words, row[2], pos + token.size()));
+    in_app = row[3] == "app";
     break;
   }
   // Android WebView marks itself with "; wv)"; apps that embed one without naming themselves
@@ -602,9 +596,14 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
     if (*hints.mobile) type = "mobile";
     else if (os.os == "android" || type.empty() || type == "mobile") type = os.os == "android" ? "tablet" : "desktop";
   }
+  // Form factors name the hardware; `mobile` is the experience the browser asks for. They clash
+  // when Chromium emulates a phone (device mode, UA overrides): UA, platform and `mobile` become
+  // the phone's while the form factors stay the host's ["Desktop"]. Such a browser renders and is
+  // served as a phone, so "desktop" never overrides `mobile: true`.
+  const bool asks_mobile = hints.mobile && *hints.mobile;
   for (const std::string& f : hints.form_factors) {
     if (type == "tv") break;
-    if (f == "tablet" || f == "mobile" || f == "desktop") {
+    if (f == "tablet" || f == "mobile" || (f == "desktop" && !asks_mobile)) {
       type = f;
       break;
     }

@@ -127,11 +127,8 @@ Value to_double(const Value& v) {
     case Kind::Int: return Value::real(static_cast<double>(v.as_int()));
     case Kind::Uint: return Value::real(static_cast<double>(v.as_uint()));
     case Kind::String: {
-      std::string s(v.as_string());
-      char* end = nullptr;
-      double d = s.empty() ? 0 : std::strtod(s.c_str(), &end);
-      if (s.empty() || end != s.c_str() + s.size() || std::isspace(static_cast<unsigned char>(s[0])))
-        return Value::error("cannot convert '" + s + "' to double");
+      double d;
+      if (!parse_double(v.as_string(), d)) return Value::error("cannot convert '" + std::string(v.as_string()) + "' to double");
       return Value::real(d);
     }
     default: return Value();

@@ -234,9 +234,9 @@ class Reader {
         return true;
       }
     }
-    // strtod needs a terminated buffer; numbers are short.
-    std::string buf(first, last);
-    out = Value::real(std::strtod(buf.c_str(), nullptr));
+    double d = 0;
+    parse_double({first, static_cast<std::size_t>(last - first)}, d);  // the grammar above is its subset
+    out = Value::real(d);
     return true;
   }
 

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "double_format.hpp"
 #include "utf8.hpp"
 
 namespace ithaca {
@@ -213,9 +214,9 @@ class Lexer {
       }
     }
     if (is_double) {
-      std::string buf(s_.substr(start, i_ - start));
       t.kind = Tok::Double;
-      t.number = std::strtod(buf.c_str(), nullptr);
+      t.number = 0;
+      parse_double(s_.substr(start, i_ - start), t.number);  // the grammar above is its subset
       if (i_ < s_.size() && (is_ident_start(s_[i_]))) return fail("unexpected letter after number", i_);
       return true;
     }

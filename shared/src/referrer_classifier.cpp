@@ -90,12 +90,12 @@ HostClass classify_host(std::string_view host) {
   const Labels hl = split_labels(host);
   std::size_t best_score = 0;
   for (const NamedTable& t : tables) {
-    for (std::size_t r = 0; r < t.table->rows; ++r) {
-      const std::size_t score = pattern_match(host, hl, t.table->at(r, 0));
+    for (const data::Row row : *t.table) {
+      const std::size_t score = pattern_match(host, hl, row[0]);
       if (score > best_score) {
         best_score = score;
         best.category = t.category;
-        best.source = t.table->at(r, 1);
+        best.source = row[1];
       }
     }
   }
@@ -119,9 +119,8 @@ bool same_site(std::string_view host, std::string_view site) {
 std::string medium_category(std::string_view medium) {
   const std::string m = ascii::to_lower(ascii::trim(medium));
   if (m.empty()) return {};
-  const data::Table& t = data::campaign_mediums;
-  for (std::size_t r = 0; r < t.rows; ++r)
-    if (t.at(r, 0) == m) return std::string(t.at(r, 1));
+  for (const data::Row row : data::campaign_mediums)
+    if (row[0] == m) return std::string(row[1]);
   if (m.find("paid") != npos || m.find("cp") != npos) return "paid";
   if (m.find("mail") != npos || m.find("newsletter") != npos) return "email";
   if (m.find("social") != npos) return "social";
@@ -131,9 +130,8 @@ std::string medium_category(std::string_view medium) {
 std::string source_category(std::string_view source) {
   const std::string s = ascii::to_lower(ascii::trim(source));
   if (s.empty()) return {};
-  const data::Table& t = data::campaign_sources;
-  for (std::size_t r = 0; r < t.rows; ++r)
-    if (t.at(r, 0) == s) return std::string(t.at(r, 1));
+  for (const data::Row row : data::campaign_sources)
+    if (row[0] == s) return std::string(row[1]);
   // A host ("facebook.com", "l.instagram.com") or a source name of the host tables ("google").
   HostClass host = classify_host(url::normalize_host(s));
   if (!host.category.empty()) return host.category;
@@ -142,8 +140,8 @@ std::string source_category(std::string_view source) {
                                              {&data::social_networks, "social"},
                                              {&data::ad_hosts, "paid"}}};
   for (const NamedTable& nt : tables)
-    for (std::size_t r = 0; r < nt.table->rows; ++r)
-      if (nt.table->at(r, 1) == s) return std::string(nt.category);
+    for (const data::Row row : *nt.table)
+      if (row[1] == s) return std::string(nt.category);
   return {};
 }
 
@@ -156,9 +154,8 @@ struct ClickId {
 };
 
 void read_campaign(const std::vector<url::QueryParam>& params, CampaignInfo& c, ClickId& click) {
-  const data::Table& fields = data::campaign_params;
-  for (std::size_t r = 0; r < fields.rows; ++r) {
-    const std::string_view name = fields.at(r, 0), field = fields.at(r, 1);
+  for (const data::Row row : data::campaign_params) {
+    const std::string_view name = row[0], field = row[1];
     std::string* target = field == "source"     ? &c.source
                           : field == "medium"   ? &c.medium
                           : field == "campaign" ? &c.campaign
@@ -174,14 +171,14 @@ void read_campaign(const std::vector<url::QueryParam>& params, CampaignInfo& c, 
       break;
     }
   }
-  const data::Table& ids = data::click_ids;
-  for (std::size_t r = 0; r < ids.rows && click.type.empty(); ++r) {
+  for (const data::Row row : data::click_ids) {
+    if (!click.type.empty()) break;
     for (const url::QueryParam& p : params) {
-      if (!ascii::iequals(p.key, ids.at(r, 0))) continue;
+      if (!ascii::iequals(p.key, row[0])) continue;
       std::string_view v = ascii::trim(p.value);
       if (v.empty()) continue;
-      click = {std::string(ids.at(r, 0)), std::string(ascii::bounded(v, referrer::kMaxCampaignValue)),
-               std::string(ids.at(r, 1)), std::string(ids.at(r, 2))};
+      click = {std::string(row[0]), std::string(ascii::bounded(v, referrer::kMaxCampaignValue)),
+               std::string(row[1]), std::string(row[2])};
       break;
     }
   }

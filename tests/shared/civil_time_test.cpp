@@ -110,13 +110,20 @@ TEST(CivilTime, ZoneCountry) {
 }
 
 TEST(CivilTime, ZoneTableIsSortedAndEveryRuleParses) {
-  const data::Table& t = data::tz_zones;
-  ASSERT_GT(t.rows, 400u);
-  for (std::size_t r = 0; r < t.rows; ++r) {
-    if (r > 0) ASSERT_LT(t.at(r - 1, 0), t.at(r, 0)) << "tz_zones.tsv must be sorted by zone";
-    ASSERT_TRUE(posix_rule_offset(t.at(r, 2), 1'700'000'000).has_value()) << t.at(r, 0) << ": " << t.at(r, 2);
-    ASSERT_TRUE(t.at(r, 1).empty() || t.at(r, 1).size() == 2) << t.at(r, 0);
+  std::size_t rows = 0;
+  std::string_view previous;
+  for (const data::Row row : data::tz_zones) {
+    if (rows++ > 0) ASSERT_LT(previous, row[0]) << "tz_zones.tsv must be sorted by zone";
+    previous = row[0];
+    ASSERT_TRUE(posix_rule_offset(row[2], 1'700'000'000).has_value()) << row[0] << ": " << row[2];
+    ASSERT_TRUE(row[1].empty() || row[1].size() == 2) << row[0];
+    // Every zone is found by its name, exactly and in other case.
+    ASSERT_EQ(zone_rule(row[0]), row[2]) << row[0];
+    std::string upper(row[0]);
+    for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    ASSERT_EQ(zone_rule(upper), row[2]) << upper;
   }
+  ASSERT_GT(rows, 400u);
 }
 
 TEST(CivilTime, PosixRules) {

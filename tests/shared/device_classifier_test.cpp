@@ -142,6 +142,42 @@ TEST(DeviceClassifier, HeadlessBrandIsABot) {
   EXPECT_EQ(d.bot_name, "headlesschrome");
 }
 
+TEST(DeviceClassifier, HeadlessChromeUaIsChromeAndABot) {
+  // Old headless mode names itself in the product token; the engine under it is still Chrome.
+  const char* uas[] = {
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.6367.60 Safari/537.36",
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.6778.33 Safari/537.36",
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/119.0.6045.105 Safari/537.36"};
+  const char* versions[] = {"124.0", "131.0", "119.0"};
+  for (int i = 0; i < 3; ++i) {
+    const DeviceInfo d = classify_device(uas[i], Value());
+    EXPECT_TRUE(d.bot) << uas[i];
+    EXPECT_EQ(d.type, "bot") << uas[i];
+    EXPECT_EQ(d.bot_name, "headlesschrome") << uas[i];
+    EXPECT_EQ(d.browser, "chrome") << uas[i];
+    EXPECT_EQ(d.browser_version, versions[i]) << uas[i];
+  }
+}
+
+TEST(DeviceClassifier, EmulatedPhoneKeepsDesktopFormFactor) {
+  // Chromium's device mode: the emulated phone's UA, platform and mobile hint, the host's form factor.
+  const char* pixel = "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+  DeviceInfo d = classify_device(pixel, hints(R"({"mobile":true,"platform":"Android","formFactors":["Desktop"],"brands":[{"brand":"Chromium","version":"131"},{"brand":"Google Chrome","version":"131"}]})"));
+  EXPECT_EQ(d.type, "mobile");
+  EXPECT_EQ(d.os, "android");
+  EXPECT_EQ(d.browser, "chrome");
+  d = classify_device(pixel, hints(R"({"sec-ch-ua-mobile":"?1","sec-ch-ua-platform":"\"Android\"","sec-ch-ua-form-factors":"\"Desktop\""})"));
+  EXPECT_EQ(d.type, "mobile");
+  // A desktop browser with only the mobile hint switched on (a UA override) is served as a phone too.
+  const char* desktop = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+  EXPECT_EQ(classify_device(desktop, hints(R"({"mobile":true,"platform":"Windows","formFactors":["Desktop"]})")).type, "mobile");
+  // Without the clash the form factor still decides.
+  EXPECT_EQ(classify_device(desktop, hints(R"({"mobile":false,"platform":"Windows","formFactors":["Desktop"]})")).type, "desktop");
+  EXPECT_EQ(classify_device(pixel, hints(R"({"mobile":true,"platform":"Android","formFactors":["Tablet"]})")).type, "tablet");
+  EXPECT_EQ(classify_device(pixel, hints(R"({"mobile":false,"platform":"Android","formFactors":["Mobile"]})")).type, "mobile");
+  EXPECT_EQ(classify_device(desktop, hints(R"({"mobile":false,"platform":"Chrome OS","formFactors":["Desktop","Tablet"]})")).type, "desktop");
+}
+
 TEST(DeviceClassifier, IpadPresentingAMacUa) {
   const char* ua = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15";
   DeviceInfo mac = classify_device(ua, Value(), DeviceSignals{std::nullopt, 0, std::nullopt});
