@@ -90,8 +90,8 @@ export interface Ithaca {
   readonly ready: Promise<void>;
   /** 'starting', 'decided' or 'failed: …' */
   readonly status: string;
-  /** Milliseconds from the module's start: start() called, engine ready, rules fetched, rules loaded, context built, slots decided. */
-  readonly timing: { start: number; engine?: number; rules?: number; loaded?: number; context?: number; decided?: number };
+  /** Milliseconds from the module's start: start() called, engine ready, page context derived, rules here, rules loaded into the engine, slots decided. */
+  readonly timing: { start: number; engine?: number; context?: number; rules?: number; loaded?: number; decided?: number };
   decision(slot: string): Decision | null;
   decisions(): Decisions | null;
   /** Called now (when decided) and whenever the slot's variant changes. */

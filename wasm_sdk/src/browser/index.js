@@ -190,6 +190,7 @@ class Ithaca {
     // Classify the page's signals now: on a first visit this overlaps the rules download, and the
     // first call into the classifier (which the engine compiles on first use) is off the path.
     const derived = this.derive();
+    this.timing.context = clock() - moduleStart;
     let got = await rulesP;
     this.timing.rules = clock() - moduleStart;
     if (got.status === 'cached' && !this.loadRules(got.rules)) got = await got.next;
@@ -318,7 +319,6 @@ class Ithaca {
 
   decideAndShow(first, derived) {
     const ctx = this.buildContext(first, derived);
-    if (first) this.timing.context = clock() - moduleStart;
     const text = this.engine.decideLoaded(this.rulesId, ctx);
     const result = guard(() => JSON.parse(text), null);
     if (!result || result.error) {
