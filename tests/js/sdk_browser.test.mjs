@@ -439,6 +439,7 @@ test('server context: a slow tracker never holds the first decision', async () =
 });
 
 test('rules refreshed in the background apply at once and notify subscribers', async () => {
+  const rulesAsked = server.requests.filter((q) => q.path === '/v1/rules/test').length;
   const first = await open('rules-refresh-1', { query: `?now=${T0}` });
   await first.page.close();
   const original = serverRules.test;
@@ -447,6 +448,18 @@ test('rules refreshed in the background apply at once and notify subscribers', a
     const page = await first.ctx.newPage();
     await page.goto(`${server.origin}/slots.html?now=${T0 + 60000}`);
     await page.waitForFunction(() => window.ithaca && window.ithaca.decisions() && window.ithaca.decisions().version === 'browser-test-2', null, { timeout: 10000 });
+    await page.close();
+    // A broken publish arrives in the background: the page keeps deciding with what it has.
+    serverRules.test = '{"schema": 1, "site": "test", "slots": {"x": {"default": 7}}}';
+    const next = await first.ctx.newPage();
+    await next.goto(`${server.origin}/slots.html?now=${T0 + 120000}`);
+    await next.waitForFunction(() => window.ithaca && window.ithaca.status === 'decided');
+    await waitFor(() => server.requests.filter((q) => q.path === '/v1/rules/test').length >= rulesAsked + 3);
+    await next.waitForTimeout(300);
+    assert.equal(await next.evaluate(() => window.ithaca.decisions().version), 'browser-test-2');
+    // Still deciding with the loaded rules: a new interest moves the journey on.
+    assert.equal(await next.evaluate(() => window.ithaca.decisions().journey.stage), 'awareness');
+    assert.equal(await next.evaluate(() => (window.ithaca.interest('x'), window.ithaca.decisions().journey.stage)), 'consideration');
   } finally {
     serverRules.test = original;
   }

@@ -247,12 +247,17 @@ class Ithaca {
     return body;
   }
 
+  // A rejected rule set leaves the one already loaded in place (a bad publish must not blank a
+  // page that decided from the previous one).
   loadRules(rules) {
-    if (this.rulesId) this.engine.unload(this.rulesId);
     const r = this.engine.load(rules);
+    if (!r.id) {
+      warn('rule set rejected', guard(() => JSON.parse(r.report), r.report));
+      return false;
+    }
+    if (this.rulesId) this.engine.unload(this.rulesId);
     this.rulesId = r.id;
-    if (!r.id) warn('rule set rejected', guard(() => JSON.parse(r.report), r.report));
-    return r.id > 0;
+    return true;
   }
 
   fail(why) {
