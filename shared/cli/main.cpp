@@ -11,6 +11,8 @@
 
 #include "ithaca/api.hpp"
 #include "ithaca/context.hpp"
+#include "ithaca/json.hpp"
+#include "ithaca/ruleset.hpp"
 
 namespace {
 
@@ -20,6 +22,7 @@ constexpr const char* kUsage =
     "  ithaca eval --batch                 JSON lines {\"expr\", \"context\"} on stdin -> one JSON line each\n"
     "  ithaca check RULES.json             validate a rule set; every error with its JSON path\n"
     "  ithaca decide RULES.json --context FILE   decisions with explanations\n"
+    "  ithaca decide RULES.json --batch    JSON lines of contexts on stdin -> one decision line each\n"
     "  ithaca context                      JSON lines of raw signals on stdin -> one context per line\n";
 
 int usage(const char* problem) {
@@ -97,15 +100,42 @@ int check_command(std::vector<std::string> args) {
   return out.rfind("{\"ok\":true", 0) == 0 ? 0 : 1;
 }
 
+// `decide RULES.json --batch`: the rule set is loaded once; each stdin line gets exactly what
+// `decide RULES.json --context` prints for it (so the wasm engine's loaded-rules path can be
+// compared against many contexts in one process). Exit 1 when the rule set does not load.
+int decide_batch(const std::string& rules) {
+  const ithaca::LoadResult loaded = ithaca::load_ruleset(rules);
+  if (!loaded.ok()) {
+    each_line([&](const std::string& line) { return ithaca::decide_json(rules, line); });
+    return 1;
+  }
+  return each_line([&](const std::string& line) {
+    ithaca::Result<ithaca::Value> context = ithaca::parse_json(line);
+    // A malformed or non-object line: decide_json phrases the error as `ithaca decide` does.
+    if (!context.ok() || !context.value().is_map()) return ithaca::decide_json(rules, line);
+    return ithaca::decide_to_json(*loaded.rules, context.value());
+  });
+}
+
 int decide_command(std::vector<std::string> args) {
   std::string context_path, context, rules;
   bool has_context = false;
   if (!option(args, "--context", context_path, has_context)) return usage("--context needs a file");
-  if (args.size() != 1) return usage("decide takes one rule-set file and --context FILE");
+  bool batch = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--batch") {
+      batch = true;
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  }
+  if (batch && has_context) return usage("--batch reads each context from its input line");
+  if (args.size() != 1) return usage("decide takes one rule-set file and --context FILE or --batch");
   if (!read_file(args[0], rules)) {
     std::fprintf(stderr, "ithaca: cannot read rule set '%s'\n", args[0].c_str());
     return 1;
   }
+  if (batch) return decide_batch(rules);
   if (has_context && !read_file(context_path, context)) {
     std::fprintf(stderr, "ithaca: cannot read context file '%s'\n", context_path.c_str());
     return 1;

@@ -28,6 +28,7 @@ const UA = {
 };
 
 let server;
+let serverRules; // the mock tracker's rule sets by site (a test swaps one)
 let browser;
 let userData;
 
@@ -60,11 +61,11 @@ before(async () => {
       '/example/': join(repo, 'wasm_sdk', 'examples'),
       '/': join(repo, 'tests', 'browser', 'pages'),
     },
-    rules: {
+    rules: (serverRules = {
       test: rules,
       invalid: '{"schema": 1, "site": "invalid", "slots": {"x": {"default": 7}}}',
       demo: readFileSync(join(repo, 'demo_site', 'rules', 'demo.json'), 'utf8'),
-    },
+    }),
   });
   userData = mkdtempSync(join(tmpdir(), 'ithaca-chromium-'));
   browser = await chromium.launch({
@@ -348,6 +349,121 @@ test('Global Privacy Control: no storage, no events', async () => {
   await page.goto(`${server.origin}/slots.html`);
   assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
   await ctx.close();
+});
+
+// The batches (request bodies) that carry events of pages whose URL has `marker`.
+const batchesOf = (marker) => server.collected.map((c) => c.body).filter((b) => b.events.some((e) => e.url.includes(marker)));
+
+test('visitor id: sent with consent, never without it or under GPC', async () => {
+  // Consent by default (no requireConsent): the batch carries the stored first-party id.
+  const r = await open('visitor-consented', { query: '?m=vid1' });
+  const id = await r.page.evaluate(() => JSON.parse(localStorage.getItem('ithaca:state')).id);
+  await r.page.goto('about:blank');
+  await waitFor(() => batchesOf('m=vid1').length > 0);
+  for (const b of batchesOf('m=vid1')) {
+    assert.equal(b.visitor_id, id);
+    for (const e of b.events) if (e.context) assert.equal(e.context.visitor.id, id);
+  }
+  await r.ctx.close();
+
+  // Analytics granted, storage refused: events go out without any id.
+  const a = await open('visitor-analytics-only', { query: '?requireConsent=1&m=vid2' });
+  await a.page.evaluate(() => window.ithaca.setConsent({ analytics: true, personalization: false }));
+  await a.page.goto('about:blank');
+  await waitFor(() => batchesOf('m=vid2').length > 0);
+  for (const b of batchesOf('m=vid2')) {
+    assert.equal(b.visitor_id, undefined);
+    for (const e of b.events) assert.equal(e.context && e.context.visitor, undefined);
+  }
+  await a.ctx.close();
+
+  // GPC on a site that chose not to honour it for events: events, but never the id.
+  const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
+  await ctx.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  const g = await open('visitor-gpc', { reuse: ctx, query: '?ignoreGpc=1&m=vid3' });
+  await g.page.goto('about:blank');
+  await waitFor(() => batchesOf('m=vid3').length > 0);
+  for (const b of batchesOf('m=vid3')) {
+    assert.equal(b.visitor_id, undefined);
+    for (const e of b.events) assert.equal(e.context && e.context.visitor, undefined);
+  }
+  await ctx.close();
+});
+
+test('interest() and conversion() decide again and notify subscribers', async () => {
+  const r = await open('interest-redecides', { query: `?now=${T0}` });
+  const stages = await r.page.evaluate(() => {
+    const seen = [];
+    window.ithaca.onChange((_d, all) => seen.push(all.journey.stage));
+    window.ithaca.interest('shoes');
+    window.ithaca.conversion('signup');
+    return seen;
+  });
+  // Subscribing reports the current decision; each update decides again with the new journey.
+  assert.deepEqual(stages, ['awareness', 'consideration', 'consideration']);
+  const ctx = await r.page.evaluate(() => window.ithaca.getContext().journey);
+  assert.deepEqual(ctx.interests, ['shoes']);
+  assert.deepEqual(ctx.goals, ['signup']);
+  await r.ctx.close();
+});
+
+test('server context: GET /v1/context once per visit, under what the page knows', async () => {
+  const asked = () => server.requests.filter((q) => q.path === '/v1/context').length;
+  const before = asked();
+  const r = await open('server-context-1', { query: `?now=${T0}`, context: { timezoneId: 'Asia/Tokyo' } });
+  const geo = await r.page.evaluate(() => window.ithaca.getContext().geo);
+  assert.equal(geo.country, 'DE', 'country from the tracker');
+  assert.equal(geo.city, 'Berlin');
+  assert.equal(geo.timezone_country, 'JP', 'the page’s own attributes stay');
+  assert.equal(asked(), before + 1);
+  await r.page.close();
+  // The next page of the visit uses the copy kept with the visit state.
+  const second = await open('server-context-2', { query: `?now=${T0 + 60000}`, reuse: r.ctx });
+  assert.equal(await second.page.evaluate(() => window.ithaca.getContext().geo.country), 'DE');
+  assert.equal(asked(), before + 1, 'asked once per visit');
+  await second.page.close();
+  // A new visit asks again.
+  const later = await open('server-context-3', { query: `?now=${T0 + 2 * DAY}`, reuse: r.ctx });
+  assert.equal(asked(), before + 2);
+  await r.ctx.close();
+  void later;
+});
+
+test('server context: a slow tracker never holds the first decision', async () => {
+  const r = await open('server-context-slow', { query: '?site=slowctx&timeout=1500' });
+  for (const s of Object.values(r.slots)) assert.notEqual(s.state, 'fallback');
+  const timing = await r.page.evaluate(() => window.ithaca.timing);
+  assert.ok(timing.decided < 1000, `decided after ${timing.decided} ms`);
+  assert.equal(await r.page.evaluate(() => window.ithaca.getContext().geo.country), '', 'not known yet');
+  await r.ctx.close();
+});
+
+test('rules refreshed in the background apply at once and notify subscribers', async () => {
+  const rulesAsked = server.requests.filter((q) => q.path === '/v1/rules/test').length;
+  const first = await open('rules-refresh-1', { query: `?now=${T0}` });
+  await first.page.close();
+  const original = serverRules.test;
+  serverRules.test = { ...original, version: 'browser-test-2' };
+  try {
+    const page = await first.ctx.newPage();
+    await page.goto(`${server.origin}/slots.html?now=${T0 + 60000}`);
+    await page.waitForFunction(() => window.ithaca && window.ithaca.decisions() && window.ithaca.decisions().version === 'browser-test-2', null, { timeout: 10000 });
+    await page.close();
+    // A broken publish arrives in the background: the page keeps deciding with what it has.
+    serverRules.test = '{"schema": 1, "site": "test", "slots": {"x": {"default": 7}}}';
+    const next = await first.ctx.newPage();
+    await next.goto(`${server.origin}/slots.html?now=${T0 + 120000}`);
+    await next.waitForFunction(() => window.ithaca && window.ithaca.status === 'decided');
+    await waitFor(() => server.requests.filter((q) => q.path === '/v1/rules/test').length >= rulesAsked + 3);
+    await next.waitForTimeout(300);
+    assert.equal(await next.evaluate(() => window.ithaca.decisions().version), 'browser-test-2');
+    // Still deciding with the loaded rules: a new interest moves the journey on.
+    assert.equal(await next.evaluate(() => window.ithaca.decisions().journey.stage), 'awareness');
+    assert.equal(await next.evaluate(() => (window.ithaca.interest('x'), window.ithaca.decisions().journey.stage)), 'consideration');
+  } finally {
+    serverRules.test = original;
+  }
+  await first.ctx.close();
 });
 
 test('debug overlay shows each slot’s decision and explanation', async () => {

@@ -222,31 +222,18 @@ function ruleSets() {
   return sets;
 }
 
-async function pool(items, width, fn) {
-  let next = 0;
-  const out = new Array(items.length);
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
-}
-
-test('decisions: random contexts give identical output native and in wasm', async () => {
+test('decisions: random contexts give identical output native and in wasm', () => {
   const r = prng(SEED);
   const sets = ruleSets();
-  const perSet = Math.ceil((1500 * SCALE) / sets.length);
+  const perSet = Math.ceil((6000 * SCALE) / sets.length);
   let compared = 0;
   for (const rules of sets) {
     const loaded = engine.load(rules);
     assert.ok(loaded.id > 0, loaded.report);
     const path = cli.rulesFile(rules);
     const contexts = Array.from({ length: perSet }, () => JSON.stringify(randomContext(r)));
-    const nativeOut = await pool(contexts, 2, (ctx) => cli.decideAsync(path, ctx));
+    const nativeOut = cli.decideBatch(path, contexts);
+    assert.equal(nativeOut.length, contexts.length);
     for (const [i, ctx] of contexts.entries()) {
       const wasm = engine.decideLoaded(loaded.id, ctx);
       if (wasm !== nativeOut[i]) {
@@ -256,7 +243,7 @@ test('decisions: random contexts give identical output native and in wasm', asyn
     }
     engine.unload(loaded.id);
   }
-  assert.ok(compared >= 1500 * SCALE);
+  assert.ok(compared >= 6000 * SCALE);
 });
 
 test('expressions: random CEL over random contexts gives identical output native and in wasm', () => {

@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repo } from '../browser/support/paths.mjs';
+import { spawnSync } from 'node:child_process';
+import { repo, nativeBin } from '../browser/support/paths.mjs';
 import { wasmEngine, native, prng } from '../browser/support/engines.mjs';
 
 const vectorDir = join(repo, 'tests', 'vectors');
@@ -169,4 +170,25 @@ test('no input makes the engine throw: random bytes, deep nesting, huge strings,
   }
   assert.equal(engine.failure, null, 'the engine is still alive');
   assert.match(engine.evaluate('1 + 1', {}), /^\{"value":2\}$/);
+});
+
+test('`ithaca decide RULES --batch`: one line per context, each what `decide --context` prints', () => {
+  const rules = readFileSync(join(repo, 'tests', 'browser', 'fixtures', 'rules.json'), 'utf8');
+  const path = cli.rulesFile(rules);
+  const lines = ['{"time":{"hour":8},"device":{"type":"mobile"}}', '{}', '[1,2]', 'not json', '', '{"visit":{"first":false}}'];
+  const out = cli.decideBatch(path, lines);
+  assert.equal(out.length, lines.length);
+  for (const [i, ctx] of lines.entries()) assert.equal(out[i], cli.decide(path, ctx), `line ${i}: ${ctx}`);
+  assert.match(out[0], /^\{"site":"test"/);
+  assert.match(out[3], /^\{"error":/);
+
+  // A rule set that does not load: its error on every line, exit status 1.
+  const bad = cli.rulesFile('{"schema": 1, "site": "x", "slots": {"s": {"default": 7}}}');
+  const r = spawnSync(nativeBin, ['decide', bad, '--batch'], { input: '{}\n{}\n', encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  const badLines = r.stdout.trimEnd().split('\n');
+  assert.equal(badLines.length, 2);
+  for (const l of badLines) assert.equal(l, cli.decide(bad, '{}'));
+  // --batch and --context exclude each other (usage error).
+  assert.equal(spawnSync(nativeBin, ['decide', path, '--batch', '--context', path]).status, 2);
 });

@@ -102,20 +102,28 @@ test('OpenFeature: the provider answers flags from slots through @openfeature/we
   }
   writeFileSync(
     join(app, 'of.mjs'),
-    `import { OpenFeature } from '@openfeature/web-sdk';
+    `import { OpenFeature, ProviderEvents } from '@openfeature/web-sdk';
 import { loadEngine } from 'ithaca-sdk';
 import { start } from 'ithaca-sdk/browser';
 import { IthacaProvider } from 'ithaca-sdk/openfeature';
 const rules = { schema: 1, site: 'of', version: '1', slots: {
   hero: { default: 'classic', variants: { classic: { props: {} }, bold: { props: { value: true, size: 3 } } },
     rules: [{ id: 'beta', when: "custom.beta == true", variant: 'bold' }] },
-  limit: { default: 'low', variants: { low: { props: { value: 10 } }, high: { props: { value: 50 } } } } } };
+  limit: { default: 'low', variants: { low: { props: { value: 10 } }, high: { props: { value: 50 } } } },
+  promo: { default: 'none', variants: { none: { props: {} }, espresso: { props: {} } },
+    rules: [{ id: 'fan', when: "'espresso' in journey.interests", variant: 'espresso' }] } } };
 const ithaca = start({ site: 'of', rules, engine: await loadEngine(), collect: false });
 await OpenFeature.setProviderAndWait(new IthacaProvider(ithaca));
 const client = OpenFeature.getClient();
+const changed = [];
+client.addHandler(ProviderEvents.ConfigurationChanged, (d) => changed.push(d.flagsChanged));
 const before = client.getStringDetails('hero', 'x');
 await OpenFeature.setContext({ beta: true, targetingKey: 'user-1' });
 const after = client.getStringDetails('hero', 'x');
+await new Promise((r) => setTimeout(r, 10));
+const changedByContext = changed.length;
+ithaca.interest('espresso'); // decisions change without a context change: a configuration change
+await new Promise((r) => setTimeout(r, 10));
 console.log(JSON.stringify({
   before: [before.value, before.reason],
   after: [after.value, after.reason, after.variant],
@@ -125,6 +133,9 @@ console.log(JSON.stringify({
   missing: client.getStringDetails('nope', 'fallback'),
   mismatch: client.getNumberDetails('hero', 7).errorCode,
   visitor: ithaca.getContext().visitor.id,
+  changedByContext,
+  changed,
+  promo: client.getStringValue('promo', 'x'),
 }));`,
   );
   const out = JSON.parse(run('of.mjs'));
@@ -137,6 +148,10 @@ console.log(JSON.stringify({
   assert.equal(out.missing.errorCode, 'FLAG_NOT_FOUND');
   assert.equal(out.mismatch, 'TYPE_MISMATCH');
   assert.equal(out.visitor, 'user-1');
+  // PROVIDER_CONFIGURATION_CHANGED names the changed flags, and not for the SDK's own context change.
+  assert.equal(out.changedByContext, 0);
+  assert.deepEqual(out.changed, [['promo']]);
+  assert.equal(out.promo, 'espresso');
 });
 
 test('the TypeScript declarations type-check a typical use', () => {

@@ -6,6 +6,43 @@
 // @openfeature/web-sdk at run time.
 
 const REASON = { rule: 'TARGETING_MATCH', experiment: 'SPLIT', default: 'DEFAULT' };
+const CONFIGURATION_CHANGED = 'PROVIDER_CONFIGURATION_CHANGED';
+
+// The provider-events surface the OpenFeature SDKs attach to (`provider.events`): handlers per
+// event type; a handler that throws or rejects does not stop the others.
+class ProviderEvents {
+  constructor() {
+    this.handlers = new Map();
+  }
+  addHandler(type, handler) {
+    if (!this.handlers.has(type)) this.handlers.set(type, []);
+    this.handlers.get(type).push(handler);
+  }
+  removeHandler(type, handler) {
+    const list = this.handlers.get(type) || [];
+    const i = list.lastIndexOf(handler);
+    if (i >= 0) list.splice(i, 1);
+  }
+  removeAllHandlers(type) {
+    if (type === undefined) this.handlers.clear();
+    else this.handlers.delete(type);
+  }
+  getHandlers(type) {
+    return (this.handlers.get(type) || []).slice();
+  }
+  emit(type, details) {
+    for (const h of this.getHandlers(type)) {
+      try {
+        Promise.resolve(h(details)).catch(() => {});
+      } catch {
+        /* one handler's failure is not the others' */
+      }
+    }
+  }
+}
+
+// What a flag evaluates to, for telling which flags a new decision changed.
+const flagState = (d) => JSON.stringify([d.variant, d.reason, d.props || null]);
 
 export class IthacaProvider {
   /**
@@ -18,15 +55,44 @@ export class IthacaProvider {
     this.metadata = { name: 'ithaca' };
     this.runsOn = 'client';
     this.hooks = [];
+    this.events = new ProviderEvents();
+    this.seen = new Map(); // flag → flagState of the last decision
+    this.ownChange = false;
   }
 
   async initialize(context) {
     await this.ithaca.ready;
     if (context) this.applyContext(context);
+    this.unsubscribe = this.ithaca.onChange((decisions) => this.decided(decisions));
   }
 
   async onContextChange(_old, next) {
     this.applyContext(next);
+  }
+
+  async onClose() {
+    if (this.unsubscribe) this.unsubscribe();
+    this.unsubscribe = null;
+  }
+
+  // Every new decision of the instance: flags whose value changed for a reason other than the
+  // evaluation context (rules refreshed, interests, consent, setCustom …) are announced as
+  // PROVIDER_CONFIGURATION_CHANGED; context changes are the SDK's own PROVIDER_CONTEXT_CHANGED.
+  decided(decisions) {
+    const changed = [];
+    const names = new Set([...this.seen.keys(), ...Object.keys(decisions || {})]);
+    for (const name of names) {
+      const d = decisions && decisions[name];
+      const now = d ? flagState(d) : undefined;
+      if (now !== this.seen.get(name)) changed.push(name);
+      if (d) this.seen.set(name, now);
+      else this.seen.delete(name);
+    }
+    if (!this.primed || this.ownChange) {
+      this.primed = true;
+      return;
+    }
+    if (changed.length) this.events.emit(CONFIGURATION_CHANGED, { flagsChanged: changed.sort() });
   }
 
   // The evaluation context's attributes become `custom`; its targetingKey, when given,
@@ -36,7 +102,12 @@ export class IthacaProvider {
     for (const [k, v] of Object.entries(context || {})) if (k !== 'targetingKey') custom[k] = v;
     const partial = { custom };
     if (context && context.targetingKey) partial.visitor = { id: String(context.targetingKey) };
-    this.ithaca.updateContext(partial);
+    this.ownChange = true;
+    try {
+      this.ithaca.updateContext(partial);
+    } finally {
+      this.ownChange = false;
+    }
   }
 
   resolve(flagKey, defaultValue, pick) {

@@ -22,6 +22,15 @@ export interface StartOptions {
   collectUrl?: string;
   /** false: send no events at all. */
   collect?: boolean;
+  /**
+   * Ask the tracker's GET /v1/context once per visit (geo from the IP). Default: when rules come
+   * from a tracker or `tracker` is given; false turns it off.
+   */
+  serverContext?: boolean;
+  /** Overrides where the server context comes from. */
+  contextUrl?: string;
+  /** Longest wait in ms (from start) for the server context before the first decision (default 250, at most timeout/2). */
+  contextTimeout?: number;
   /** Where ithaca.wasm is (default: next to ithaca.mjs). */
   wasmUrl?: string | URL;
   /** Nothing is persisted or sent until setConsent() allows it. */
@@ -81,8 +90,8 @@ export interface Ithaca {
   readonly ready: Promise<void>;
   /** 'starting', 'decided' or 'failed: …' */
   readonly status: string;
-  /** Milliseconds from the SDK module's start to start(), engine ready, rules ready, first decision. */
-  readonly timing: { start: number; engine?: number; rules?: number; decided?: number };
+  /** Milliseconds from the module's start: start() called, engine ready, page context derived, rules here, rules loaded into the engine, slots decided. */
+  readonly timing: { start: number; engine?: number; context?: number; rules?: number; loaded?: number; decided?: number };
   decision(slot: string): Decision | null;
   decisions(): Decisions | null;
   /** Called now (when decided) and whenever the slot's variant changes. */

@@ -1,6 +1,6 @@
 // The two homes of the core, side by side for the parity tests: the wasm engine from the npm
 // package (wasm_sdk/dist) and the native `ithaca` command (build/native/bin/ithaca).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,19 +28,11 @@ export function native() {
     if (r.error) throw r.error;
     return r.stdout.replace(/\n$/, '');
   };
-  const runAsync = (args) =>
-    new Promise((resolve, reject) => {
-      const p = spawn(nativeBin, args);
-      let out = '';
-      p.stdout.setEncoding('utf8');
-      p.stdout.on('data', (d) => (out += d));
-      p.on('error', reject);
-      p.on('close', () => resolve(out.replace(/\n$/, '')));
-    });
   return {
     rulesFile: (rulesText) => file(rulesText),
     decide: (rulesPath, contextText) => run(['decide', rulesPath, '--context', file(contextText)]),
-    decideAsync: (rulesPath, contextText) => runAsync(['decide', rulesPath, '--context', file(contextText)]),
+    // `ithaca decide RULES --batch`: one decision line per context line, in one process.
+    decideBatch: (rulesPath, lines) => run(['decide', rulesPath, '--batch'], lines.join('\n') + '\n').split('\n'),
     check: (rulesText) => run(['check', file(rulesText)]),
     // `ithaca eval --batch` and `ithaca context` over many lines in one process.
     evalBatch: (lines) => run(['eval', '--batch'], lines.join('\n') + '\n').split('\n'),

@@ -1,6 +1,7 @@
 // A tiny static server for the browser tests, on 127.0.0.1 and a free port, with a mock of the
-// tracker's two SDK endpoints: GET /v1/rules/{site} (ETag / 304) and POST /v1/collect (records
-// every body). The real tracker is tested elsewhere; this one only has to be predictable.
+// tracker's SDK endpoints: GET /v1/rules/{site} (ETag / 304), GET /v1/context (a fixed server
+// context) and POST /v1/collect (records every body). The real tracker is tested elsewhere;
+// this one only has to be predictable.
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -17,9 +18,10 @@ const TYPES = {
 
 /**
  * mounts: {'/sdk/': dir, '/': dir}; rules: {site: object | string (raw text)};
- * Special sites: 'down' answers 500, 'slow' answers after `slowMs`.
+ * Special sites: 'down' answers 500, 'slow' answers after `slowMs`, 'slowctx' has the 'test'
+ * rules at once but its GET /v1/context answers after `slowMs`.
  */
-export async function startServer({ mounts, rules = {}, slowMs = 3000 }) {
+export async function startServer({ mounts, rules = {}, slowMs = 3000, serverContext = { geo: { country: 'DE', region: 'BE', city: 'Berlin' } } }) {
   const collected = [];
   const requests = [];
   const server = createServer(async (req, res) => {
@@ -33,12 +35,19 @@ export async function startServer({ mounts, rules = {}, slowMs = 3000 }) {
         res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}');
         return;
       }
+      if (url.pathname === '/v1/context' && req.method === 'GET') {
+        // Site 'slowctx' (the 'test' rules) gets its context late, as from a tracker far away.
+        if (url.searchParams.get('site') === 'slowctx') await new Promise((r) => setTimeout(r, slowMs));
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'private, no-store' });
+        res.end(JSON.stringify(serverContext));
+        return;
+      }
       const m = url.pathname.match(/^\/v1\/rules\/([^/]+)$/);
       if (m) {
         const site = decodeURIComponent(m[1]);
         if (site === 'down') return void res.writeHead(500).end('{"error":{"code":"down","message":"down"}}');
         if (site === 'slow') await new Promise((r) => setTimeout(r, slowMs));
-        const doc = rules[site === 'slow' ? 'test' : site];
+        const doc = rules[site === 'slow' || site === 'slowctx' ? 'test' : site];
         if (doc === undefined) return void res.writeHead(404).end('{"error":{"code":"not_found","message":"no such site"}}');
         const text = typeof doc === 'string' ? doc : JSON.stringify(doc);
         const etag = '"' + createHash('sha256').update(text).digest('hex').slice(0, 16) + '"';

@@ -4,12 +4,14 @@
 
 const MAX_QUEUE = 500; // events kept while sending is not (yet) allowed
 
-export function createQueue({ url, site, batchSize, interval, canSend, onSent }) {
+// `prepare(body)` may amend a batch just before it leaves (the consented visitor id).
+export function createQueue({ url, site, batchSize, interval, canSend, onSent, prepare }) {
   let queue = [];
   let timer = 0;
 
   function send(batch) {
-    const body = JSON.stringify({ site, events: batch });
+    const doc = { site, events: batch };
+    const body = JSON.stringify(prepare ? prepare(doc) : doc);
     let ok = false;
     try {
       const nav = globalThis.navigator;

@@ -5,9 +5,9 @@
 import createIthacaModule from 'ithaca:wasm-glue';
 import { wrapModule } from '../engine.js';
 import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.js';
-import { readJson, writeJson, removeKeys, randomId, advance, contextGroups, addInterest, addGoal } from './state.js';
+import { readJson, writeJson, removeKeys, randomId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
 import { createQueue } from './events.js';
-import { fetchRules } from './rules.js';
+import { fetchRules, fetchServerContext } from './rules.js';
 import { installHideCss, findSlots, render, fallback, isSettled, hideCss } from './slots.js';
 import { logDecisions, showOverlay, hideOverlay } from './debug.js';
 
@@ -39,6 +39,18 @@ function merge(target, source) {
   for (const [k, v] of Object.entries(source)) {
     if (isObject(v) && isObject(target[k])) merge(target[k], v);
     else target[k] = isObject(v) ? merge({}, v) : v;
+  }
+  return target;
+}
+
+// Fills what `target` leaves unknown (missing, null or '') from `source`: the server's view
+// lies under the page's own, which the core reports as '' where the browser cannot know it.
+function underlay(target, source) {
+  if (!isObject(source)) return target;
+  for (const [k, v] of Object.entries(source)) {
+    const t = target[k];
+    if (isObject(t) && isObject(v)) underlay(t, v);
+    else if (t === undefined || t === null || t === '') target[k] = isObject(v) ? merge({}, v) : v;
   }
   return target;
 }
@@ -97,6 +109,10 @@ class Ithaca {
 
     const base = o.tracker === undefined || o.tracker === null ? '' : String(o.tracker).replace(/\/$/, '');
     this.rulesUrl = o.rulesUrl || (this.site ? `${base}/v1/rules/${encodeURIComponent(this.site)}` : '');
+    // The tracker's server-side context (geo from the IP): asked when rules come from a tracker
+    // or a tracker is named; `serverContext: false` turns it off.
+    const askServer = o.serverContext !== false && this.site && (o.rules === undefined || !!o.tracker);
+    this.contextUrl = o.contextUrl || (askServer ? `${base}/v1/context?site=${encodeURIComponent(this.site)}` : '');
     this.collectUrl = o.collectUrl || (o.collect === false ? '' : `${base}/v1/collect`);
     this.queue = createQueue({
       url: this.collectUrl,
@@ -104,6 +120,7 @@ class Ithaca {
       batchSize: Math.max(1, o.batchSize | 0),
       interval: o.flushInterval,
       canSend: () => this.consent.analytics,
+      prepare: (body) => this.withVisitorId(body),
     });
 
     this.debugMode = o.debug || this.debugFromPage();
@@ -159,6 +176,7 @@ class Ithaca {
     }
 
     const hintsP = requestHighEntropyHints(50);
+    const serverP = this.serverContext();
     let engine;
     try {
       engine = await engineP;
@@ -169,6 +187,10 @@ class Ithaca {
     }
     this.engine = engine;
     this.timing.engine = clock() - moduleStart;
+    // Classify the page's signals now: on a first visit this overlaps the rules download, and the
+    // first call into the classifier (which the engine compiles on first use) is off the path.
+    const derived = this.derive();
+    this.timing.context = clock() - moduleStart;
     let got = await rulesP;
     this.timing.rules = clock() - moduleStart;
     if (got.status === 'cached' && !this.loadRules(got.rules)) got = await got.next;
@@ -180,15 +202,62 @@ class Ithaca {
       this.fail('invalid rules');
       return;
     }
-    this.decideAndShow(true);
+    this.timing.loaded = clock() - moduleStart;
+    this.server = await serverP;
+    this.decideAndShow(true, derived);
+    if (got.status === 'cached') got.next.then((r) => this.applyFresh(r, got.rules));
   }
 
+  // Rules revalidated in the background: when they changed, decide again at once so that
+  // subscribers (and the OpenFeature provider) see the published rules without a reload.
+  applyFresh(r, used) {
+    guard(() => {
+      if (r.status !== 'fresh' || r.rules === used || !this.engine) return;
+      if (this.loadRules(r.rules)) this.redecide();
+    });
+  }
+
+  // GET /v1/context once per visit: kept with the visit state (so only with storage consent),
+  // fetched in parallel with the engine and the rules, and waited for at most `contextTimeout`
+  // ms from start — the first decision never waits longer for it. Resolves to an object or null.
+  serverContext() {
+    const o = this.options;
+    if (!this.contextUrl) return Promise.resolve(null);
+    const s = this.stored;
+    if (s && s.server && sameVisit(s, this.now())) return Promise.resolve(s.server);
+    const budget = Math.max(0, Math.min(o.contextTimeout === undefined ? 250 : o.contextTimeout, o.timeout / 2));
+    const fetched = fetchServerContext(this.contextUrl, 5000).then((ctx) => {
+      this.serverFetched = ctx;
+      if (ctx && this.state) {
+        this.state.server = ctx;
+        this.persist();
+      }
+      return ctx;
+    });
+    return Promise.race([fetched, new Promise((r) => setTimeout(() => r(null), budget))]);
+  }
+
+  // The consented first-party id goes with a batch only with both consents and never under
+  // GPC / DNT (even when the site chose not to honour them for storage and events).
+  withVisitorId(body) {
+    const id = this.state && this.state.id;
+    const allowed = this.canPersist() && this.consent.analytics && !this.privacy.gpc && !this.privacy.dnt;
+    if (allowed && id) body.visitor_id = id;
+    else for (const e of body.events) if (e.context) delete e.context.visitor;
+    return body;
+  }
+
+  // A rejected rule set leaves the one already loaded in place (a bad publish must not blank a
+  // page that decided from the previous one).
   loadRules(rules) {
-    if (this.rulesId) this.engine.unload(this.rulesId);
     const r = this.engine.load(rules);
+    if (!r.id) {
+      warn('rule set rejected', guard(() => JSON.parse(r.report), r.report));
+      return false;
+    }
+    if (this.rulesId) this.engine.unload(this.rulesId);
     this.rulesId = r.id;
-    if (!r.id) warn('rule set rejected', guard(() => JSON.parse(r.report), r.report));
-    return r.id > 0;
+    return true;
   }
 
   fail(why) {
@@ -205,11 +274,14 @@ class Ithaca {
     for (const el of this.slots) if (!isSettled(el)) fallback(el);
   }
 
-  buildContext(first) {
+  // The core's classification of this page's raw signals (time, geo, device, referrer, utm).
+  derive() {
+    const derived = guard(() => JSON.parse(this.engine.context(rawSignals(this.now()))), {});
+    return isObject(derived) && !derived.error ? derived : {};
+  }
+
+  buildContext(first, derived = this.derive()) {
     const now = this.now();
-    const raw = rawSignals(now);
-    let derived = guard(() => JSON.parse(this.engine.context(raw)), {});
-    if (!isObject(derived) || derived.error) derived = {};
     const path = globalThis.location ? globalThis.location.pathname : '/';
     if (first || !this.state) {
       const ref = derived.referrer || {};
@@ -221,6 +293,8 @@ class Ithaca {
       if (utm.campaign) entry.campaign = utm.campaign;
       this.state = advance(this.stored, now, path, entry);
       if (this.state.new_visit) this.state.landing = { referrer: ref, utm };
+      const server = this.server || this.serverFetched;
+      if (server) this.state.server = server;
     }
     const s = this.state;
     // Later pages of a visit keep the visit's own referrer and campaign.
@@ -229,7 +303,7 @@ class Ithaca {
       if (s.landing.referrer) derived.referrer = s.landing.referrer;
       if (s.landing.utm) derived.utm = derived.campaign = s.landing.utm;
     }
-    const ctx = merge(derived, contextGroups(s, path));
+    const ctx = merge(underlay(derived, s.server), contextGroups(s, path));
     ctx.consent = {
       analytics: this.consent.analytics,
       personalization: this.consent.personalization,
@@ -248,8 +322,8 @@ class Ithaca {
     writeJson(this.prefix + 'state', s);
   }
 
-  decideAndShow(first) {
-    const ctx = this.buildContext(first);
+  decideAndShow(first, derived) {
+    const ctx = this.buildContext(first, derived);
     const text = this.engine.decideLoaded(this.rulesId, ctx);
     const result = guard(() => JSON.parse(text), null);
     if (!result || result.error) {
@@ -320,11 +394,8 @@ class Ithaca {
     };
     if (name !== undefined) e.name = String(name);
     if (props !== undefined) e.props = props;
-    if (this.context) {
-      const c = merge({}, this.context);
-      if (!this.canPersist()) delete c.visitor; // a per-page id means nothing to the tracker
-      e.context = c;
-    }
+    // context.visitor is settled when the batch is sent (withVisitorId): consent may change first.
+    if (this.context) e.context = merge({}, this.context);
     this.queue.push(e);
   }
 
@@ -377,6 +448,7 @@ class Ithaca {
         this.persist();
       }
       this.event('conversion', goal, props);
+      this.redecide();
     });
   }
 
@@ -385,6 +457,7 @@ class Ithaca {
       if (!this.state) return;
       addInterest(this.state, name);
       this.persist();
+      this.redecide();
     });
   }
 

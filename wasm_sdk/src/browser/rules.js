@@ -29,3 +29,23 @@ export async function fetchRules(url, cached, timeoutMs) {
     if (timer) clearTimeout(timer);
   }
 }
+
+/**
+ * GET /v1/context: what the tracker can tell about this request (geo from the IP, device from
+ * the headers), stored nowhere. Resolves to the object or null; never rejects.
+ */
+export async function fetchServerContext(url, timeoutMs) {
+  if (typeof globalThis.fetch !== 'function') return null;
+  const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+  const timer = ctl ? setTimeout(() => ctl.abort(), timeoutMs) : 0;
+  try {
+    const res = await globalThis.fetch(url, { credentials: 'omit', signal: ctl ? ctl.signal : undefined });
+    if (!res.ok) return null;
+    const ctx = await res.json();
+    return ctx && typeof ctx === 'object' && !Array.isArray(ctx) ? ctx : null;
+  } catch {
+    return null;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}

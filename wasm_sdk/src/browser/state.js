@@ -61,13 +61,18 @@ export function randomId() {
 
 const unique = (list, max) => Array.from(new Set(list)).slice(0, max);
 
+/** Whether a page view at `now` continues the visit of the stored state `s`. */
+export function sameVisit(s, now) {
+  return !!s && s.v === 1 && now - s.last_ts <= VISIT_GAP_MS;
+}
+
 /**
  * The visit and journey state for this page view. `previous` is what storage held (or null),
  * `entry` describes how this page was reached ({category, source, medium, campaign}).
  */
 export function advance(previous, now, path, entry) {
   const p = previous && previous.v === 1 ? previous : null;
-  const newVisit = !p || now - p.last_ts > VISIT_GAP_MS;
+  const newVisit = !sameVisit(p, now);
   const s = p
     ? JSON.parse(JSON.stringify(p))
     : { v: 1, id: randomId(), visits: 0, first_ts: now, last_ts: now, journey: {} };
@@ -77,6 +82,7 @@ export function advance(previous, now, path, entry) {
     s.visit_pageviews = 0;
     s.landing_path = path;
     s.landing = null; // the visit's referrer/utm, filled in after classification
+    delete s.server; // the tracker's context is asked again once per visit
     s.days_since_last = p ? daysSinceLast : 0;
     const j = s.journey;
     const touch = Object.assign({ ts: now }, entry || { category: 'direct' });
