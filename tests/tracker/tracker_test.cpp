@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -527,6 +529,36 @@ TEST_F(TrackerTest, RateLimitingAnswers429WithRetryAfter) {
   other.remote_ip = "198.51.100.200";
   EXPECT_EQ(tracker->handle(other).status, 202);
   EXPECT_EQ(summary()["events"], 3);
+}
+
+TEST_F(TrackerTest, AFullWriteQueueAnswers503WithRetryAfterAndLosesNothingAccepted) {
+  options.queue_capacity_events = 1;  // any batch waiting for the writer fills it
+  start();
+  std::atomic<int> accepted{0}, overloaded{0}, other{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 16; ++t) {
+    clients.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        const std::string id = "q" + std::to_string(t) + "-" + std::to_string(i);
+        auto response = collect(R"({"site":"shop","type":"pageview","id":")" + id + R"("})");
+        if (response.status == 202) {
+          ++accepted;
+        } else if (response.status == 503 && json_of(response)["error"]["code"] == "overloaded" &&
+                   response.header("Retry-After") == "1") {
+          ++overloaded;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_GT(overloaded.load(), 0);
+  EXPECT_GT(accepted.load(), 0);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(summary()["events"], accepted.load());  // every 202 stored, no refused one
+  auto metrics = tracker->handle(request("GET", "/metrics"));
+  EXPECT_NE(metrics.body.find("ithaca_queue_full_total " + std::to_string(overloaded.load())), std::string::npos);
 }
 
 TEST_F(TrackerTest, HealthMetricsStaticAndUnknownPaths) {
