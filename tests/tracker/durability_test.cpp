@@ -19,6 +19,8 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "sqlite_db.hpp"
 #include "test_support.hpp"
 
@@ -99,8 +101,11 @@ class Load {
         client.set_read_timeout(5);
         for (int r = 0; !stop_.load(); ++r) {
           const std::string prefix = "r" + std::to_string(round) + "-t" + std::to_string(t) + "-" + std::to_string(r);
+          const auto sent = std::chrono::steady_clock::now();
           auto res = client.Post("/v1/collect", testing::pageview_batch("shop", prefix, 25), "application/json");
           if (!res) {
+            // Sent before the kill and never answered: the kill hit a request in flight.
+            if (sent < killed_at()) ++interrupted_;
             if (stop_.load()) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
             continue;
@@ -119,6 +124,13 @@ class Load {
     return acknowledged_.size();
   }
 
+  // Call just before the signal; requests sent earlier that fail were in flight.
+  void mark_kill() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    killed_at_ = std::chrono::steady_clock::now();
+  }
+  int interrupted() const { return interrupted_.load(); }
+
   std::set<std::string> finish() {
     stop_ = true;
     for (auto& t : threads_) t.join();
@@ -126,7 +138,14 @@ class Load {
   }
 
  private:
+  std::chrono::steady_clock::time_point killed_at() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return killed_at_;
+  }
+
   std::atomic<bool> stop_{false};
+  std::atomic<int> interrupted_{0};
+  std::chrono::steady_clock::time_point killed_at_ = std::chrono::steady_clock::time_point::max();
   std::mutex mutex_;
   std::set<std::string> acknowledged_;
   std::vector<std::thread> threads_;
@@ -143,6 +162,18 @@ std::set<std::string> stored_ids(const TempDir& dir) {
   return ids;
 }
 
+// Human events of site "shop" as the restarted tracker itself reports them.
+std::int64_t events_reported(int port) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_bearer_token_auth(testing::kAdminToken);
+  auto res = client.Get("/v1/stats/shop/summary");
+  if (!res || res->status != 200) {
+    ADD_FAILURE() << "summary failed: " << (res ? res->body : httplib::to_string(res.error()));
+    return -1;
+  }
+  return nlohmann::json::parse(res->body)["events"].get<std::int64_t>();
+}
+
 std::size_t missing_from(const std::set<std::string>& acknowledged, const std::set<std::string>& stored) {
   std::size_t missing = 0;
   for (const auto& id : acknowledged) missing += stored.count(id) == 0;
@@ -152,10 +183,13 @@ std::size_t missing_from(const std::set<std::string>& acknowledged, const std::s
 TEST(Durability, KillNineUnderLoadLosesNoAcknowledgedEvent) {
   TempDir dir;
   std::set<std::string> all_acknowledged;
+  int interrupted = 0;
   for (int round = 0; round < 3; ++round) {
     TrackerProcess process(dir, round);
     const int port = process.wait_for_port();
     ASSERT_GT(port, 0);
+    // Restarted after the previous round's kill: the tracker counts every acknowledged event.
+    EXPECT_GE(events_reported(port), static_cast<std::int64_t>(all_acknowledged.size())) << "round " << round;
     Load load(port, round);
     // Kill once a good amount is acknowledged, while requests are still in flight.
     const std::size_t target = 1500 + static_cast<std::size_t>(round) * 700;
@@ -163,15 +197,19 @@ TEST(Durability, KillNineUnderLoadLosesNoAcknowledgedEvent) {
     while (load.acknowledged() < target && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    load.mark_kill();
     const int status = process.signal_and_wait(SIGKILL);
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
     std::set<std::string> acknowledged = load.finish();
+    interrupted += load.interrupted();
     ASSERT_GE(acknowledged.size(), target) << process.log();
     all_acknowledged.insert(acknowledged.begin(), acknowledged.end());
 
     const std::set<std::string> stored = stored_ids(dir);
     EXPECT_EQ(missing_from(all_acknowledged, stored), 0u) << "round " << round;
   }
+  // The kills landed under load, with requests in flight (six clients sending back to back).
+  EXPECT_GT(interrupted, 0);
 
   // A graceful stop: SIGTERM drains in-flight batches and exits 0.
   TrackerProcess process(dir, 99);
@@ -185,6 +223,11 @@ TEST(Durability, KillNineUnderLoadLosesNoAcknowledgedEvent) {
   all_acknowledged.insert(acknowledged.begin(), acknowledged.end());
   EXPECT_EQ(missing_from(all_acknowledged, stored_ids(dir)), 0u);
   EXPECT_NE(process.log().find("msg=stopped"), std::string::npos) << process.log();
+
+  TrackerProcess restarted(dir, 100);
+  const int restarted_port = restarted.wait_for_port();
+  ASSERT_GT(restarted_port, 0);
+  EXPECT_GE(events_reported(restarted_port), static_cast<std::int64_t>(all_acknowledged.size()));
 }
 
 }  // namespace

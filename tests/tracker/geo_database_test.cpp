@@ -11,12 +11,10 @@ namespace {
 
 using testing::TempDir;
 
-// Builds the MMDB fixture with Debian's libmaxmind-db-writer-perl; skips when it is missing.
+// The MMDB fixture, or "" when libmaxmind-db-writer-perl is missing (the test skips).
 std::string build_mmdb(const TempDir& dir) {
   const std::string out = dir.str("test.mmdb");
-  const std::string command = "perl '" + testing::fixture("make_test_mmdb.pl") + "' '" + out + "' 2>/dev/null";
-  if (std::system(command.c_str()) != 0) return {};
-  return out;
+  return testing::build_test_mmdb(out) ? out : std::string();
 }
 
 TEST(GeoDatabase, LooksUpCountryRegionAndCity) {

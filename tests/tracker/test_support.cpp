@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -29,6 +32,13 @@ TempDir::~TempDir() {
 std::string TempDir::str(const char* child) const { return child ? (path_ / child).string() : path_.string(); }
 
 std::string fixture(const std::string& name) { return std::string(ITHACA_TRACKER_FIXTURES) + "/" + name; }
+
+bool build_test_mmdb(const std::string& out) {
+  if (std::system("perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null") != 0) return false;
+  const std::string command = "perl '" + fixture("make_test_mmdb.pl") + "' '" + out + "'";
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  return true;
+}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -37,6 +37,11 @@ class TempDir {
 };
 
 std::string fixture(const std::string& name);  // absolute path of tests/tracker/fixtures/NAME
+
+// Writes the MMDB fixture (fixtures/make_test_mmdb.pl) to `out`. Returns false only when
+// Debian's libmaxmind-db-writer-perl is missing (the caller skips); if the module is there but
+// the script fails, that is a failure of the calling test, not a skip.
+bool build_test_mmdb(const std::string& out);
 std::string read_text(const std::string& path);
 
 TrackerOptions test_options(const TempDir& dir);

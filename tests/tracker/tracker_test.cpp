@@ -3,9 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
+#include <utility>
+#include <vector>
 
+#include "ithaca/json.hpp"
+#include "ithaca/ruleset.hpp"
 #include "sqlite_db.hpp"
 #include "test_support.hpp"
 
@@ -149,6 +155,33 @@ TEST_F(TrackerTest, ImplausibleClientTimesFallBackToServerTime) {
   EXPECT_EQ(query_int("SELECT ts = received FROM events WHERE event_id = 'old'"), 1);
   EXPECT_EQ(query_int("SELECT client_ts FROM events WHERE event_id = 'old'"), 946684800000);
   EXPECT_EQ(query_int("SELECT received - ts FROM events WHERE event_id = 'recent'") >= 60'000, true);
+
+  // Plausible format but outside [now - 7 days, now + 5 minutes]: accepted, stored at receive time.
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  const std::int64_t eight_days_ago = now - 8 * 86'400'000LL;
+  const std::int64_t six_days_ago = now - 6 * 86'400'000LL;
+  const std::int64_t ten_minutes_ahead = now + 600'000;
+  ASSERT_EQ(collect(R"({"site":"shop","events":[{"type":"pageview","id":"stale","ts":)" + std::to_string(eight_days_ago) +
+                    R"(},{"type":"pageview","id":"late","ts":)" + std::to_string(six_days_ago) +
+                    R"(},{"type":"pageview","id":"ahead","ts":)" + std::to_string(ten_minutes_ahead) + "}]}")
+                .status,
+            202);
+  EXPECT_EQ(query_int("SELECT ts = received AND client_ts = " + std::to_string(eight_days_ago) +
+                      " FROM events WHERE event_id = 'stale'"),
+            1);
+  EXPECT_EQ(query_int("SELECT ts FROM events WHERE event_id = 'late'"), six_days_ago);
+  EXPECT_EQ(query_int("SELECT ts = received AND client_ts = " + std::to_string(ten_minutes_ahead) +
+                      " FROM events WHERE event_id = 'ahead'"),
+            1);
+
+  // A malformed ts refuses the whole batch with the event's path; none of it is stored.
+  auto refused = collect(R"({"site":"shop","events":[{"type":"pageview","id":"fine"},)"
+                         R"({"type":"pageview","id":"bad","ts":1716000000}]})");
+  expect_error(refused, 400, "invalid_field");
+  EXPECT_NE(refused.body.find("$.events[1].ts"), std::string::npos) << refused.body;
+  EXPECT_EQ(query_int("SELECT count(*) FROM events WHERE event_id IN ('fine', 'bad')"), 0);
 }
 
 TEST_F(TrackerTest, ARepeatedEventIdIsStoredOnce) {
@@ -379,6 +412,46 @@ TEST_F(TrackerTest, DecideUsesTheRequestsDeviceAndTheClientsContext) {
   expect_error(tracker->handle(request("GET", "/v1/decide")), 405, "method_not_allowed");
 }
 
+// The handler writes decisions with decide_to_json; the answer must be the bytes the core's
+// to_json(decide(…)) gives for the same context, i.e. the core's canonical JSON.
+TEST_F(TrackerTest, DecideAnswersAreTheCoresCanonicalDecisionJson) {
+  const std::string demo_rules = fixture("../../../demo_site/rules/demo.json");
+  SiteConfig demo;
+  demo.id = "demo";
+  demo.rules_file = demo_rules;
+  options.sites.push_back(demo);
+  start();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"site":"demo"})", testing::kChrome},
+      {R"({"site":"demo","visitor_id":"visitor-0001","url":"https://demo.example/?utm_source=news&utm_medium=email"})",
+       kIphone},
+      {R"({"site":"demo","context":{"time":{"timezone":"Europe/Berlin"},"geo":{"country":"DE","languages":["de-DE"]},)"
+       R"("visit":{"count":4,"days_since_last":40,"pageviews":5},"journey":{"interests":["espresso"]},)"
+       R"("custom":{"cart_items":2},"consent":{"personalization":true},"visitor":{"id":"v-42"}}})",
+       kIphone},
+      {R"({"site":"shop","context":{"device":{"type":"desktop"}}})", kIphone},
+  };
+  for (const auto& [body, user_agent] : cases) {
+    auto response = tracker->handle(request("POST", "/v1/decide", body, {{"user-agent", user_agent}}));
+    ASSERT_EQ(response.status, 200) << body << " -> " << response.body;
+    auto parsed = ithaca::parse_json(response.body);
+    ASSERT_TRUE(parsed.ok()) << response.body;
+    EXPECT_EQ(ithaca::to_json(parsed.value()), response.body) << body;
+    EXPECT_TRUE(json_of(response)["decisions"].is_object()) << response.body;
+  }
+
+  // And the core's two paths agree on the demo rule set for a context like the tracker builds.
+  auto loaded = ithaca::load_ruleset(testing::read_text(demo_rules));
+  ASSERT_TRUE(loaded.ok());
+  auto context = ithaca::parse_json(
+      R"({"time":{"hour":8,"weekday":6,"timezone":"Europe/Berlin"},"device":{"type":"mobile"},)"
+      R"("geo":{"country":"AT","languages":["de-AT"]},"referrer":{"category":"email"},)"
+      R"("visit":{"count":2,"pageviews":3},"visitor":{"id":"v-7"}})");
+  ASSERT_TRUE(context.ok());
+  EXPECT_EQ(ithaca::decide_to_json(*loaded.rules, context.value()),
+            ithaca::to_json(ithaca::decide(*loaded.rules, context.value())));
+}
+
 TEST_F(TrackerTest, ContextDescribesTheRequestWithoutStoringIt) {
   start();
   auto response = tracker->handle(request("GET", "/v1/context", "", {{"user-agent", kIphone}, {"accept-language", "de-DE,de;q=0.9"}}));
@@ -396,9 +469,8 @@ TEST_F(TrackerTest, ContextDescribesTheRequestWithoutStoringIt) {
 
 TEST_F(TrackerTest, GeoDatabaseFillsCountryAndTheAddressIsDropped) {
   const std::string mmdb = dir.str("geo.mmdb");
-  if (std::system(("perl '" + fixture("make_test_mmdb.pl") + "' '" + mmdb + "' 2>/dev/null").c_str()) != 0) {
-    GTEST_SKIP() << "libmaxmind-db-writer-perl is not installed";
-  }
+  if (!testing::build_test_mmdb(mmdb)) GTEST_SKIP() << "libmaxmind-db-writer-perl is not installed";
+  ASSERT_FALSE(HasFailure());
   options.geo_db = mmdb;
   start();
   HttpRequest r = request("POST", "/v1/collect", R"({"site":"shop","type":"pageview","id":"g1"})");
@@ -456,6 +528,36 @@ TEST_F(TrackerTest, RateLimitingAnswers429WithRetryAfter) {
   other.remote_ip = "198.51.100.200";
   EXPECT_EQ(tracker->handle(other).status, 202);
   EXPECT_EQ(summary()["events"], 3);
+}
+
+TEST_F(TrackerTest, AFullWriteQueueAnswers503WithRetryAfterAndLosesNothingAccepted) {
+  options.queue_capacity_events = 1;  // any batch waiting for the writer fills it
+  start();
+  std::atomic<int> accepted{0}, overloaded{0}, other{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 16; ++t) {
+    clients.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        const std::string id = "q" + std::to_string(t) + "-" + std::to_string(i);
+        auto response = collect(R"({"site":"shop","type":"pageview","id":")" + id + R"("})");
+        if (response.status == 202) {
+          ++accepted;
+        } else if (response.status == 503 && json_of(response)["error"]["code"] == "overloaded" &&
+                   response.header("Retry-After") == "1") {
+          ++overloaded;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_GT(overloaded.load(), 0);
+  EXPECT_GT(accepted.load(), 0);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(summary()["events"], accepted.load());  // every 202 stored, no refused one
+  auto metrics = tracker->handle(request("GET", "/metrics"));
+  EXPECT_NE(metrics.body.find("ithaca_queue_full_total " + std::to_string(overloaded.load())), std::string::npos);
 }
 
 TEST_F(TrackerTest, HealthMetricsStaticAndUnknownPaths) {
