@@ -2,7 +2,7 @@
 // `bench/core_instructions.sh` can count its instructions under callgrind (N = 1 and N = 100,001;
 // the difference ÷ 100,000 is the cost of one). Shared machines make wall-clock ratios noisy;
 // instruction counts are what docs/performance.md compares.
-//   core_instructions floor|evaluate|decide N
+//   core_instructions floor|evaluate|decide|brief N   (brief: decide without explanation details)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -41,7 +41,7 @@ bool hand_written(const Value& ctx) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: core_instructions floor|evaluate|decide N\n");
+    std::fprintf(stderr, "usage: core_instructions floor|evaluate|decide|brief N\n");
     return 2;
   }
   const long n = std::atol(argv[2]);
@@ -60,8 +60,10 @@ int main(int argc, char** argv) {
       asm volatile("" ::: "memory");  // keep the loop from being folded
     } else if (std::strcmp(argv[1], "evaluate") == 0) {
       sink += program.evaluate(ctx).as_bool();
-    } else {
+    } else if (std::strcmp(argv[1], "decide") == 0) {
       sink += decide_to_json(*rules.rules, decide_ctx).size();
+    } else {
+      sink += decide_to_json(*rules.rules, decide_ctx, DecideOptions{false}).size();
     }
   }
   std::printf("%zu\n", sink);

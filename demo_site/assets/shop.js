@@ -54,7 +54,8 @@ function preview() {
  * mode the playground's rule set and simulated context, with nothing stored or sent.
  */
 export function shopOptions(base) {
-  const options = Object.assign({ timeout: 1500 }, base, {
+  // The shop shows every decision's explanation: ask the SDK for them in full.
+  const options = Object.assign({ timeout: 1500, explain: true }, base, {
     custom: { cart_items: cartItems(), orders: orders().length },
   });
   const p = preview();

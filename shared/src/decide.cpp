@@ -209,7 +209,7 @@ std::uint32_t bucket_of(std::string_view experiment_id, std::string_view visitor
   return static_cast<std::uint32_t>(h % 10000);
 }
 
-std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
+std::string decide_to_json(const RuleSet& rules, const Value& raw_context, const DecideOptions& options) {
   const Impl& r = rules.impl();
   const Value empty = Value::map(Map());
   const Value& context = raw_context.is_map() ? raw_context : empty;
@@ -319,6 +319,7 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
         matched = &rule;
         break;
       }
+      if (!options.explain) continue;
       if (!skipped.empty()) skipped += ',';
       skipped += rule.id_json;
       skipped += ':';
@@ -362,6 +363,10 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context) {
       }
       out += ",\"explanation\":{\"summary\":"sv;
       out += matched->summary_json;
+    }
+    if (!options.explain) {
+      out += "}}"sv;
+      continue;
     }
     // Which conditions were true: only the matched rule is traced, once.
     if (matched && matched->when) {

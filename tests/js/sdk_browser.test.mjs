@@ -135,6 +135,23 @@ test('greeting follows the visitor’s timezone', async () => {
   }
 });
 
+test('explanations: summaries by default, in full in debug mode and when turned on later', async () => {
+  const explanation = (page) => page.evaluate(() => window.ithaca.decision('greeting').explanation);
+  const plain = await open('explain-default', { query: `?now=${T0}`, context: { timezoneId: 'Europe/Berlin' } });
+  const brief = await explanation(plain.page);
+  assert.deepEqual(Object.keys(brief), ['summary']);
+  assert.match(brief.summary, /matched/);
+  // debug(true) decides again, with the details the console shows.
+  await plain.page.evaluate(() => window.ithaca.debug(true));
+  const full = await explanation(plain.page);
+  assert.equal(full.summary, brief.summary);
+  assert.ok(full.conditions && full.skipped, JSON.stringify(full));
+  await plain.ctx.close();
+  const debugged = await open('explain-debug', { query: `?now=${T0}&debug=1`, context: { timezoneId: 'Europe/Berlin' } });
+  assert.deepEqual(Object.keys(await explanation(debugged.page)).sort(), ['conditions', 'skipped', 'summary']);
+  await debugged.ctx.close();
+});
+
 test('device banner follows the user agent', async () => {
   const phone = await open('ua-iphone', { safari: true, context: { userAgent: UA.iphone, isMobile: true, hasTouch: true, viewport: { width: 390, height: 844 } } });
   assert.equal(phone.slots.banner.variant, 'app');
@@ -410,7 +427,9 @@ test('interest() and conversion() decide again and notify subscribers', async ()
 test('server context: GET /v1/context once per visit, under what the page knows', async () => {
   const asked = () => server.requests.filter((q) => q.path === '/v1/context').length;
   const before = asked();
-  const r = await open('server-context-1', { query: `?now=${T0}`, context: { timezoneId: 'Asia/Tokyo' } });
+  // A generous budget: this test is about what is asked and kept, not about the race (below).
+  const wait = '&timeout=6000&contextTimeout=3000';
+  const r = await open('server-context-1', { query: `?now=${T0}${wait}`, context: { timezoneId: 'Asia/Tokyo' } });
   const geo = await r.page.evaluate(() => window.ithaca.getContext().geo);
   assert.equal(geo.country, 'DE', 'country from the tracker');
   assert.equal(geo.city, 'Berlin');
@@ -418,12 +437,12 @@ test('server context: GET /v1/context once per visit, under what the page knows'
   assert.equal(asked(), before + 1);
   await r.page.close();
   // The next page of the visit uses the copy kept with the visit state.
-  const second = await open('server-context-2', { query: `?now=${T0 + 60000}`, reuse: r.ctx });
+  const second = await open('server-context-2', { query: `?now=${T0 + 60000}${wait}`, reuse: r.ctx });
   assert.equal(await second.page.evaluate(() => window.ithaca.getContext().geo.country), 'DE');
   assert.equal(asked(), before + 1, 'asked once per visit');
   await second.page.close();
   // A new visit asks again.
-  const later = await open('server-context-3', { query: `?now=${T0 + 2 * DAY}`, reuse: r.ctx });
+  const later = await open('server-context-3', { query: `?now=${T0 + 2 * DAY}${wait}`, reuse: r.ctx });
   assert.equal(asked(), before + 2);
   await r.ctx.close();
   void later;

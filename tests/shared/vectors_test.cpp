@@ -75,6 +75,32 @@ TEST_P(DecideVectors, MatchesExpectation) {
   }
 }
 
+// Without details, the same document with each explanation cut to its summary.
+TEST_P(DecideVectors, BriefDecisionsAreTheFullOnesWithSummariesOnly) {
+  const VectorCase& vc = GetParam();
+  auto doc = parse_json(testing::read_file("tests/vectors/" + vc.file));
+  ASSERT_TRUE(doc.ok());
+  const Value& root = doc.value();
+  LoadResult loaded;
+  if (const Value* file = root.find("rules_file")) loaded = load_ruleset(testing::read_file(std::string(file->as_string())));
+  else loaded = load_ruleset(*root.find("rules"));
+  ASSERT_TRUE(loaded.ok());
+  const Value& context = *root.find("cases")->as_list()[vc.index].find("context");
+
+  Value full = parse_json(decide_to_json(*loaded.rules, context)).value();
+  const Value brief = parse_json(decide_to_json(*loaded.rules, context, DecideOptions{false})).value();
+  Map decisions;
+  for (const auto& [slot, d] : full.find("decisions")->as_map()) {
+    Value decision = d;
+    Map only_summary;
+    only_summary.set("summary", *d.find_path("explanation.summary"));
+    decision.edit_map().set("explanation", Value::map(std::move(only_summary)));
+    decisions.set(slot.as_string(), decision);
+  }
+  full.edit_map().set("decisions", Value::map(std::move(decisions)));
+  EXPECT_EQ(to_json(brief), to_json(full));
+}
+
 INSTANTIATE_TEST_SUITE_P(Vectors, DecideVectors, ::testing::ValuesIn(all_cases()),
                          [](const auto& info) {
                            std::string name = info.param.file.substr(0, info.param.file.size() - 5) + "_" + std::to_string(info.param.index);

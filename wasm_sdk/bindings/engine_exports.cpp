@@ -102,8 +102,9 @@ void ithaca_unload(std::int32_t id) noexcept {
 }
 
 // Decisions of a loaded rule set for a context (input = context bytes); byte for byte what
-// decide_json gives for the same rules and context. Returns 0 for an unknown id.
-std::int32_t ithaca_decide(std::int32_t id, std::size_t context_len) noexcept {
+// decide_json gives for the same rules and context, or with `explain` 0 the same with each
+// explanation cut to its summary (the SDK outside debug mode). Returns 0 for an unknown id.
+std::int32_t ithaca_decide(std::int32_t id, std::size_t context_len, std::int32_t explain) noexcept {
   const Loaded* loaded = find_loaded(id);
   if (loaded == nullptr) return 0;
   const std::string_view context_text = input_part(0, context_len);
@@ -114,7 +115,7 @@ std::int32_t ithaca_decide(std::int32_t id, std::size_t context_len) noexcept {
     return 1;
   }
   // The core writes the decision JSON directly (no Value tree): the fast path.
-  g_output = ithaca::decide_to_json(*loaded->rules, context.value());
+  g_output = ithaca::decide_to_json(*loaded->rules, context.value(), ithaca::DecideOptions{explain != 0});
   return 1;
 }
 

@@ -100,10 +100,14 @@ export function wrapModule(m) {
         return id > 0 ? { id } : { id: 0, report: out() };
       }, () => ({ id: 0, report: deadJson() }));
     },
-    /** Decisions of a loaded rule set; identical to decide() with the same rules. */
-    decideLoaded(id, context) {
+    /**
+     * Decisions of a loaded rule set; identical to decide() with the same rules. With
+     * {explain: false} each explanation holds only its summary (less to compute and parse).
+     */
+    decideLoaded(id, context, options) {
       return call(() => {
-        if (!m._ithaca_decide(id, put(text(context))[0])) {
+        const explain = options && options.explain === false ? 0 : 1;
+        if (!m._ithaca_decide(id, put(text(context))[0], explain)) {
           return JSON.stringify({ error: { kind: 'engine', message: 'unknown rule set id ' + id } });
         }
         return out();

@@ -49,6 +49,12 @@ export interface StartOptions {
   root?: ParentNode;
   /** Log decisions to the console (true) or also show the overlay ('overlay'). */
   debug?: boolean | 'overlay';
+  /**
+   * Explanations in full (`conditions` and `skipped` beside `summary`) without debug output, for
+   * pages that show visitors why they see something. Default false: summaries only (debug mode
+   * always explains in full).
+   */
+  explain?: boolean;
   /** Events per request (default 20) and the longest wait before sending (ms, default 4000). */
   batchSize?: number;
   flushInterval?: number;

@@ -18,8 +18,12 @@ export interface Engine {
   context(raw: RawSignals | string): string;
   /** Loads a rule set once for many decisions: {id > 0}, or {id: 0, report} (the check report). */
   load(rules: JsonInput): { id: number; report?: string };
-  /** Decisions of a loaded rule set; byte for byte what decide() gives. */
-  decideLoaded(id: number, context: JsonInput): string;
+  /**
+   * Decisions of a loaded rule set; byte for byte what decide() gives. With `{explain: false}`
+   * each explanation holds only its `summary` (no `conditions`, no `skipped`): what the browser
+   * SDK asks for outside debug mode.
+   */
+  decideLoaded(id: number, context: JsonInput, options?: { explain?: boolean }): string;
   unload(id: number): void;
   /** Why the engine stopped working, or null. */
   readonly failure: string | null;

@@ -35,7 +35,13 @@ LoadResult load_ruleset(const Value& document);
 Value decide(const RuleSet& rules, const Value& context);
 // The same decisions as compact JSON text: what the CLI, the wasm SDK and the tracker send.
 // This is the fast path; decide() parses this text.
-std::string decide_to_json(const RuleSet& rules, const Value& context);
+struct DecideOptions {
+  // false: each explanation holds only its "summary" — no "conditions" (which re-evaluate the
+  // matched rule) and no "skipped" (a reason per rule passed over). What a browser needs outside
+  // debug mode; the decisions themselves are identical.
+  bool explain = true;
+};
+std::string decide_to_json(const RuleSet& rules, const Value& context, const DecideOptions& options = {});
 
 // Deterministic experiment bucketing: 64-bit FNV-1a over the UTF-8 bytes of
 // experiment_id, a 0x1F byte, and visitor_id; then the SplitMix64 finalizer; then modulo 10000.

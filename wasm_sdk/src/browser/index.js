@@ -324,7 +324,10 @@ class Ithaca {
 
   decideAndShow(first, derived) {
     const ctx = this.buildContext(first, derived);
-    const text = this.engine.decideLoaded(this.rulesId, ctx);
+    // Explanations in full only when someone reads them (debug mode, or a page that shows them:
+    // the `explain` option); otherwise summaries, which cost less to make and to parse.
+    const explain = !!(this.debugMode || this.options.explain);
+    const text = this.engine.decideLoaded(this.rulesId, ctx, { explain });
     const result = guard(() => JSON.parse(text), null);
     if (!result || result.error) {
       this.fail('decide failed: ' + (result ? JSON.stringify(result.error) : text));
@@ -522,9 +525,12 @@ class Ithaca {
 
   debug(mode = true) {
     guard(() => {
+      const was = this.debugMode;
       this.debugMode = mode;
       if (!mode) hideOverlay(this.doc);
-      if (mode && this.result) logDecisions(this.result, this.context);
+      // Turning debug on decides again, for the explanations in full (it logs them).
+      if (mode && !was && this.result) this.redecide();
+      else if (mode && this.result) logDecisions(this.result, this.context);
       this.refreshDebug();
     });
   }
