@@ -123,6 +123,11 @@ class Reader {
 
 Value str(std::string_view s) { return Value::string(s); }
 
+// Out of line on purpose: inlined, each of the many fields below repeats Value's construction and
+// destruction (0.8 KB of wasm in all).
+[[gnu::noinline]] void put(Map& m, std::string_view key, std::string_view text) { m.set(key, Value::string(text)); }
+[[gnu::noinline]] void put_int(Map& m, std::string_view key, std::int64_t n) { m.set(key, Value::integer(n)); }
+
 constexpr const char* kWeekdays[7] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
 
 std::string two(int n) {
@@ -151,7 +156,7 @@ Value time_group(const RawSignals& raw) {
   Map m;
   const std::string_view zone = plausible_zone(raw.timezone) ? std::string_view(raw.timezone) : std::string_view();
   if (!raw.now_ms) {
-    m.set("timezone", str(zone));
+    put(m, "timezone", zone);
     return Value::map(std::move(m));
   }
   const std::int64_t ms = std::clamp(*raw.now_ms, kMinMs, kMaxMs);
@@ -165,30 +170,30 @@ Value time_group(const RawSignals& raw) {
   }
   const civil::CivilTime c = civil::from_unix_seconds(seconds + std::int64_t{offset_minutes} * 60);
   m.set("now", Value::timestamp(Timestamp{seconds, nanos}));
-  m.set("timezone", str(zone));
-  m.set("utc_offset_minutes", Value::integer(offset_minutes));
-  m.set("year", Value::integer(c.year));
-  m.set("month", Value::integer(c.month));
-  m.set("day", Value::integer(c.day));
-  m.set("hour", Value::integer(c.hour));
-  m.set("minute", Value::integer(c.minute));
-  m.set("second", Value::integer(c.second));
-  m.set("weekday", Value::integer(c.weekday));
-  m.set("weekday_name", str(kWeekdays[c.weekday]));
+  put(m, "timezone", zone);
+  put_int(m, "utc_offset_minutes", offset_minutes);
+  put_int(m, "year", c.year);
+  put_int(m, "month", c.month);
+  put_int(m, "day", c.day);
+  put_int(m, "hour", c.hour);
+  put_int(m, "minute", c.minute);
+  put_int(m, "second", c.second);
+  put_int(m, "weekday", c.weekday);
+  put(m, "weekday_name", kWeekdays[c.weekday]);
   std::string date = std::to_string(c.year);
   while (date.size() < 4) date.insert(date.begin(), '0');
   date.push_back('-');
   date.append(two(c.month));
   date.push_back('-');
   date.append(two(c.day));
-  m.set("date", str(date));
+  put(m, "date", date);
   std::string clock = two(c.hour);
   clock.push_back(':');
   clock.append(two(c.minute));
-  m.set("time", str(clock));
-  m.set("daypart", str(daypart(c.hour)));
+  put(m, "time", clock);
+  put(m, "daypart", daypart(c.hour));
   m.set("is_weekend", Value::boolean(c.weekday == 0 || c.weekday == 6));
-  m.set("day_of_year", Value::integer(c.day_of_year + 1));
+  put_int(m, "day_of_year", c.day_of_year + 1);
   return Value::map(std::move(m));
 }
 
@@ -200,15 +205,15 @@ std::string country_code(std::string_view s) {
 
 Value geo_group(const RawSignals& raw) {
   Map m;
-  m.set("country", str(country_code(raw.country)));
-  m.set("region", str(ascii::repair_utf8(ascii::bounded(raw.region, kMaxShortText))));
-  m.set("city", str(ascii::repair_utf8(ascii::bounded(raw.city, kMaxShortText))));
-  m.set("timezone_country", str(plausible_zone(raw.timezone) ? civil::zone_country(raw.timezone) : ""));
+  put(m, "country", country_code(raw.country));
+  put(m, "region", ascii::repair_utf8(ascii::bounded(raw.region, kMaxShortText)));
+  put(m, "city", ascii::repair_utf8(ascii::bounded(raw.city, kMaxShortText)));
+  put(m, "timezone_country", plausible_zone(raw.timezone) ? civil::zone_country(raw.timezone) : "");
   std::vector<std::string> langs = raw.languages.empty() ? language::parse_accept_language(raw.accept_language)
                                                          : language::normalize_list(raw.languages);
   List list;
   for (const std::string& l : langs) list.push_back(str(l));
-  m.set("language", str(langs.empty() ? std::string() : language::primary_subtag(langs.front())));
+  put(m, "language", langs.empty() ? std::string() : language::primary_subtag(langs.front()));
   m.set("languages", Value::list(std::move(list)));
   return Value::map(std::move(m));
 }
@@ -227,16 +232,16 @@ Value device_group(const RawSignals& raw) {
   DeviceSignals extra{raw.touch, raw.max_touch_points, raw.screen_width};
   const DeviceInfo d = classify_device(raw.user_agent, raw.ua_ch, extra);
   Map m;
-  m.set("type", str(d.type));
-  m.set("os", str(d.os));
-  m.set("os_version", str(d.os_version));
+  put(m, "type", d.type);
+  put(m, "os", d.os);
+  put(m, "os_version", d.os_version);
   if (int major = leading_int(d.os_version); major >= 0) m.set("os_major", Value::integer(major));
-  m.set("browser", str(d.browser));
-  m.set("browser_version", str(d.browser_version));
+  put(m, "browser", d.browser);
+  put(m, "browser_version", d.browser_version);
   if (int major = leading_int(d.browser_version); major >= 0) m.set("browser_major", Value::integer(major));
-  m.set("model", str(d.model));
+  put(m, "model", d.model);
   m.set("bot", Value::boolean(d.bot));
-  m.set("bot_name", str(d.bot_name));
+  put(m, "bot_name", d.bot_name);
   if (d.touch) m.set("touch", Value::boolean(*d.touch));
   if (raw.screen_width) m.set("screen_width", Value::integer(*raw.screen_width));
   if (raw.screen_height) m.set("screen_height", Value::integer(*raw.screen_height));
@@ -248,13 +253,13 @@ Value url_group(std::string_view text) {
   const std::string_view bounded = ascii::trim(ascii::bounded(text, url::kMaxUrl));
   const url::UrlParts u = url::parse_url(bounded);
   Map m;
-  m.set("url", str(ascii::repair_utf8(bounded)));
-  m.set("scheme", str(u.scheme));
-  m.set("host", str(u.host));
+  put(m, "url", ascii::repair_utf8(bounded));
+  put(m, "scheme", u.scheme);
+  put(m, "host", u.host);
   if (u.port) m.set("port", Value::integer(*u.port));
-  m.set("path", str(u.path));
-  m.set("query", str(u.query));
-  m.set("fragment", str(u.fragment));
+  put(m, "path", u.path);
+  put(m, "query", u.query);
+  put(m, "fragment", u.fragment);
   Map params;
   for (url::QueryParam& p : url::parse_query(u.query))
     if (!params.find(p.key)) params.set(p.key, str(p.value));
@@ -337,22 +342,22 @@ Value derive_context(const RawSignals& raw) {
 
   const ReferrerInfo r = classify_referrer(raw.referrer, raw.url, raw.site_host);
   Map ref;
-  ref.set("url", str(r.url));
-  ref.set("host", str(r.host));
-  ref.set("category", str(r.category));
-  ref.set("source", str(r.source));
-  ref.set("medium", str(r.medium));
+  put(ref, "url", r.url);
+  put(ref, "host", r.host);
+  put(ref, "category", r.category);
+  put(ref, "source", r.source);
+  put(ref, "medium", r.medium);
   m.set("referrer", Value::map(std::move(ref)));
 
   Map utm;
-  utm.set("source", str(r.campaign.source));
-  utm.set("medium", str(r.campaign.medium));
-  utm.set("campaign", str(r.campaign.campaign));
-  utm.set("term", str(r.campaign.term));
-  utm.set("content", str(r.campaign.content));
-  utm.set("id", str(r.campaign.id));
-  utm.set("click_id", str(r.campaign.click_id));
-  utm.set("click_id_type", str(r.campaign.click_id_type));
+  put(utm, "source", r.campaign.source);
+  put(utm, "medium", r.campaign.medium);
+  put(utm, "campaign", r.campaign.campaign);
+  put(utm, "term", r.campaign.term);
+  put(utm, "content", r.campaign.content);
+  put(utm, "id", r.campaign.id);
+  put(utm, "click_id", r.campaign.click_id);
+  put(utm, "click_id_type", r.campaign.click_id_type);
   const Value utm_value = Value::map(std::move(utm));
   m.set("utm", utm_value);
   m.set("campaign", utm_value);

@@ -8,6 +8,7 @@
 #include <array>
 
 #include "ast.hpp"
+#include "heap_sort.hpp"
 #include "lexer.hpp"
 #include "regex.hpp"
 
@@ -527,7 +528,7 @@ Result<Program> compile(std::string_view source, const Limits& limits) {
   ast->root = std::move(root).value();
   ast->iter_slots = parser.max_slots();
   collect_references(*ast->root, ast->references);
-  std::sort(ast->references.begin(), ast->references.end());
+  heap_sort(ast->references.data(), ast->references.size());
   ast->references.erase(std::unique(ast->references.begin(), ast->references.end()), ast->references.end());
   compile_paths(*ast);
   Program program;

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "heap_sort.hpp"
 #include "utf8.hpp"
 
 namespace ithaca {
@@ -112,7 +113,7 @@ constexpr NamedClass kNamedClasses[] = {
 };
 
 void normalize(std::vector<Range>& v) {
-  std::sort(v.begin(), v.end(), [](const Range& a, const Range& b) { return a.lo < b.lo; });
+  heap_sort(v.data(), v.size(), [](const Range& a, const Range& b) { return a.lo < b.lo; });
   std::size_t n = 0;
   for (const Range& r : v) {
     if (n > 0 && r.lo <= v[n - 1].hi + 1) {
@@ -714,7 +715,7 @@ bool RegexCompiler::parse_class() {
 
 bool RegexCompiler::check_names() {
   if (names_.size() < 2) return true;
-  std::sort(names_.begin(), names_.end());
+  heap_sort(names_.data(), names_.size());
   for (std::size_t i = 1; i < names_.size(); ++i)
     if (names_[i].first == names_[i - 1].first)
       return fail("duplicate capture group name: ", names_[i].second, names_[i].first);

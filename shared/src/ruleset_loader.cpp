@@ -3,7 +3,6 @@
 // references, segment cycles, weights that do not add up, expressions that do not compile.
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <initializer_list>
 #include <map>
 #include <set>
@@ -206,7 +205,8 @@ class Loader {
         if (!index.count(d)) error(p.path, "unknown segment '" + d + "'");
     std::vector<int> state(pending.size(), 0);  // 0 new, 1 visiting, 2 done
     std::vector<std::string> stack;
-    std::function<void(std::size_t)> visit = [&](std::size_t i) {
+    // Recursion through a `self` parameter, not std::function (whose machinery costs wasm bytes).
+    auto visit = [&](auto& self, std::size_t i) -> void {
       if (state[i] == 2) return;
       if (state[i] == 1) {
         std::string cycle;
@@ -218,13 +218,13 @@ class Loader {
       state[i] = 1;
       stack.emplace_back(pending[i].name.as_string());
       for (const auto& d : pending[i].deps)
-        if (auto it = index.find(d); it != index.end()) visit(it->second);
+        if (auto it = index.find(d); it != index.end()) self(self, it->second);
       stack.pop_back();
       state[i] = 2;
       if (pending[i].when) impl_->segments.push_back({pending[i].name, to_json(pending[i].name), std::move(*pending[i].when)});
       known_segments_.insert(std::string(pending[i].name.as_string()));
     };
-    for (std::size_t i = 0; i < pending.size(); ++i) visit(i);
+    for (std::size_t i = 0; i < pending.size(); ++i) visit(visit, i);
   }
 
   void load_journey(const Value* v) {
