@@ -171,9 +171,16 @@ TEST_F(ReportEndpoints, ExportAndErasureOfAFirstPartyId) {
   collect({pageview("/", t + 4000)}, "other-visitor-22", "198.51.100.10");
   ASSERT_EQ(json_of(get("/v1/stats/store/timeseries"))["totals"]["events"], 5);
 
+  StderrCapture export_log(dir.str("export-log.txt"));
+  set_log_enabled(true);
   auto exported = get("/v1/admin/sites/store/visitors/consented-visitor-1/export");
+  set_log_enabled(false);
+  const std::string export_logged = export_log.finish();
   ASSERT_EQ(exported.status, 200);
   json body = json_of(exported);
+  EXPECT_NE(export_logged.find("visitor data exported"), std::string::npos) << export_logged;
+  EXPECT_NE(export_logged.find("audit=" + body["audit"].get<std::string>()), std::string::npos) << export_logged;
+  EXPECT_EQ(export_logged.find("consented-visitor-1"), std::string::npos) << export_logged;
   EXPECT_EQ(body["count"], 3);
   EXPECT_EQ(body["events"][0]["path"], "/");
   EXPECT_EQ(body["events"][2]["type"], "conversion");
