@@ -14,6 +14,7 @@
 #                             [--work DIR]   (reuse a kept folder: its loaded stores are not loaded again)
 #                             [--phases http,load,sqlite,clickhouse]   (default: all; results of earlier
 #                              phases in the same --work folder are kept in results.sh and reported)
+#                             [--keep-rollups]   (SQLite: measure on the roll-ups already in --work)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -26,6 +27,7 @@ KEEP=0
 WRITE_DOCS=0
 WORK=""
 PHASES=http,load,sqlite,clickhouse
+KEEP_ROLLUPS=0
 while (($#)); do
   case "$1" in
     --events) EVENTS=$2; shift 2 ;;
@@ -37,6 +39,7 @@ while (($#)); do
     --write-docs) WRITE_DOCS=1; shift ;;
     --work) WORK=$2; KEEP=1; shift 2 ;;
     --phases) PHASES=$2; shift 2 ;;
+    --keep-rollups) KEEP_ROLLUPS=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -55,7 +58,15 @@ has_phase() { [[ ",$PHASES," == *",$1,"* ]]; }
 # Results survive between runs on one --work folder, so phases can be run one at a time.
 declare -A RESULT
 [ -f "$WORK/results.sh" ] && source "$WORK/results.sh"
-save() { declare -p "$@" | sed 's/^declare -A /declare -gA /; s/^declare -- /declare -g /' >> "$WORK/results.sh"; }
+save() {  # variables; RESULT is saved key by key, so phases run side by side do not overwrite each other
+  for v in "$@"; do
+    if [ "$v" = RESULT ]; then
+      for k in "${!RESULT[@]}"; do printf 'RESULT[%q]=%q\n' "$k" "${RESULT[$k]}"; done >> "$WORK/results.sh"
+    else
+      declare -p "$v" | sed 's/^declare -a /declare -ga /; s/^declare -- /declare -g /' >> "$WORK/results.sh"
+    fi
+  done
+}
 TOKEN=bench-admin-token-0123456789
 PIDS=()
 cleanup() {
@@ -204,7 +215,7 @@ measure_reports() {  # label
 }
 
 if has_phase sqlite; then
-rm -f "$WORK"/sqlite/rollups.db*  # built from scratch, and timed
+((KEEP_ROLLUPS)) || rm -f "$WORK"/sqlite/rollups.db*  # built from scratch, and timed
 start_tracker "$WORK/sqlite"
 log "SQLite: rolling up $EVENTS events"
 START=$(date +%s.%N)
