@@ -1,6 +1,7 @@
 #include "reports/rollup_database.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace ithaca::tracker {
 namespace {
@@ -284,7 +285,7 @@ Status RollupWriter::days(std::string_view site, std::vector<std::int32_t>& out)
 // ---------------------------------------------------------------------------------------------
 
 struct RollupReader::Statements {
-  SqliteQuery series_day, series_hour, breakdown, segment_breakdown, segment_totals, stage_sets, paths, attribution_all,
+  SqliteQuery series_day, series_hour, breakdown, segment_breakdown, segment_totals, segment_entries, stage_sets, paths, attribution_all,
       attribution_goal, units, goals;
 };
 
@@ -310,6 +311,8 @@ std::unique_ptr<RollupReader> RollupReader::open(const std::string& path, std::s
       {&s.segment_breakdown, "SELECT value, sum(pageviews), sum(events), sum(visitors), sum(entries) FROM "
                              "dim_pair_day WHERE site = ?1 AND fdim = ?2 AND fvalue = ?3 AND dim = ?4 AND day BETWEEN "
                              "?5 AND ?6 GROUP BY value"},
+      {&s.segment_entries, "SELECT coalesce(sum(entries), 0) FROM dim_pair_day WHERE site = ?1 AND fdim = ?2 AND "
+                           "fvalue = ?3 AND dim = ?4 AND day BETWEEN ?5 AND ?6"},
       {&s.segment_totals, "SELECT sum(pageviews), sum(events), sum(visitors), count(*) FROM dim_day WHERE site = ?1 "
                           "AND dim = ?2 AND value = ?3 AND day BETWEEN ?4 AND ?5"},
       // Journey queries: ?1 site, ?2 kind (or by), ?3 and ?4 days, ?6 fdim, ?7 fvalue.
@@ -377,14 +380,30 @@ Status RollupReader::segment_breakdown(const ReportScope& scope, Dim dim, const 
                                        std::vector<BreakdownRow>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
   out.clear();
-  if (dim == Dim::All) {
+  if (dim == Dim::All || dim == filter.dim) {
     // The filter's own value in dim_day: the same events, visitors and pageviews.
     SqliteQuery& q = s_->segment_totals;
     q.bind(1, scope.site).bind(2, static_cast<int>(filter.dim)).bind(3, filter.value).bind(4, scope.first_day)
         .bind(5, scope.last_day);
     const int rc = q.step();
-    if (rc == SQLITE_ROW && q.integer(3) > 0) out.push_back(BreakdownRow{"", Counts{q.integer(0), q.integer(1), q.integer(2)}, 0});
-    return q.done(rc == SQLITE_ROW ? SQLITE_DONE : rc);
+    std::optional<BreakdownRow> row;
+    if (rc == SQLITE_ROW && q.integer(3) > 0) row = BreakdownRow{"", Counts{q.integer(0), q.integer(1), q.integer(2)}, 0};
+    if (Status st = q.done(rc == SQLITE_ROW ? SQLITE_DONE : rc); !st || !row) return st;
+    if (dim == filter.dim) {
+      // By its own dimension: one row, the filter's value. Its entries are the visits with a
+      // matching pageview, each of which has its (first matching) entry under exactly one value
+      // of any other dimension.
+      row->value = filter.value;
+      SqliteQuery& e = s_->segment_entries;
+      e.bind(1, scope.site).bind(2, static_cast<int>(filter.dim)).bind(3, filter.value)
+          .bind(4, static_cast<int>(filter.dim == Dim::Type ? Dim::Page : Dim::Type))
+          .bind(5, scope.first_day).bind(6, scope.last_day);
+      const int erc = e.step();
+      if (erc == SQLITE_ROW) row->entries = e.integer(0);
+      if (Status st = e.done(erc == SQLITE_ROW ? SQLITE_DONE : erc); !st) return st;
+    }
+    out.push_back(std::move(*row));
+    return Status::ok();
   }
   SqliteQuery& q = s_->segment_breakdown;
   q.bind(1, scope.site).bind(2, static_cast<int>(filter.dim)).bind(3, filter.value).bind(4, static_cast<int>(dim))
