@@ -262,7 +262,7 @@ save RESULT CH_LOAD_BEFORE
 fi
 
 # --- results ---------------------------------------------------------------------------------------
-DB_BYTES=$(stat -c %s "$WORK/sqlite/ithaca.db")
+DB_BYTES=$(stat -c %s "$WORK/sqlite/ithaca.db" 2>/dev/null || echo 0)
 LOAD_SQLITE=$(cat "$WORK/load-sqlite.json" 2>/dev/null || true); LOAD_CH=$(cat "$WORK/load-clickhouse.json" 2>/dev/null || true)
 for v in HTTP_SQLITE HTTP_CH HTTP_LOAD ROLLUP_SECONDS ROLLUP_CPU ROLLUP_BYTES SQLITE_RSS LOAD_BEFORE LOAD_AFTER CH_LOAD_BEFORE; do
   [ -n "${!v:-}" ] || declare "$v=0"
