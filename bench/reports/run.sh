@@ -3,13 +3,18 @@
 #   1. ingestion over HTTP: ithaca-gen posts realistic collect requests to a tracker on SQLite,
 #      then to one on ClickHouse (events per second, acknowledged);
 #   2. 10M+ events bulk-loaded into both stores (ithaca-gen --load), then every report timed
-#      through the tracker's HTTP API (SQLite: roll-ups, after timing their catch-up).
+#      through the tracker's HTTP API (SQLite: roll-ups, after timing their catch-up);
+#   3. SQLite only: every report under one filter on each dimension (its commonest value), one
+#      run each, to find any over a second.
 # Everything runs on loopback in a temporary folder; ClickHouse is started as an ordinary
 # process on free ports. Takes 20-60 minutes at 10M events: not part of `make test`.
 #
 #   bash bench/reports/run.sh [--events 10000000] [--http-events 300000] [--days 30]
 #                             [--build build/native] [--runs 5] [--keep] [--write-docs]
 #                             [--work DIR]   (reuse a kept folder: its loaded stores are not loaded again)
+#                             [--phases http,load,sqlite,clickhouse]   (default: all; results of earlier
+#                              phases in the same --work folder are kept in results.sh and reported)
+#                             [--keep-rollups]   (SQLite: measure on the roll-ups already in --work)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -21,6 +26,8 @@ RUNS=5
 KEEP=0
 WRITE_DOCS=0
 WORK=""
+PHASES=http,load,sqlite,clickhouse
+KEEP_ROLLUPS=0
 while (($#)); do
   case "$1" in
     --events) EVENTS=$2; shift 2 ;;
@@ -31,6 +38,8 @@ while (($#)); do
     --keep) KEEP=1; shift ;;
     --write-docs) WRITE_DOCS=1; shift ;;
     --work) WORK=$2; KEEP=1; shift 2 ;;
+    --phases) PHASES=$2; shift 2 ;;
+    --keep-rollups) KEEP_ROLLUPS=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -45,6 +54,19 @@ CH_SERVER=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
 mkdir -p "$WORK"
 LOADED=0
 [ -f "$WORK/loaded" ] && LOADED=1
+has_phase() { [[ ",$PHASES," == *",$1,"* ]]; }
+# Results survive between runs on one --work folder, so phases can be run one at a time.
+declare -A RESULT
+[ -f "$WORK/results.sh" ] && source "$WORK/results.sh"
+save() {  # variables; RESULT is saved key by key, so phases run side by side do not overwrite each other
+  for v in "$@"; do
+    if [ "$v" = RESULT ]; then
+      for k in "${!RESULT[@]}"; do printf 'RESULT[%q]=%q\n' "$k" "${RESULT[$k]}"; done >> "$WORK/results.sh"
+    else
+      declare -p "$v" | sed 's/^declare -a /declare -ga /; s/^declare -- /declare -g /' >> "$WORK/results.sh"
+    fi
+  done
+}
 TOKEN=bench-admin-token-0123456789
 PIDS=()
 cleanup() {
@@ -56,7 +78,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 log() { echo "[$(date +%T)] $*" >&2; }
-json_field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+json_field() { python3 -c "import json,sys; print(json.loads(sys.argv[1] or '{}').get(sys.argv[2], 'n/a'))" "$1" "$2"; }
 
 # --- ClickHouse on loopback --------------------------------------------------------------------
 if [ -f "$WORK/ch/ports" ]; then read -r CH_HTTP CH_TCP CH_INTER < "$WORK/ch/ports"; else
@@ -111,6 +133,7 @@ start_tracker() {  # data-dir [store]
 stop_tracker() { kill "$TRACKER_PID"; wait "$TRACKER_PID" 2>/dev/null || true; }
 
 # --- 1. ingestion over HTTP ----------------------------------------------------------------------
+if has_phase http; then
 rm -rf "$WORK/http-sqlite" "$WORK/http-clickhouse"
 curl -s "http://127.0.0.1:$CH_HTTP/" --data-binary "DROP DATABASE IF EXISTS http_ingest" > /dev/null
 mkdir -p "$WORK/http-sqlite" "$WORK/http-clickhouse"
@@ -122,9 +145,14 @@ start_tracker "$WORK/http-clickhouse" "clickhouse://127.0.0.1:$CH_HTTP/http_inge
 log "HTTP ingestion, ClickHouse: $HTTP_EVENTS events"
 HTTP_CH=$("$BIN/ithaca-gen" --events "$HTTP_EVENTS" --seed 7 --post "http://127.0.0.1:$PORT" --concurrency 32 --quiet)
 stop_tracker
+HTTP_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+save HTTP_SQLITE HTTP_CH HTTP_LOAD
+fi
 
 # --- 2. bulk load ----------------------------------------------------------------------------------
-if ((LOADED)); then
+if ! has_phase load; then
+  :
+elif ((LOADED)); then
   log "reusing the stores loaded in $WORK"
   LOAD_SQLITE=$(cat "$WORK/load-sqlite.json"); LOAD_CH=$(cat "$WORK/load-clickhouse.json")
 else
@@ -157,12 +185,23 @@ REPORTS=(
   "experiments?from=$FROM"
   "personalization?from=$FROM"
   "journey?from=$FROM"
+  "funnel?device=mobile&from=$FROM"
+  "paths?referrer_category=search&from=$FROM"
+  "attribution?country=DE&from=$FROM"
+  "experiments?visit=repeat&from=$FROM"
+  "personalization?browser=Chrome&from=$FROM"
 )
 # Filters the SQLite roll-ups do not cover read the raw events of the range: one run each.
 RAW_REPORTS=(
   "timeseries?country=DE&device=mobile&from=$WEEK"
   "referrers?page=/cart&from=$WEEK"
+  "funnel?device=mobile&country=DE&from=$WEEK"
 )
+SWEEP_REPORTS=(timeseries "timeseries?interval=hour" pages landing-pages referrers sources utm-sources utm-mediums
+  campaigns devices os browsers countries languages visits events types funnel paths "paths?kind=stages" attribution
+  experiments personalization journey)
+SWEEP_DIMS=(referrer_category referrer_source utm_source utm_medium utm_campaign device os browser country language
+  visit type)
 time_report() {  # path runs → "median max"
   local times=()
   for _ in $(seq 1 "$2"); do
@@ -170,30 +209,66 @@ time_report() {  # path runs → "median max"
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f %.3f\n", a[int((NR+1)/2)], a[NR]}'
 }
-declare -A RESULT
 measure_reports() {  # label
   for r in "${REPORTS[@]}"; do RESULT["$1|$r"]=$(time_report "$r" "$RUNS"); done
   for r in "${RAW_REPORTS[@]}"; do RESULT["$1|$r"]=$(time_report "$r" 1); done
 }
 
-rm -f "$WORK"/sqlite/rollups.db*  # built from scratch, and timed
+if has_phase sqlite; then
+((KEEP_ROLLUPS)) || rm -f "$WORK"/sqlite/rollups.db*  # built from scratch, and timed
 start_tracker "$WORK/sqlite"
 log "SQLite: rolling up $EVENTS events"
 START=$(date +%s.%N)
-until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/stats/demo/types")" = 200 ]; do :; done
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/stats/demo/types")" = 200 ]; do sleep 0.5; done
 ROLLUP_SECONDS=$(echo "$(date +%s.%N) - $START" | bc)
+# CPU time is the fairer measure on a shared machine (and when the load is still running).
+ROLLUP_CPU=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($14 + $15) / hz}' "/proc/$TRACKER_PID/stat")
 log "SQLite reports"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 measure_reports sqlite
 SQLITE_RSS=$(ps -o rss= -p "$TRACKER_PID")
+log "SQLite: every report under one filter per dimension"
+SWEEP_TIMES=()
+SWEEP_SLOW=()
+sweep_one() {  # report-with-query filter
+  local sep='?'; [[ $1 == *\?* ]] && sep='&'
+  local t; t=$(time_report "$1$sep$2&from=$FROM" 1 | cut -d' ' -f1)
+  SWEEP_TIMES+=("$t")
+  if awk -v t="$t" 'BEGIN {exit !(t >= 1)}'; then SWEEP_SLOW+=("$1 $2 ${t}s"); fi
+}
+for d in "${SWEEP_DIMS[@]}"; do
+  v=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/stats/demo/breakdown?dimension=$d&limit=1&from=$FROM" |
+      python3 -c 'import json,sys,urllib.parse; r=json.load(sys.stdin)["rows"]; print(urllib.parse.quote(r[0]["value"] if r else ""))')
+  for r in "${SWEEP_REPORTS[@]}"; do sweep_one "$r" "$d=$v"; done
+done
+for d in page landing_page event; do  # the time series takes any dimension
+  v=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/stats/demo/breakdown?dimension=$d&limit=1&from=$FROM" |
+      python3 -c 'import json,sys,urllib.parse; r=json.load(sys.stdin)["rows"]; print(urllib.parse.quote(r[0]["value"] if r else ""))')
+  for r in timeseries "timeseries?interval=hour"; do sweep_one "$r" "$d=$v"; done
+done
+SWEEP_STATS=$(printf '%s\n' "${SWEEP_TIMES[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%d %.3f %.3f %.3f\n", NR, a[int((NR+1)/2)], a[int(NR*0.99+0.999)], a[NR]}')
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+ROLLUP_BYTES=$(( $(stat -c %s "$WORK/sqlite/rollups.db") + $(stat -c %s "$WORK/sqlite/rollups.db-wal" 2>/dev/null || echo 0) ))
 stop_tracker
+save RESULT ROLLUP_SECONDS ROLLUP_CPU ROLLUP_BYTES SQLITE_RSS LOAD_BEFORE LOAD_AFTER SWEEP_STATS SWEEP_SLOW
+fi
+if has_phase clickhouse; then
 start_tracker "$WORK/clickhouse" "clickhouse://127.0.0.1:$CH_HTTP/bench"
 log "ClickHouse reports"
+CH_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 measure_reports clickhouse
 stop_tracker
+save RESULT CH_LOAD_BEFORE
+fi
 
 # --- results ---------------------------------------------------------------------------------------
-DB_BYTES=$(stat -c %s "$WORK/sqlite/ithaca.db")
-ROLLUP_BYTES=$(( $(stat -c %s "$WORK/sqlite/rollups.db") + $(stat -c %s "$WORK/sqlite/rollups.db-wal" 2>/dev/null || echo 0) ))
+DB_BYTES=$(stat -c %s "$WORK/sqlite/ithaca.db" 2>/dev/null || echo 0)
+LOAD_SQLITE=$(cat "$WORK/load-sqlite.json" 2>/dev/null || true); LOAD_CH=$(cat "$WORK/load-clickhouse.json" 2>/dev/null || true)
+for v in HTTP_SQLITE HTTP_CH HTTP_LOAD ROLLUP_SECONDS ROLLUP_CPU ROLLUP_BYTES SQLITE_RSS LOAD_BEFORE LOAD_AFTER CH_LOAD_BEFORE; do
+  [ -n "${!v:-}" ] || declare "$v=0"
+done
+[ -n "${SWEEP_STATS:-}" ] || SWEEP_STATS="0 0 0 0"
+[ -n "${SWEEP_SLOW+x}" ] || SWEEP_SLOW=()
 CH_BYTES=$(curl -s "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT sum(bytes_on_disk) FROM system.parts WHERE database = 'bench' AND active")
 {
   echo "## Reports and ClickHouse"
@@ -205,7 +280,8 @@ CH_BYTES=$(curl -s "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT sum(bytes_
   echo "### Ingestion over HTTP (acknowledged events per second)"
   echo
   echo "\`ithaca-gen --post\` with 32 connections, SDK-sized requests (a visit's events, up to 20 per request), default tracker"
-  echo "settings (\`--sync full\`: every acknowledgement is on disk, or in ClickHouse or its spool)."
+  echo "settings (\`--sync full\`: every acknowledgement is on disk, or in ClickHouse or its spool). Load average"
+  echo "(1, 5, 15 min) at the end: $HTTP_LOAD."
   echo
   echo "| store | events | seconds | events/s |"
   echo "|---|---:|---:|---:|"
@@ -216,19 +292,27 @@ CH_BYTES=$(curl -s "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT sum(bytes_
   echo
   echo "Bulk load (\`ithaca-gen --load\`, $DAYS days): SQLite $(json_field "$LOAD_SQLITE" events_per_second) events/s"
   echo "($((DB_BYTES / 1048576)) MiB), ClickHouse $(json_field "$LOAD_CH" events_per_second) events/s ($((CH_BYTES / 1048576)) MiB on disk)."
-  echo "SQLite roll-ups: built from scratch in ${ROLLUP_SECONDS%.*} s when the tracker started on the loaded database"
+  echo "SQLite roll-ups: built from scratch in ${ROLLUP_SECONDS%.*} s (${ROLLUP_CPU} s of CPU) when the tracker started on the loaded database"
   echo "($((ROLLUP_BYTES / 1048576)) MiB; tracker RSS afterwards $((SQLITE_RSS / 1024)) MiB)."
   echo
-  echo "Seconds per report through HTTP (\`curl\` total time), median and worst of $RUNS runs; the last two rows"
-  echo "use filters the SQLite roll-ups do not cover (raw events of 7 days, one run)."
+  echo "Seconds per report through HTTP (\`curl\` total time), median and worst of $RUNS runs; the last"
+  echo "${#RAW_REPORTS[@]} rows use filters the SQLite roll-ups do not cover (raw events of 7 days, one run)."
+  echo "Load average (1, 5, 15 min) when the SQLite reports started: $LOAD_BEFORE; after its sweep: $LOAD_AFTER;"
+  echo "when the ClickHouse reports started: $CH_LOAD_BEFORE."
   echo
   echo "| report | SQLite median | SQLite max | ClickHouse median | ClickHouse max |"
   echo "|---|---:|---:|---:|---:|"
   for r in "${REPORTS[@]}" "${RAW_REPORTS[@]}"; do
-    read -r sm sx <<< "${RESULT["sqlite|$r"]}"
-    read -r cm cx <<< "${RESULT["clickhouse|$r"]}"
+    read -r sm sx <<< "${RESULT["sqlite|$r"]:-- -}"
+    read -r cm cx <<< "${RESULT["clickhouse|$r"]:-- -}"
     echo "| \`${r//&from=*/}\` | $sm | $sx | $cm | $cx |" | sed "s/?from=[0-9-]*//"
   done
+  echo
+  read -r sn smed sp99 smax <<< "$SWEEP_STATS"
+  echo "Every report under one filter on each segment dimension (its commonest value; ${#SWEEP_REPORTS[@]} reports ×"
+  echo "${#SWEEP_DIMS[@]} dimensions, plus the time series under a page, landing-page and event filter), SQLite, one run"
+  echo "each: $sn requests, median $smed s, 99th percentile $sp99 s, worst $smax s; over one second: ${#SWEEP_SLOW[@]}."
+  for x in "${SWEEP_SLOW[@]}"; do echo "- \`$x\`"; done
 } > "$WORK/section.md"
 cat "$WORK/section.md"
 

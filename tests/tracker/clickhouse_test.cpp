@@ -64,6 +64,14 @@ const char* kReports[] = {
     "personalization",
     "personalization?goal=purchase",
     "journey",
+    // Under one filter: SQLite answers these from its per-segment journey roll-ups (the last from
+    // the raw events), ClickHouse from its events.
+    "paths?referrer_category=search",
+    "attribution?visit=repeat",
+    "experiments?country=DE",
+    "personalization?browser=Chrome",
+    "journey?utm_medium=cpc",
+    "funnel?page=/cart",
 };
 
 std::string report_path(const std::string& name) {

@@ -10,10 +10,8 @@
 #include <cmath>
 #include <fstream>
 
-#include "ithaca/tracker/sqlite_store.hpp"
-#include "reports/rollup_builder.hpp"
 #include "reports/sqlite_report_source.hpp"
-#include "test_support.hpp"
+#include "rollup_test_support.hpp"
 
 namespace ithaca::tracker {
 namespace {
@@ -111,14 +109,7 @@ class Reports : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override { open_store(); }
 
-  void open_store() {
-    std::string error;
-    SqliteOptions options;
-    options.path = dir.str("ithaca.db");
-    options.synchronous_full = false;
-    stores = open_sqlite_stores(options, error);
-    ASSERT_TRUE(stores.events) << error;
-  }
+  void open_store() { testing::open_events_database(dir, stores); }
 
   void start(std::vector<StoredEvent> events) {
     ASSERT_TRUE(stores.events->write(events));
@@ -126,16 +117,10 @@ class Reports : public ::testing::TestWithParam<bool> {
   }
 
   void start_builder() {
+    testing::start_rollup_builder(dir, "store", zone, builder);
+    ASSERT_TRUE(builder);
     std::string error;
-    RollupBuilderOptions o;
-    o.events_path = dir.str("ithaca.db");
-    o.rollups_path = dir.str("rollups.db");
-    o.zones["store"] = TimeZone::load("Europe/Berlin", error);
-    ASSERT_TRUE(o.zones["store"]) << error;
-    zone = o.zones["store"];
-    builder = RollupBuilder::start(o, error);
-    ASSERT_TRUE(builder) << error;
-    source = SqliteReportSource::open(o.events_path, o.rollups_path, *builder, error);
+    source = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
     ASSERT_TRUE(source) << error;
     source->force_raw(GetParam());
   }

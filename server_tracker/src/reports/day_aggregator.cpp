@@ -217,6 +217,8 @@ struct DayAggregator::State {
   std::unordered_map<UnitGoalKey, Counter, UnitGoalKeyHash> unit_goals;
   FlatMap<DimCounts> pair_day;
   std::unordered_map<std::uint64_t, VisitorDay> visitors;
+  // Journey rows per segment value: (scope << 32) | filter value id → aggregator (Detail::Journey).
+  std::unordered_map<std::uint64_t, std::unique_ptr<DayAggregator>> segments;
 
   // Rows changed since the last clear_dirty(), so a flush touches only those (map nodes are
   // stable, so the pointers stay valid).
@@ -308,6 +310,17 @@ struct DayAggregator::State {
            std::forward_as_tuple(ts2, pool.str(path2), pool.str(event2));
   }
 
+  static Visit& visit_of(VisitorDay& v, std::int64_t number) {
+    auto it = std::find_if(v.visits.begin(), v.visits.end(), [&](const Visit& x) { return x.number == number; });
+    if (it != v.visits.end()) return *it;
+    v.visits.emplace_back();
+    v.visits.back().number = number;
+    return v.visits.back();
+  }
+
+  void journey(const StoredEvent& e, VisitorDay& v, Visit& visit, const Touches& touches);
+  void emit_journey(AggregateSink& sink, bool dirty_only) const;
+
   void refresh_conversions(VisitorDay& v, Unit& u) {
     for (const Goal& g : v.goals) {
       const bool should = g.last_ts >= u.first_ts;
@@ -326,12 +339,22 @@ struct DayAggregator::State {
   }
 };
 
-DayAggregator::DayAggregator(std::int32_t day) : day_(day), state_(std::make_unique<State>()) {}
+DayAggregator::DayAggregator(std::int32_t day, Detail detail)
+    : day_(day), detail_(detail), state_(std::make_unique<State>()) {}
 DayAggregator::~DayAggregator() = default;
 
 void DayAggregator::add(const StoredEvent& e, int hour) {
   State& s = *state_;
   ++events_;
+  // Parsed once for this aggregator and every segment it feeds.
+  const Touches touches = e.type == EventType::Conversion ? extract_touches(e.context_json) : Touches{};
+  const std::int64_t number = e.visit_count.value_or(-1);
+  if (detail_ == Detail::Journey) {
+    VisitorDay& v = s.visitors[e.visitor];
+    s.journey(e, v, State::visit_of(v, number), touches);
+    return;
+  }
+  const bool segmented = detail_ == Detail::Full;
   hour = std::clamp(hour, 0, 23);
   std::array<std::uint32_t, kDimCount> dims;
   for (int d = 0; d < kDimCount; ++d) dims[d] = s.pool.id(dimension_value(e, static_cast<Dim>(d)));
@@ -353,37 +376,32 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   }
   // The same per segment value, for breakdowns under one filter.
   std::uint32_t tuple = 0;
-  while (tuple < v.tuples.size() && v.tuples[tuple] != dims) ++tuple;
-  const bool new_tuple = tuple == v.tuples.size();
-  for (std::uint8_t sc = 0; sc < kSegmentDims.size(); ++sc) {
-    const int own = static_cast<int>(kSegmentDims[sc]);
-    const std::uint32_t fv = dims[own];
-    for (int d = 1; d < kDimCount; ++d) {
-      if (d == own) continue;
-      DimCounts& c = s.touch_pair(pair_key(sc, static_cast<std::uint64_t>(d), fv, dims[d]));
-      ++c.counts.events;
-      if (pageview) ++c.counts.pageviews;
-      if (new_tuple && std::none_of(v.tuples.begin(), v.tuples.end(), [&](const DimValues& t) {
-            return t[own] == fv && t[d] == dims[d];
-          })) {
-        ++c.counts.visitors;
+  if (segmented) {
+    while (tuple < v.tuples.size() && v.tuples[tuple] != dims) ++tuple;
+    const bool new_tuple = tuple == v.tuples.size();
+    for (std::uint8_t sc = 0; sc < kSegmentDims.size(); ++sc) {
+      const int own = static_cast<int>(kSegmentDims[sc]);
+      const std::uint32_t fv = dims[own];
+      for (int d = 1; d < kDimCount; ++d) {
+        if (d == own) continue;
+        DimCounts& c = s.touch_pair(pair_key(sc, static_cast<std::uint64_t>(d), fv, dims[d]));
+        ++c.counts.events;
+        if (pageview) ++c.counts.pageviews;
+        if (new_tuple && std::none_of(v.tuples.begin(), v.tuples.end(), [&](const DimValues& t) {
+              return t[own] == fv && t[d] == dims[d];
+            })) {
+          ++c.counts.visitors;
+        }
       }
     }
+    if (new_tuple) v.tuples.push_back(dims);
   }
-  if (new_tuple) v.tuples.push_back(dims);
 
-  const std::int64_t number = e.visit_count.value_or(-1);
-  auto vit = std::find_if(v.visits.begin(), v.visits.end(), [&](const Visit& x) { return x.number == number; });
-  if (vit == v.visits.end()) {
-    v.visits.emplace_back();
-    vit = std::prev(v.visits.end());
-    vit->number = number;
-  }
-  Visit& visit = *vit;
+  Visit& visit = State::visit_of(v, number);
   if (pageview) {
     const std::uint32_t path = dims[static_cast<int>(Dim::Page)];
     const std::uint32_t event_id = s.pool.id(e.event_id);
-    for (std::uint8_t sc = 0; sc < kSegmentDims.size(); ++sc) {
+    for (std::uint8_t sc = 0; segmented && sc < kSegmentDims.size(); ++sc) {
       const std::uint32_t fv = dims[static_cast<int>(kSegmentDims[sc])];
       auto it = std::find_if(visit.scope_entries.begin(), visit.scope_entries.end(),
                              [&](const ScopeEntry& x) { return x.scope == sc && x.filter_value == fv; });
@@ -407,7 +425,24 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
       visit.entry_dims = dims;
       s.entry_delta(dims, +1);
     }
-    if (s.touch(visit.pages, path, e.ts_ms)) {
+  }
+  s.journey(e, v, visit, touches);
+
+  // Journey rows under one filter: the matching events, aggregated as if they were all there is.
+  for (std::uint8_t sc = 0; segmented && sc < kSegmentDims.size(); ++sc) {
+    const std::uint32_t fv = dims[static_cast<int>(kSegmentDims[sc])];
+    auto& nested = s.segments[(static_cast<std::uint64_t>(sc) << 32) | fv];
+    if (!nested) nested = std::make_unique<DayAggregator>(day_, Detail::Journey);
+    ++nested->events_;
+    VisitorDay& nv = nested->state_->visitors[e.visitor];
+    nested->state_->journey(e, nv, State::visit_of(nv, number), touches);
+  }
+}
+
+void DayAggregator::State::journey(const StoredEvent& e, VisitorDay& v, Visit& visit, const Touches& touches) {
+  State& s = *this;
+  if (e.type == EventType::Pageview) {
+    if (s.touch(visit.pages, s.pool.id(e.path), e.ts_ms)) {
       s.move_path(PathKind::Pages, visit.page_steps, s.steps_of(visit.pages));
     }
   }
@@ -468,7 +503,6 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
       for (Unit& u : v.units) s.refresh_conversions(v, u);
     }
 
-    const Touches touches = extract_touches(e.context_json);
     const std::int64_t value = value_micro(e.value);
     const std::uint32_t goal = s.pool.id(e.name);
     const std::size_t n = touches.linear.size();
@@ -506,16 +540,9 @@ void each(const Map& map, const std::vector<typename Map::value_type*>& dirty, b
 
 }  // namespace
 
-void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
-  const State& s = *state_;
+void DayAggregator::State::emit_journey(AggregateSink& sink, bool dirty_only) const {
+  const State& s = *this;
   const auto& str = [&](std::uint32_t id) -> const std::string& { return s.pool.str(id); };
-  each(s.dim_day, s.dirty_dim_day, dirty_only, [&](std::uint64_t key, const DimCounts& c) {
-    sink.dim_day(static_cast<Dim>(key >> 32), str(static_cast<std::uint32_t>(key)), c.counts, c.entries);
-  });
-  each(s.dim_hour, s.dirty_dim_hour, dirty_only, [&](std::uint64_t key, const DimCounts& c) {
-    sink.dim_hour(static_cast<int>(key >> 40), static_cast<Dim>((key >> 32) & 0xff),
-                  str(static_cast<std::uint32_t>(key)), c.counts);
-  });
   each(s.stage_sets, s.dirty_stage_sets, dirty_only,
        [&](std::uint32_t set, const Counter& c) { sink.stage_set(str(set), c.n); });
   each(s.paths, s.dirty_paths, dirty_only, [&](std::uint64_t key, const Counter& c) {
@@ -532,6 +559,24 @@ void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
   each(s.unit_goals, s.dirty_unit_goals, dirty_only, [&](const UnitGoalKey& key, const Counter& c) {
     sink.unit_goal(static_cast<UnitKind>(key.unit.kind), str(key.unit.key), str(key.unit.variant), str(key.goal), c.n);
   });
+}
+
+void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
+  const State& s = *state_;
+  if (detail_ == Detail::Journey) {
+    s.emit_journey(sink, dirty_only);
+    return;
+  }
+  sink.segment(Dim::All, "");
+  const auto& str = [&](std::uint32_t id) -> const std::string& { return s.pool.str(id); };
+  each(s.dim_day, s.dirty_dim_day, dirty_only, [&](std::uint64_t key, const DimCounts& c) {
+    sink.dim_day(static_cast<Dim>(key >> 32), str(static_cast<std::uint32_t>(key)), c.counts, c.entries);
+  });
+  each(s.dim_hour, s.dirty_dim_hour, dirty_only, [&](std::uint64_t key, const DimCounts& c) {
+    sink.dim_hour(static_cast<int>(key >> 40), static_cast<Dim>((key >> 32) & 0xff),
+                  str(static_cast<std::uint32_t>(key)), c.counts);
+  });
+  s.emit_journey(sink, dirty_only);
   auto pair = [&](std::uint64_t key, const DimCounts& c) {
     sink.pair_day(kSegmentDims[key >> 60], str(static_cast<std::uint32_t>((key >> 28) & 0xFFFFFFF)),
                   static_cast<Dim>((key >> 56) & 0xF), str(static_cast<std::uint32_t>(key & 0xFFFFFFF)), c.counts,
@@ -542,6 +587,11 @@ void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
   } else {
     for (const auto& [key, c] : s.pair_day.entries()) pair(key, c);
   }
+  for (const auto& [key, nested] : s.segments) {
+    sink.segment(kSegmentDims[key >> 32], str(static_cast<std::uint32_t>(key)));
+    nested->state_->emit_journey(sink, dirty_only);
+  }
+  sink.segment(Dim::All, "");
 }
 
 void DayAggregator::clear_dirty() {
@@ -559,6 +609,7 @@ void DayAggregator::clear_dirty() {
   clear(s.dirty_unit_goals);
   for (std::uint32_t i : s.dirty_pair_day) s.pair_day.at(i).second.dirty = false;
   s.dirty_pair_day.clear();
+  for (auto& [key, nested] : s.segments) nested->clear_dirty();
 }
 
 std::size_t DayAggregator::approximate_bytes() const noexcept {
@@ -575,6 +626,7 @@ std::size_t DayAggregator::approximate_bytes() const noexcept {
       bytes += (x.pages.capacity() + x.stages.capacity()) * sizeof(TimedId) + x.scope_entries.capacity() * sizeof(ScopeEntry);
     }
   }
+  for (const auto& [key, nested] : s.segments) bytes += 64 + nested->approximate_bytes();
   return bytes;
 }
 

@@ -1,7 +1,8 @@
 // Everything reports need about one local day of one site, kept up to date one event at a
 // time and in any order: counts per dimension value (per day and per hour), distinct visitors,
 // visit entries, journey stage sets, page and stage paths, attribution credits, and exposure
-// units with their conversions. The SQLite roll-ups persist what it emits; the raw fallback
+// units with their conversions — the journey rows also per segment value (kSegmentDims), so
+// journey, attribution, experiment and personalization reports under one filter need no scan. The SQLite roll-ups persist what it emits; the raw fallback
 // and erasure rebuild run it over stored events. The definitions are in report_source.hpp and
 // docs/reports.md; ClickHouse computes the same things in SQL.
 //
@@ -32,6 +33,9 @@ class AggregateSink {
   // Dim::All or the filter's own dimension). Entries are visits' first *matching* pageviews.
   virtual void pair_day(Dim filter_dim, std::string_view filter_value, Dim dim, std::string_view value,
                         const Counts& counts, std::int64_t entries) = 0;
+  // The journey rows that follow (stage sets, paths, attribution, units) are of the events whose
+  // `filter_dim` is `filter_value`; Dim::All: of every event (the default at each emit()).
+  virtual void segment(Dim filter_dim, std::string_view filter_value) = 0;
   virtual void stage_set(std::string_view stages, std::int64_t visitors) = 0;
   virtual void path(PathKind kind, std::string_view steps, std::int64_t visits) = 0;
   virtual void attribution(std::string_view goal, TouchKey by, const AttributionRow& row) = 0;
@@ -43,7 +47,12 @@ class AggregateSink {
 
 class DayAggregator {
  public:
-  explicit DayAggregator(std::int32_t day);
+  // Full: the roll-ups (counts, segment pairs, journey rows per segment value). Unsegmented: a
+  // raw scan, whose filters are applied before add(), needs no segment rows. Journey: the journey
+  // rows of one segment value (kept inside a Full aggregator).
+  enum class Detail : std::uint8_t { Full, Unsegmented, Journey };
+
+  explicit DayAggregator(std::int32_t day, Detail detail = Detail::Full);
   ~DayAggregator();
   DayAggregator(const DayAggregator&) = delete;
   DayAggregator& operator=(const DayAggregator&) = delete;
@@ -64,6 +73,7 @@ class DayAggregator {
 
  private:
   std::int32_t day_;
+  Detail detail_;
   std::size_t events_ = 0;
   std::unique_ptr<State> state_;
 };

@@ -146,9 +146,17 @@ struct RollupBuilder::Impl {
     return max;
   }
 
-  // Processes every committed event not yet rolled up.
+  bool stop_requested() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return stopping;
+  }
+
+  // Processes every committed event not yet rolled up. A stop ends it between chunks, so that a
+  // tracker shut down while millions of events wait for their roll-ups exits promptly (the
+  // high-water mark is committed with each chunk: the next start goes on from there).
   Status catch_up() {
     for (;;) {
+      if (stop_requested()) return Status::error("the roll-up builder is stopping");
       // SQLite reuses the largest rowid after it is deleted (retention of an idle database):
       // never stay above the table's maximum, or the reused numbers would be skipped.
       const std::int64_t max = current_max_seq(max_seq);
@@ -322,7 +330,7 @@ struct RollupBuilder::Impl {
       pending.swap(jobs);
       lock.unlock();
       for (auto& job : pending) job();
-      if (Status s = catch_up(); !s) log_error("roll-up failed", {{"error", s.message()}});
+      if (Status s = catch_up(); !s && !stop_requested()) log_error("roll-up failed", {{"error", s.message()}});
       lock.lock();
       completed = std::max(completed, generation);
       done.notify_all();

@@ -1,6 +1,7 @@
 #include "reports/rollup_database.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace ithaca::tracker {
 namespace {
@@ -20,31 +21,36 @@ CREATE TABLE IF NOT EXISTS dim_pair_day (
   day INTEGER NOT NULL,
   pageviews INTEGER NOT NULL, events INTEGER NOT NULL, visitors INTEGER NOT NULL, entries INTEGER NOT NULL,
   PRIMARY KEY (site, fdim, fvalue, dim, value, day)) WITHOUT ROWID;
+-- The journey tables hold, besides the rows of every event (fdim 0, fvalue ''), the rows of the
+-- events whose segment dimension fdim has the value fvalue.
 CREATE TABLE IF NOT EXISTS stage_sets (
-  site TEXT NOT NULL, stages TEXT NOT NULL, day INTEGER NOT NULL, visitors INTEGER NOT NULL,
-  PRIMARY KEY (site, stages, day)) WITHOUT ROWID;
+  site TEXT NOT NULL, fdim INTEGER NOT NULL, fvalue TEXT NOT NULL, stages TEXT NOT NULL, day INTEGER NOT NULL,
+  visitors INTEGER NOT NULL,
+  PRIMARY KEY (site, fdim, fvalue, stages, day)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS paths (
-  site TEXT NOT NULL, kind INTEGER NOT NULL, steps TEXT NOT NULL, day INTEGER NOT NULL, visits INTEGER NOT NULL,
-  PRIMARY KEY (site, kind, steps, day)) WITHOUT ROWID;
+  site TEXT NOT NULL, fdim INTEGER NOT NULL, fvalue TEXT NOT NULL, kind INTEGER NOT NULL, steps TEXT NOT NULL,
+  day INTEGER NOT NULL, visits INTEGER NOT NULL,
+  PRIMARY KEY (site, fdim, fvalue, kind, steps, day)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS attribution (
-  site TEXT NOT NULL, by INTEGER NOT NULL, goal TEXT NOT NULL, key TEXT NOT NULL, day INTEGER NOT NULL,
+  site TEXT NOT NULL, fdim INTEGER NOT NULL, fvalue TEXT NOT NULL, by INTEGER NOT NULL, goal TEXT NOT NULL,
+  key TEXT NOT NULL, day INTEGER NOT NULL,
   first INTEGER NOT NULL, last INTEGER NOT NULL, linear INTEGER NOT NULL,
   first_value INTEGER NOT NULL, last_value INTEGER NOT NULL, linear_value INTEGER NOT NULL,
-  PRIMARY KEY (site, by, goal, key, day)) WITHOUT ROWID;
+  PRIMARY KEY (site, fdim, fvalue, by, goal, key, day)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS units (
-  site TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL, variant TEXT NOT NULL, day INTEGER NOT NULL,
-  visitors INTEGER NOT NULL, exposures INTEGER NOT NULL,
-  PRIMARY KEY (site, kind, key, variant, day)) WITHOUT ROWID;
+  site TEXT NOT NULL, fdim INTEGER NOT NULL, fvalue TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL,
+  variant TEXT NOT NULL, day INTEGER NOT NULL, visitors INTEGER NOT NULL, exposures INTEGER NOT NULL,
+  PRIMARY KEY (site, fdim, fvalue, kind, key, variant, day)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS unit_goals (
-  site TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL, variant TEXT NOT NULL, goal TEXT NOT NULL,
-  day INTEGER NOT NULL, converted INTEGER NOT NULL,
-  PRIMARY KEY (site, kind, key, variant, goal, day)) WITHOUT ROWID;
+  site TEXT NOT NULL, fdim INTEGER NOT NULL, fvalue TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL,
+  variant TEXT NOT NULL, goal TEXT NOT NULL, day INTEGER NOT NULL, converted INTEGER NOT NULL,
+  PRIMARY KEY (site, fdim, fvalue, kind, key, variant, goal, day)) WITHOUT ROWID;
 )";
 
 constexpr const char* kTables[] = {"dim_day",     "dim_hour", "dim_pair_day", "stage_sets",
                                    "paths",       "attribution", "units",     "unit_goals"};
 constexpr int kTableCount = 8;
-constexpr const char* kRollupSchema = "2";
+constexpr const char* kRollupSchema = "3";
 
 Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
   if (Status s = db.open(path, writer); !s) return s;
@@ -89,31 +95,38 @@ std::unique_ptr<RollupWriter> RollupWriter::open(const std::string& path, std::s
       {&s.put_pair, "INSERT OR REPLACE INTO dim_pair_day VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
       {&s.del_pair, "DELETE FROM dim_pair_day WHERE site = ?1 AND fdim = ?2 AND fvalue = ?3 AND dim = ?4 AND value = ?5 "
                     "AND day = ?6"},
-      {&s.put_stage, "INSERT OR REPLACE INTO stage_sets VALUES (?1, ?2, ?3, ?4)"},
-      {&s.del_stage, "DELETE FROM stage_sets WHERE site = ?1 AND stages = ?2 AND day = ?3"},
-      {&s.put_path, "INSERT OR REPLACE INTO paths VALUES (?1, ?2, ?3, ?4, ?5)"},
-      {&s.del_path, "DELETE FROM paths WHERE site = ?1 AND kind = ?2 AND steps = ?3 AND day = ?4"},
-      {&s.put_attr, "INSERT OR REPLACE INTO attribution VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
-      {&s.put_unit, "INSERT OR REPLACE INTO units VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
-      {&s.put_goal, "INSERT OR REPLACE INTO unit_goals VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
-      {&s.del_goal, "DELETE FROM unit_goals WHERE site = ?1 AND kind = ?2 AND key = ?3 AND variant = ?4 AND goal = ?5 "
+      // Journey statements: ?1 site, ?2 fdim, ?3 fvalue, then the table's own columns.
+      {&s.put_stage, "INSERT OR REPLACE INTO stage_sets VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&s.del_stage, "DELETE FROM stage_sets WHERE site = ?1 AND fdim = ?2 AND fvalue = ?3 AND stages = ?4 AND "
+                     "day = ?5"},
+      {&s.put_path, "INSERT OR REPLACE INTO paths VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&s.del_path, "DELETE FROM paths WHERE site = ?1 AND fdim = ?2 AND fvalue = ?3 AND kind = ?4 AND steps = ?5 "
                     "AND day = ?6"},
+      {&s.put_attr, "INSERT OR REPLACE INTO attribution VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                    "?13)"},
+      {&s.put_unit, "INSERT OR REPLACE INTO units VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+      {&s.put_goal, "INSERT OR REPLACE INTO unit_goals VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+      {&s.del_goal, "DELETE FROM unit_goals WHERE site = ?1 AND fdim = ?2 AND fvalue = ?3 AND kind = ?4 AND key = ?5 "
+                    "AND variant = ?6 AND goal = ?7 AND day = ?8"},
       {&s.set_meta, "INSERT OR REPLACE INTO meta VALUES (?1, ?2)"},
-      {&s.get_meta, "SELECT value FROM meta WHERE key = ?1"},
       {&s.days, "SELECT DISTINCT day FROM dim_day WHERE site = ?1 AND dim = 0 ORDER BY day"},
   };
-  for (const auto& [q, sql] : statements) {
-    if (Status st = q->prepare(db, sql); !st) return fail(st);
-  }
-  // Roll-ups from another version of this code are dropped and rebuilt from the events.
+  // Roll-ups from another version of this code are dropped and rebuilt from the events (before
+  // the statements are prepared: they need this version's columns).
+  if (Status st = s.get_meta.prepare(db, "SELECT value FROM meta WHERE key = ?1"); !st) return fail(st);
   std::string version;
   bool found = false;
   if (Status st = w->get_meta("schema", version, found); !st) return fail(st);
   if (!found || version != kRollupSchema) {
+    // Tables are dropped, not emptied: their columns may have changed.
     std::string drop = "BEGIN; DELETE FROM meta;";
-    for (const char* table : kTables) drop += std::string(" DELETE FROM ") + table + ";";
+    for (const char* table : kTables) drop += std::string(" DROP TABLE IF EXISTS ") + table + ";";
+    drop += kSchema;
     drop += " INSERT INTO meta VALUES ('schema', '" + std::string(kRollupSchema) + "'); COMMIT;";
     if (Status st = w->db_.exec(drop); !st) return fail(st);
+  }
+  for (const auto& [q, sql] : statements) {
+    if (Status st = q->prepare(db, sql); !st) return fail(st);
   }
   for (int t = 0; t < kTableCount; ++t) {
     const std::string table = kTables[t];
@@ -166,39 +179,43 @@ class WritingSink final : public AggregateSink {
             .bind(4, static_cast<int>(dim)).bind(5, value).bind(6, day_).bind(7, c.pageviews).bind(8, c.events)
             .bind(9, c.visitors).bind(10, entries));
   }
+  void segment(Dim filter_dim, std::string_view filter_value) override {
+    segment_dim_ = static_cast<int>(filter_dim);
+    segment_value_ = filter_value;
+  }
   void stage_set(std::string_view stages, std::int64_t visitors) override {
     if (visitors == 0) {
-      run(s_.del_stage.bind(1, site_).bind(2, stages).bind(3, day_));
+      run(journey(s_.del_stage).bind(4, stages).bind(5, day_));
       return;
     }
-    run(s_.put_stage.bind(1, site_).bind(2, stages).bind(3, day_).bind(4, visitors));
+    run(journey(s_.put_stage).bind(4, stages).bind(5, day_).bind(6, visitors));
   }
   void path(PathKind kind, std::string_view steps, std::int64_t visits) override {
     if (visits == 0) {
-      run(s_.del_path.bind(1, site_).bind(2, static_cast<int>(kind)).bind(3, steps).bind(4, day_));
+      run(journey(s_.del_path).bind(4, static_cast<int>(kind)).bind(5, steps).bind(6, day_));
       return;
     }
-    run(s_.put_path.bind(1, site_).bind(2, static_cast<int>(kind)).bind(3, steps).bind(4, day_).bind(5, visits));
+    run(journey(s_.put_path).bind(4, static_cast<int>(kind)).bind(5, steps).bind(6, day_).bind(7, visits));
   }
   void attribution(std::string_view goal, TouchKey by, const AttributionRow& r) override {
-    run(s_.put_attr.bind(1, site_).bind(2, static_cast<int>(by)).bind(3, goal).bind(4, r.key).bind(5, day_)
-            .bind(6, r.first).bind(7, r.last).bind(8, r.linear).bind(9, r.first_value).bind(10, r.last_value)
-            .bind(11, r.linear_value));
+    run(journey(s_.put_attr).bind(4, static_cast<int>(by)).bind(5, goal).bind(6, r.key).bind(7, day_)
+            .bind(8, r.first).bind(9, r.last).bind(10, r.linear).bind(11, r.first_value).bind(12, r.last_value)
+            .bind(13, r.linear_value));
   }
   void unit(UnitKind kind, std::string_view key, std::string_view variant, std::int64_t visitors,
             std::int64_t exposures) override {
-    run(s_.put_unit.bind(1, site_).bind(2, static_cast<int>(kind)).bind(3, key).bind(4, variant).bind(5, day_)
-            .bind(6, visitors).bind(7, exposures));
+    run(journey(s_.put_unit).bind(4, static_cast<int>(kind)).bind(5, key).bind(6, variant).bind(7, day_)
+            .bind(8, visitors).bind(9, exposures));
   }
   void unit_goal(UnitKind kind, std::string_view key, std::string_view variant, std::string_view goal,
                  std::int64_t converted) override {
     if (converted == 0) {
-      run(s_.del_goal.bind(1, site_).bind(2, static_cast<int>(kind)).bind(3, key).bind(4, variant).bind(5, goal)
-              .bind(6, day_));
+      run(journey(s_.del_goal).bind(4, static_cast<int>(kind)).bind(5, key).bind(6, variant).bind(7, goal)
+              .bind(8, day_));
       return;
     }
-    run(s_.put_goal.bind(1, site_).bind(2, static_cast<int>(kind)).bind(3, key).bind(4, variant).bind(5, goal)
-            .bind(6, day_).bind(7, converted));
+    run(journey(s_.put_goal).bind(4, static_cast<int>(kind)).bind(5, key).bind(6, variant).bind(7, goal)
+            .bind(8, day_).bind(9, converted));
   }
 
  private:
@@ -206,9 +223,12 @@ class WritingSink final : public AggregateSink {
     Status st = q.run();
     if (!st && status) status = st;
   }
+  SqliteQuery& journey(SqliteQuery& q) { return q.bind(1, site_).bind(2, segment_dim_).bind(3, segment_value_); }
   RollupWriter::Statements& s_;
   std::string_view site_;
   std::int32_t day_;
+  int segment_dim_ = 0;
+  std::string segment_value_;
 };
 
 }  // namespace
@@ -265,7 +285,7 @@ Status RollupWriter::days(std::string_view site, std::vector<std::int32_t>& out)
 // ---------------------------------------------------------------------------------------------
 
 struct RollupReader::Statements {
-  SqliteQuery series_day, series_hour, breakdown, segment_breakdown, segment_totals, stage_sets, paths, attribution_all,
+  SqliteQuery series_day, series_hour, breakdown, segment_breakdown, segment_totals, segment_entries, stage_sets, paths, attribution_all,
       attribution_goal, units, goals;
 };
 
@@ -291,22 +311,26 @@ std::unique_ptr<RollupReader> RollupReader::open(const std::string& path, std::s
       {&s.segment_breakdown, "SELECT value, sum(pageviews), sum(events), sum(visitors), sum(entries) FROM "
                              "dim_pair_day WHERE site = ?1 AND fdim = ?2 AND fvalue = ?3 AND dim = ?4 AND day BETWEEN "
                              "?5 AND ?6 GROUP BY value"},
+      {&s.segment_entries, "SELECT coalesce(sum(entries), 0) FROM dim_pair_day WHERE site = ?1 AND fdim = ?2 AND "
+                           "fvalue = ?3 AND dim = ?4 AND day BETWEEN ?5 AND ?6"},
       {&s.segment_totals, "SELECT sum(pageviews), sum(events), sum(visitors), count(*) FROM dim_day WHERE site = ?1 "
                           "AND dim = ?2 AND value = ?3 AND day BETWEEN ?4 AND ?5"},
-      {&s.stage_sets, "SELECT stages, sum(visitors) FROM stage_sets WHERE site = ?1 AND day BETWEEN ?2 AND ?3 "
-                      "GROUP BY stages HAVING sum(visitors) > 0"},
-      {&s.paths, "SELECT steps, sum(visits) FROM paths WHERE site = ?1 AND kind = ?2 AND day BETWEEN ?3 AND ?4 "
-                 "GROUP BY steps HAVING sum(visits) > 0"},
+      // Journey queries: ?1 site, ?2 kind (or by), ?3 and ?4 days, ?6 fdim, ?7 fvalue.
+      {&s.stage_sets, "SELECT stages, sum(visitors) FROM stage_sets WHERE site = ?1 AND fdim = ?6 AND fvalue = ?7 "
+                      "AND day BETWEEN ?3 AND ?4 GROUP BY stages HAVING sum(visitors) > 0"},
+      {&s.paths, "SELECT steps, sum(visits) FROM paths WHERE site = ?1 AND fdim = ?6 AND fvalue = ?7 AND kind = ?2 "
+                 "AND day BETWEEN ?3 AND ?4 GROUP BY steps HAVING sum(visits) > 0"},
       {&s.attribution_all, "SELECT key, sum(first), sum(last), sum(linear), sum(first_value), sum(last_value), "
-                           "sum(linear_value) FROM attribution WHERE site = ?1 AND by = ?2 AND day BETWEEN ?3 AND ?4 "
-                           "GROUP BY key"},
+                           "sum(linear_value) FROM attribution WHERE site = ?1 AND fdim = ?6 AND fvalue = ?7 AND "
+                           "by = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY key"},
       {&s.attribution_goal, "SELECT key, sum(first), sum(last), sum(linear), sum(first_value), sum(last_value), "
-                            "sum(linear_value) FROM attribution WHERE site = ?1 AND by = ?2 AND goal = ?5 AND day "
-                            "BETWEEN ?3 AND ?4 GROUP BY key"},
-      {&s.units, "SELECT key, variant, sum(visitors), sum(exposures) FROM units WHERE site = ?1 AND kind = ?2 AND "
-                 "day BETWEEN ?3 AND ?4 GROUP BY key, variant"},
-      {&s.goals, "SELECT key, variant, goal, sum(converted) FROM unit_goals WHERE site = ?1 AND kind = ?2 AND day "
-                 "BETWEEN ?3 AND ?4 GROUP BY key, variant, goal HAVING sum(converted) > 0"},
+                            "sum(linear_value) FROM attribution WHERE site = ?1 AND fdim = ?6 AND fvalue = ?7 AND "
+                            "by = ?2 AND goal = ?5 AND day BETWEEN ?3 AND ?4 GROUP BY key"},
+      {&s.units, "SELECT key, variant, sum(visitors), sum(exposures) FROM units WHERE site = ?1 AND fdim = ?6 AND "
+                 "fvalue = ?7 AND kind = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY key, variant"},
+      {&s.goals, "SELECT key, variant, goal, sum(converted) FROM unit_goals WHERE site = ?1 AND fdim = ?6 AND "
+                 "fvalue = ?7 AND kind = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY key, variant, goal "
+                 "HAVING sum(converted) > 0"},
   };
   for (const auto& [q, sql] : statements) {
     if (Status st = q->prepare(db, sql); !st) return fail(st);
@@ -356,14 +380,30 @@ Status RollupReader::segment_breakdown(const ReportScope& scope, Dim dim, const 
                                        std::vector<BreakdownRow>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
   out.clear();
-  if (dim == Dim::All) {
+  if (dim == Dim::All || dim == filter.dim) {
     // The filter's own value in dim_day: the same events, visitors and pageviews.
     SqliteQuery& q = s_->segment_totals;
     q.bind(1, scope.site).bind(2, static_cast<int>(filter.dim)).bind(3, filter.value).bind(4, scope.first_day)
         .bind(5, scope.last_day);
     const int rc = q.step();
-    if (rc == SQLITE_ROW && q.integer(3) > 0) out.push_back(BreakdownRow{"", Counts{q.integer(0), q.integer(1), q.integer(2)}, 0});
-    return q.done(rc == SQLITE_ROW ? SQLITE_DONE : rc);
+    std::optional<BreakdownRow> row;
+    if (rc == SQLITE_ROW && q.integer(3) > 0) row = BreakdownRow{"", Counts{q.integer(0), q.integer(1), q.integer(2)}, 0};
+    if (Status st = q.done(rc == SQLITE_ROW ? SQLITE_DONE : rc); !st || !row) return st;
+    if (dim == filter.dim) {
+      // By its own dimension: one row, the filter's value. Its entries are the visits with a
+      // matching pageview, each of which has its (first matching) entry under exactly one value
+      // of any other dimension.
+      row->value = filter.value;
+      SqliteQuery& e = s_->segment_entries;
+      e.bind(1, scope.site).bind(2, static_cast<int>(filter.dim)).bind(3, filter.value)
+          .bind(4, static_cast<int>(filter.dim == Dim::Type ? Dim::Page : Dim::Type))
+          .bind(5, scope.first_day).bind(6, scope.last_day);
+      const int erc = e.step();
+      if (erc == SQLITE_ROW) row->entries = e.integer(0);
+      if (Status st = e.done(erc == SQLITE_ROW ? SQLITE_DONE : erc); !st) return st;
+    }
+    out.push_back(std::move(*row));
+    return Status::ok();
   }
   SqliteQuery& q = s_->segment_breakdown;
   q.bind(1, scope.site).bind(2, static_cast<int>(filter.dim)).bind(3, filter.value).bind(4, static_cast<int>(dim))
@@ -379,11 +419,20 @@ Status RollupReader::segment_breakdown(const ReportScope& scope, Dim dim, const 
   return q.done(rc);
 }
 
-Status RollupReader::stage_sets(const ReportScope& scope, std::vector<StageSetRow>& out) {
+namespace {
+
+// Binds a journey query's site, days and segment (?1, ?3, ?4, ?6, ?7).
+SqliteQuery& bind_journey(SqliteQuery& q, const ReportScope& scope, const Filter& filter) {
+  return q.bind(1, scope.site).bind(3, scope.first_day).bind(4, scope.last_day)
+      .bind(6, static_cast<int>(filter.dim)).bind(7, filter.value);
+}
+
+}  // namespace
+
+Status RollupReader::stage_sets(const ReportScope& scope, const Filter& filter, std::vector<StageSetRow>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
   out.clear();
-  SqliteQuery& q = s_->stage_sets;
-  q.bind(1, scope.site).bind(2, scope.first_day).bind(3, scope.last_day);
+  SqliteQuery& q = bind_journey(s_->stage_sets, scope, filter);
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.integer(1)});
   return q.done(rc);
@@ -405,12 +454,12 @@ void top_paths(std::vector<PathRow> all, std::size_t limit, PathResult& out) {
   out.rows = std::move(all);
 }
 
-Status RollupReader::paths(const ReportScope& scope, PathKind kind, std::size_t limit, PathResult& out) {
+Status RollupReader::paths(const ReportScope& scope, const Filter& filter, PathKind kind, std::size_t limit,
+                          PathResult& out) {
   std::vector<PathRow> all;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    SqliteQuery& q = s_->paths;
-    q.bind(1, scope.site).bind(2, static_cast<int>(kind)).bind(3, scope.first_day).bind(4, scope.last_day);
+    SqliteQuery& q = bind_journey(s_->paths, scope, filter).bind(2, static_cast<int>(kind));
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) all.push_back({q.text(0), q.integer(1)});
     if (Status st = q.done(rc); !st) return st;
@@ -419,12 +468,12 @@ Status RollupReader::paths(const ReportScope& scope, PathKind kind, std::size_t 
   return Status::ok();
 }
 
-Status RollupReader::attribution(const ReportScope& scope, std::string_view goal, TouchKey by,
+Status RollupReader::attribution(const ReportScope& scope, const Filter& filter, std::string_view goal, TouchKey by,
                                  std::vector<AttributionRow>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
   out.clear();
-  SqliteQuery& q = goal.empty() ? s_->attribution_all : s_->attribution_goal;
-  q.bind(1, scope.site).bind(2, static_cast<int>(by)).bind(3, scope.first_day).bind(4, scope.last_day);
+  SqliteQuery& q = bind_journey(goal.empty() ? s_->attribution_all : s_->attribution_goal, scope, filter);
+  q.bind(2, static_cast<int>(by));
   if (!goal.empty()) q.bind(5, goal);
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
@@ -441,18 +490,16 @@ Status RollupReader::attribution(const ReportScope& scope, std::string_view goal
   return q.done(rc);
 }
 
-Status RollupReader::units(const ReportScope& scope, UnitKind kind, std::vector<UnitRow>& exposed,
-                           std::vector<UnitGoalRow>& converted) {
+Status RollupReader::units(const ReportScope& scope, const Filter& filter, UnitKind kind,
+                           std::vector<UnitRow>& exposed, std::vector<UnitGoalRow>& converted) {
   std::lock_guard<std::mutex> lock(mutex_);
   exposed.clear();
   converted.clear();
-  SqliteQuery& u = s_->units;
-  u.bind(1, scope.site).bind(2, static_cast<int>(kind)).bind(3, scope.first_day).bind(4, scope.last_day);
+  SqliteQuery& u = bind_journey(s_->units, scope, filter).bind(2, static_cast<int>(kind));
   int rc;
   while ((rc = u.step()) == SQLITE_ROW) exposed.push_back({u.text(0), u.text(1), u.integer(2), u.integer(3)});
   if (Status st = u.done(rc); !st) return st;
-  SqliteQuery& g = s_->goals;
-  g.bind(1, scope.site).bind(2, static_cast<int>(kind)).bind(3, scope.first_day).bind(4, scope.last_day);
+  SqliteQuery& g = bind_journey(s_->goals, scope, filter).bind(2, static_cast<int>(kind));
   while ((rc = g.step()) == SQLITE_ROW) converted.push_back({g.text(0), g.text(1), g.text(2), g.integer(3)});
   return g.done(rc);
 }

@@ -55,13 +55,15 @@ class RollupReader {
 
   Status timeseries(const ReportScope& scope, Interval interval, const Filter& filter, std::vector<SeriesPoint>& out);
   Status breakdown(const ReportScope& scope, Dim dim, std::vector<BreakdownRow>& out);
-  // Under one filter on a segment dimension (kSegmentDims), by any other dimension (Dim::All:
-  // the totals; their entries are not kept and read 0).
+  // Under one filter on a segment dimension (kSegmentDims), by any dimension (Dim::All: the
+  // totals; their entries are not kept and read 0).
   Status segment_breakdown(const ReportScope& scope, Dim dim, const Filter& filter, std::vector<BreakdownRow>& out);
-  Status stage_sets(const ReportScope& scope, std::vector<StageSetRow>& out);
-  Status paths(const ReportScope& scope, PathKind kind, std::size_t limit, PathResult& out);
-  Status attribution(const ReportScope& scope, std::string_view goal, TouchKey by, std::vector<AttributionRow>& out);
-  Status units(const ReportScope& scope, UnitKind kind, std::vector<UnitRow>& exposed,
+  // Journey rows of every event (`filter` Dim::All) or under one filter on a segment dimension.
+  Status stage_sets(const ReportScope& scope, const Filter& filter, std::vector<StageSetRow>& out);
+  Status paths(const ReportScope& scope, const Filter& filter, PathKind kind, std::size_t limit, PathResult& out);
+  Status attribution(const ReportScope& scope, const Filter& filter, std::string_view goal, TouchKey by,
+                     std::vector<AttributionRow>& out);
+  Status units(const ReportScope& scope, const Filter& filter, UnitKind kind, std::vector<UnitRow>& exposed,
                std::vector<UnitGoalRow>& converted);
 
   struct Statements;

@@ -18,6 +18,7 @@ struct SqliteReportSource::RawTotals final : AggregateSink {
   std::map<std::tuple<std::string, int, std::string>, AttributionRow> attribution_rows;
   std::map<std::tuple<int, std::string, std::string>, UnitRow> unit_rows;
   std::map<std::tuple<int, std::string, std::string, std::string>, std::int64_t> unit_goal_rows;
+  bool in_segment = false;  // journey rows of one segment value: not wanted here
 
   static void add(Counts& a, const Counts& b) {
     a.pageviews += b.pageviews;
@@ -35,11 +36,16 @@ struct SqliteReportSource::RawTotals final : AggregateSink {
   void dim_hour(int hour, Dim dim, std::string_view, const Counts& c) override {
     if (dim == Dim::All) add(series_hour[static_cast<std::int64_t>(day) * 24 + hour], c);
   }
-  void stage_set(std::string_view stages, std::int64_t visitors) override { stage_set_rows[std::string(stages)] += visitors; }
+  void segment(Dim filter_dim, std::string_view) override { in_segment = filter_dim != Dim::All; }
+  void stage_set(std::string_view stages, std::int64_t visitors) override {
+    if (!in_segment) stage_set_rows[std::string(stages)] += visitors;
+  }
   void path(PathKind kind, std::string_view steps, std::int64_t visits) override {
+    if (in_segment) return;
     path_rows[{static_cast<int>(kind), std::string(steps)}] += visits;
   }
   void attribution(std::string_view goal, TouchKey by, const AttributionRow& r) override {
+    if (in_segment) return;
     AttributionRow& a = attribution_rows[{std::string(goal), static_cast<int>(by), r.key}];
     a.key = r.key;
     a.first += r.first;
@@ -51,6 +57,7 @@ struct SqliteReportSource::RawTotals final : AggregateSink {
   }
   void unit(UnitKind kind, std::string_view key, std::string_view variant, std::int64_t visitors,
             std::int64_t exposures) override {
+    if (in_segment) return;
     UnitRow& u = unit_rows[{static_cast<int>(kind), std::string(key), std::string(variant)}];
     u.key = key;
     u.variant = variant;
@@ -59,6 +66,7 @@ struct SqliteReportSource::RawTotals final : AggregateSink {
   }
   void unit_goal(UnitKind kind, std::string_view key, std::string_view variant, std::string_view goal,
                  std::int64_t converted) override {
+    if (in_segment) return;
     unit_goal_rows[{static_cast<int>(kind), std::string(key), std::string(variant), std::string(goal)}] += converted;
   }
 };
@@ -98,6 +106,15 @@ bool SqliteReportSource::use_rollups(const ReportScope& scope, bool allow_one_fi
   return rollups;
 }
 
+std::optional<Filter> SqliteReportSource::journey_rollups(const ReportScope& scope) const {
+  std::optional<Filter> segment;
+  if (!force_raw_ && scope.filters.empty()) segment = Filter{};
+  if (!force_raw_ && scope.filters.size() == 1 && segment_index(scope.filters[0].dim) >= 0) segment = scope.filters[0];
+  std::lock_guard<std::mutex> lock(source_mutex_);
+  last_source_ = segment ? "rollups" : "events";
+  return segment;
+}
+
 void SqliteReportSource::set_source(const char* source) {
   std::lock_guard<std::mutex> lock(source_mutex_);
   last_source_ = source;
@@ -129,7 +146,7 @@ Status SqliteReportSource::scan(const ReportScope& scope, RawTotals& out) {
     if (day < scope.first_day || day > scope.last_day) continue;
     auto it = open.find(day);
     if (it == open.end()) {
-      it = open.emplace(day, std::make_unique<DayAggregator>(day)).first;
+      it = open.emplace(day, std::make_unique<DayAggregator>(day, DayAggregator::Detail::Unsegmented)).first;
       // Local days follow UTC order except around a backward clock change: keep a few open.
       while (open.size() > 3) close(open.begin());
     }
@@ -157,8 +174,7 @@ Status SqliteReportSource::breakdown(const ReportScope& scope, Dim dim, std::vec
   if (Status s = ready(); !s) return s;
   out.clear();
   if (use_rollups(scope, false)) return rollups_->breakdown(scope, dim, out);
-  if (!force_raw_ && scope.filters.size() == 1 && segment_index(scope.filters[0].dim) >= 0 &&
-      dim != scope.filters[0].dim) {
+  if (!force_raw_ && scope.filters.size() == 1 && segment_index(scope.filters[0].dim) >= 0) {
     set_source("rollups");
     return rollups_->segment_breakdown(scope, dim, scope.filters[0], out);
   }
@@ -173,7 +189,7 @@ Status SqliteReportSource::breakdown(const ReportScope& scope, Dim dim, std::vec
 Status SqliteReportSource::stage_sets(const ReportScope& scope, std::vector<StageSetRow>& out) {
   if (Status s = ready(); !s) return s;
   out.clear();
-  if (use_rollups(scope, false)) return rollups_->stage_sets(scope, out);
+  if (auto segment = journey_rollups(scope)) return rollups_->stage_sets(scope, *segment, out);
   RawTotals totals;
   if (Status s = scan(scope, totals); !s) return s;
   for (const auto& [stages, n] : totals.stage_set_rows) {
@@ -184,7 +200,7 @@ Status SqliteReportSource::stage_sets(const ReportScope& scope, std::vector<Stag
 
 Status SqliteReportSource::paths(const ReportScope& scope, PathKind kind, std::size_t limit, PathResult& out) {
   if (Status s = ready(); !s) return s;
-  if (use_rollups(scope, false)) return rollups_->paths(scope, kind, limit, out);
+  if (auto segment = journey_rollups(scope)) return rollups_->paths(scope, *segment, kind, limit, out);
   RawTotals totals;
   if (Status s = scan(scope, totals); !s) return s;
   std::vector<PathRow> all;
@@ -199,7 +215,7 @@ Status SqliteReportSource::attribution(const ReportScope& scope, std::string_vie
                                        std::vector<AttributionRow>& out) {
   if (Status s = ready(); !s) return s;
   out.clear();
-  if (use_rollups(scope, false)) return rollups_->attribution(scope, goal, by, out);
+  if (auto segment = journey_rollups(scope)) return rollups_->attribution(scope, *segment, goal, by, out);
   RawTotals totals;
   if (Status s = scan(scope, totals); !s) return s;
   std::map<std::string, AttributionRow> merged;
@@ -223,7 +239,7 @@ Status SqliteReportSource::units(const ReportScope& scope, UnitKind kind, std::v
   if (Status s = ready(); !s) return s;
   exposed.clear();
   converted.clear();
-  if (use_rollups(scope, false)) return rollups_->units(scope, kind, exposed, converted);
+  if (auto segment = journey_rollups(scope)) return rollups_->units(scope, *segment, kind, exposed, converted);
   RawTotals totals;
   if (Status s = scan(scope, totals); !s) return s;
   for (const auto& [key, u] : totals.unit_rows) {

@@ -1,7 +1,8 @@
 // ReportSource over the embedded store. Reports read the roll-ups after waiting for the
 // builder to catch up, so a report always includes every event acknowledged before it.
-// Roll-ups answer every report without filters, the time series with one filter, and the
-// breakdowns with one filter on a segment dimension (kSegmentDims). Other filtered queries
+// Roll-ups answer every report without filters, the time series with one filter, and every
+// other report with one filter on a segment dimension (kSegmentDims). Other filtered queries
+// (several filters; a page, landing page or event name filter outside the time series)
 // aggregate the raw events of the range with the same DayAggregator (slower: it reads every
 // event of the range; docs/reports.md gives numbers).
 #pragma once
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "reports/report_source.hpp"
@@ -46,6 +48,8 @@ class SqliteReportSource final : public ReportSource {
   Status ready();
   Status scan(const ReportScope& scope, RawTotals& out);
   bool use_rollups(const ReportScope& scope, bool allow_one_filter) const;
+  // The segment whose journey roll-ups answer `scope` (Dim::All: no filter), if any.
+  std::optional<Filter> journey_rollups(const ReportScope& scope) const;
   void set_source(const char* source);
 
   RollupBuilder* builder_ = nullptr;
