@@ -27,8 +27,6 @@ std::int64_t now_ms() {
 
 namespace {
 
-constexpr std::int64_t kDayMs = 86'400'000;
-
 bool read_file(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -87,28 +85,16 @@ void publish_rules_file(Tracker::State& state, const SiteConfig& site) {
   }
 }
 
+// Salt rotation and the rate limiter's sweep. Retention is the report service's job
+// (reports/report_service.hpp): it cuts whole local days and the roll-ups with them, so that
+// reports and stored events never disagree.
 void run_maintenance(Tracker::State& state) {
-  std::int64_t last_retention = 0;
   std::unique_lock<std::mutex> lock(state.maintenance_mutex);
   while (!state.maintenance_stop) {
     lock.unlock();
     const std::int64_t now = now_ms();
     if (Status s = state.hasher->rotate(now); !s) log_error("salt rotation failed", {{"error", s.message()}});
     state.limiter->sweep(now);
-    if (now - last_retention >= 3'600'000) {
-      last_retention = now;
-      for (const auto& site : state.sites->sites()) {
-        if (site.retention_days <= 0) continue;
-        std::int64_t deleted = 0;
-        Status s = state.events->delete_before(site.id, now - site.retention_days * kDayMs, deleted);
-        if (!s) {
-          state.metrics.add_store_error();
-          log_error("retention failed", {{"site", site.id}, {"error", s.message()}});
-        } else if (deleted > 0) {
-          log_info("retention", {{"site", site.id}, {"deleted", std::to_string(deleted)}});
-        }
-      }
-    }
     lock.lock();
     state.maintenance_cv.wait_for(lock, std::chrono::seconds(30), [&] { return state.maintenance_stop; });
   }
