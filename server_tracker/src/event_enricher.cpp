@@ -26,6 +26,24 @@ bool valid_country(std::string_view c) {
 
 }  // namespace
 
+void set_classified_columns(StoredEvent& e, std::string_view url, const ithaca::ReferrerInfo& referrer,
+                            const ithaca::DeviceInfo& device) {
+  UrlParts parts = split_url(url);
+  e.host = std::move(parts.host);
+  e.path = std::move(parts.path);
+  e.referrer_host = referrer.host;
+  e.referrer_category = referrer.category;
+  e.referrer_source = referrer.source;
+  e.utm_source = referrer.campaign.source;
+  e.utm_medium = referrer.campaign.medium;
+  e.utm_campaign = referrer.campaign.campaign;
+  e.utm_term = referrer.campaign.term;
+  e.utm_content = referrer.campaign.content;
+  e.device_type = device.type;
+  e.os = device.os;
+  e.browser = device.browser;
+}
+
 bool opted_out(const HttpRequest& request) {
   return trim(request.header("sec-gpc")) == "1" || trim(request.header("dnt")) == "1";
 }
@@ -75,23 +93,7 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
     e.bot = bot;
 
     std::string url = in.url.empty() && page_header.size() <= 2048 ? std::string(page_header) : in.url;
-    UrlParts parts = split_url(url);
-    e.host = std::move(parts.host);
-    e.path = std::move(parts.path);
-
-    const ithaca::ReferrerInfo ref = state.classifications.referrer(in.referrer, url);
-    e.referrer_host = ref.host;
-    e.referrer_category = ref.category;
-    e.referrer_source = ref.source;
-    e.utm_source = ref.campaign.source;
-    e.utm_medium = ref.campaign.medium;
-    e.utm_campaign = ref.campaign.campaign;
-    e.utm_term = ref.campaign.term;
-    e.utm_content = ref.campaign.content;
-
-    e.device_type = device.type;
-    e.os = device.os;
-    e.browser = device.browser;
+    set_classified_columns(e, url, state.classifications.referrer(in.referrer, url), device);
 
     const ContextFields& context = in.context;
     e.country = geo.country;

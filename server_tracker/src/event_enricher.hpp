@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "collect_decoder.hpp"
+#include "ithaca/context.hpp"
 #include "ithaca/tracker/event.hpp"
 #include "tracker_state.hpp"
 
@@ -19,6 +21,12 @@ inline constexpr std::int64_t kMaxEventLeadMs = 5LL * 60'000;
 
 std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest& request,
                                        CollectPayload& payload, std::int64_t now);
+
+// The columns the core's classification fills: the page's host and path, the referrer and
+// campaign, the device. Collected and bulk-loaded (ithaca-gen --load) events share it, so both
+// stores of a benchmark hold the same rows.
+void set_classified_columns(StoredEvent& e, std::string_view url, const ithaca::ReferrerInfo& referrer,
+                            const ithaca::DeviceInfo& device);
 
 // Global Privacy Control or Do Not Track on the request.
 bool opted_out(const HttpRequest& request);

@@ -4,6 +4,7 @@
 
 #include "ithaca/context.hpp"
 #include "ithaca/value.hpp"
+#include "event_enricher.hpp"
 #include "url_parts.hpp"
 
 namespace ithaca::tracker {
@@ -45,21 +46,7 @@ void append_stored_events(const GeneratedRequest& r, std::vector<StoredEvent>& o
                                    : hash64("id", visitor_id, 0);
     e.bot = bot;
     const std::string url = in.value("url", "");
-    UrlParts parts = split_url(url);
-    e.host = parts.host;
-    e.path = parts.path;
-    const ithaca::ReferrerInfo ref = ithaca::classify_referrer(in.value("referrer", ""), url, "");
-    e.referrer_host = ref.host;
-    e.referrer_category = ref.category;
-    e.referrer_source = ref.source;
-    e.utm_source = ref.campaign.source;
-    e.utm_medium = ref.campaign.medium;
-    e.utm_campaign = ref.campaign.campaign;
-    e.utm_term = ref.campaign.term;
-    e.utm_content = ref.campaign.content;
-    e.device_type = device.type;
-    e.os = device.os;
-    e.browser = device.browser;
+    set_classified_columns(e, url, ithaca::classify_referrer(in.value("referrer", ""), url, ""), device);
     const json context = in.contains("context") ? in["context"] : json::object();
     e.country = member(context, "geo", "country");
     if (context.contains("geo") && context["geo"].contains("languages") && !context["geo"]["languages"].empty()) {
