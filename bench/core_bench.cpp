@@ -7,9 +7,7 @@
 // docs/performance.md records the ratios (`make bench`).
 #include <benchmark/benchmark.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "core_workload.hpp"
 #include "ithaca/expression.hpp"
 #include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
@@ -17,35 +15,7 @@
 namespace {
 
 using namespace ithaca;
-
-constexpr const char* kExpr =
-    "time.hour >= 6 && time.hour < 11 && device.type in ['mobile','tablet'] && geo.country == 'DE'";
-
-std::string read(const std::string& path) {
-  std::ifstream in(std::string(ITHACA_SOURCE_DIR) + "/" + path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-Value small_context() {
-  return parse_json(R"({"time": {"hour": 8, "minute": 5, "weekday": 2}, "geo": {"country": "DE", "languages": ["de-de"]},
-                        "device": {"type": "tablet", "os": "ipados", "browser": "safari"}, "referrer": {"category": "direct"},
-                        "visit": {"count": 2}})").value();
-}
-
-// The floor: what a developer would write by hand against the same context value.
-bool hand_written(const Value& ctx) {
-  const Value* time = ctx.find("time");
-  const Value* hour = time ? time->find("hour") : nullptr;
-  if (!hour || hour->kind() != Kind::Int || hour->as_int() < 6 || hour->as_int() >= 11) return false;
-  const Value* device = ctx.find("device");
-  const Value* type = device ? device->find("type") : nullptr;
-  if (!type || !type->is_string() || (type->as_string() != "mobile" && type->as_string() != "tablet")) return false;
-  const Value* geo = ctx.find("geo");
-  const Value* country = geo ? geo->find("country") : nullptr;
-  return country && country->is_string() && country->as_string() == "DE";
-}
+using namespace ithaca::bench;
 
 void BM_Expression_HandWritten(benchmark::State& state) {
   const Value ctx = small_context();

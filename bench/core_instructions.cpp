@@ -6,38 +6,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
+#include "core_workload.hpp"
 #include "ithaca/expression.hpp"
 #include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
 
-namespace {
-
 using namespace ithaca;
-
-std::string read(const std::string& path) {
-  std::ifstream in(std::string(ITHACA_SOURCE_DIR) + "/" + path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// The same floor as core_bench's BM_Expression_HandWritten.
-bool hand_written(const Value& ctx) {
-  const Value* time = ctx.find("time");
-  const Value* hour = time ? time->find("hour") : nullptr;
-  if (!hour || hour->kind() != Kind::Int || hour->as_int() < 6 || hour->as_int() >= 11) return false;
-  const Value* device = ctx.find("device");
-  const Value* type = device ? device->find("type") : nullptr;
-  if (!type || !type->is_string() || (type->as_string() != "mobile" && type->as_string() != "tablet")) return false;
-  const Value* geo = ctx.find("geo");
-  const Value* country = geo ? geo->find("country") : nullptr;
-  return country && country->is_string() && country->as_string() == "DE";
-}
-
-}  // namespace
+using namespace ithaca::bench;
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -45,11 +21,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const long n = std::atol(argv[2]);
-  const Value ctx = parse_json(R"({"time": {"hour": 8, "minute": 5, "weekday": 2}, "geo": {"country": "DE", "languages": ["de-de"]},
-                                  "device": {"type": "tablet", "os": "ipados", "browser": "safari"}, "referrer": {"category": "direct"},
-                                  "visit": {"count": 2}})").value();
-  const Program program =
-      compile("time.hour >= 6 && time.hour < 11 && device.type in ['mobile','tablet'] && geo.country == 'DE'").value();
+  const Value ctx = small_context();
+  const Program program = compile(kExpr).value();
   const LoadResult rules = load_ruleset(read("bench/data/realistic_rules.json"));
   const Value decide_ctx = parse_json(read("bench/data/realistic_context.json")).value();
   if (!rules.ok()) return 1;
