@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <vector>
 
 #include "double_format.hpp"
 #include "time_format.hpp"
@@ -58,7 +60,7 @@ class Reader {
       case '{': return object(out, depth + 1);
       case '[': return array(out, depth + 1);
       case '"': {
-        std::string str;
+        std::string_view str;
         if (!string(str)) return false;
         out = Value::string(str);
         return true;
@@ -79,34 +81,46 @@ class Reader {
     return false;
   }
 
+  // Members and items are gathered on one stack shared by all levels, then moved into a map or
+  // list of exactly their size: no regrowing vectors while parsing.
   bool object(Value& out, int depth) {
     if (!check_depth(depth)) return false;
     ++i_;
-    Map map;
+    const std::size_t first = members_.size();
     skip_space();
-    if (i_ < s_.size() && s_[i_] == '}') { ++i_; out = Value::map(std::move(map)); return true; }
+    if (i_ < s_.size() && s_[i_] == '}') { ++i_; out = Value::map(Map()); return true; }
     for (;;) {
       skip_space();
       if (i_ >= s_.size() || s_[i_] != '"') { fail("expected a string key", i_); return false; }
       const std::size_t key_at = i_;
-      std::string key;
+      std::string_view key;
       if (!string(key)) return false;
+      for (std::size_t k = first; k < members_.size(); ++k) {
+        if (members_[k].first.as_string() == key) {
+          fail("duplicate object key \"" + std::string(key) + "\"", key_at);
+          return false;
+        }
+      }
       skip_space();
       if (i_ >= s_.size() || s_[i_] != ':') { fail("expected ':' after object key", i_); return false; }
       ++i_;
       skip_space();
+      // Not parsed in place: nested values push onto the same stacks, which may move them.
+      Value name = Value::string(key);
       Value member;
       if (!value(member, depth)) return false;
-      if (!map.insert(Value::string(key), std::move(member))) {
-        fail("duplicate object key \"" + key + "\"", key_at);
-        return false;
-      }
+      members_.emplace_back(std::move(name), std::move(member));
       skip_space();
       if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
       if (i_ < s_.size() && s_[i_] == '}') { ++i_; break; }
       fail("expected ',' or '}' in object", i_);
       return false;
     }
+    Map map;
+    map.reserve(members_.size() - first);
+    for (std::size_t k = first; k < members_.size(); ++k)
+      map.append(std::move(members_[k].first), std::move(members_[k].second));
+    members_.resize(first);
     out = Value::map(std::move(map));
     return true;
   }
@@ -114,20 +128,23 @@ class Reader {
   bool array(Value& out, int depth) {
     if (!check_depth(depth)) return false;
     ++i_;
-    List list;
+    const std::size_t first = items_.size();
     skip_space();
-    if (i_ < s_.size() && s_[i_] == ']') { ++i_; out = Value::list(std::move(list)); return true; }
+    if (i_ < s_.size() && s_[i_] == ']') { ++i_; out = Value::list(List()); return true; }
     for (;;) {
       skip_space();
       Value item;
       if (!value(item, depth)) return false;
-      list.push_back(std::move(item));
+      items_.push_back(std::move(item));
       skip_space();
       if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
       if (i_ < s_.size() && s_[i_] == ']') { ++i_; break; }
       fail("expected ',' or ']' in array", i_);
       return false;
     }
+    List list(std::make_move_iterator(items_.begin() + static_cast<std::ptrdiff_t>(first)),
+              std::make_move_iterator(items_.end()));
+    items_.resize(first);
     out = Value::list(std::move(list));
     return true;
   }
@@ -146,8 +163,28 @@ class Reader {
     return true;
   }
 
-  bool string(std::string& out) {
+  // A string's contents: a view of the input when it has no escapes (the common case), else
+  // the decoded text in scratch_ (valid until the next string).
+  bool string(std::string_view& out) {
     ++i_;  // opening quote
+    const std::size_t start = i_;
+    while (i_ < s_.size()) {
+      const unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') {
+        out = s_.substr(start, i_ - start);
+        ++i_;
+        return true;
+      }
+      if (c < 0x20 || c == '\\' || c >= 0x80) break;
+      ++i_;
+    }
+    scratch_.assign(s_.data() + start, i_ - start);
+    if (!decode_string(scratch_)) return false;
+    out = scratch_;
+    return true;
+  }
+
+  bool decode_string(std::string& out) {
     for (;;) {
       if (i_ >= s_.size()) { fail("unterminated string", i_); return false; }
       const unsigned char c = static_cast<unsigned char>(s_[i_]);
@@ -244,6 +281,9 @@ class Reader {
   const JsonLimits& limits_;
   std::size_t i_ = 0;
   Error error_;
+  std::string scratch_;
+  std::vector<Map::Entry> members_;
+  List items_;
 };
 
 void append_double(double d, std::string& out) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <new>
 
 namespace ithaca {
 
@@ -26,6 +27,15 @@ bool on_heap(Kind k) { return k >= Kind::String; }
 
 namespace detail {
 void release_slow(HeapObject* h) noexcept { delete h; }
+
+TextPayload* TextPayload::make(std::string_view s) {
+  void* memory = ::operator new(sizeof(TextPayload) + s.size() + 1);
+  auto* p = new (memory) TextPayload(s.size());
+  char* bytes = reinterpret_cast<char*>(p + 1);
+  if (!s.empty()) std::memcpy(bytes, s.data(), s.size());
+  bytes[s.size()] = '\0';
+  return p;
+}
 }  // namespace detail
 
 const char* kind_name(Kind kind) noexcept {
@@ -47,9 +57,9 @@ const char* kind_name(Kind kind) noexcept {
   return "unknown";
 }
 
-Value Value::string(std::string_view s) { Value v(Kind::String); v.bits_.h = new TextPayload(s); return v; }
-Value Value::bytes(std::string_view s) { Value v(Kind::Bytes); v.bits_.h = new TextPayload(s); return v; }
-Value Value::error(std::string_view message) { Value v(Kind::Error); v.bits_.h = new TextPayload(message); return v; }
+Value Value::string(std::string_view s) { Value v(Kind::String); v.bits_.h = TextPayload::make(s); return v; }
+Value Value::bytes(std::string_view s) { Value v(Kind::Bytes); v.bits_.h = TextPayload::make(s); return v; }
+Value Value::error(std::string_view message) { Value v(Kind::Error); v.bits_.h = TextPayload::make(message); return v; }
 Value Value::list(List items) { Value v(Kind::List); v.bits_.h = new ListPayload(std::move(items)); return v; }
 Value Value::map(Map entries) { Value v(Kind::Map); v.bits_.h = new MapPayload(std::move(entries)); return v; }
 Value Value::timestamp(Timestamp t) { Value v(Kind::Timestamp); v.bits_.h = new TimePayload(t.seconds, t.nanos); return v; }

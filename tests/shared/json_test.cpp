@@ -74,7 +74,10 @@ INSTANTIATE_TEST_SUITE_P(Strings, JsonRead, ::testing::Values(
     ReadCase{R"("\ud83d\ude00")", "\"\xf0\x9f\x98\x80\""},
     ReadCase{R"("\u0000")", R"("\x00")"},
     ReadCase{"\"h\xc3\xa9llo \xf0\x9f\x98\x80\"", "\"h\xc3\xa9llo \xf0\x9f\x98\x80\""},
-    ReadCase{"\"\x7f\"", "\"\\x7f\""}));
+    ReadCase{"\"\x7f\"", "\"\\x7f\""},
+    // A plain run before the first escape or non-ASCII byte (read as a view, then decoded).
+    ReadCase{R"("plain prefix\tthen tab")", R"("plain prefix\tthen tab")"},
+    ReadCase{"\"long plain prefix \xc3\xa9\"", "\"long plain prefix \xc3\xa9\""}));
 
 INSTANTIATE_TEST_SUITE_P(Containers, JsonRead, ::testing::Values(
     ReadCase{"[]", "[]"},
@@ -82,7 +85,12 @@ INSTANTIATE_TEST_SUITE_P(Containers, JsonRead, ::testing::Values(
     ReadCase{R"([1, "a", true, null, 1.5, {}, []])", R"([1, "a", true, null, 1.5, {}, []])"},
     ReadCase{R"({"b": 1, "a": {"c": [1, 2]}})", R"({"b": 1, "a": {"c": [1, 2]}})"},
     ReadCase{" \t\r\n[ 1 , 2 ]\n ", "[1, 2]"},
-    ReadCase{R"({"":0})", R"({"": 0})"}));
+    ReadCase{R"({"":0})", R"({"": 0})"},
+    // Members and items of every level share one stack while parsing: nesting must not mix them.
+    ReadCase{R"({"a": {"a": {"a": 1}, "b": 2}, "b": [{"a": 1}, {"a": [2, {"b": 3}]}], "c": []})",
+             R"({"a": {"a": {"a": 1}, "b": 2}, "b": [{"a": 1}, {"a": [2, {"b": 3}]}], "c": []})"},
+    ReadCase{R"([[1, [2, 3]], [], [[4]], 5])", R"([[1, [2, 3]], [], [[4]], 5])"},
+    ReadCase{R"({"k\u0065y": "v\u0061lue", "other": "x"})", R"({"key": "value", "other": "x"})"}));
 
 TEST(JsonRead, ObjectsKeepInsertionOrder) {
   auto r = parse_json(R"({"z": 1, "a": 2, "m": 3})");
@@ -134,6 +142,8 @@ INSTANTIATE_TEST_SUITE_P(Table, JsonError, ::testing::Values(
     ErrorCase{R"({"a": 1,})", 8, "line 1, column 9", "expected a string key"},
     ErrorCase{R"({"a": 1 "b": 2})", 8, "line 1, column 9", "expected ',' or '}'"},
     ErrorCase{R"({"a": 1, "a": 2})", 9, "line 1, column 10", "duplicate object key \"a\""},
+    ErrorCase{R"({"a": {"a": 1}, "a": 2})", 16, "line 1, column 17", "duplicate object key \"a\""},
+    ErrorCase{R"({"b": {"a": 1, "\u0061": 2}})", 15, "line 1, column 16", "duplicate object key \"a\""},
     ErrorCase{"[1,]", 3, "line 1, column 4", "unexpected character ']'"},
     ErrorCase{"[1 2]", 3, "line 1, column 4", "expected ',' or ']'"},
     ErrorCase{"01", 0, "line 1, column 1", "leading zero"},

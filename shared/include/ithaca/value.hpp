@@ -45,7 +45,7 @@ struct HeapObject;  // the shared, reference-counted payload of strings, lists, 
 inline void retain(HeapObject* h) noexcept;
 void release_slow(HeapObject* h) noexcept;
 inline void release(HeapObject* h) noexcept;
-inline const std::string& text_of(const HeapObject* h) noexcept;
+inline std::string_view text_of(const HeapObject* h) noexcept;
 struct TextPayload;
 inline TextPayload* text_payload(HeapObject* h) noexcept;
 inline const List& list_of(const HeapObject* h) noexcept;
@@ -200,10 +200,18 @@ struct HeapObject {
   std::atomic<std::uint32_t> refs{1};
   virtual ~HeapObject() = default;
 };
+// The bytes follow the header in the same allocation (NUL-terminated): one allocation per text
+// value instead of two once it outgrows the std::string inline buffer (10 bytes in wasm32),
+// which made parsing a context JSON mostly malloc.
 struct TextPayload final : HeapObject {
-  explicit TextPayload(std::string_view s) : text(s) {}
-  std::string text;
+  static TextPayload* make(std::string_view s);
+  std::string_view text() const noexcept { return {reinterpret_cast<const char*>(this + 1), size}; }
+  static void operator delete(void* p) noexcept { ::operator delete(p); }
+  std::size_t size;
   int position = -1;  // error values: where in the source the error arose
+
+ private:
+  explicit TextPayload(std::size_t n) noexcept : size(n) {}
 };
 struct ListPayload final : HeapObject {
   explicit ListPayload(List l) : items(std::move(l)) {}
@@ -217,7 +225,7 @@ inline void retain(HeapObject* h) noexcept { h->refs.fetch_add(1, std::memory_or
 inline void release(HeapObject* h) noexcept {
   if (h->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) release_slow(h);
 }
-inline const std::string& text_of(const HeapObject* h) noexcept { return static_cast<const TextPayload*>(h)->text; }
+inline std::string_view text_of(const HeapObject* h) noexcept { return static_cast<const TextPayload*>(h)->text(); }
 inline TextPayload* text_payload(HeapObject* h) noexcept { return static_cast<TextPayload*>(h); }
 inline const List& list_of(const HeapObject* h) noexcept { return static_cast<const ListPayload*>(h)->items; }
 inline const Map& map_of(const HeapObject* h) noexcept { return static_cast<const MapPayload*>(h)->map; }

@@ -22,9 +22,9 @@ function loadBrowserEngine(wasmUrl) {
   if (!sharedEngine) {
     const opts = {};
     if (wasmUrl) opts.locateFile = () => String(wasmUrl);
-    sharedEngine = Promise.resolve()
-      .then(() => createIthacaModule(opts))
-      .then(wrapModule);
+    // Called now, not in a later microtask, so the wasm download starts at once; a throw still
+    // becomes a rejection.
+    sharedEngine = new Promise((resolve) => resolve(createIthacaModule(opts))).then(wrapModule);
     sharedEngine.catch(() => {
       sharedEngine = null; // let a later start() try again
     });

@@ -24,17 +24,30 @@ function clientHints(nav) {
   };
 }
 
+let zone;
+
+/**
+ * The page's IANA time zone, asked once per page view: every Intl.DateTimeFormat costs, and the
+ * first one of a page loads ICU's locale data (30–120 ms of main thread in headless Chromium on
+ * this project's loaded 2-core machine; docs/performance.md). Later decisions reuse the answer.
+ */
+function pageTimeZone() {
+  if (zone === undefined) {
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+    } catch {
+      zone = ''; // very old engines
+    }
+  }
+  return zone;
+}
+
 /** The raw signals of ithaca::RawSignals for this page view. */
 export function rawSignals(now) {
   const nav = has('navigator') ? globalThis.navigator : undefined;
   const loc = has('location') ? globalThis.location : undefined;
   const doc = has('document') ? globalThis.document : undefined;
-  let timezone = '';
-  try {
-    timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
-  } catch {
-    /* very old engines */
-  }
+  const timezone = pageTimeZone();
   const raw = {
     user_agent: (nav && nav.userAgent) || '',
     url: (loc && loc.href) || '',
