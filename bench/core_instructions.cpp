@@ -2,7 +2,9 @@
 // `bench/core_instructions.sh` can count its instructions under callgrind (N = 1 and N = 100,001;
 // the difference ÷ 100,000 is the cost of one). Shared machines make wall-clock ratios noisy;
 // instruction counts are what docs/performance.md compares.
-//   core_instructions floor|evaluate|decide|brief N   (brief: decide without explanation details)
+//   core_instructions floor|evaluate|decide|brief|context N
+//   (brief: decide without explanation details; context: read the decision's context from its
+//   JSON text and free it again, as every decision from the SDK or over HTTP starts)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,14 +19,15 @@ using namespace ithaca::bench;
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: core_instructions floor|evaluate|decide|brief N\n");
+    std::fprintf(stderr, "usage: core_instructions floor|evaluate|decide|brief|context N\n");
     return 2;
   }
   const long n = std::atol(argv[2]);
   const Value ctx = small_context();
   const Program program = compile(kExpr).value();
   const LoadResult rules = load_ruleset(read("bench/data/realistic_rules.json"));
-  const Value decide_ctx = parse_json(read("bench/data/realistic_context.json")).value();
+  const std::string context_text = read("bench/data/realistic_context.json");
+  const Value decide_ctx = parse_json(context_text).value();
   if (!rules.ok()) return 1;
   std::size_t sink = 0;
   for (long i = 0; i < n; ++i) {
@@ -35,8 +38,10 @@ int main(int argc, char** argv) {
       sink += program.evaluate(ctx).as_bool();
     } else if (std::strcmp(argv[1], "decide") == 0) {
       sink += decide_to_json(*rules.rules, decide_ctx).size();
-    } else {
+    } else if (std::strcmp(argv[1], "brief") == 0) {
       sink += decide_to_json(*rules.rules, decide_ctx, DecideOptions{false}).size();
+    } else {
+      sink += parse_json(context_text).value().as_map().size();
     }
   }
   std::printf("%zu\n", sink);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Instructions per operation of the core (callgrind), independent of machine load:
 #   bash bench/core_instructions.sh [build/native]
-# Prints floor / evaluate per evaluation, decide / brief (no explanation details) per decision
-# (docs/performance.md, "Core").
+# Prints floor / evaluate per evaluation, decide / brief (no explanation details) per decision,
+# context per read of the decision's context JSON (docs/performance.md, "Core").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-build/native}/bin/core_instructions"
@@ -10,9 +10,9 @@ count() {  # mode runs → instructions
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" 2>&1 |
     awk '/refs:/ { gsub(",", "", $4); print $4 }'
 }
-for mode in floor evaluate decide brief; do
+for mode in floor evaluate decide brief context; do
   runs=100000
-  case "$mode" in decide|brief) runs=10000 ;; esac
+  case "$mode" in decide|brief|context) runs=10000 ;; esac
   base=$(count "$mode" 1)
   total=$(count "$mode" $((runs + 1)))
   echo "$mode: $(((total - base) / runs)) instructions"

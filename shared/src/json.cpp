@@ -44,8 +44,13 @@ class Reader {
     return error_;
   }
 
+  // The hot loops scan with local pointers: through the members, every step would reload the
+  // text's bounds (i_ and the view's size are both size_t, so the compiler must assume aliasing).
   void skip_space() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+    const char* p = s_.data() + i_;
+    const char* const end = s_.data() + s_.size();
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
+    i_ = static_cast<std::size_t>(p - s_.data());
   }
 
   bool literal(std::string_view word) {
@@ -166,19 +171,20 @@ class Reader {
   // A string's contents: a view of the input when it has no escapes (the common case), else
   // the decoded text in scratch_ (valid until the next string).
   bool string(std::string_view& out) {
-    ++i_;  // opening quote
-    const std::size_t start = i_;
-    while (i_ < s_.size()) {
-      const unsigned char c = static_cast<unsigned char>(s_[i_]);
+    const char* const begin = s_.data() + i_ + 1;  // after the opening quote
+    const char* const end = s_.data() + s_.size();
+    const char* p = begin;
+    for (; p < end; ++p) {
+      const unsigned char c = static_cast<unsigned char>(*p);
       if (c == '"') {
-        out = s_.substr(start, i_ - start);
-        ++i_;
+        out = std::string_view(begin, static_cast<std::size_t>(p - begin));
+        i_ = static_cast<std::size_t>(p + 1 - s_.data());
         return true;
       }
       if (c < 0x20 || c == '\\' || c >= 0x80) break;
-      ++i_;
     }
-    scratch_.assign(s_.data() + start, i_ - start);
+    i_ = static_cast<std::size_t>(p - s_.data());
+    scratch_.assign(begin, static_cast<std::size_t>(p - begin));
     if (!decode_string(scratch_)) return false;
     out = scratch_;
     return true;
