@@ -337,16 +337,19 @@ async function browserColdStart() {
     rules: { test: readFileSync(join(repo, 'tests', 'browser', 'fixtures', 'rules.json'), 'utf8') },
   });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  const out = { first: [], cached: [] }; // ithaca.timing of each page view
+  // ithaca.timing of each page view. A visit is one tab: a fresh profile's first page, then two
+  // more pages of the site in the same tab, as a visitor following links (the test server
+  // revalidates static files with an ETag as the tracker does, so Chromium may reuse its
+  // compiled wasm).
+  const out = { first: [], next: [], third: [] };
   try {
     for (let i = 0; i < 5; i++) {
       const ctx = await browser.newContext();
-      for (const kind of ['first', 'cached']) {
-        const page = await ctx.newPage();
-        await page.goto(server.origin + '/slots.html');
+      const page = await ctx.newPage();
+      for (const kind of ['first', 'next', 'third']) {
+        await page.goto(server.origin + '/slots.html?view=' + kind);
         await page.waitForFunction(() => window.ithaca && window.ithaca.timing.decided !== undefined);
         out[kind].push(await page.evaluate(() => window.ithaca.timing));
-        await page.close();
       }
       await ctx.close();
     }
@@ -356,7 +359,7 @@ async function browserColdStart() {
   }
   const fields = ['engine', 'context', 'rules', 'loaded', 'decided'];
   const med = (list) => Object.fromEntries(fields.map((f) => [f, median(list.map((t) => t[f]))]));
-  return { first: med(out.first), cached: med(out.cached) };
+  return { first: med(out.first), next: med(out.next), third: med(out.third) };
 }
 const inBrowser = QUICK ? null : await browserColdStart();
 
@@ -423,10 +426,12 @@ if (inBrowser) {
   lines.push('| page view | engine | context | rules | loaded | decided |');
   lines.push('|---|---:|---:|---:|---:|---:|');
   const row = (t) => ['engine', 'context', 'rules', 'loaded', 'decided'].map((f) => t[f].toFixed(1)).join(' | ');
-  lines.push(`| first visit (wasm compile + rules from the network) | ${row(inBrowser.first)} |`);
-  lines.push(`| next page (rules from the first-party cache, revalidated in the background) | ${row(inBrowser.cached)} |`);
+  lines.push(`| first visit: fresh profile, wasm compiled, rules from the network | ${row(inBrowser.first)} |`);
+  lines.push(`| next page, same tab: rules from the first-party cache (revalidated in the background) | ${row(inBrowser.next)} |`);
+  lines.push(`| third page, same tab | ${row(inBrowser.third)} |`);
   lines.push('');
-  lines.push(`Goal: under 15 ms. ${inBrowser.cached.decided < 15 ? 'Met for cached rules.' : 'Not met on this machine at this load.'}`);
+  const verdict = (t) => (t.decided < 15 ? 'met' : 'not met');
+  lines.push(`Goal: under 15 ms. First visit: ${verdict(inBrowser.first)}; next page: ${verdict(inBrowser.next)}; third page: ${verdict(inBrowser.third)} (on this machine at this load).`);
   lines.push('');
 }
 const text = lines.join('\n');

@@ -61,7 +61,11 @@ export async function startServer({ mounts, rules = {}, slowMs = 3000, serverCon
         if (rel.startsWith('..')) break;
         const data = await readFile(join(dir, rel)).catch(() => null);
         if (!data) continue;
-        res.writeHead(200, { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+        // As the tracker serves static files (static_files.cpp): an ETag to revalidate with,
+        // which also lets Chromium reuse its compiled code for ithaca.wasm on the next page.
+        const etag = '"' + createHash('sha256').update(data).digest('hex').slice(0, 16) + '"';
+        if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
+        res.writeHead(200, { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', etag, 'cache-control': 'no-cache' });
         res.end(data);
         return;
       }
