@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "metrics.hpp"
+#include "thread_name.hpp"
 
 namespace ithaca::tracker {
 
@@ -13,22 +14,21 @@ GroupCommitWriter::~GroupCommitWriter() { stop(); }
 
 GroupCommitWriter::Outcome GroupCommitWriter::write(std::vector<StoredEvent> events) {
   if (events.empty()) return Outcome::Durable;
-  auto ticket = std::make_shared<Ticket>();
-  const std::size_t n = events.size();
-  ticket->events = std::move(events);
-  ticket->count = n;
+  Ticket ticket;
+  ticket.count = events.size();
+  ticket.events = std::move(events);
   std::unique_lock<std::mutex> lock(mutex_);
   if (stopping_) return Outcome::Stopped;
   // A batch larger than the whole queue is still admitted into an empty queue, so a
   // capacity below the batch limit cannot starve one client forever.
-  if (queued_events_ > 0 && queued_events_ + n > options_.queue_capacity_events) {
+  if (queued_events_ > 0 && queued_events_ + ticket.count > options_.queue_capacity_events) {
     return Outcome::QueueFull;
   }
-  queued_events_ += n;
-  queue_.push_back(ticket);
+  queued_events_ += ticket.count;
+  queue_.push_back(&ticket);
   work_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return ticket->done; });
-  return ticket->outcome;
+  ticket.wake.wait(lock, [&] { return ticket.done; });
+  return ticket.outcome;
 }
 
 void GroupCommitWriter::stop() {
@@ -47,7 +47,8 @@ std::size_t GroupCommitWriter::queued_events() const {
 }
 
 void GroupCommitWriter::run() {
-  std::vector<std::shared_ptr<Ticket>> group;
+  name_this_thread("ithaca-writer");
+  std::vector<Ticket*> group;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -57,27 +58,28 @@ void GroupCommitWriter::run() {
       while (!queue_.empty() &&
              (group.empty() || events + queue_.front()->count <= options_.commit_max_events)) {
         events += queue_.front()->count;
-        group.push_back(std::move(queue_.front()));
+        group.push_back(queue_.front());
         queue_.pop_front();
       }
     }
     commit(group);
     {
+      // Notified under the lock: once a caller sees `done` it returns and its ticket is gone.
       std::lock_guard<std::mutex> lock(mutex_);
-      for (auto& ticket : group) {
+      for (Ticket* ticket : group) {
         queued_events_ -= ticket->count;
         ticket->done = true;
+        ticket->wake.notify_one();
       }
     }
-    done_cv_.notify_all();
     group.clear();
   }
 }
 
-void GroupCommitWriter::commit(std::vector<std::shared_ptr<Ticket>>& group) {
+void GroupCommitWriter::commit(std::vector<Ticket*>& group) {
   const auto start = std::chrono::steady_clock::now();
   scratch_.clear();
-  for (auto& ticket : group) {
+  for (Ticket* ticket : group) {
     for (auto& event : ticket->events) scratch_.push_back(std::move(event));
     ticket->events.clear();
   }

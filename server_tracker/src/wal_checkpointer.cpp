@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "logger.hpp"
+#include "thread_name.hpp"
 
 namespace ithaca::tracker {
 
@@ -52,6 +53,7 @@ int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
 }
 
 void WalCheckpointer::run() {
+  name_this_thread("ithaca-ckpt");
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_) {
     // Checkpoint once the WAL is large, and at least every second while it holds anything.

@@ -11,6 +11,7 @@
 #include "clickhouse/clickhouse_schema.hpp"
 #include "logger.hpp"
 #include "random_bytes.hpp"
+#include "thread_name.hpp"
 
 namespace ithaca::tracker {
 namespace {
@@ -233,6 +234,7 @@ Status ClickHouseEventStore::flush_spool() {
 }
 
 void ClickHouseEventStore::run_flusher() {
+  name_this_thread("ithaca-spool");
   bool failing = false;
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
