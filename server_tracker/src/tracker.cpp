@@ -240,7 +240,7 @@ std::unique_ptr<Tracker> Tracker::create(TrackerOptions options, std::string& er
   // rules another tracker published.
   s.reports = open_report_service(s.options, *s.events, error);
   if (!s.reports) return nullptr;
-  s.reports->start_retention(std::chrono::hours(1));
+  s.reports->start_retention(std::chrono::milliseconds(o.retention_interval_ms));
   if (is_clickhouse_store(o.store)) {
     s.reports->start_rules_refresh([&s] { refresh_shared_rules(s); }, std::chrono::seconds(10));
   }
