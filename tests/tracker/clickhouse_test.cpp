@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -174,6 +175,8 @@ class ClickHouseStore : public ::testing::Test {
     if (server_ && !server_->running()) server_->restart();  // a failed outage test must not leave it down
   }
 
+ public:  // for the helpers below the fixture
+  const ClickHouseServer& server() const { return *server_; }
   TrackerOptions options(const TempDir& dir, const std::string& store) {
     TrackerOptions o = testing::test_options(dir);
     o.trust_proxy = true;
@@ -226,9 +229,11 @@ class ClickHouseStore : public ::testing::Test {
     }
   }
 
+  std::string database;
+
+ protected:
   static inline ClickHouseServer* server_ = nullptr;
   static inline std::string why_;
-  std::string database;
 };
 
 TEST_F(ClickHouseStore, TwoTrackersOnClickHouseReportWhatOneOnSqliteReports) {
@@ -375,34 +380,33 @@ httplib::Result post_body(int port, const std::string& body) {
   return client.Post("/v1/collect", {{"User-Agent", testing::kChrome}}, body, "application/json");
 }
 
+// Sends five pageviews to a tracker whose ClickHouse sits behind a FaultyProxy that `arm`
+// tells what to spoil; returns how many INSERTs reached the proxy. The spool stays in `dir`.
+int inserts_through_fault(ClickHouseStore& suite, const TempDir& dir, const std::function<void(FaultyProxy&)>& arm) {
+  FaultyProxy proxy(suite.server().http_port());
+  RunningServer tracker(suite.options(dir, proxy.store_url(suite.database)));
+  proxy.inserts = 0;
+  arm(proxy);
+  auto res = post_body(tracker.port(), five_pageviews("fault-"));
+  EXPECT_TRUE(res && res->status == 202) << (res ? res->body : "no answer");
+  return proxy.inserts.load();
+}
+
 TEST_F(ClickHouseStore, ARefusedInsertIsRetriedInsteadOfSpooled) {
   TempDir dir;
-  FaultyProxy proxy(server_->http_port());
-  TrackerOptions o = options(dir, proxy.store_url(database));
-  RunningServer tracker(o);
-  proxy.inserts = 0;
-  proxy.refuse = 1;
-  auto res = post_body(tracker.port(), five_pageviews("retry-"));
-  ASSERT_TRUE(res && res->status == 202) << (res ? res->body : "no answer");
-  EXPECT_EQ(proxy.inserts.load(), 2);  // the refused attempt, then the retry
+  // The refused attempt, then the retry.
+  EXPECT_EQ(inserts_through_fault(*this, dir, [](FaultyProxy& p) { p.refuse = 1; }), 2);
   EXPECT_EQ(server_->query("SELECT count(), uniqExact(event_id) FROM " + database + ".events"), "5\t5\n");
-  EXPECT_EQ(spool_files(o.data_dir), 0u);
+  EXPECT_EQ(spool_files(dir.str("data")), 0u);
 }
 
 TEST_F(ClickHouseStore, AnInsertWhoseAnswerIsLostIsStoredOnce) {
   TempDir dir;
-  FaultyProxy proxy(server_->http_port());
-  TrackerOptions o = options(dir, proxy.store_url(database));
-  RunningServer tracker(o);
-  proxy.inserts = 0;
-  proxy.lose_answer = 1;
-  auto res = post_body(tracker.port(), five_pageviews("lost-"));
-  ASSERT_TRUE(res && res->status == 202) << (res ? res->body : "no answer");
   // ClickHouse applied the insert; the tracker, left without an answer, found its batch there
   // instead of sending it again.
-  EXPECT_EQ(proxy.inserts.load(), 1);
+  EXPECT_EQ(inserts_through_fault(*this, dir, [](FaultyProxy& p) { p.lose_answer = 1; }), 1);
   EXPECT_EQ(server_->query("SELECT count(), uniqExact(event_id) FROM " + database + ".events"), "5\t5\n");
-  EXPECT_EQ(spool_files(o.data_dir), 0u);
+  EXPECT_EQ(spool_files(dir.str("data")), 0u);
 }
 
 TEST_F(ClickHouseStore, TheSpoolOutlivesTheTrackerThatAcknowledged) {
