@@ -14,7 +14,8 @@ GroupCommitWriter::~GroupCommitWriter() { stop(); }
 
 GroupCommitWriter::Outcome GroupCommitWriter::write(std::vector<StoredEvent> events) {
   if (events.empty()) return Outcome::Durable;
-  Ticket ticket;
+  auto shared = std::make_shared<Ticket>();
+  Ticket& ticket = *shared;
   ticket.count = events.size();
   ticket.events = std::move(events);
   std::unique_lock<std::mutex> lock(mutex_);
@@ -25,7 +26,7 @@ GroupCommitWriter::Outcome GroupCommitWriter::write(std::vector<StoredEvent> eve
     return Outcome::QueueFull;
   }
   queued_events_ += ticket.count;
-  queue_.push_back(&ticket);
+  queue_.push_back(shared);  // the caller keeps its own reference while it waits
   work_cv_.notify_one();
   ticket.wake.wait(lock, [&] { return ticket.done; });
   return ticket.outcome;
@@ -48,7 +49,7 @@ std::size_t GroupCommitWriter::queued_events() const {
 
 void GroupCommitWriter::run() {
   name_this_thread("ithaca-writer");
-  std::vector<Ticket*> group;
+  std::vector<std::shared_ptr<Ticket>> group;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -64,22 +65,22 @@ void GroupCommitWriter::run() {
     }
     commit(group);
     {
-      // Notified under the lock: once a caller sees `done` it returns and its ticket is gone.
       std::lock_guard<std::mutex> lock(mutex_);
-      for (Ticket* ticket : group) {
+      for (auto& ticket : group) {
         queued_events_ -= ticket->count;
         ticket->done = true;
-        ticket->wake.notify_one();
       }
     }
+    // After unlocking, so the woken callers do not block on the mutex at once.
+    for (auto& ticket : group) ticket->wake.notify_one();
     group.clear();
   }
 }
 
-void GroupCommitWriter::commit(std::vector<Ticket*>& group) {
+void GroupCommitWriter::commit(std::vector<std::shared_ptr<Ticket>>& group) {
   const auto start = std::chrono::steady_clock::now();
   scratch_.clear();
-  for (Ticket* ticket : group) {
+  for (auto& ticket : group) {
     for (auto& event : ticket->events) scratch_.push_back(std::move(event));
     ticket->events.clear();
   }

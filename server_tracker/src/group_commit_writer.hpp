@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -43,21 +44,18 @@ class GroupCommitWriter {
   std::size_t capacity() const noexcept { return options_.queue_capacity_events; }
 
  private:
-  // Lives on the waiting caller's stack: the writer touches it only under mutex_ and before it
-  // sets `done`, and the caller cannot return before it sees `done` under the same mutex.
+  // Shared with the writer, which wakes a group's callers after it lets go of the mutex.
   struct Ticket {
     std::vector<StoredEvent> events;
     std::size_t count = 0;
     Outcome outcome = Outcome::Durable;
     bool done = false;
-    // One per caller: a commit wakes exactly its own callers. A shared condition variable woke
-    // every waiting request thread on each commit (up to --threads of them), and those whose
-    // batch was still queued went back to sleep — two context switches each, for nothing.
+    // One per caller: a commit wakes exactly its own callers, not those still queued.
     std::condition_variable wake;
   };
 
   void run();
-  void commit(std::vector<Ticket*>& group);
+  void commit(std::vector<std::shared_ptr<Ticket>>& group);
 
   EventStore& store_;
   Options options_;
@@ -65,7 +63,7 @@ class GroupCommitWriter {
 
   mutable std::mutex mutex_;
   std::condition_variable work_cv_;
-  std::deque<Ticket*> queue_;
+  std::deque<std::shared_ptr<Ticket>> queue_;
   std::size_t queued_events_ = 0;
   bool stopping_ = false;
   std::vector<StoredEvent> scratch_;  // writer thread only
