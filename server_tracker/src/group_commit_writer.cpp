@@ -59,7 +59,7 @@ void GroupCommitWriter::run() {
       while (!queue_.empty() &&
              (group.empty() || events + queue_.front()->count <= options_.commit_max_events)) {
         events += queue_.front()->count;
-        group.push_back(queue_.front());
+        group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }

@@ -79,14 +79,15 @@ const char* kReports[] = {
     "funnel?page=/cart",
 };
 
-// Forwards every request to ClickHouse, except the INSERTs it is told to spoil: `refuse` of them
-// get a 500 without reaching ClickHouse; `lose_answer` of them reach ClickHouse and are applied,
-// then the connection closes before the answer's body (what a dropped link looks like).
+// Forwards every request to ClickHouse, except the inserts into `events` it is told to spoil:
+// `refuse` of them get a 500 without reaching ClickHouse; `lose_answer` of them reach ClickHouse
+// and are applied, then the connection closes before the answer's body (a dropped link).
 class FaultyProxy {
  public:
   explicit FaultyProxy(int clickhouse_port) : target_(clickhouse_port) {
     server_.Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
-      const bool insert = req.get_param_value("query").rfind("INSERT", 0) == 0;
+      // Only event inserts: the control store also inserts (a new day's salt, published rules).
+      const bool insert = req.get_param_value("query").rfind("INSERT INTO events ", 0) == 0;
       if (insert) {
         ++inserts;
         if (refuse > 0) {
