@@ -53,6 +53,15 @@ measure() {
   total=$(awk '/^summary:|^totals:/ {print $2}' "$work/$name.out" | tail -n1)
   echo "$name: $requests requests, $total instructions, $((total / requests)) per request"
   if [ "$name" = tracker ]; then
+    # By thread: the request path (httplib workers), the group-commit writer, the WAL
+    # checkpointer and the roll-up builder — the ingest path judged apart from the builder.
+    callgrind_annotate --inclusive=yes "$work/$name.out" 2>/dev/null |
+      awk -v n="$requests" '
+        /Server::process_request\(/ { t["request threads (httplib + handler)"] = $1 }
+        /GroupCommitWriter::run\(\)/ { t["group-commit writer (SQLite insert + commit)"] = $1 }
+        /WalCheckpointer::run\(\)/ { t["WAL checkpointer"] = $1 }
+        /RollupBuilder::Impl::run\(\)/ { t["roll-up builder"] = $1 }
+        END { for (k in t) { v = t[k]; gsub(",", "", v); printf "  %9d per request  thread: %s\n", v / n, k } }' | sort -k5
     callgrind_annotate --inclusive=yes "$work/$name.out" 2>/dev/null |
       grep -E 'Tracker::handle\(|handle_collect|decode_collect|enrich_events|HttpServer::HttpServer.*lambda|convert\(|write_back|SqliteEventStore::write\(|GroupCommitWriter::commit|sqlite3_step|Server::process_request' |
       awk -v n="$requests" '{ gsub(",", "", $1); printf "  %9d per request  %s\n", $1 / n, substr($0, index($0, $2)) }' |

@@ -128,6 +128,13 @@ rss_third=$(awk 'NR == int(n / 3) + 1 {print}' n="$(wc -l < "$work/rss.txt")" "$
 rss_max=$(sort -n "$work/rss.txt" | tail -n1)
 
 curl -fsS "$tracker_url/metrics" > "$work/metrics.txt" 2>/dev/null || true
+# CPU seconds by thread over the whole run (the tracker names its threads; what is left unnamed
+# is mostly the roll-up builder), so the ingest path can be judged apart from the builder.
+thread_cpu=$(for t in /proc/"$tracker_pid"/task/*; do
+  echo "$(cat "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"
+done | awk -v hz="$(getconf CLK_TCK)" '
+  { name = ($1 ~ /^ithaca-(http|writer|ckpt|maint|spool)$/) ? $1 : "other (roll-up builder, retention, main)"; c[name] += $2 }
+  END { for (k in c) if (c[k] > 0) printf "%s %.1f s, ", k, c[k] / hz }' | sed 's/, $//')
 metric() { awk -v m="$1" '$1 == m {print $2}' "$work/metrics.txt"; }
 commit_ms=$(awk -v s="$(metric ithaca_commit_duration_seconds_sum)" -v c="$(metric ithaca_commit_duration_seconds_count)" \
   'BEGIN { if (c > 0) printf "%.2f", 1000 * s / c; else print "?" }')
@@ -153,6 +160,7 @@ cat <<REPORT
 
 single-event rate vs trivial handler: $(awk -v a="$single_rps" -v b="$trivial_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the medians (each round: $ratios)
 tracker resident memory during the soak: start ${rss_start} kB, after a third ${rss_third} kB, end ${rss_end} kB, max ${rss_max} kB
+tracker CPU by thread over the whole run: ${thread_cpu}
 group commits over the whole run: ${commit_ms} ms each on average (inserts + fsync), ${group} events per commit
 events stored after SIGTERM: $stored
 REPORT

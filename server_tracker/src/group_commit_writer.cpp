@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "metrics.hpp"
+#include "thread_name.hpp"
 
 namespace ithaca::tracker {
 
@@ -13,22 +14,22 @@ GroupCommitWriter::~GroupCommitWriter() { stop(); }
 
 GroupCommitWriter::Outcome GroupCommitWriter::write(std::vector<StoredEvent> events) {
   if (events.empty()) return Outcome::Durable;
-  auto ticket = std::make_shared<Ticket>();
-  const std::size_t n = events.size();
-  ticket->events = std::move(events);
-  ticket->count = n;
+  auto shared = std::make_shared<Ticket>();
+  Ticket& ticket = *shared;
+  ticket.count = events.size();
+  ticket.events = std::move(events);
   std::unique_lock<std::mutex> lock(mutex_);
   if (stopping_) return Outcome::Stopped;
   // A batch larger than the whole queue is still admitted into an empty queue, so a
   // capacity below the batch limit cannot starve one client forever.
-  if (queued_events_ > 0 && queued_events_ + n > options_.queue_capacity_events) {
+  if (queued_events_ > 0 && queued_events_ + ticket.count > options_.queue_capacity_events) {
     return Outcome::QueueFull;
   }
-  queued_events_ += n;
-  queue_.push_back(ticket);
+  queued_events_ += ticket.count;
+  queue_.push_back(shared);  // the caller keeps its own reference while it waits
   work_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return ticket->done; });
-  return ticket->outcome;
+  ticket.wake.wait(lock, [&] { return ticket.done; });
+  return ticket.outcome;
 }
 
 void GroupCommitWriter::stop() {
@@ -47,6 +48,7 @@ std::size_t GroupCommitWriter::queued_events() const {
 }
 
 void GroupCommitWriter::run() {
+  name_this_thread("ithaca-writer");
   std::vector<std::shared_ptr<Ticket>> group;
   for (;;) {
     {
@@ -69,7 +71,8 @@ void GroupCommitWriter::run() {
         ticket->done = true;
       }
     }
-    done_cv_.notify_all();
+    // After unlocking, so the woken callers do not block on the mutex at once.
+    for (auto& ticket : group) ticket->wake.notify_one();
     group.clear();
   }
 }

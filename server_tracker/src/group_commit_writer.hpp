@@ -44,11 +44,14 @@ class GroupCommitWriter {
   std::size_t capacity() const noexcept { return options_.queue_capacity_events; }
 
  private:
+  // Shared with the writer, which wakes a group's callers after it lets go of the mutex.
   struct Ticket {
     std::vector<StoredEvent> events;
     std::size_t count = 0;
     Outcome outcome = Outcome::Durable;
     bool done = false;
+    // One per caller: a commit wakes exactly its own callers, not those still queued.
+    std::condition_variable wake;
   };
 
   void run();
@@ -60,7 +63,6 @@ class GroupCommitWriter {
 
   mutable std::mutex mutex_;
   std::condition_variable work_cv_;
-  std::condition_variable done_cv_;
   std::deque<std::shared_ptr<Ticket>> queue_;
   std::size_t queued_events_ = 0;
   bool stopping_ = false;

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "ascii.hpp"
+#include "thread_name.hpp"
 
 namespace ithaca::tracker {
 
@@ -88,6 +89,12 @@ HttpServer::HttpServer(Tracker& tracker) : impl_(std::make_unique<Impl>(tracker)
   server.set_payload_max_length(std::max(options.limits.max_body_bytes, options.limits.max_rules_bytes));
 
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    // httplib's pool creates its threads itself; each names itself on its first request.
+    thread_local bool named = false;
+    if (!named) {
+      name_this_thread("ithaca-http");
+      named = true;
+    }
     write_back(impl_->tracker.handle(convert(req)), res);
   };
   server.Get(".*", handler);

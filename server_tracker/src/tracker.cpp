@@ -13,6 +13,7 @@
 #include "random_bytes.hpp"
 #include "request_guards.hpp"
 #include "sqlite_control_store.hpp"
+#include "thread_name.hpp"
 #include "clickhouse/clickhouse_reports.hpp"  // [reports] --store clickhouse://…
 #include "reports/report_handlers.hpp"        // [reports] shared rules refresh
 
@@ -89,6 +90,7 @@ void publish_rules_file(Tracker::State& state, const SiteConfig& site) {
 // (reports/report_service.hpp): it cuts whole local days and the roll-ups with them, so that
 // reports and stored events never disagree.
 void run_maintenance(Tracker::State& state) {
+  name_this_thread("ithaca-maint");
   std::unique_lock<std::mutex> lock(state.maintenance_mutex);
   while (!state.maintenance_stop) {
     lock.unlock();
@@ -238,7 +240,7 @@ std::unique_ptr<Tracker> Tracker::create(TrackerOptions options, std::string& er
   // rules another tracker published.
   s.reports = open_report_service(s.options, *s.events, error);
   if (!s.reports) return nullptr;
-  s.reports->start_retention(std::chrono::hours(1));
+  s.reports->start_retention(std::chrono::milliseconds(o.retention_interval_ms));
   if (is_clickhouse_store(o.store)) {
     s.reports->start_rules_refresh([&s] { refresh_shared_rules(s); }, std::chrono::seconds(10));
   }

@@ -28,6 +28,8 @@ class WalCheckpointer {
 
   // WAL frames not yet copied into the database, as of the last commit or checkpoint.
   int pending_frames() const;
+  // Checkpoints run so far (tests: a reader that holds the WAL must not make them spin).
+  long checkpoints() const;
 
  private:
   static constexpr int kFramesBeforeCheckpoint = 1000;  // about 4 MB with 4 KiB pages
@@ -40,7 +42,14 @@ class WalCheckpointer {
   sqlite3* writer_ = nullptr;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
-  int frames_ = 0;
+  int frames_ = 0;      // frames in the WAL after the last commit (SQLite's count)
+  int backfilled_ = 0;  // of those, copied into the database by the last checkpoint
+  // WAL size at the last checkpoint. A checkpoint cannot copy frames a reader still needs (the
+  // roll-up builder reads all the time); it is tried again only once kFramesBeforeCheckpoint
+  // more frames arrived, or after a second — it used to be retried at once, in a loop that ran
+  // thousands of checkpoints a second while a reader held the WAL.
+  int attempted_at_ = 0;
+  long checkpoints_ = 0;
   bool stop_ = false;
   std::thread thread_;
 };

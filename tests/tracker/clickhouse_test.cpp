@@ -1,13 +1,18 @@
 // The scale-out store against a real ClickHouse 18.16 on loopback: two trackers share one
 // ClickHouse while a third tracker keeps SQLite; the same generated stream goes to both sides
 // and every report must give identical numbers. Then erasure (nothing of the id left in any
-// table), and outages: acknowledged events wait in the spool and arrive exactly once; a full
-// spool answers 503. Skips only when clickhouse-server is not installed.
+// table), and outages: acknowledged events wait in the spool and arrive exactly once, even when
+// the tracker that spooled them is replaced before ClickHouse is back; a full spool answers
+// 503; a failed insert is retried (a fault-injecting proxy between tracker and ClickHouse
+// refuses one, or applies one and loses its answer) without spooling or storing twice.
+// Skips only when clickhouse-server is not installed.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -74,6 +79,69 @@ const char* kReports[] = {
     "funnel?page=/cart",
 };
 
+// Forwards every request to ClickHouse, except the inserts into `events` it is told to spoil:
+// `refuse` of them get a 500 without reaching ClickHouse; `lose_answer` of them reach ClickHouse
+// and are applied, then the connection closes before the answer's body (a dropped link).
+class FaultyProxy {
+ public:
+  explicit FaultyProxy(int clickhouse_port) : target_(clickhouse_port) {
+    server_.Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
+      // Only event inserts: the control store also inserts (a new day's salt, published rules).
+      const bool insert = req.get_param_value("query").rfind("INSERT INTO events ", 0) == 0;
+      if (insert) {
+        ++inserts;
+        if (refuse > 0) {
+          --refuse;
+          res.status = 500;
+          res.set_content("injected failure", "text/plain");
+          return;
+        }
+      }
+      httplib::Client client("127.0.0.1", target_);
+      client.set_read_timeout(30, 0);
+      auto answer = client.Post(req.target.c_str(), req.body, "text/plain; charset=utf-8");
+      if (!answer) {
+        res.status = 502;
+        return;
+      }
+      if (insert && lose_answer > 0) {
+        --lose_answer;
+        // Headers promise a body the provider never sends: httplib closes the connection.
+        res.set_content_provider(64, "text/plain", [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+        return;
+      }
+      res.status = answer->status;
+      res.set_content(answer->body, "text/plain");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~FaultyProxy() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string store_url(const std::string& database) const {
+    return "clickhouse://127.0.0.1:" + std::to_string(port_) + "/" + database;
+  }
+
+  std::atomic<int> refuse{0}, lose_answer{0}, inserts{0};
+
+ private:
+  int target_;
+  int port_ = 0;
+  httplib::Server server_;
+  std::thread thread_;
+};
+
+std::size_t spool_files(const std::string& data_dir) {
+  std::size_t files = 0;
+  const auto spool = std::filesystem::path(data_dir) / "clickhouse-spool";
+  if (!std::filesystem::exists(spool)) return 0;
+  for (const auto& entry : std::filesystem::directory_iterator(spool)) files += entry.path().extension() == ".spool";
+  return files;
+}
+
 std::string report_path(const std::string& name) {
   std::string path = "/v1/stats/demo/" + name;
   if (auto at = path.find("%DAY2%"); at != std::string::npos) {
@@ -108,6 +176,8 @@ class ClickHouseStore : public ::testing::Test {
     if (server_ && !server_->running()) server_->restart();  // a failed outage test must not leave it down
   }
 
+ public:  // for the helpers below the fixture
+  const ClickHouseServer& server() const { return *server_; }
   TrackerOptions options(const TempDir& dir, const std::string& store) {
     TrackerOptions o = testing::test_options(dir);
     o.trust_proxy = true;
@@ -160,9 +230,11 @@ class ClickHouseStore : public ::testing::Test {
     }
   }
 
+  std::string database;
+
+ protected:
   static inline ClickHouseServer* server_ = nullptr;
   static inline std::string why_;
-  std::string database;
 };
 
 TEST_F(ClickHouseStore, TwoTrackersOnClickHouseReportWhatOneOnSqliteReports) {
@@ -292,6 +364,75 @@ TEST_F(ClickHouseStore, AFullSpoolRefusesInsteadOfAcknowledging) {
   EXPECT_GT(accepted, 0);
   EXPECT_EQ(refused, 1);
   ASSERT_TRUE(server_->restart());
+}
+
+// Five pageviews with client event ids, from a browser (bots go to another table).
+std::string five_pageviews(const std::string& prefix) {
+  json events = json::array();
+  for (int i = 0; i < 5; ++i) {
+    events.push_back({{"type", "pageview"}, {"id", prefix + std::to_string(i)}, {"url", "https://shop.example/p"}});
+  }
+  return json{{"site", "demo"}, {"events", events}}.dump();
+}
+
+httplib::Result post_body(int port, const std::string& body) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(30, 0);
+  return client.Post("/v1/collect", {{"User-Agent", testing::kChrome}}, body, "application/json");
+}
+
+// Sends five pageviews to a tracker whose ClickHouse sits behind a FaultyProxy that `arm`
+// tells what to spoil; returns how many INSERTs reached the proxy. The spool stays in `dir`.
+int inserts_through_fault(ClickHouseStore& suite, const TempDir& dir, const std::function<void(FaultyProxy&)>& arm) {
+  FaultyProxy proxy(suite.server().http_port());
+  RunningServer tracker(suite.options(dir, proxy.store_url(suite.database)));
+  proxy.inserts = 0;
+  arm(proxy);
+  auto res = post_body(tracker.port(), five_pageviews("fault-"));
+  EXPECT_TRUE(res && res->status == 202) << (res ? res->body : "no answer");
+  return proxy.inserts.load();
+}
+
+TEST_F(ClickHouseStore, ARefusedInsertIsRetriedInsteadOfSpooled) {
+  TempDir dir;
+  // The refused attempt, then the retry.
+  EXPECT_EQ(inserts_through_fault(*this, dir, [](FaultyProxy& p) { p.refuse = 1; }), 2);
+  EXPECT_EQ(server_->query("SELECT count(), uniqExact(event_id) FROM " + database + ".events"), "5\t5\n");
+  EXPECT_EQ(spool_files(dir.str("data")), 0u);
+}
+
+TEST_F(ClickHouseStore, AnInsertWhoseAnswerIsLostIsStoredOnce) {
+  TempDir dir;
+  // ClickHouse applied the insert; the tracker, left without an answer, found its batch there
+  // instead of sending it again.
+  EXPECT_EQ(inserts_through_fault(*this, dir, [](FaultyProxy& p) { p.lose_answer = 1; }), 1);
+  EXPECT_EQ(server_->query("SELECT count(), uniqExact(event_id) FROM " + database + ".events"), "5\t5\n");
+  EXPECT_EQ(spool_files(dir.str("data")), 0u);
+}
+
+TEST_F(ClickHouseStore, TheSpoolOutlivesTheTrackerThatAcknowledged) {
+  TempDir dir;
+  TrackerOptions o = options(dir, server_->store_url(database));
+  {
+    RunningServer tracker(o);
+    server_->stop();
+    for (int i = 0; i < 4; ++i) {
+      auto res = post_body(tracker.port(), five_pageviews("spooled-" + std::to_string(i) + "-"));
+      ASSERT_TRUE(res && res->status == 202) << (res ? res->body : "no answer");
+    }
+    EXPECT_GT(spool_files(o.data_dir), 0u);
+  }  // this tracker stops while ClickHouse is still down: 20 acknowledged events only on its disk
+
+  ASSERT_TRUE(server_->restart());
+  RunningServer next(o);  // a new process on the same data folder delivers them
+  std::string count;
+  for (int i = 0; i < 150 && count != "20\n"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    count = server_->query("SELECT count() FROM " + database + ".events");
+  }
+  EXPECT_EQ(count, "20\n");
+  EXPECT_EQ(server_->query("SELECT uniqExact(event_id) FROM " + database + ".events"), "20\n");
+  EXPECT_EQ(spool_files(o.data_dir), 0u);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "clickhouse/clickhouse_schema.hpp"
 #include "logger.hpp"
 #include "random_bytes.hpp"
+#include "thread_name.hpp"
 
 namespace ithaca::tracker {
 namespace {
@@ -110,9 +111,12 @@ ClickHouseEventStore::Sent ClickHouseEventStore::send(const std::string& table, 
                                                       std::vector<Row> rows, bool probe_batch,
                                                       std::string& error) {
   if (rows.empty()) return Sent::Stored;
+  // Built now: the dedup step below moves the rows out (the check after a lost answer once ran
+  // on the moved-from rows, found nothing and sent the batch a second time).
+  const std::string batch_where = where_batch(rows, batch);
   auto batch_present = [&](bool& known) -> bool {
     std::vector<std::vector<std::string>> result;
-    known = client_.select("SELECT count() FROM " + table + " WHERE " + where_batch(rows, batch), result).is_ok();
+    known = client_.select("SELECT count() FROM " + table + " WHERE " + batch_where, result).is_ok();
     return known && !result.empty() && !result[0].empty() && result[0][0] != "0";
   };
   if (probe_batch) {
@@ -233,6 +237,7 @@ Status ClickHouseEventStore::flush_spool() {
 }
 
 void ClickHouseEventStore::run_flusher() {
+  name_this_thread("ithaca-spool");
   bool failing = false;
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {

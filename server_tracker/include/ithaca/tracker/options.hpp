@@ -52,6 +52,10 @@ struct TrackerOptions {
   bool sync_full = true;            // --sync full|normal
   int rules_max_age_seconds = 60;
   bool access_log = false;
+  // How often the background job applies each site's retention_days (its first pass comes
+  // after this or 10 s, whichever is shorter). Not a flag: an hour suits every deployment;
+  // tests shorten it to watch the job work.
+  std::int64_t retention_interval_ms = 3'600'000;
 };
 
 enum class ParseOutcome { Run, Help, Error };
