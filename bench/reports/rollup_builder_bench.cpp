@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
   o.events_path = so.path;
   o.rollups_path = dir + "/rollups.db";
   o.zones["demo"] = TimeZone::load("Europe/Berlin", error);
-  o.chunk_events = static_cast<std::size_t>(flush_events);
+  o.flush_events = static_cast<std::size_t>(flush_events);
   o.flush_interval = std::chrono::hours(24);
   if (visitors_in_memory >= 0) o.visitors_in_memory = static_cast<std::size_t>(visitors_in_memory);
   std::unique_ptr<RollupBuilder> builder = stores.events && o.zones["demo"] ? RollupBuilder::start(o, error) : nullptr;

@@ -56,9 +56,10 @@ const std::array<DimInfo, kDimCount>& dimensions();
 std::optional<Dim> parse_dimension(std::string_view name);
 const char* dimension_name(Dim dim);
 
-// The value an event has for a dimension.
-std::string dimension_value(const StoredEvent& event, Dim dim);
-inline std::string visit_value(std::optional<bool> first) {
+// The value an event has for a dimension: a view into the event (or a constant), valid as long
+// as the event is (the roll-up builder reads sixteen per event: no copies).
+std::string_view dimension_value(const StoredEvent& event, Dim dim);
+inline std::string_view visit_value(std::optional<bool> first) {
   return first ? (*first ? "first" : "repeat") : "";
 }
 

@@ -154,7 +154,7 @@ struct RollupBuilder::Impl {
   }
 
   bool flush_due() const {
-    return unflushed_events >= options.chunk_events ||
+    return (options.flush_events && unflushed_events >= options.flush_events) ||
            std::chrono::steady_clock::now() - last_flush >= options.flush_interval;
   }
 

@@ -1,8 +1,8 @@
 // Keeps the SQLite roll-ups (rollup_database.hpp) up to date as events are written: one thread
 // tails the events table by its `seq` column, feeds each new event to the DayAggregator of its
 // (site, local day) and writes the changed rows together with the new high-water mark in one
-// roll-up transaction — at most every `flush_interval` (or each `chunk_events` events), and at
-// once when a report waits in sync(): under steady ingest a row changed by thousands of events
+// roll-up transaction — at most every `flush_interval`, and at once when a report waits in
+// sync(): under steady ingest a row changed by thousands of events
 // is written once, not once per event. Days not in memory are reloaded by replaying their
 // stored events, so a restart, a late event or an eviction never loses a count. Each day keeps
 // at most `visitors_in_memory` visitors' state in memory, the rest in a scratch spill file
@@ -37,6 +37,7 @@ struct RollupBuilderOptions {
   std::size_t visitors_in_memory = 5'000;
   std::chrono::milliseconds poll{250};
   std::chrono::milliseconds flush_interval{1000};
+  std::size_t flush_events = 0;  // also write after this many events (0: never; benchmarks)
 };
 
 struct ErasureResult {
