@@ -319,7 +319,7 @@ struct DayAggregator::State {
   }
 
   void pair_entry_delta(std::uint8_t scope, std::uint32_t filter_value, const DimValues& dims, int delta) {
-    const int own = static_cast<int>(kSegmentDims[scope]);
+    const int own = static_cast<int>(kPairDims[scope]);
     for (int d = 1; d < kDimCount; ++d) {
       if (d == own) continue;
       touch_pair(pair_key(scope, static_cast<std::uint64_t>(d), filter_value, dims[d])).entries += delta;
@@ -418,8 +418,8 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   if (segmented) {
     while (tuple < v.tuples.size() && v.tuples[tuple] != dims) ++tuple;
     const bool new_tuple = tuple == v.tuples.size();
-    for (std::uint8_t sc = 0; sc < kSegmentDims.size(); ++sc) {
-      const int own = static_cast<int>(kSegmentDims[sc]);
+    for (std::uint8_t sc = 0; sc < kPairDims.size(); ++sc) {
+      const int own = static_cast<int>(kPairDims[sc]);
       const std::uint32_t fv = dims[own];
       for (int d = 1; d < kDimCount; ++d) {
         if (d == own) continue;
@@ -445,8 +445,8 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
       if (event_ref == 0xFFFFFFFF) event_ref = State::event_ref(v, event_id);
       return event_ref;
     };
-    for (std::uint8_t sc = 0; segmented && sc < kSegmentDims.size(); ++sc) {
-      const std::uint32_t fv = dims[static_cast<int>(kSegmentDims[sc])];
+    for (std::uint8_t sc = 0; segmented && sc < kPairDims.size(); ++sc) {
+      const std::uint32_t fv = dims[static_cast<int>(kPairDims[sc])];
       auto it = std::find_if(visit.scope_entries.begin(), visit.scope_entries.end(),
                              [&](const ScopeEntry& x) { return x.scope == sc && x.filter_value == fv; });
       if (it == visit.scope_entries.end()) {
@@ -619,7 +619,7 @@ void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
   });
   s.emit_journey(sink, dirty_only);
   auto pair = [&](std::uint64_t key, const DimCounts& c) {
-    sink.pair_day(kSegmentDims[key >> 60], str(static_cast<std::uint32_t>((key >> 28) & 0xFFFFFFF)),
+    sink.pair_day(kPairDims[key >> 60], str(static_cast<std::uint32_t>((key >> 28) & 0xFFFFFFF)),
                   static_cast<Dim>((key >> 56) & 0xF), str(static_cast<std::uint32_t>(key & 0xFFFFFFF)), c.counts,
                   c.entries);
   };

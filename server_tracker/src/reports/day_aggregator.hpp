@@ -33,7 +33,7 @@ class AggregateSink {
   virtual ~AggregateSink() = default;
   virtual void dim_day(Dim dim, std::string_view value, const Counts& counts, std::int64_t entries) = 0;
   virtual void dim_hour(int hour, Dim dim, std::string_view value, const Counts& counts) = 0;
-  // A breakdown of the events whose `filter_dim` is `filter_value` (a segment dimension; never
+  // A breakdown of the events whose `filter_dim` is `filter_value` (one of kPairDims; never
   // Dim::All or the filter's own dimension). Entries are visits' first *matching* pageviews.
   virtual void pair_day(Dim filter_dim, std::string_view filter_value, Dim dim, std::string_view value,
                         const Counts& counts, std::int64_t entries) = 0;

@@ -204,7 +204,7 @@ Status SqliteReportSource::breakdown(const ReportScope& scope, Dim dim, std::vec
   if (Status s = ready(); !s) return s;
   out.clear();
   if (use_rollups(scope, false)) return rollups_->breakdown(scope, dim, out);
-  if (!force_raw_ && scope.filters.size() == 1 && segment_index(scope.filters[0].dim) >= 0) {
+  if (!force_raw_ && scope.filters.size() == 1 && pair_index(scope.filters[0].dim) >= 0) {
     set_source("rollups");
     return rollups_->segment_breakdown(scope, dim, scope.filters[0], out);
   }
