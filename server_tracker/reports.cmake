@@ -9,6 +9,7 @@ target_sources(ithaca_tracker PRIVATE
   src/reports/raw_events.cpp
   src/reports/rollup_database.cpp
   src/reports/rollup_builder.cpp
+  src/reports/visitor_spill_database.cpp
   src/reports/sqlite_report_source.cpp
   src/reports/statistics.cpp
   src/reports/reports.cpp

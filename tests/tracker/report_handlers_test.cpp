@@ -126,8 +126,12 @@ TEST_F(ReportEndpoints, ReportsWhatWasCollected) {
   EXPECT_EQ(filtered["source"], "rollups");  // referrer_category segments the roll-ups
   EXPECT_EQ(filtered["totals"]["pageviews"], 1);
   json by_page = json_of(get("/v1/stats/store/referrers?page=/shop"));
-  EXPECT_EQ(by_page["source"], "events");  // pages do not: the raw events answer
+  EXPECT_EQ(by_page["source"], "rollups");  // a breakdown under a page filter: pair roll-ups
   EXPECT_EQ(by_page["totals"]["pageviews"], 2);
+  json paths_by_page = json_of(get("/v1/stats/store/paths?page=/shop"));
+  EXPECT_EQ(paths_by_page["source"], "events");  // journeys under a page filter: the raw events
+  json two = json_of(get("/v1/stats/store/referrers?page=/shop&device=desktop"));
+  EXPECT_EQ(two["source"], "events");  // two filters: the raw events
 }
 
 TEST_F(ReportEndpoints, CsvOnRequest) {

@@ -3,6 +3,7 @@
 # ClickHouse store-equivalence and erasure tests, which start a local ClickHouse 18.16.
 add_executable(tracker_reports_tests
   reports_test.cpp
+  day_aggregator_test.cpp
   statistics_test.cpp
   time_zone_test.cpp
   event_generator_test.cpp

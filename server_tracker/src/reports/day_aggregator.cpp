@@ -1,8 +1,10 @@
 #include "reports/day_aggregator.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <tuple>
+#include <type_traits>
 
 #include "reports/event_facts.hpp"
 
@@ -150,7 +152,7 @@ struct ScopeEntry {
   std::uint8_t scope;
   std::uint32_t filter_value;
   std::int64_t ts;
-  std::uint32_t path, event;
+  std::uint32_t path, event;  // event: index into VisitorDay::event_ids
   std::uint32_t tuple;
 };
 
@@ -158,7 +160,7 @@ struct Visit {
   std::int64_t number = -1;
   bool has_entry = false;
   std::int64_t entry_ts = 0;
-  std::uint32_t entry_path = 0, entry_event = 0;
+  std::uint32_t entry_path = 0, entry_event = 0;  // entry_event: index into VisitorDay::event_ids
   std::array<std::uint32_t, kDimCount> entry_dims{};
   std::vector<TimedId> pages;   // distinct, ordered by (first view, name)
   std::vector<TimedId> stages;  // distinct, ordered by (first seen, name)
@@ -187,6 +189,18 @@ struct VisitorDay {
   std::uint32_t stage_set = 0;
   std::vector<Unit> units;
   std::vector<Goal> goals;
+  // Ids of the pageviews that are (or were) visit entries: only ties on time and page compare
+  // them, and keeping them here rather than in the day's string pool keeps the pool from
+  // growing with every pageview.
+  std::vector<std::string> event_ids;
+};
+
+// Everything a Full aggregator keeps for one visitor: its own visitor-day and one per segment
+// value its events had (the journey rows under one filter).
+struct VisitorState {
+  VisitorDay top;
+  std::vector<std::pair<std::uint64_t, VisitorDay>> segments;  // (scope << 32) | filter value
+  std::uint64_t used = 0;
 };
 
 constexpr int kDayLevel = 24;
@@ -206,7 +220,10 @@ bool insert_sorted(std::vector<T>& v, const T& key) {
 }  // namespace
 
 struct DayAggregator::State {
-  StringPool pool;
+  // Segment states share their parent's pool, so a visitor's spilled state needs one.
+  explicit State(StringPool* shared = nullptr) : pool(shared ? *shared : own_pool) {}
+  StringPool own_pool;
+  StringPool& pool;
   std::uint32_t any_goal = pool.id("*");
   std::unordered_map<std::uint64_t, DimCounts> dim_day;   // (dim << 32) | value
   std::unordered_map<std::uint64_t, DimCounts> dim_hour;  // (hour << 40) | (dim << 32) | value
@@ -216,9 +233,14 @@ struct DayAggregator::State {
   std::unordered_map<UnitKey, UnitCounts, UnitKeyHash> units;
   std::unordered_map<UnitGoalKey, Counter, UnitGoalKeyHash> unit_goals;
   FlatMap<DimCounts> pair_day;
-  std::unordered_map<std::uint64_t, VisitorDay> visitors;
-  // Journey rows per segment value: (scope << 32) | filter value id → aggregator (Detail::Journey).
-  std::unordered_map<std::uint64_t, std::unique_ptr<DayAggregator>> segments;
+  std::unordered_map<std::uint64_t, VisitorState> visitors;  // in memory; the others are spilled
+  // Journey rows per segment value: (scope << 32) | filter value id → their counters.
+  std::unordered_map<std::uint64_t, std::unique_ptr<State>> segments;
+  VisitorSpill* spill = nullptr;
+  std::size_t max_visitors = 0;  // 0: no bound
+  std::uint64_t tick = 0;
+  Status status;
+  std::string buffer;  // reused for (de)serializing visitor states
 
   // Rows changed since the last clear_dirty(), so a flush touches only those (map nodes are
   // stable, so the pointers stay valid).
@@ -297,18 +319,36 @@ struct DayAggregator::State {
   }
 
   void pair_entry_delta(std::uint8_t scope, std::uint32_t filter_value, const DimValues& dims, int delta) {
-    const int own = static_cast<int>(kSegmentDims[scope]);
+    const int own = static_cast<int>(kPairDims[scope]);
     for (int d = 1; d < kDimCount; ++d) {
       if (d == own) continue;
       touch_pair(pair_key(scope, static_cast<std::uint64_t>(d), filter_value, dims[d])).entries += delta;
     }
   }
 
-  bool earlier(std::int64_t ts, std::uint32_t path, std::uint32_t event, std::int64_t ts2, std::uint32_t path2,
-               std::uint32_t event2) const {
-    return std::forward_as_tuple(ts, pool.str(path), pool.str(event)) <
-           std::forward_as_tuple(ts2, pool.str(path2), pool.str(event2));
+  bool earlier(std::int64_t ts, std::uint32_t path, std::string_view event, std::int64_t ts2, std::uint32_t path2,
+               std::string_view event2) const {
+    return std::forward_as_tuple(ts, pool.str(path), event) < std::forward_as_tuple(ts2, pool.str(path2), event2);
   }
+
+  static std::uint32_t event_ref(VisitorDay& v, std::string_view id) {
+    for (std::uint32_t i = 0; i < v.event_ids.size(); ++i) {
+      if (v.event_ids[i] == id) return i;
+    }
+    v.event_ids.emplace_back(id);
+    return static_cast<std::uint32_t>(v.event_ids.size() - 1);
+  }
+
+  static VisitorDay& segment_day(VisitorState& v, std::uint64_t key) {
+    for (auto& [k, day] : v.segments) {
+      if (k == key) return day;
+    }
+    return v.segments.emplace_back(key, VisitorDay{}).second;
+  }
+
+  VisitorState& visitor(std::uint64_t id);
+  void spill_oldest();
+  void clear_dirty();
 
   static Visit& visit_of(VisitorDay& v, std::int64_t number) {
     auto it = std::find_if(v.visits.begin(), v.visits.end(), [&](const Visit& x) { return x.number == number; });
@@ -339,8 +379,11 @@ struct DayAggregator::State {
   }
 };
 
-DayAggregator::DayAggregator(std::int32_t day, Detail detail)
-    : day_(day), detail_(detail), state_(std::make_unique<State>()) {}
+DayAggregator::DayAggregator(std::int32_t day, Detail detail, VisitorSpill* spill, std::size_t visitors_in_memory)
+    : day_(day), detail_(detail), state_(std::make_unique<State>()) {
+  state_->spill = spill;
+  state_->max_visitors = spill ? std::max<std::size_t>(visitors_in_memory, 1) : 0;
+}
 DayAggregator::~DayAggregator() = default;
 
 void DayAggregator::add(const StoredEvent& e, int hour) {
@@ -349,17 +392,13 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   // Parsed once for this aggregator and every segment it feeds.
   const Touches touches = e.type == EventType::Conversion ? extract_touches(e.context_json) : Touches{};
   const std::int64_t number = e.visit_count.value_or(-1);
-  if (detail_ == Detail::Journey) {
-    VisitorDay& v = s.visitors[e.visitor];
-    s.journey(e, v, State::visit_of(v, number), touches);
-    return;
-  }
   const bool segmented = detail_ == Detail::Full;
   hour = std::clamp(hour, 0, 23);
   std::array<std::uint32_t, kDimCount> dims;
   for (int d = 0; d < kDimCount; ++d) dims[d] = s.pool.id(dimension_value(e, static_cast<Dim>(d)));
   const bool pageview = e.type == EventType::Pageview;
-  VisitorDay& v = s.visitors[e.visitor];
+  VisitorState& state = s.visitor(e.visitor);
+  VisitorDay& v = state.top;
 
   for (int d = 0; d < kDimCount; ++d) {
     DimCounts& day = s.touch(s.dim_day, s.dirty_dim_day, (static_cast<std::uint64_t>(d) << 32) | dims[d]);
@@ -379,8 +418,8 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   if (segmented) {
     while (tuple < v.tuples.size() && v.tuples[tuple] != dims) ++tuple;
     const bool new_tuple = tuple == v.tuples.size();
-    for (std::uint8_t sc = 0; sc < kSegmentDims.size(); ++sc) {
-      const int own = static_cast<int>(kSegmentDims[sc]);
+    for (std::uint8_t sc = 0; sc < kPairDims.size(); ++sc) {
+      const int own = static_cast<int>(kPairDims[sc]);
       const std::uint32_t fv = dims[own];
       for (int d = 1; d < kDimCount; ++d) {
         if (d == own) continue;
@@ -400,28 +439,33 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   Visit& visit = State::visit_of(v, number);
   if (pageview) {
     const std::uint32_t path = dims[static_cast<int>(Dim::Page)];
-    const std::uint32_t event_id = s.pool.id(e.event_id);
-    for (std::uint8_t sc = 0; segmented && sc < kSegmentDims.size(); ++sc) {
-      const std::uint32_t fv = dims[static_cast<int>(kSegmentDims[sc])];
+    const std::string_view event_id = e.event_id;
+    std::uint32_t event_ref = 0xFFFFFFFF;  // interned only when it becomes an entry
+    auto ref = [&] {
+      if (event_ref == 0xFFFFFFFF) event_ref = State::event_ref(v, event_id);
+      return event_ref;
+    };
+    for (std::uint8_t sc = 0; segmented && sc < kPairDims.size(); ++sc) {
+      const std::uint32_t fv = dims[static_cast<int>(kPairDims[sc])];
       auto it = std::find_if(visit.scope_entries.begin(), visit.scope_entries.end(),
                              [&](const ScopeEntry& x) { return x.scope == sc && x.filter_value == fv; });
       if (it == visit.scope_entries.end()) {
-        visit.scope_entries.push_back(ScopeEntry{sc, fv, e.ts_ms, path, event_id, tuple});
+        visit.scope_entries.push_back(ScopeEntry{sc, fv, e.ts_ms, path, ref(), tuple});
         s.pair_entry_delta(sc, fv, dims, +1);
-      } else if (s.earlier(e.ts_ms, path, event_id, it->ts, it->path, it->event)) {
+      } else if (s.earlier(e.ts_ms, path, event_id, it->ts, it->path, v.event_ids[it->event])) {
         s.pair_entry_delta(sc, fv, v.tuples[it->tuple], -1);
-        *it = ScopeEntry{sc, fv, e.ts_ms, path, event_id, tuple};
+        *it = ScopeEntry{sc, fv, e.ts_ms, path, ref(), tuple};
         s.pair_entry_delta(sc, fv, dims, +1);
       }
     }
-    const bool earlier =
-        !visit.has_entry || s.earlier(e.ts_ms, path, event_id, visit.entry_ts, visit.entry_path, visit.entry_event);
+    const bool earlier = !visit.has_entry || s.earlier(e.ts_ms, path, event_id, visit.entry_ts, visit.entry_path,
+                                                       v.event_ids[visit.entry_event]);
     if (earlier) {
       if (visit.has_entry) s.entry_delta(visit.entry_dims, -1);
       visit.has_entry = true;
       visit.entry_ts = e.ts_ms;
       visit.entry_path = path;
-      visit.entry_event = event_id;
+      visit.entry_event = ref();
       visit.entry_dims = dims;
       s.entry_delta(dims, +1);
     }
@@ -431,12 +475,13 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   // Journey rows under one filter: the matching events, aggregated as if they were all there is.
   for (std::uint8_t sc = 0; segmented && sc < kSegmentDims.size(); ++sc) {
     const std::uint32_t fv = dims[static_cast<int>(kSegmentDims[sc])];
-    auto& nested = s.segments[(static_cast<std::uint64_t>(sc) << 32) | fv];
-    if (!nested) nested = std::make_unique<DayAggregator>(day_, Detail::Journey);
-    ++nested->events_;
-    VisitorDay& nv = nested->state_->visitors[e.visitor];
-    nested->state_->journey(e, nv, State::visit_of(nv, number), touches);
+    const std::uint64_t key = (static_cast<std::uint64_t>(sc) << 32) | fv;
+    auto& nested = s.segments[key];
+    if (!nested) nested = std::make_unique<State>(&s.pool);
+    VisitorDay& nv = State::segment_day(state, key);
+    nested->journey(e, nv, State::visit_of(nv, number), touches);
   }
+  if (s.max_visitors && s.visitors.size() > s.max_visitors) s.spill_oldest();
 }
 
 void DayAggregator::State::journey(const StoredEvent& e, VisitorDay& v, Visit& visit, const Touches& touches) {
@@ -563,10 +608,6 @@ void DayAggregator::State::emit_journey(AggregateSink& sink, bool dirty_only) co
 
 void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
   const State& s = *state_;
-  if (detail_ == Detail::Journey) {
-    s.emit_journey(sink, dirty_only);
-    return;
-  }
   sink.segment(Dim::All, "");
   const auto& str = [&](std::uint32_t id) -> const std::string& { return s.pool.str(id); };
   each(s.dim_day, s.dirty_dim_day, dirty_only, [&](std::uint64_t key, const DimCounts& c) {
@@ -578,7 +619,7 @@ void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
   });
   s.emit_journey(sink, dirty_only);
   auto pair = [&](std::uint64_t key, const DimCounts& c) {
-    sink.pair_day(kSegmentDims[key >> 60], str(static_cast<std::uint32_t>((key >> 28) & 0xFFFFFFF)),
+    sink.pair_day(kPairDims[key >> 60], str(static_cast<std::uint32_t>((key >> 28) & 0xFFFFFFF)),
                   static_cast<Dim>((key >> 56) & 0xF), str(static_cast<std::uint32_t>(key & 0xFFFFFFF)), c.counts,
                   c.entries);
   };
@@ -589,45 +630,258 @@ void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
   }
   for (const auto& [key, nested] : s.segments) {
     sink.segment(kSegmentDims[key >> 32], str(static_cast<std::uint32_t>(key)));
-    nested->state_->emit_journey(sink, dirty_only);
+    nested->emit_journey(sink, dirty_only);
   }
   sink.segment(Dim::All, "");
 }
 
-void DayAggregator::clear_dirty() {
-  State& s = *state_;
+void DayAggregator::State::clear_dirty() {
   auto clear = [](auto& dirty) {
     for (auto* entry : dirty) entry->second.dirty = false;
     dirty.clear();
   };
-  clear(s.dirty_dim_day);
-  clear(s.dirty_dim_hour);
-  clear(s.dirty_stage_sets);
-  clear(s.dirty_paths);
-  clear(s.dirty_attribution);
-  clear(s.dirty_units);
-  clear(s.dirty_unit_goals);
-  for (std::uint32_t i : s.dirty_pair_day) s.pair_day.at(i).second.dirty = false;
-  s.dirty_pair_day.clear();
-  for (auto& [key, nested] : s.segments) nested->clear_dirty();
+  clear(dirty_dim_day);
+  clear(dirty_dim_hour);
+  clear(dirty_stage_sets);
+  clear(dirty_paths);
+  clear(dirty_attribution);
+  clear(dirty_units);
+  clear(dirty_unit_goals);
+  for (std::uint32_t i : dirty_pair_day) pair_day.at(i).second.dirty = false;
+  dirty_pair_day.clear();
+  for (auto& [key, nested] : segments) nested->clear_dirty();
 }
 
-std::size_t DayAggregator::approximate_bytes() const noexcept {
-  const State& s = *state_;
-  std::size_t bytes = s.pool.bytes();
-  bytes += (s.dim_day.size() + s.dim_hour.size() + s.pair_day.size()) * 72;
-  bytes += (s.stage_sets.size() + s.paths.size() + s.unit_goals.size()) * 48;
-  bytes += s.attribution.size() * 96 + s.units.size() * 56;
-  bytes += s.visitors.size() * 200;
-  for (const auto& [id, v] : s.visitors) {
-    bytes += v.seen.capacity() * 8 + v.tuples.capacity() * sizeof(DimValues) + v.visits.capacity() * sizeof(Visit) +
-             v.units.size() * 64;
-    for (const Visit& x : v.visits) {
-      bytes += (x.pages.capacity() + x.stages.capacity()) * sizeof(TimedId) + x.scope_entries.capacity() * sizeof(ScopeEntry);
+void DayAggregator::clear_dirty() { state_->clear_dirty(); }
+
+std::size_t DayAggregator::visitors_in_memory() const noexcept { return state_->visitors.size(); }
+
+const Status& DayAggregator::status() const noexcept { return state_->status; }
+
+// ------------------------------------------------------------------------ spilled visitor state
+
+namespace {
+
+// A visitor's state as bytes: fixed-size little-endian-as-in-memory integers and
+// length-prefixed lists. Read back only by the process that wrote it (the spill is emptied
+// whenever its aggregator is dropped), so no versioning is needed.
+class StateWriter {
+ public:
+  explicit StateWriter(std::string& out) : out_(out) { out_.clear(); }
+  template <typename T>
+  void num(T v) {
+    static_assert(std::is_arithmetic_v<T>);
+    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void size(std::size_t n) { num(static_cast<std::uint32_t>(n)); }
+  void str(const std::string& v) {
+    size(v.size());
+    out_.append(v);
+  }
+  void dims(const DimValues& d) {
+    for (std::uint32_t x : d) num(x);
+  }
+  void timed(const std::vector<TimedId>& list) {
+    size(list.size());
+    for (const TimedId& t : list) {
+      num(t.ts);
+      num(t.id);
     }
   }
-  for (const auto& [key, nested] : s.segments) bytes += 64 + nested->approximate_bytes();
-  return bytes;
+  void day(const VisitorDay& v) {
+    size(v.seen.size());
+    for (std::uint64_t k : v.seen) num(k);
+    size(v.tuples.size());
+    for (const DimValues& t : v.tuples) dims(t);
+    size(v.visits.size());
+    for (const Visit& x : v.visits) {
+      num(x.number);
+      num(static_cast<std::uint8_t>(x.has_entry));
+      num(x.entry_ts);
+      num(x.entry_path);
+      num(x.entry_event);
+      dims(x.entry_dims);
+      timed(x.pages);
+      timed(x.stages);
+      num(x.page_steps);
+      num(x.stage_steps);
+      size(x.scope_entries.size());
+      for (const ScopeEntry& e : x.scope_entries) {
+        num(e.scope);
+        num(e.filter_value);
+        num(e.ts);
+        num(e.path);
+        num(e.event);
+        num(e.tuple);
+      }
+    }
+    size(v.stages.size());
+    for (std::uint32_t x : v.stages) num(x);
+    num(v.stage_set);
+    size(v.units.size());
+    for (const Unit& u : v.units) {
+      num(u.key.kind);
+      num(u.key.key);
+      num(u.key.variant);
+      num(u.first_ts);
+      size(u.converted.size());
+      for (std::uint32_t g : u.converted) num(g);
+    }
+    size(v.goals.size());
+    for (const Goal& g : v.goals) {
+      num(g.id);
+      num(g.last_ts);
+    }
+    size(v.event_ids.size());
+    for (const std::string& id : v.event_ids) str(id);
+  }
+
+ private:
+  std::string& out_;
+};
+
+class StateReader {
+ public:
+  explicit StateReader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_ && pos_ == in_.size(); }
+  template <typename T>
+  T num() {
+    T v{};
+    if (pos_ + sizeof v > in_.size()) {
+      ok_ = false;
+      return v;
+    }
+    std::memcpy(&v, in_.data() + pos_, sizeof v);
+    pos_ += sizeof v;
+    return v;
+  }
+  std::size_t size() {
+    const auto n = num<std::uint32_t>();
+    // Every element takes at least one byte: a corrupt length cannot make us allocate wildly.
+    if (n > in_.size() - std::min(pos_, in_.size())) {
+      ok_ = false;
+      return 0;
+    }
+    return n;
+  }
+  std::string str() {
+    const std::size_t n = size();
+    std::string v(in_.substr(pos_, n));
+    pos_ += n;
+    return v;
+  }
+  DimValues dims() {
+    DimValues d;
+    for (std::uint32_t& x : d) x = num<std::uint32_t>();
+    return d;
+  }
+  std::vector<TimedId> timed() {
+    std::vector<TimedId> list(size());
+    for (TimedId& t : list) {
+      t.ts = num<std::int64_t>();
+      t.id = num<std::uint32_t>();
+    }
+    return list;
+  }
+  void day(VisitorDay& v) {
+    v.seen.resize(size());
+    for (std::uint64_t& k : v.seen) k = num<std::uint64_t>();
+    v.tuples.resize(size());
+    for (DimValues& t : v.tuples) t = dims();
+    v.visits.resize(size());
+    for (Visit& x : v.visits) {
+      x.number = num<std::int64_t>();
+      x.has_entry = num<std::uint8_t>() != 0;
+      x.entry_ts = num<std::int64_t>();
+      x.entry_path = num<std::uint32_t>();
+      x.entry_event = num<std::uint32_t>();
+      x.entry_dims = dims();
+      x.pages = timed();
+      x.stages = timed();
+      x.page_steps = num<std::uint32_t>();
+      x.stage_steps = num<std::uint32_t>();
+      x.scope_entries.resize(size());
+      for (ScopeEntry& e : x.scope_entries) {
+        e.scope = num<std::uint8_t>();
+        e.filter_value = num<std::uint32_t>();
+        e.ts = num<std::int64_t>();
+        e.path = num<std::uint32_t>();
+        e.event = num<std::uint32_t>();
+        e.tuple = num<std::uint32_t>();
+      }
+    }
+    v.stages.resize(size());
+    for (std::uint32_t& x : v.stages) x = num<std::uint32_t>();
+    v.stage_set = num<std::uint32_t>();
+    v.units.resize(size());
+    for (Unit& u : v.units) {
+      u.key.kind = num<std::uint8_t>();
+      u.key.key = num<std::uint32_t>();
+      u.key.variant = num<std::uint32_t>();
+      u.first_ts = num<std::int64_t>();
+      u.converted.resize(size());
+      for (std::uint32_t& g : u.converted) g = num<std::uint32_t>();
+    }
+    v.goals.resize(size());
+    for (Goal& g : v.goals) {
+      g.id = num<std::uint32_t>();
+      g.last_ts = num<std::int64_t>();
+    }
+    v.event_ids.resize(size());
+    for (std::string& id : v.event_ids) id = str();
+  }
+
+ private:
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+VisitorState& DayAggregator::State::visitor(std::uint64_t id) {
+  auto [it, inserted] = visitors.try_emplace(id);
+  VisitorState& v = it->second;
+  v.used = ++tick;
+  if (!inserted || !spill || !status) return v;
+  bool found = false;
+  if (Status st = spill->load(id, buffer, found); !st) {
+    status = st;
+    return v;
+  }
+  if (!found) return v;
+  StateReader r(buffer);
+  r.day(v.top);
+  v.segments.resize(r.size());
+  for (auto& [key, day] : v.segments) {
+    key = r.num<std::uint64_t>();
+    r.day(day);
+  }
+  if (!r.ok()) status = Status::error("a spilled visitor state is corrupt");
+  return v;
+}
+
+// Spills the least recently seen quarter of the visitors in memory: amortized, each spill costs
+// a constant share of the scan that finds them.
+void DayAggregator::State::spill_oldest() {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (used, visitor)
+  order.reserve(visitors.size());
+  for (const auto& [id, v] : visitors) order.emplace_back(v.used, id);
+  const std::size_t keep = max_visitors - max_visitors / 4;
+  const std::size_t out = order.size() > keep ? order.size() - keep : 0;
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(out), order.end());
+  for (std::size_t i = 0; i < out; ++i) {
+    auto it = visitors.find(order[i].second);
+    StateWriter w(buffer);
+    w.day(it->second.top);
+    w.size(it->second.segments.size());
+    for (const auto& [key, day] : it->second.segments) {
+      w.num(key);
+      w.day(day);
+    }
+    if (Status st = spill->save(it->first, buffer); !st && status) status = st;
+    visitors.erase(it);
+  }
 }
 
 }  // namespace ithaca::tracker

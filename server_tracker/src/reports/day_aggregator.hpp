@@ -6,7 +6,10 @@
 // and erasure rebuild run it over stored events. The definitions are in report_source.hpp and
 // docs/reports.md; ClickHouse computes the same things in SQL.
 //
-// State per visitor-day is bounded by the distinct values it touched, not by its events.
+// State per visitor-day is bounded by the distinct values it touched, not by its events. With a
+// VisitorSpill, at most `visitors_in_memory` visitor-days stay in memory: the least recently
+// seen others are serialized to the spill and read back when they send another event, so a
+// day's memory is bounded by its distinct values, not by its visitors (counts stay exact).
 // Not thread-safe.
 #pragma once
 
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "ithaca/tracker/event.hpp"
+#include "ithaca/tracker/status.hpp"
 #include "reports/report_source.hpp"
 
 namespace ithaca::tracker {
@@ -29,7 +33,7 @@ class AggregateSink {
   virtual ~AggregateSink() = default;
   virtual void dim_day(Dim dim, std::string_view value, const Counts& counts, std::int64_t entries) = 0;
   virtual void dim_hour(int hour, Dim dim, std::string_view value, const Counts& counts) = 0;
-  // A breakdown of the events whose `filter_dim` is `filter_value` (a segment dimension; never
+  // A breakdown of the events whose `filter_dim` is `filter_value` (one of kPairDims; never
   // Dim::All or the filter's own dimension). Entries are visits' first *matching* pageviews.
   virtual void pair_day(Dim filter_dim, std::string_view filter_value, Dim dim, std::string_view value,
                         const Counts& counts, std::int64_t entries) = 0;
@@ -45,14 +49,25 @@ class AggregateSink {
                          std::string_view goal, std::int64_t converted) = 0;
 };
 
+// Keeps one day's spilled visitor states (opaque bytes, meaningful only to the aggregator that
+// wrote them) by visitor hash.
+class VisitorSpill {
+ public:
+  virtual ~VisitorSpill() = default;
+  virtual Status save(std::uint64_t visitor, std::string_view state) = 0;
+  virtual Status load(std::uint64_t visitor, std::string& state, bool& found) = 0;
+};
+
 class DayAggregator {
  public:
   // Full: the roll-ups (counts, segment pairs, journey rows per segment value). Unsegmented: a
-  // raw scan, whose filters are applied before add(), needs no segment rows. Journey: the journey
-  // rows of one segment value (kept inside a Full aggregator).
-  enum class Detail : std::uint8_t { Full, Unsegmented, Journey };
+  // raw scan, whose filters are applied before add(), needs no segment rows.
+  enum class Detail : std::uint8_t { Full, Unsegmented };
 
-  explicit DayAggregator(std::int32_t day, Detail detail = Detail::Full);
+  // `spill` (may be null: everything stays in memory) must outlive the aggregator and hold
+  // nothing of an earlier aggregator of the day.
+  explicit DayAggregator(std::int32_t day, Detail detail = Detail::Full, VisitorSpill* spill = nullptr,
+                         std::size_t visitors_in_memory = 0);
   ~DayAggregator();
   DayAggregator(const DayAggregator&) = delete;
   DayAggregator& operator=(const DayAggregator&) = delete;
@@ -67,7 +82,10 @@ class DayAggregator {
   void clear_dirty();
 
   std::size_t events() const noexcept { return events_; }
-  std::size_t approximate_bytes() const noexcept;
+  std::size_t visitors_in_memory() const noexcept;
+  // The first spill error: once set, the aggregator's numbers are incomplete and it must be
+  // rebuilt.
+  const Status& status() const noexcept;
 
   struct State;
 

@@ -37,7 +37,7 @@ std::optional<Dim> parse_dimension(std::string_view name) {
 
 const char* dimension_name(Dim dim) { return dimensions()[static_cast<int>(dim)].name; }
 
-std::string dimension_value(const StoredEvent& e, Dim dim) {
+std::string_view dimension_value(const StoredEvent& e, Dim dim) {
   switch (dim) {
     case Dim::All: return {};
     case Dim::Page: return e.path;

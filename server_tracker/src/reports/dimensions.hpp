@@ -46,6 +46,26 @@ constexpr int segment_index(Dim dim) {
   return -1;
 }
 
+// The dimensions whose values filter *breakdowns* from roll-ups (dim_pair_day): the segment
+// dimensions (same order, same indices) and pages, landing pages and event names — those three
+// without journey rows, whose per-value copies would cost far more.
+inline constexpr std::array<Dim, 15> kPairDims = {
+    Dim::ReferrerCategory, Dim::ReferrerSource, Dim::UtmSource, Dim::UtmMedium, Dim::UtmCampaign,
+    Dim::Device,           Dim::Os,             Dim::Browser,   Dim::Country,   Dim::Language,
+    Dim::Visit,            Dim::Type,           Dim::Page,      Dim::Landing,   Dim::Event};
+constexpr int pair_index(Dim dim) {
+  for (int i = 0; i < static_cast<int>(kPairDims.size()); ++i) {
+    if (kPairDims[static_cast<std::size_t>(i)] == dim) return i;
+  }
+  return -1;
+}
+static_assert([] {
+  for (std::size_t i = 0; i < kSegmentDims.size(); ++i) {
+    if (kPairDims[i] != kSegmentDims[i]) return false;
+  }
+  return true;
+}());
+
 struct DimInfo {
   Dim dim;
   const char* name;    // public name: "page", "referrer_category", …
@@ -56,9 +76,10 @@ const std::array<DimInfo, kDimCount>& dimensions();
 std::optional<Dim> parse_dimension(std::string_view name);
 const char* dimension_name(Dim dim);
 
-// The value an event has for a dimension.
-std::string dimension_value(const StoredEvent& event, Dim dim);
-inline std::string visit_value(std::optional<bool> first) {
+// The value an event has for a dimension: a view into the event (or a constant), valid as long
+// as the event is (the roll-up builder reads sixteen per event: no copies).
+std::string_view dimension_value(const StoredEvent& event, Dim dim);
+inline std::string_view visit_value(std::optional<bool> first) {
   return first ? (*first ? "first" : "repeat") : "";
 }
 

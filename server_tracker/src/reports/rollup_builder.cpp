@@ -14,6 +14,7 @@
 #include "reports/day_aggregator.hpp"
 #include "reports/raw_events.hpp"
 #include "reports/rollup_database.hpp"
+#include "reports/visitor_spill_database.hpp"
 #include "sqlite_db.hpp"
 
 namespace ithaca::tracker {
@@ -30,6 +31,7 @@ struct DayKey {
 };
 
 struct CachedDay {
+  std::unique_ptr<VisitorSpill> spill;  // declared first: the aggregator uses it until destroyed
   std::unique_ptr<DayAggregator> aggregator;
   std::uint64_t used = 0;
   bool dirty = false;
@@ -42,12 +44,16 @@ struct RollupBuilder::Impl {
   SqliteConnection reader;  // events, read only
   SqliteConnection eraser;  // events, for erasure and retention
   std::unique_ptr<RollupWriter> writer;
+  std::unique_ptr<VisitorSpillDatabase> spill;
   SqliteQuery chunk, replay_day, max_seq, site_events;
   SqliteQuery erase_days, erase_human, erase_bots, write_max_seq, retain_human, retain_bots, begin, commit, rollback;
 
   std::map<DayKey, CachedDay> days;
   std::uint64_t tick = 0;
   std::atomic<std::int64_t> last_seq{0};
+  std::int64_t flushed_seq = 0;        // the high-water mark rollups.db holds
+  std::size_t unflushed_events = 0;    // added to the days since
+  std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
 
   std::mutex mutex;
   std::condition_variable wake, done;
@@ -85,12 +91,28 @@ struct RollupBuilder::Impl {
     });
   }
 
+  // A fresh aggregator for a day, with an empty spill.
+  Status new_day(const std::string& site, std::int32_t day, CachedDay& out) {
+    Status status;
+    out.spill = spill->day(site, day, status);
+    out.aggregator =
+        std::make_unique<DayAggregator>(day, DayAggregator::Detail::Full, out.spill.get(), options.visitors_in_memory);
+    return status;
+  }
+
+  // Drops a day from memory (and its spilled visitors); the next event of the day replays it.
+  std::map<DayKey, CachedDay>::iterator drop(std::map<DayKey, CachedDay>::iterator it) {
+    (void)spill->drop_day(it->first.site, it->first.day);  // only space: a new aggregator empties it anyway
+    return days.erase(it);
+  }
+
   CachedDay* day_for(const std::string& site, std::int32_t day, Status& status) {
     auto it = days.find(DayKey{site, day});
     if (it == days.end()) {
       CachedDay cached;
-      cached.aggregator = std::make_unique<DayAggregator>(day);
-      status = replay(site, day, *cached.aggregator);
+      status = new_day(site, day, cached);
+      if (status) status = replay(site, day, *cached.aggregator);
+      if (status) status = cached.aggregator->status();
       cached.dirty = true;  // rewritten whole: the stored rows may predate a restart
       it = days.emplace(DayKey{site, day}, std::move(cached)).first;
     }
@@ -109,7 +131,8 @@ struct RollupBuilder::Impl {
         return s;
       }
     }
-    if (Status s = writer->set_meta("last_seq", std::to_string(last_seq.load())); !s) {
+    const std::int64_t seq = last_seq.load();
+    if (Status s = writer->set_meta("last_seq", std::to_string(seq)); !s) {
       writer->rollback();
       return s;
     }
@@ -124,7 +147,23 @@ struct RollupBuilder::Impl {
         d.dirty = false;
       }
     }
+    flushed_seq = seq;
+    unflushed_events = 0;
+    last_flush = std::chrono::steady_clock::now();
     return Status::ok();
+  }
+
+  bool flush_due() const {
+    return (options.flush_events && unflushed_events >= options.flush_events) ||
+           std::chrono::steady_clock::now() - last_flush >= options.flush_interval;
+  }
+
+  // After a failure inside a chunk: forget every day in memory and go back to what rollups.db
+  // holds; the next catch-up replays the days it needs.
+  void reset_to_flushed() {
+    for (auto it = days.begin(); it != days.end();) it = drop(it);
+    last_seq = flushed_seq;
+    unflushed_events = 0;
   }
 
   void evict() {
@@ -135,7 +174,7 @@ struct RollupBuilder::Impl {
         if (oldest == days.end() || it->second.used < oldest->second.used) oldest = it;
       }
       if (oldest == days.end()) return;
-      days.erase(oldest);
+      drop(oldest);
     }
   }
 
@@ -151,10 +190,11 @@ struct RollupBuilder::Impl {
     return stopping;
   }
 
-  // Processes every committed event not yet rolled up. A stop ends it between chunks, so that a
-  // tracker shut down while millions of events wait for their roll-ups exits promptly (the
-  // high-water mark is committed with each chunk: the next start goes on from there).
-  Status catch_up() {
+  // Processes every committed event not yet rolled up, writing the roll-ups when a flush is due
+  // (or, with `flush_now`, at the end). A stop ends it between chunks, so that a tracker shut
+  // down while millions of events wait for their roll-ups exits promptly (the high-water mark
+  // is committed with the rows: the next start goes on from there).
+  Status catch_up(bool flush_now) {
     for (;;) {
       if (stop_requested()) return Status::error("the roll-up builder is stopping");
       // SQLite reuses the largest rowid after it is deleted (retention of an idle database):
@@ -166,28 +206,50 @@ struct RollupBuilder::Impl {
       chunk.bind(1, last_seq.load()).bind(2, static_cast<std::int64_t>(options.chunk_events));
       Status st = read_events(chunk, [&](std::int64_t seq, StoredEvent& e) { rows.emplace_back(seq, std::move(e)); });
       if (!st) return st;
-      if (rows.empty()) return Status::ok();
+      if (rows.empty()) break;
       for (auto& [seq, e] : rows) {
         if (const TimeZone* z = zone(e.site)) {
           const std::int32_t day = z->local_day(e.ts_ms);
           Status load;
           CachedDay* d = day_for(e.site, day, load);
-          if (!load) return load;
+          if (!load) {
+            reset_to_flushed();
+            return load;
+          }
           d->aggregator->add(e, static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
           d->dirty = true;
         }
       }
+      for (const auto& [key, d] : days) {
+        if (Status s = d.aggregator->status(); !s) {
+          reset_to_flushed();
+          return s;
+        }
+      }
       last_seq = rows.back().first;
-      if (Status s = flush(); !s) return s;
+      unflushed_events += rows.size();
+      if (flush_due()) {
+        if (Status s = flush(); !s) return s;
+      }
       evict();
     }
+    if (flush_now || flush_due()) return flush();
+    return Status::ok();
+  }
+
+  bool has_unflushed() const {
+    for (const auto& [key, d] : days) {
+      if (d.dirty) return true;
+    }
+    return flushed_seq != last_seq.load();
   }
 
   Status rebuild(const std::string& site, std::int32_t day) {
-    days.erase(DayKey{site, day});
+    if (auto it = days.find(DayKey{site, day}); it != days.end()) drop(it);
     CachedDay cached;
-    cached.aggregator = std::make_unique<DayAggregator>(day);
+    if (Status s = new_day(site, day, cached); !s) return s;
     if (Status s = replay(site, day, *cached.aggregator); !s) return s;
+    if (Status s = cached.aggregator->status(); !s) return s;
     if (Status s = writer->begin(); !s) return s;
     Status s = writer->delete_day(site, day);
     if (s) s = writer->write(site, *cached.aggregator, false);
@@ -205,13 +267,15 @@ struct RollupBuilder::Impl {
 
   // A site's roll-ups were made in another time zone (or never): rebuild all of its days.
   Status rebuild_site(const std::string& site) {
-    for (auto it = days.begin(); it != days.end();) it = it->first.site == site ? days.erase(it) : std::next(it);
+    for (auto it = days.begin(); it != days.end();) it = it->first.site == site ? drop(it) : std::next(it);
     const TimeZone* z = zone(site);
-    std::map<std::int32_t, std::unique_ptr<DayAggregator>> open;
+    std::map<std::int32_t, CachedDay> open;
     Status status = writer->begin();
     if (!status) return status;
-    auto write_day = [&](std::map<std::int32_t, std::unique_ptr<DayAggregator>>::iterator it) {
-      if (status) status = writer->write(site, *it->second, false);
+    auto write_day = [&](std::map<std::int32_t, CachedDay>::iterator it) {
+      if (status) status = it->second.aggregator->status();
+      if (status) status = writer->write(site, *it->second.aggregator, false);
+      (void)spill->drop_day(site, it->first);
       open.erase(it);
     };
     if (status) status = writer->delete_site(site);
@@ -220,10 +284,11 @@ struct RollupBuilder::Impl {
       const std::int32_t day = z->local_day(e.ts_ms);
       auto it = open.find(day);
       if (it == open.end()) {
-        it = open.emplace(day, std::make_unique<DayAggregator>(day)).first;
+        it = open.emplace(day, CachedDay{}).first;
+        if (Status s = new_day(site, day, it->second); !s && status) status = s;
         while (open.size() > 3) write_day(open.begin());
       }
-      it->second->add(e, static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
+      it->second.aggregator->add(e, static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
     });
     while (!open.empty()) write_day(open.begin());
     if (status) status = read;
@@ -250,9 +315,9 @@ struct RollupBuilder::Impl {
   // Runs `body` holding the events database's write lock, after rolling up everything committed
   // before it; afterwards the high-water mark is clamped to what the table still holds.
   Status with_events_locked(const std::function<Status()>& body) {
-    if (Status s = catch_up(); !s) return s;
+    if (Status s = catch_up(true); !s) return s;
     if (Status s = begin.run(); !s) return s;
-    Status s = catch_up();
+    Status s = catch_up(true);
     if (s) s = body();
     std::int64_t max = 0;
     if (s) max = current_max_seq(write_max_seq);
@@ -310,7 +375,7 @@ struct RollupBuilder::Impl {
       }
     }
     for (auto it = days.begin(); it != days.end();) {
-      it = (it->first.site == site && it->first.day < cut_day) ? days.erase(it) : std::next(it);
+      it = (it->first.site == site && it->first.day < cut_day) ? drop(it) : std::next(it);
     }
     if (Status s = writer->begin(); !s) return s;
     Status s = writer->delete_before(site, cut_day);
@@ -326,15 +391,25 @@ struct RollupBuilder::Impl {
       if (stopping) break;
       notified = false;
       const std::uint64_t generation = requested;
+      // Someone waits in sync(): write what is rolled up now rather than at the next interval.
+      const bool waited_for = requested > completed;
       std::deque<std::function<void()>> pending;
       pending.swap(jobs);
       lock.unlock();
       for (auto& job : pending) job();
-      if (Status s = catch_up(); !s && !stop_requested()) log_error("roll-up failed", {{"error", s.message()}});
+      if (Status s = catch_up(waited_for); !s && !stop_requested()) {
+        log_error("roll-up failed", {{"error", s.message()}});
+      }
       lock.lock();
       completed = std::max(completed, generation);
       done.notify_all();
     }
+    lock.unlock();
+    // What is rolled up but not yet written, so that a restart need not redo it.
+    if (has_unflushed()) {
+      if (Status s = flush(); !s) log_error("roll-up failed", {{"error", s.message()}});
+    }
+    lock.lock();
     // Fail whatever is still queued: its callers are waiting.
     std::deque<std::function<void()>> pending;
     pending.swap(jobs);
@@ -371,6 +446,8 @@ std::unique_ptr<RollupBuilder> RollupBuilder::start(RollupBuilderOptions options
   };
   m.writer = RollupWriter::open(m.options.rollups_path, error);
   if (!m.writer) return fail(Status::error(error));
+  m.spill = VisitorSpillDatabase::open(m.options.rollups_path + "-visitors", error);
+  if (!m.spill) return fail(Status::error(error));
   if (Status s = m.reader.open(m.options.events_path, false); !s) return fail(s);
   if (Status s = m.reader.exec("PRAGMA query_only=ON;"); !s) return fail(s);
   if (Status s = m.eraser.open(m.options.events_path, false); !s) return fail(s);
@@ -401,6 +478,7 @@ std::unique_ptr<RollupBuilder> RollupBuilder::start(RollupBuilderOptions options
   bool found = false;
   if (Status s = m.writer->get_meta("last_seq", value, found); !s) return fail(s);
   if (found) m.last_seq = std::strtoll(value.c_str(), nullptr, 10);
+  m.flushed_seq = m.last_seq.load();
   if (Status s = m.check_zones(); !s) return fail(s);
 
   std::unique_ptr<RollupBuilder> builder(new RollupBuilder(std::move(impl)));
@@ -449,7 +527,7 @@ Status RollupBuilder::apply_retention(const std::string& site, std::int64_t cuto
 Status RollupBuilder::rebuild_days(const std::string& site, std::vector<std::int32_t> days) {
   return impl_->submit([&]() -> Status {
     if (!impl_->zone(site)) return Status::error("unknown site " + site);
-    if (Status s = impl_->catch_up(); !s) return s;
+    if (Status s = impl_->catch_up(true); !s) return s;
     for (std::int32_t day : days) {
       if (Status s = impl_->rebuild(site, day); !s) return s;
     }

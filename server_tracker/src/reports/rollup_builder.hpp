@@ -1,8 +1,12 @@
 // Keeps the SQLite roll-ups (rollup_database.hpp) up to date as events are written: one thread
 // tails the events table by its `seq` column, feeds each new event to the DayAggregator of its
-// (site, local day) and, after each chunk, writes the changed rows together with the new
-// high-water mark in one roll-up transaction. Days not in memory are reloaded by replaying
-// their stored events, so a restart, a late event or an eviction never loses a count.
+// (site, local day) and writes the changed rows together with the new high-water mark in one
+// roll-up transaction — at most every `flush_interval`, and at once when a report waits in
+// sync(): under steady ingest a row changed by thousands of events
+// is written once, not once per event. Days not in memory are reloaded by replaying their
+// stored events, so a restart, a late event or an eviction never loses a count. Each day keeps
+// at most `visitors_in_memory` visitors' state in memory, the rest in a scratch spill file
+// (visitor_spill_database.hpp): memory stays flat however many visitors a day has.
 //
 // Everything that changes roll-ups runs on this thread: catching up, rebuilding days after an
 // erasure, retention, and rebuilding a site whose time zone changed. Public methods are
@@ -28,7 +32,12 @@ struct RollupBuilderOptions {
   std::map<std::string, std::shared_ptr<const TimeZone>, std::less<>> zones;  // per configured site
   std::size_t chunk_events = 10'000;
   std::size_t days_in_memory = 3;  // today, yesterday and one more (late events); others replay
+  // Per day in memory: visitors whose per-visitor state stays in memory; the least recently
+  // seen others are kept in the spill database (rollups.db-visitors) until they come back.
+  std::size_t visitors_in_memory = 5'000;
   std::chrono::milliseconds poll{250};
+  std::chrono::milliseconds flush_interval{1000};
+  std::size_t flush_events = 0;  // also write after this many events (0: never; benchmarks)
 };
 
 struct ErasureResult {
@@ -47,7 +56,7 @@ class RollupBuilder {
   void stop();
   void notify();  // new events may be waiting
 
-  // Waits until every event committed before the call is in the roll-ups.
+  // Waits until every event committed before the call is in the roll-ups (written to rollups.db).
   bool sync(std::chrono::milliseconds timeout);
 
   // Deletes every event (human and bot) of a consented first-party id and rebuilds the days it

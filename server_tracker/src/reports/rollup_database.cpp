@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS unit_goals (
 constexpr const char* kTables[] = {"dim_day",     "dim_hour", "dim_pair_day", "stage_sets",
                                    "paths",       "attribution", "units",     "unit_goals"};
 constexpr int kTableCount = 8;
-constexpr const char* kRollupSchema = "3";
+constexpr const char* kRollupSchema = "4";  // 4: page, landing page and event pairs
 
 Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
   if (Status s = db.open(path, writer); !s) return s;

@@ -55,8 +55,8 @@ class RollupReader {
 
   Status timeseries(const ReportScope& scope, Interval interval, const Filter& filter, std::vector<SeriesPoint>& out);
   Status breakdown(const ReportScope& scope, Dim dim, std::vector<BreakdownRow>& out);
-  // Under one filter on a segment dimension (kSegmentDims), by any dimension (Dim::All: the
-  // totals; their entries are not kept and read 0).
+  // Under one filter on a kPairDims dimension, by any dimension (Dim::All: the totals; their
+  // entries are not kept and read 0).
   Status segment_breakdown(const ReportScope& scope, Dim dim, const Filter& filter, std::vector<BreakdownRow>& out);
   // Journey rows of every event (`filter` Dim::All) or under one filter on a segment dimension.
   Status stage_sets(const ReportScope& scope, const Filter& filter, std::vector<StageSetRow>& out);

@@ -125,20 +125,50 @@ std::string SqliteReportSource::last_source() const {
   return last_source_;
 }
 
+namespace {
+
+// The SQL condition that selects a filter's events (its value bound as ?N): SQLite skips the
+// other events before their columns are read. The C++ comparison after it stays the definition.
+std::string filter_condition(const Filter& f, int n) {
+  const std::string p = "?" + std::to_string(n);
+  if (f.dim == Dim::Visit) {
+    return "(CASE visit_first WHEN 1 THEN 'first' WHEN 0 THEN 'repeat' ELSE '' END) = " + p;
+  }
+  return std::string("coalesce(") + dimensions()[static_cast<int>(f.dim)].column + ", '') = " + p;
+}
+
+}  // namespace
+
 Status SqliteReportSource::scan(const ReportScope& scope, RawTotals& out) {
   std::lock_guard<std::mutex> lock(raw_mutex_);
   const TimeZone& zone = *scope.zone;
+  // Filtered scans get a statement of their own (their condition depends on the dimensions).
+  SqliteQuery filtered;
+  SqliteQuery* range = &range_;
+  if (!scope.filters.empty()) {
+    std::string sql = std::string("SELECT ") + kRawEventColumns + " FROM events WHERE site = ?1 AND ts >= ?2 AND ts < ?3";
+    int n = 4;
+    for (const Filter& f : scope.filters) {
+      if (f.dim != Dim::All) sql += " AND " + filter_condition(f, n++);
+    }
+    if (Status s = filtered.prepare(events_.handle(), sql + " ORDER BY site, ts"); !s) return s;
+    n = 4;
+    for (const Filter& f : scope.filters) {
+      if (f.dim != Dim::All) filtered.bind(n++, f.value);
+    }
+    range = &filtered;
+  }
   std::map<std::int32_t, std::unique_ptr<DayAggregator>> open;
   auto close = [&](std::map<std::int32_t, std::unique_ptr<DayAggregator>>::iterator it) {
     out.day = it->first;
     it->second->emit(out, false);
     open.erase(it);
   };
-  range_.bind(1, scope.site).bind(2, scope.from_ms()).bind(3, scope.to_ms());
+  range->bind(1, scope.site).bind(2, scope.from_ms()).bind(3, scope.to_ms());
   StoredEvent e;
   int rc;
-  while ((rc = range_.step()) == SQLITE_ROW) {
-    read_raw_event(range_, e);
+  while ((rc = range->step()) == SQLITE_ROW) {
+    read_raw_event(*range, e);
     bool match = true;
     for (const Filter& f : scope.filters) match = match && dimension_value(e, f.dim) == f.value;
     if (!match) continue;
@@ -153,7 +183,7 @@ Status SqliteReportSource::scan(const ReportScope& scope, RawTotals& out) {
     it->second->add(e, static_cast<int>(zone.local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
   }
   while (!open.empty()) close(open.begin());
-  return range_.done(rc);
+  return range->done(rc);
 }
 
 Status SqliteReportSource::timeseries(const ReportScope& scope, Interval interval, std::vector<SeriesPoint>& out) {
@@ -174,7 +204,7 @@ Status SqliteReportSource::breakdown(const ReportScope& scope, Dim dim, std::vec
   if (Status s = ready(); !s) return s;
   out.clear();
   if (use_rollups(scope, false)) return rollups_->breakdown(scope, dim, out);
-  if (!force_raw_ && scope.filters.size() == 1 && segment_index(scope.filters[0].dim) >= 0) {
+  if (!force_raw_ && scope.filters.size() == 1 && pair_index(scope.filters[0].dim) >= 0) {
     set_source("rollups");
     return rollups_->segment_breakdown(scope, dim, scope.filters[0], out);
   }

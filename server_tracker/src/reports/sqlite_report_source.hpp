@@ -1,8 +1,9 @@
 // ReportSource over the embedded store. Reports read the roll-ups after waiting for the
 // builder to catch up, so a report always includes every event acknowledged before it.
-// Roll-ups answer every report without filters, the time series with one filter, and every
-// other report with one filter on a segment dimension (kSegmentDims). Other filtered queries
-// (several filters; a page, landing page or event name filter outside the time series)
+// Roll-ups answer every report without filters, the time series with one filter, breakdowns
+// with one filter on a segment dimension, page, landing page or event name (kPairDims), and
+// every other report with one filter on a segment dimension (kSegmentDims). Other filtered
+// queries (several filters; a page, landing page or event name filter on a journey report)
 // aggregate the raw events of the range with the same DayAggregator (slower: it reads every
 // event of the range; docs/reports.md gives numbers).
 #pragma once

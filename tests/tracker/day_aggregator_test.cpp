@@ -1,0 +1,149 @@
+// The day aggregator with a bounded number of visitors in memory: the others' state goes to a
+// VisitorSpill and comes back with their next event. Bounded or not, it must emit the same rows.
+#include "reports/day_aggregator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include "reports/event_generator.hpp"
+#include "reports/event_loader.hpp"
+#include "reports/time_zone.hpp"
+#include "test_support.hpp"
+
+namespace ithaca::tracker {
+namespace {
+
+class MapSpill final : public VisitorSpill {
+ public:
+  Status save(std::uint64_t visitor, std::string_view state) override {
+    ++saves;
+    states[visitor] = std::string(state);
+    return Status::ok();
+  }
+  Status load(std::uint64_t visitor, std::string& state, bool& found) override {
+    auto it = states.find(visitor);
+    found = it != states.end();
+    if (found) {
+      ++loads;
+      state = it->second;
+    }
+    return Status::ok();
+  }
+  std::map<std::uint64_t, std::string> states;
+  int saves = 0, loads = 0;
+};
+
+// Every emitted row as one line (sorted), with the segment it belongs to.
+class RecordingSink final : public AggregateSink {
+ public:
+  std::set<std::string> rows;
+  void dim_day(Dim dim, std::string_view value, const Counts& c, std::int64_t entries) override {
+    add("day", static_cast<int>(dim), value, c.pageviews, c.events, c.visitors, entries);
+  }
+  void dim_hour(int hour, Dim dim, std::string_view value, const Counts& c) override {
+    add("hour", hour, static_cast<int>(dim), value, c.pageviews, c.events, c.visitors);
+  }
+  void pair_day(Dim fd, std::string_view fv, Dim dim, std::string_view value, const Counts& c,
+                std::int64_t entries) override {
+    add("pair", static_cast<int>(fd), fv, static_cast<int>(dim), value, c.pageviews, c.events, c.visitors, entries);
+  }
+  void segment(Dim fd, std::string_view fv) override { segment_ = std::to_string(static_cast<int>(fd)) + "=" + std::string(fv); }
+  void stage_set(std::string_view stages, std::int64_t visitors) override { add("stages", stages, visitors); }
+  void path(PathKind kind, std::string_view steps, std::int64_t visits) override {
+    add("path", static_cast<int>(kind), steps, visits);
+  }
+  void attribution(std::string_view goal, TouchKey by, const AttributionRow& r) override {
+    add("attr", goal, static_cast<int>(by), r.key, r.first, r.last, r.linear, r.first_value, r.last_value,
+        r.linear_value);
+  }
+  void unit(UnitKind kind, std::string_view key, std::string_view variant, std::int64_t visitors,
+            std::int64_t exposures) override {
+    add("unit", static_cast<int>(kind), key, variant, visitors, exposures);
+  }
+  void unit_goal(UnitKind kind, std::string_view key, std::string_view variant, std::string_view goal,
+                 std::int64_t converted) override {
+    add("goal", static_cast<int>(kind), key, variant, goal, converted);
+  }
+
+ private:
+  template <typename... T>
+  void add(const T&... parts) {
+    std::string line = segment_;
+    ((line += "|", append(line, parts)), ...);
+    rows.insert(line);
+  }
+  static void append(std::string& line, std::string_view v) { line += v; }
+  static void append(std::string& line, const std::string& v) { line += v; }
+  static void append(std::string& line, const char* v) { line += v; }
+  static void append(std::string& line, std::int64_t v) { line += std::to_string(v); }
+  static void append(std::string& line, int v) { line += std::to_string(v); }
+  std::string segment_ = "0=";
+};
+
+TEST(DayAggregator, BoundedVisitorsEmitTheSameRowsAsUnbounded) {
+  std::string error;
+  auto zone = TimeZone::load("Europe/Berlin", error);
+  ASSERT_TRUE(zone) << error;
+  GeneratorOptions g;
+  g.events = 3000;
+  g.days = 0.9;
+  g.end_ms = 1'795'000'000'000;
+  g.rules_json = testing::read_text(testing::fixture("../../../demo_site/rules/demo.json"));
+  EventGenerator generator(g);
+  GeneratedRequest r;
+  std::vector<StoredEvent> events;
+  while (generator.next(r)) append_stored_events(r, events);
+  // One local day's events, shuffled (events may arrive in any order): visitors keep coming
+  // back after others pushed them out of memory.
+  const std::int32_t day = zone->local_day(events.back().ts_ms);
+  std::erase_if(events, [&](const StoredEvent& e) { return e.bot || zone->local_day(e.ts_ms) != day; });
+  ASSERT_GT(events.size(), 500u);
+  std::shuffle(events.begin(), events.end(), std::mt19937(7));
+
+  DayAggregator unbounded(day);
+  MapSpill spill;
+  DayAggregator bounded(day, DayAggregator::Detail::Full, &spill, 4);
+  std::size_t most = 0;
+  for (const StoredEvent& e : events) {
+    const int hour = static_cast<int>(zone->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24);
+    unbounded.add(e, hour);
+    bounded.add(e, hour);
+    most = std::max(most, bounded.visitors_in_memory());
+  }
+  ASSERT_TRUE(bounded.status()) << bounded.status().message();
+  EXPECT_LE(most, 4u);
+  EXPECT_GT(unbounded.visitors_in_memory(), 50u);
+  EXPECT_GT(spill.loads, 100);  // visitors did come back from the spill
+
+  RecordingSink a, b;
+  unbounded.emit(a, false);
+  bounded.emit(b, false);
+  EXPECT_GT(a.rows.size(), 1000u);
+  EXPECT_EQ(a.rows, b.rows);
+}
+
+TEST(DayAggregator, ACorruptSpilledStateIsReportedNotUsed) {
+  MapSpill spill;
+  DayAggregator day(20000, DayAggregator::Detail::Full, &spill, 1);
+  StoredEvent e;
+  e.site = "s";
+  e.type = EventType::Pageview;
+  e.path = "/";
+  e.event_id = "a";
+  e.visitor = 1;
+  day.add(e, 0);
+  e.visitor = 2;
+  day.add(e, 0);  // spills visitor 1
+  ASSERT_EQ(spill.states.count(1), 1u);
+  spill.states[1].resize(3);
+  e.visitor = 1;
+  day.add(e, 0);
+  EXPECT_FALSE(day.status());
+}
+
+}  // namespace
+}  // namespace ithaca::tracker
