@@ -11,7 +11,6 @@
 
 #include "ithaca/api.hpp"
 #include "ithaca/context.hpp"
-#include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
 
 namespace {
@@ -109,12 +108,7 @@ int decide_batch(const std::string& rules) {
     each_line([&](const std::string& line) { return ithaca::decide_json(rules, line); });
     return 1;
   }
-  return each_line([&](const std::string& line) {
-    ithaca::Result<ithaca::Value> context = ithaca::parse_json(line);
-    // A malformed or non-object line: decide_json phrases the error as `ithaca decide` does.
-    if (!context.ok() || !context.value().is_map()) return ithaca::decide_json(rules, line);
-    return ithaca::decide_to_json(*loaded.rules, context.value());
-  });
+  return each_line([&](const std::string& line) { return ithaca::decide_json(*loaded.rules, line); });
 }
 
 int decide_command(std::vector<std::string> args) {

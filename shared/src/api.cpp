@@ -108,10 +108,14 @@ std::string decide_json(std::string_view rules_json, std::string_view context_js
     out += "}}";
     return out;
   }
+  return decide_json(*loaded.rules, context_json);
+}
+
+std::string decide_json(const RuleSet& rules, std::string_view context_json, const DecideOptions& options) {
   auto context = parse_json(context_json);
   if (!context.ok()) return error_json("parse", "context: " + context.error().message, -1);
   if (!context.value().is_map()) return error_json("parse", "context must be a JSON object", -1);
-  return decide_to_json(*loaded.rules, context.value());
+  return decide_to_json(rules, context.value(), options);
 }
 
 }  // namespace ithaca

@@ -14,30 +14,22 @@
 
 #include "ithaca/api.hpp"
 #include "ithaca/context.hpp"
-#include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
-#include "ithaca/value.hpp"
 
 namespace {
 
-struct Loaded {
-  std::shared_ptr<const ithaca::RuleSet> rules;
-  std::string text;  // kept for the error path, so it answers exactly like decide_json
-};
-
 std::vector<char> g_input;
 std::string g_output;
-std::vector<Loaded> g_rulesets;  // index + 1 is the id JS holds; unloaded slots are empty
+std::vector<std::shared_ptr<const ithaca::RuleSet>> g_rulesets;  // index + 1 is the id JS holds; unloaded slots are empty
 
 std::string_view input_part(std::size_t offset, std::size_t length) noexcept {
   if (offset > g_input.size() || length > g_input.size() - offset) return {};
   return {g_input.data() + offset, length};
 }
 
-const Loaded* find_loaded(std::int32_t id) noexcept {
+const ithaca::RuleSet* find_loaded(std::int32_t id) noexcept {
   if (id <= 0 || static_cast<std::size_t>(id) > g_rulesets.size()) return nullptr;
-  const Loaded& slot = g_rulesets[static_cast<std::size_t>(id) - 1];
-  return slot.rules ? &slot : nullptr;
+  return g_rulesets[static_cast<std::size_t>(id) - 1].get();
 }
 
 }  // namespace
@@ -86,36 +78,27 @@ std::int32_t ithaca_load(std::size_t rules_len) noexcept {
     return 0;
   }
   g_output.clear();
-  Loaded entry{std::move(loaded.rules), std::string(text)};
   for (std::size_t i = 0; i < g_rulesets.size(); ++i) {
-    if (!g_rulesets[i].rules) {
-      g_rulesets[i] = std::move(entry);
+    if (!g_rulesets[i]) {
+      g_rulesets[i] = std::move(loaded.rules);
       return static_cast<std::int32_t>(i + 1);
     }
   }
-  g_rulesets.push_back(std::move(entry));
+  g_rulesets.push_back(std::move(loaded.rules));
   return static_cast<std::int32_t>(g_rulesets.size());
 }
 
 void ithaca_unload(std::int32_t id) noexcept {
-  if (find_loaded(id) != nullptr) g_rulesets[static_cast<std::size_t>(id) - 1] = Loaded{};
+  if (find_loaded(id) != nullptr) g_rulesets[static_cast<std::size_t>(id) - 1].reset();
 }
 
 // Decisions of a loaded rule set for a context (input = context bytes); byte for byte what
 // decide_json gives for the same rules and context, or with `explain` 0 the same with each
 // explanation cut to its summary (the SDK outside debug mode). Returns 0 for an unknown id.
 std::int32_t ithaca_decide(std::int32_t id, std::size_t context_len, std::int32_t explain) noexcept {
-  const Loaded* loaded = find_loaded(id);
-  if (loaded == nullptr) return 0;
-  const std::string_view context_text = input_part(0, context_len);
-  ithaca::Result<ithaca::Value> context = ithaca::parse_json(context_text);
-  if (!context.ok() || !context.value().is_map()) {
-    // Rare: let the facade phrase the error exactly as `ithaca decide` does.
-    g_output = ithaca::decide_json(loaded->text, context_text);
-    return 1;
-  }
-  // The core writes the decision JSON directly (no Value tree): the fast path.
-  g_output = ithaca::decide_to_json(*loaded->rules, context.value(), ithaca::DecideOptions{explain != 0});
+  const ithaca::RuleSet* rules = find_loaded(id);
+  if (rules == nullptr) return 0;
+  g_output = ithaca::decide_json(*rules, input_part(0, context_len), ithaca::DecideOptions{explain != 0});
   return 1;
 }
 

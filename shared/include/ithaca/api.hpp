@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "ithaca/ruleset.hpp"
+
 namespace ithaca {
 
 // {"value": …} or {"error": {"kind": "parse"|"eval", "message": …, "position": N}}.
@@ -27,5 +29,8 @@ std::string check_rules_json(std::string_view rules_json);
 // `ithaca decide`: decide(load_ruleset(rules_json), context) as JSON, or {"error": {…}} when
 // the rules do not load (with "errors": [...]) or the context is not a JSON object.
 std::string decide_json(std::string_view rules_json, std::string_view context_json);
+// The same for a rule set already loaded (`ithaca decide --batch`, the wasm SDK's loaded rule
+// sets): only the context can be in error, and the error reads as above.
+std::string decide_json(const RuleSet& rules, std::string_view context_json, const DecideOptions& options = {});
 
 }  // namespace ithaca
