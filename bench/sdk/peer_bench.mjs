@@ -87,8 +87,9 @@ async function ithacaEngine() {
   const { id } = engine.load(rulesText);
   return {
     name: 'ithaca (wasm)',
-    // As the SDK decides outside debug mode: explanations cut to their summaries.
-    decide: (ctx) => JSON.parse(engine.decideLoaded(id, ctx, { explain: false })).decisions,
+    // As the SDK decides outside debug mode: explanations cut to their summaries, the wasm
+    // answering with numbers that index texts parsed once per rule set (engine.decideBrief).
+    decide: (ctx) => engine.decideBrief(id, ctx).decisions,
     variants: (d) => Object.fromEntries(SLOTS.map((s) => [s, d[s].variant])),
     raw: (ctx) => engine.decideLoaded(id, ctx, { explain: false }),
   };

@@ -209,8 +209,25 @@ std::uint32_t bucket_of(std::string_view experiment_id, std::string_view visitor
   return static_cast<std::uint32_t>(h % 10000);
 }
 
-std::string decide_to_json(const RuleSet& rules, const Value& raw_context, const DecideOptions& options) {
-  const Impl& r = rules.impl();
+namespace {
+
+// What one decision chose, computed once (decide_outcome) and then written out as JSON text
+// (decide_to_json) or as numbers (decide_codes): two writers, one evaluation.
+struct SlotChoice {
+  const Impl::Rule* rule = nullptr;  // null: the slot's default
+  std::size_t variant = 0;           // experiment rules: index of the assigned variant
+  std::uint32_t bucket = 0;
+  std::string skipped, conditions;   // explain only: `"rule":"why",…` and the matched rule's trace
+};
+struct Outcome {
+  int stage = -1;          // journey stage reached (rule sets with stages), -1 for none
+  bool advanced = false;   // past the stage the context carried
+  Value segments = Value::map(Map());  // name → bool or error, in the rule set's order
+  bool segment_errors = false;
+  std::vector<SlotChoice> slots;
+};
+
+void decide_outcome(const Impl& r, const Value& raw_context, const DecideOptions& options, Outcome& o) {
   const Value empty = Value::map(Map());
   const Value& context = raw_context.is_map() ? raw_context : empty;
 
@@ -224,16 +241,8 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context, const
       time.edit_map().set("now", Value::timestamp(*now));
     }
   }
-  Value segments = Value::map(Map());
   Value journey;  // null: no journey defined, the context's own is used
-  DecisionActivation act(r, context, time, journey, segments, empty);
-
-  std::string out;
-  out.reserve(256 + 512 * r.slots.size());
-  out += "{\"site\":"sv;
-  out += r.site_json;
-  out += ",\"version\":"sv;
-  out += r.version_json.empty() ? "null" : r.version_json;
+  DecisionActivation act(r, context, time, journey, o.segments, empty);
 
   // Journey: the furthest stage whose entry condition holds; a stage already reached (the
   // context's journey.stage, kept by the SDK) is never undone.
@@ -247,56 +256,28 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context, const
       if (truthy(r.stages[i].when.program.evaluate(act))) reached = static_cast<int>(i);
     const Value* given = context.find("journey");
     journey = given && given->is_map() ? *given : Value::map(Map());
-    const auto* stage = reached >= 0 ? &r.stages[static_cast<std::size_t>(reached)] : nullptr;
-    journey.edit_map().set("stage", stage ? stage->id : Value());
-    out += ",\"journey\":{\"stage\":"sv;
-    out += stage ? stage->id_json : "null";
-    out += ",\"index\":"sv;
-    if (reached < 0) out += "-1"sv;
-    else append_number(static_cast<std::uint32_t>(reached), out);
-    out += reached > stored_index ? ",\"advanced\":true}"sv : ",\"advanced\":false}"sv;
+    journey.edit_map().set("stage", reached >= 0 ? r.stages[static_cast<std::size_t>(reached)].id : Value());
+    o.stage = reached;
+    o.advanced = reached > stored_index;
     act.forget_paths();
   }
-  // Segment members are appended below while rules read them: no reallocation may move them.
 
   // Segments, in dependency order; an error stays an error value for rules to absorb.
-  {
-    Map& seg = segments.edit_map();
-    seg.reserve(r.segments.size());
-    out += ",\"segments\":{"sv;
-    std::string errors;
-    for (std::size_t i = 0; i < r.segments.size(); ++i) {
-      const auto& s = r.segments[i];
-      Value v = s.when.program.evaluate(act);
-      if (!v.is_bool() && !v.is_error()) v = Value::error(std::string("segment is not a bool but ") + kind_name(v.kind()));
-      if (i) out += ',';
-      out += s.name_json;
-      out += truthy(v) ? ":true" : ":false";
-      if (v.is_error()) {
-        errors += errors.empty() ? "" : ",";
-        errors += s.name_json;
-        errors += ':';
-        append_json_string(v.as_string(), errors);
-      }
-      seg.append(s.name, std::move(v));
-    }
-    out += '}';
-    if (!errors.empty()) {
-      out += ",\"segment_errors\":{"sv;
-      out += errors;
-      out += '}';
-    }
+  Map& seg = o.segments.edit_map();
+  seg.reserve(r.segments.size());
+  for (const auto& s : r.segments) {
+    Value v = s.when.program.evaluate(act);
+    if (!v.is_bool() && !v.is_error()) v = Value::error(std::string("segment is not a bool but ") + kind_name(v.kind()));
+    o.segment_errors = o.segment_errors || v.is_error();
+    seg.append(s.name, std::move(v));
   }
 
-  out += ",\"decisions\":{"sv;
+  o.slots.resize(r.slots.size());
   std::vector<ConditionTrace> trace;
-  std::string skipped;
   Assignment a;
   for (std::size_t si = 0; si < r.slots.size(); ++si) {
-    const auto& slot = r.slots[si];
-    skipped.clear();
-    const Impl::Rule* matched = nullptr;
-    for (const auto& rule : slot.rules) {
+    SlotChoice& choice = o.slots[si];
+    for (const auto& rule : r.slots[si].rules) {
       std::string_view miss;
       Value result;
       bool missed = false;
@@ -311,75 +292,219 @@ std::string decide_to_json(const RuleSet& rules, const Value& raw_context, const
         result = Value::boolean(true);
       }
       if (!missed && rule.experiment >= 0) {
-        assign(r.experiments[static_cast<std::size_t>(rule.experiment)], act, now, a);
+        const auto& e = r.experiments[static_cast<std::size_t>(rule.experiment)];
+        assign(e, act, now, a);
         miss = a.miss_json;
         missed = !miss.empty();
+        if (!missed) {
+          choice.variant = static_cast<std::size_t>(a.variant - e.variants.data());
+          choice.bucket = a.bucket;
+        }
       }
       if (!missed) {
-        matched = &rule;
+        choice.rule = &rule;
         break;
       }
       if (!options.explain) continue;
-      if (!skipped.empty()) skipped += ',';
-      skipped += rule.id_json;
-      skipped += ':';
-      if (!miss.empty()) skipped += miss;
-      else append_miss(result, skipped);
+      if (!choice.skipped.empty()) choice.skipped += ',';
+      choice.skipped += rule.id_json;
+      choice.skipped += ':';
+      if (!miss.empty()) choice.skipped += miss;
+      else append_miss(result, choice.skipped);
     }
+    // Which conditions were true: only the matched rule is traced, once.
+    if (options.explain && choice.rule && choice.rule->when) {
+      trace.clear();
+      choice.rule->when->program.explain(act, trace);
+      append_conditions(*choice.rule->when, trace, choice.conditions);
+    }
+  }
+}
 
-    if (si) out += ',';
-    out += slot.name_json;
-    out += ":{\"variant\":"sv;
-    if (!matched) {
-      out += slot.default_json;
-      out += ",\"reason\":\"default\",\"rule\":null"sv;
-      if (!slot.default_props_json.empty()) {
-        out += ",\"props\":"sv;
-        out += slot.default_props_json;
-      }
-      out += ",\"explanation\":{\"summary\":"sv;
-      out += slot.default_summary_json;
-    } else if (matched->experiment >= 0) {
-      const auto& e = r.experiments[static_cast<std::size_t>(matched->experiment)];
-      const auto vi = static_cast<std::size_t>(a.variant - e.variants.data());
-      out += a.variant->id_json;
-      out += ",\"reason\":\"experiment\",\"rule\":"sv;
-      out += matched->id_json;
-      out += matched->experiment_json[vi];
-      append_number(a.bucket, out);
-      out += '}';
-      out += matched->experiment_props_json[vi];
-      out += ",\"explanation\":{\"summary\":"sv;
-      out += matched->experiment_summary_json[vi];
-      append_number(a.bucket, out);
-      out += ")\""sv;
-    } else {
-      out += matched->variant_json;
-      out += ",\"reason\":\"rule\",\"rule\":"sv;
-      out += matched->id_json;
-      if (!matched->props_json.empty()) {
-        out += ",\"props\":"sv;
-        out += matched->props_json;
-      }
-      out += ",\"explanation\":{\"summary\":"sv;
-      out += matched->summary_json;
+// One slot's decision object, without explanation details: what decide_to_json writes for it
+// and what decision_catalog_json lists for the SDK to reuse. Leaves the explanation object open.
+void append_brief(const Impl::Slot& slot, const SlotChoice& choice, const Impl& r, std::string& out) {
+  const Impl::Rule* rule = choice.rule;
+  out += "{\"variant\":"sv;
+  if (!rule) {
+    out += slot.default_json;
+    out += ",\"reason\":\"default\",\"rule\":null"sv;
+    if (!slot.default_props_json.empty()) {
+      out += ",\"props\":"sv;
+      out += slot.default_props_json;
     }
+    out += ",\"explanation\":{\"summary\":"sv;
+    out += slot.default_summary_json;
+  } else if (rule->experiment >= 0) {
+    const auto& e = r.experiments[static_cast<std::size_t>(rule->experiment)];
+    out += e.variants[choice.variant].id_json;
+    out += ",\"reason\":\"experiment\",\"rule\":"sv;
+    out += rule->id_json;
+    out += rule->experiment_json[choice.variant];
+    append_number(choice.bucket, out);
+    out += '}';
+    out += rule->experiment_props_json[choice.variant];
+    out += ",\"explanation\":{\"summary\":"sv;
+    out += rule->experiment_summary_json[choice.variant];
+    append_number(choice.bucket, out);
+    out += ")\""sv;
+  } else {
+    out += rule->variant_json;
+    out += ",\"reason\":\"rule\",\"rule\":"sv;
+    out += rule->id_json;
+    if (!rule->props_json.empty()) {
+      out += ",\"props\":"sv;
+      out += rule->props_json;
+    }
+    out += ",\"explanation\":{\"summary\":"sv;
+    out += rule->summary_json;
+  }
+}
+
+}  // namespace
+
+std::string decide_to_json(const RuleSet& rules, const Value& context, const DecideOptions& options) {
+  const Impl& r = rules.impl();
+  Outcome o;
+  decide_outcome(r, context, options, o);
+
+  std::string out;
+  out.reserve(256 + (options.explain ? 512 : 256) * r.slots.size());
+  out += "{\"site\":"sv;
+  out += r.site_json;
+  out += ",\"version\":"sv;
+  out += r.version_json.empty() ? "null" : r.version_json;
+  if (!r.stages.empty()) {
+    out += ",\"journey\":{\"stage\":"sv;
+    out += o.stage >= 0 ? r.stages[static_cast<std::size_t>(o.stage)].id_json : "null";
+    out += ",\"index\":"sv;
+    if (o.stage < 0) out += "-1"sv;
+    else append_number(static_cast<std::uint32_t>(o.stage), out);
+    out += o.advanced ? ",\"advanced\":true}"sv : ",\"advanced\":false}"sv;
+  }
+
+  out += ",\"segments\":{"sv;
+  const Map& seg = o.segments.as_map();
+  for (std::size_t i = 0; i < r.segments.size(); ++i) {
+    if (i) out += ',';
+    out += r.segments[i].name_json;
+    out += truthy((seg.begin() + static_cast<std::ptrdiff_t>(i))->second) ? ":true"sv : ":false"sv;
+  }
+  out += '}';
+  if (o.segment_errors) {
+    out += ",\"segment_errors\":{"sv;
+    bool first = true;
+    for (std::size_t i = 0; i < r.segments.size(); ++i) {
+      if (!(seg.begin() + static_cast<std::ptrdiff_t>(i))->second.is_error()) continue;
+      if (!first) out += ',';
+      first = false;
+      out += r.segments[i].name_json;
+      out += ':';
+      append_json_string((seg.begin() + static_cast<std::ptrdiff_t>(i))->second.as_string(), out);
+    }
+    out += '}';
+  }
+
+  out += ",\"decisions\":{"sv;
+  for (std::size_t si = 0; si < r.slots.size(); ++si) {
+    const SlotChoice& choice = o.slots[si];
+    if (si) out += ',';
+    out += r.slots[si].name_json;
+    out += ':';
+    append_brief(r.slots[si], choice, r, out);
     if (!options.explain) {
       out += "}}"sv;
       continue;
     }
-    // Which conditions were true: only the matched rule is traced, once.
-    if (matched && matched->when) {
-      trace.clear();
-      matched->when->program.explain(act, trace);
+    if (!choice.conditions.empty()) {
       out += ",\"conditions\":"sv;
-      append_conditions(*matched->when, trace, out);
+      out += choice.conditions;
     }
     out += ",\"skipped\":{"sv;
-    out += skipped;
+    out += choice.skipped;
     out += "}}}"sv;
   }
   out += "}}"sv;
+  return out;
+}
+
+bool decide_codes(const RuleSet& rules, const Value& context, std::vector<std::int32_t>& codes) {
+  const Impl& r = rules.impl();
+  Outcome o;
+  decide_outcome(r, context, DecideOptions{false}, o);
+  if (o.segment_errors) return false;  // only the JSON text carries the errors' messages
+  codes.clear();
+  codes.reserve(2 + r.segments.size() + 3 * r.slots.size());
+  codes.push_back(o.stage);
+  codes.push_back(o.advanced ? 1 : 0);
+  const Map& seg = o.segments.as_map();
+  for (std::size_t i = 0; i < r.segments.size(); ++i) codes.push_back(truthy((seg.begin() + static_cast<std::ptrdiff_t>(i))->second) ? 1 : 0);
+  for (std::size_t si = 0; si < r.slots.size(); ++si) {
+    const SlotChoice& c = o.slots[si];
+    const auto& slot_rules = r.slots[si].rules;
+    codes.push_back(c.rule ? static_cast<std::int32_t>(c.rule - slot_rules.data()) : -1);
+    codes.push_back(static_cast<std::int32_t>(c.variant));
+    codes.push_back(static_cast<std::int32_t>(c.bucket));
+  }
+  return true;
+}
+
+std::string decision_catalog_json(const RuleSet& rules) {
+  const Impl& r = rules.impl();
+  std::string out = "{\"site\":";
+  out += r.site_json;
+  out += ",\"version\":"sv;
+  out += r.version_json.empty() ? "null" : r.version_json;
+  out += ",\"stages\":"sv;
+  if (r.stages.empty()) {
+    out += "null"sv;
+  } else {
+    out += '[';
+    for (std::size_t i = 0; i < r.stages.size(); ++i) {
+      if (i) out += ',';
+      out += r.stages[i].id_json;
+    }
+    out += ']';
+  }
+  out += ",\"segments\":["sv;
+  for (std::size_t i = 0; i < r.segments.size(); ++i) {
+    if (i) out += ',';
+    out += r.segments[i].name_json;
+  }
+  out += "],\"slots\":["sv;
+  for (std::size_t si = 0; si < r.slots.size(); ++si) {
+    const auto& slot = r.slots[si];
+    if (si) out += ',';
+    out += "{\"name\":"sv;
+    out += slot.name_json;
+    out += ",\"default\":"sv;
+    append_brief(slot, SlotChoice{}, r, out);
+    out += "}},\"rules\":["sv;
+    for (std::size_t ri = 0; ri < slot.rules.size(); ++ri) {
+      const auto& rule = slot.rules[ri];
+      if (ri) out += ',';
+      SlotChoice c;
+      c.rule = &rule;
+      if (rule.experiment < 0) {
+        append_brief(slot, c, r, out);
+        out += "}}"sv;
+        continue;
+      }
+      // Per variant: the decision with bucket 0, and its summary up to the bucket number.
+      out += '[';
+      for (c.variant = 0; c.variant < rule.experiment_json.size(); ++c.variant) {
+        if (c.variant) out += ',';
+        out += "{\"decision\":"sv;
+        append_brief(slot, c, r, out);
+        out += "}},\"summary_prefix\":"sv;
+        out += rule.experiment_summary_json[c.variant];
+        out += "\"}"sv;
+      }
+      out += ']';
+    }
+    out += "]}"sv;
+  }
+  out += "]}"sv;
   return out;
 }
 

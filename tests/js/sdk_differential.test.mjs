@@ -246,6 +246,36 @@ test('decisions: random contexts give identical output native and in wasm', () =
   assert.ok(compared >= 6000 * SCALE);
 });
 
+test('brief decisions rebuilt from numbers equal the brief JSON text, key for key', () => {
+  const r = prng(SEED + 3);
+  const sets = ruleSets();
+  const perSet = Math.ceil((3000 * SCALE) / sets.length);
+  let viaCodes = 0;
+  let lastViaCodes;
+  for (const rules of sets) {
+    const { id } = engine.load(rules);
+    const contexts = Array.from({ length: perSet }, () => JSON.stringify(randomContext(r)));
+    contexts.push('[]', '"text"', '{"visit":', '{}');
+    for (const ctx of contexts) {
+      const text = engine.decideLoaded(id, ctx, { explain: false });
+      const brief = JSON.stringify(engine.decideBrief(id, ctx));
+      if (brief !== text) assert.equal(brief, text, `seed ${SEED + 3}, rule set ${JSON.parse(rules).site}, context ${ctx}`);
+      if (!text.includes('"segment_errors"') && !text.startsWith('{"error"')) {
+        viaCodes++;
+        lastViaCodes = ctx;
+      }
+    }
+    // Shared parts are frozen: a caller cannot change the next visitor's decision.
+    const d = engine.decideBrief(id, lastViaCodes);
+    const fixed = Object.values(d.decisions).find((x) => x.reason !== 'experiment');
+    assert.ok(Object.isFrozen(fixed) && Object.isFrozen(fixed.explanation));
+    engine.unload(id);
+    assert.match(JSON.stringify(engine.decideBrief(id, '{}')), /unknown rule set id/);
+  }
+  // Most answers must come from the numbers, not the fallback to the text.
+  assert.ok(viaCodes > 1000 * SCALE, `${viaCodes} answered from numbers`);
+});
+
 test('expressions: random CEL over random contexts gives identical output native and in wasm', () => {
   const r = prng(SEED + 1);
   const n = Math.round(5000 * SCALE);

@@ -14,12 +14,14 @@
 
 #include "ithaca/api.hpp"
 #include "ithaca/context.hpp"
+#include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
 
 namespace {
 
 std::vector<char> g_input;
 std::string g_output;
+std::vector<std::int32_t> g_codes;  // ithaca_decide_codes' answer, read by JS through HEAP32
 std::vector<std::shared_ptr<const ithaca::RuleSet>> g_rulesets;  // index + 1 is the id JS holds; unloaded slots are empty
 
 std::string_view input_part(std::size_t offset, std::size_t length) noexcept {
@@ -101,5 +103,28 @@ std::int32_t ithaca_decide(std::int32_t id, std::size_t context_len, std::int32_
   g_output = ithaca::decide_json(*rules, input_part(0, context_len), ithaca::DecideOptions{explain != 0});
   return 1;
 }
+
+// The fixed texts of a loaded rule set's brief decisions (decision_catalog_json), which the glue
+// parses once and combines with ithaca_decide_codes' numbers. Returns 0 for an unknown id.
+std::int32_t ithaca_catalog(std::int32_t id) noexcept {
+  const ithaca::RuleSet* rules = find_loaded(id);
+  if (rules == nullptr) return 0;
+  g_output = ithaca::decision_catalog_json(*rules);
+  return 1;
+}
+
+// The brief decisions of a loaded rule set as numbers (ithaca::decide_codes) at
+// ithaca_codes_ptr(): returns how many, or -1 for an unknown id, or -2 when only the JSON text
+// answers exactly (a context that is not a JSON object, a segment that evaluated to an error).
+std::int32_t ithaca_decide_codes(std::int32_t id, std::size_t context_len) noexcept {
+  const ithaca::RuleSet* rules = find_loaded(id);
+  if (rules == nullptr) return -1;
+  auto context = ithaca::parse_json(input_part(0, context_len));
+  if (!context.ok() || !context.value().is_map()) return -2;
+  if (!ithaca::decide_codes(*rules, context.value(), g_codes)) return -2;
+  return static_cast<std::int32_t>(g_codes.size());
+}
+
+const std::int32_t* ithaca_codes_ptr() noexcept { return g_codes.data(); }
 
 }  // extern "C"

@@ -9,11 +9,54 @@ const decoder = new TextDecoder();
 
 const text = (v) => (typeof v === 'string' ? v : JSON.stringify(v === undefined ? {} : v));
 
+function deepFreeze(v) {
+  if (v && typeof v === 'object') {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze(v[k]);
+  }
+  return v;
+}
+
+// A brief decision rebuilt from ithaca_decide_codes' numbers and the rule set's catalog
+// (ithaca::decide_codes documents the layout). Key for key what JSON.parse of the brief JSON
+// text gives; the parts that never change are the catalog's own frozen objects.
+function fromCodes(cat, codes) {
+  const out = { site: cat.site, version: cat.version };
+  let at = 2;
+  if (cat.stages) {
+    const i = codes[0];
+    out.journey = { stage: i >= 0 ? cat.stages[i] : null, index: i, advanced: codes[1] === 1 };
+  }
+  const segments = {};
+  for (const name of cat.segments) segments[name] = codes[at++] === 1;
+  out.segments = segments;
+  const decisions = {};
+  for (const slot of cat.slots) {
+    const rule = codes[at];
+    const entry = rule < 0 ? slot.default : slot.rules[rule];
+    if (Array.isArray(entry)) {
+      // An experiment: only the bucket differs between visitors of one variant.
+      const { decision, summary_prefix: prefix } = entry[codes[at + 1]];
+      const bucket = codes[at + 2];
+      const d = { ...decision };
+      d.experiment = { ...decision.experiment, bucket };
+      d.explanation = { summary: prefix + bucket + ')' };
+      decisions[slot.name] = d;
+    } else {
+      decisions[slot.name] = entry;
+    }
+    at += 3;
+  }
+  out.decisions = decisions;
+  return out;
+}
+
 /**
  * @param {any} m an instantiated Emscripten module (createIthacaModule())
  */
 export function wrapModule(m) {
   let dead = null;
+  const catalogs = new Map(); // loaded rule set id → its parsed, frozen decision catalog
 
   // Writes the strings into the wasm's input buffer; returns their UTF-8 byte lengths.
   function put(...parts) {
@@ -55,7 +98,7 @@ export function wrapModule(m) {
 
   const deadJson = () => fail(dead);
 
-  return {
+  const api = {
     /** `ithaca eval --batch` output line for one expression. */
     evaluate(expr, context) {
       return call(() => {
@@ -113,7 +156,28 @@ export function wrapModule(m) {
         return out();
       }, deadJson);
     },
+    /**
+     * The brief decisions of a loaded rule set (decideLoaded with {explain: false}) as an object,
+     * without a JSON text to write and parse: the wasm answers with numbers, which index texts
+     * parsed once per rule set. Equal to JSON.parse(decideLoaded(id, context, {explain: false}))
+     * key for key; the objects that never change between decisions are shared and frozen.
+     */
+    decideBrief(id, context) {
+      return call(() => {
+        let cat = catalogs.get(id);
+        if (!cat) {
+          if (!m._ithaca_catalog(id)) return { error: { kind: 'engine', message: 'unknown rule set id ' + id } };
+          cat = deepFreeze(JSON.parse(out()));
+          catalogs.set(id, cat);
+        }
+        const n = m._ithaca_decide_codes(id, put(text(context))[0]);
+        // -2: a context that is not an object, or a segment error: only the text says it exactly.
+        if (n < 0) return JSON.parse(api.decideLoaded(id, context, { explain: false }));
+        return fromCodes(cat, new Int32Array(m.HEAPU8.buffer, m._ithaca_codes_ptr(), n));
+      }, () => JSON.parse(deadJson()));
+    },
     unload(id) {
+      catalogs.delete(id);
       call(() => m._ithaca_unload(id), () => undefined);
     },
     /** Why the engine stopped, or null while it works. */
@@ -121,4 +185,5 @@ export function wrapModule(m) {
       return dead;
     },
   };
+  return api;
 }

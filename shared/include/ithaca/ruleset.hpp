@@ -43,6 +43,21 @@ struct DecideOptions {
 };
 std::string decide_to_json(const RuleSet& rules, const Value& context, const DecideOptions& options = {});
 
+// The brief decisions (DecideOptions{false}) as numbers, for a host that keeps the rule set's
+// fixed texts itself instead of parsing them again on every decision (the wasm SDK:
+// docs/sdk.md, "How the SDK decides"). `codes` becomes, in order:
+//   journey stage index (-1: none or no journey), advanced (0/1),
+//   one 0/1 per segment in the rule set's order,
+//   per slot in order: matched rule index (-1: the default), experiment variant index, bucket.
+// decision_catalog_json() gives the texts the numbers index; together they rebuild exactly what
+// decide_to_json(rules, context, {false}) writes. Returns false when a segment evaluated to an
+// error: only the JSON text carries its message (segment_errors).
+bool decide_codes(const RuleSet& rules, const Value& context, std::vector<std::int32_t>& codes);
+// {"site", "version", "stages": [id…] or null, "segments": [name…], "slots": [{"name",
+//  "default": decision, "rules": [decision, or for an experiment rule one
+//  {"decision": …with bucket 0, "summary_prefix": "…(bucket "} per variant]}]}
+std::string decision_catalog_json(const RuleSet& rules);
+
 // Deterministic experiment bucketing: 64-bit FNV-1a over the UTF-8 bytes of
 // experiment_id, a 0x1F byte, and visitor_id; then the SplitMix64 finalizer; then modulo 10000.
 // Only 64-bit integer arithmetic on bytes: identical native and in wasm (docs/rule-sets.md).

@@ -326,11 +326,15 @@ class Ithaca {
     const ctx = this.buildContext(first, derived);
     // Explanations in full only when someone reads them (debug mode, or a page that shows them:
     // the `explain` option); otherwise summaries, which cost less to make and to parse.
+    // Outside debug mode the wasm answers with numbers into texts parsed once per rule set
+    // (engine.decideBrief): no JSON to write and parse per decision. Its fixed parts are frozen.
     const explain = !!(this.debugMode || this.options.explain);
-    const text = this.engine.decideLoaded(this.rulesId, ctx, { explain });
-    const result = guard(() => JSON.parse(text), null);
+    const result = guard(
+      () => (explain ? JSON.parse(this.engine.decideLoaded(this.rulesId, ctx, { explain })) : this.engine.decideBrief(this.rulesId, ctx)),
+      null,
+    );
     if (!result || result.error) {
-      this.fail('decide failed: ' + (result ? JSON.stringify(result.error) : text));
+      this.fail('decide failed: ' + (result ? JSON.stringify(result.error) : 'no answer'));
       return;
     }
     const previous = this.result;
@@ -362,7 +366,8 @@ class Ithaca {
 
   notify(sub) {
     guard(() => {
-      if (sub.slot === null) sub.cb(this.result ? this.result.decisions : {}, this.result);
+      // Copies: the result's fixed parts are frozen and shared between decisions.
+      if (sub.slot === null) sub.cb(this.result ? merge({}, this.result.decisions) : {}, this.result && merge({}, this.result));
       else {
         const d = this.decision(sub.slot);
         if (d) sub.cb(d, sub.slot);
