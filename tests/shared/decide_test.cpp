@@ -216,5 +216,58 @@ TEST(Decide, IsDeterministic) {
   for (int i = 0; i < 50; ++i) EXPECT_EQ(to_json(decide(*rules, ctx)), first);
 }
 
+TEST(DecideCodes, NumbersSayWhatTheTextSays) {
+  auto rules = load(kRules);
+  std::vector<std::int32_t> codes;
+  // hour 7 in DE, pageviews 4: stage engaged (advanced), both segments true, hero matches its
+  // second rule, night its default (hour 7 is outside 22–6), stage its only rule.
+  const Value ctx = context(R"({"time": {"hour": 7}, "geo": {"country": "DE", "city": "Bonn"}, "visit": {"pageviews": 4}})");
+  ASSERT_TRUE(decide_codes(*rules, ctx, codes));
+  const std::vector<std::int32_t> want = {1, 1, 1, 1, /*hero*/ 1, 0, 0, /*night*/ -1, 0, 0, /*stage*/ 0, 0, 0};
+  EXPECT_EQ(codes, want);
+  const Value text = decide(*rules, ctx);
+  EXPECT_EQ(field(text, "decisions.hero.rule"), "\"de-morning\"");
+  EXPECT_EQ(field(text, "decisions.night.reason"), "\"default\"");
+}
+
+TEST(DecideCodes, ExperimentsCarryVariantAndBucket) {
+  auto rules = experiment_rules(100, 50, 50);
+  std::vector<std::int32_t> codes;
+  const Value ctx = context(R"({"visitor": {"id": "v-123"}})");
+  ASSERT_TRUE(decide_codes(*rules, ctx, codes));
+  ASSERT_EQ(codes.size(), 5u);  // no stages: -1, 0; no segments; one slot
+  EXPECT_EQ(codes[0], -1);
+  EXPECT_EQ(codes[2], 0);
+  const Value out = decide(*rules, ctx);
+  EXPECT_EQ(field(out, "decisions.s.variant"), codes[3] == 0 ? "\"a\"" : "\"b\"");
+  EXPECT_EQ(codes[4], static_cast<std::int32_t>(bucket_of("e", "v-123")));
+}
+
+TEST(DecideCodes, SegmentErrorsLeaveTheAnswerToTheText) {
+  auto rules = load(R"j({"schema": 1, "site": "t", "segments": {"bad": "geo.country.startsWith(1)"},
+                         "slots": {"s": {"default": "d", "rules": []}}})j");
+  std::vector<std::int32_t> codes;
+  EXPECT_FALSE(decide_codes(*rules, context(R"({"geo": {"country": "DE"}})"), codes));
+  EXPECT_NE(field(decide(*rules, context(R"({"geo": {"country": "DE"}})")), "segment_errors"), "(absent)");
+}
+
+TEST(DecideCodes, CatalogHoldsTheFixedTexts) {
+  auto rules = load(kRules);
+  const Value cat = parse_json(decision_catalog_json(*rules)).value();
+  EXPECT_EQ(field(cat, "site"), "\"t\"");
+  EXPECT_EQ(field(cat, "stages"), R"(["new","engaged","buyer"])");
+  EXPECT_EQ(field(cat, "segments"), R"(["morning","de"])");
+  const Value* hero = &cat.find("slots")->as_list()[0];
+  EXPECT_EQ(field(*hero, "name"), "\"hero\"");
+  // The default and each rule's decision are exactly the brief text's objects.
+  const Value brief = parse_json(decide_to_json(*rules, context(R"({"time": {"hour": 7}})"), DecideOptions{false})).value();
+  EXPECT_EQ(to_json(hero->find("rules")->as_list()[2]), field(brief, "decisions.hero"));
+  auto exp = experiment_rules(100, 50, 50);
+  const Value ecat = parse_json(decision_catalog_json(*exp)).value();
+  const Value& variants = ecat.find("slots")->as_list()[0].find("rules")->as_list()[0];
+  ASSERT_EQ(variants.as_list().size(), 2u);
+  EXPECT_EQ(field(variants.as_list()[1], "summary_prefix"), "\"rule 'run' runs experiment 'e': variant 'b' (bucket \"");
+}
+
 }  // namespace
 }  // namespace ithaca
