@@ -21,7 +21,6 @@ struct TimePayload final : detail::HeapObject {
   std::int32_t nanos;
 };
 
-bool on_heap(Kind k) { return k >= Kind::String; }
 
 }  // namespace
 
@@ -57,7 +56,17 @@ const char* kind_name(Kind kind) noexcept {
   return "unknown";
 }
 
-Value Value::string(std::string_view s) { Value v(Kind::String); v.bits_.h = TextPayload::make(s); return v; }
+Value Value::string(std::string_view s) {
+  Value v(Kind::String);
+  if (s.size() <= kInlineText) {
+    static_assert(offsetof(Value, inline_head_) == 2 && offsetof(Value, bits_) == 8, "inline text must be contiguous");
+    if (!s.empty()) std::memcpy(v.inline_text(), s.data(), s.size());
+    v.inline_size_ = static_cast<std::uint8_t>(s.size() + 1);
+  } else {
+    v.bits_.h = TextPayload::make(s);
+  }
+  return v;
+}
 Value Value::bytes(std::string_view s) { Value v(Kind::Bytes); v.bits_.h = TextPayload::make(s); return v; }
 Value Value::error(std::string_view message) { Value v(Kind::Error); v.bits_.h = TextPayload::make(message); return v; }
 Value Value::list(List items) { Value v(Kind::List); v.bits_.h = new ListPayload(std::move(items)); return v; }
@@ -73,7 +82,7 @@ Duration Value::as_duration() const noexcept {
   auto* p = static_cast<const TimePayload*>(bits_.h);
   return {p->seconds, p->nanos};
 }
-const void* Value::payload() const noexcept { return on_heap(kind_) ? bits_.h : nullptr; }
+const void* Value::payload() const noexcept { return shared() ? bits_.h : nullptr; }
 
 const Value* Value::find(std::string_view key) const noexcept {
   return kind_ == Kind::Map ? as_map().find(key) : nullptr;

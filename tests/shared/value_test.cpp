@@ -136,10 +136,34 @@ TEST(Value, MoveLeavesNull) {
   EXPECT_TRUE(b.is_null());  // NOLINT(bugprone-use-after-move)
 }
 
+TEST(Value, ShortStringsLiveInline) {
+  const std::string longest(Value::kInlineText, 'x');
+  Value a = S(longest), b = S(longest + "y"), empty = S("");
+  EXPECT_EQ(a.payload(), nullptr);
+  EXPECT_NE(b.payload(), nullptr);
+  EXPECT_EQ(empty.payload(), nullptr);
+  EXPECT_EQ(empty.as_string(), "");
+  Value copy = a, moved = std::move(a);
+  EXPECT_EQ(copy.as_string(), longest);
+  EXPECT_EQ(moved.as_string(), longest);
+  EXPECT_TRUE(a.is_null());  // NOLINT(bugprone-use-after-move)
+  // Replacing a heap string with a short one, and back, keeps both right.
+  Value v = b;
+  v = copy;
+  EXPECT_EQ(v.as_string(), longest);
+  v = b;
+  EXPECT_EQ(v.as_string(), longest + "y");
+  EXPECT_TRUE(cel_equal(S("abc"), S("abc")));
+  Map m;
+  m.set("short", S("v"));
+  EXPECT_EQ(m.find("short")->as_string(), "v");
+}
+
 TEST(Value, SelfAssignmentKeepsTheValue) {
   Value a = S("self");
   Value& alias = a;
   a = alias;
+  EXPECT_EQ(a.kind(), Kind::String);
   EXPECT_EQ(a.as_string(), "self");
   a = std::move(alias);
   EXPECT_EQ(a.as_string(), "self");

@@ -1,13 +1,14 @@
 // Value: one CEL value — null, bool, int, uint, double, string, bytes, list, map, timestamp,
 // duration, type, or an error value (an expression that evaluated to an error).
-// Values are immutable and cheap to copy: scalars live inline, everything else is shared through
-// a reference count. Copying a value never allocates, which is what lets evaluation run without
+// Values are immutable and cheap to copy: scalars and strings of up to 14 bytes live inline,
+// everything else is shared through a reference count. Copying a value never allocates, which is what lets evaluation run without
 // allocating in the common case. Distinct threads may copy and read the same values (a rule set
 // shared by a server's threads); edit_list()/edit_map() are for values one thread owns.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <cstring>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -75,21 +76,25 @@ class Value {
   void mark_error_position(int position) const noexcept;
 
   // Copying and destroying are inline: the evaluator does both on every step.
-  Value(const Value& other) noexcept : kind_(other.kind_), bits_(other.bits_) { retain(); }
-  Value(Value&& other) noexcept : kind_(other.kind_), bits_(other.bits_) { other.kind_ = Kind::Null; }
+  Value(const Value& other) noexcept { take_bytes(other); retain(); }
+  Value(Value&& other) noexcept {
+    take_bytes(other);
+    other.kind_ = Kind::Null;
+    other.inline_size_ = 0;
+  }
   Value& operator=(const Value& other) noexcept {
+    if (this == &other) return *this;
     other.retain();
     release();
-    kind_ = other.kind_;
-    bits_ = other.bits_;
+    take_bytes(other);
     return *this;
   }
   Value& operator=(Value&& other) noexcept {
     if (this != &other) {
       release();
-      kind_ = other.kind_;
-      bits_ = other.bits_;
+      take_bytes(other);
       other.kind_ = Kind::Null;
+      other.inline_size_ = 0;
     }
     return *this;
   }
@@ -112,8 +117,11 @@ class Value {
   std::uint64_t as_uint() const noexcept { return bits_.u; }
   double as_double() const noexcept { return bits_.d; }
   Kind as_type() const noexcept { return bits_.t; }
-  // String, Bytes, or an Error's message.
-  std::string_view as_string() const noexcept { return detail::text_of(bits_.h); }
+  // String, Bytes, or an Error's message. A short string's view points into the value itself:
+  // it lives as long as this value stays where it is.
+  std::string_view as_string() const noexcept {
+    return inline_size_ ? std::string_view(inline_text(), inline_size_ - 1u) : detail::text_of(bits_.h);
+  }
   const List& as_list() const noexcept { return detail::list_of(bits_.h); }
   const Map& as_map() const noexcept { return detail::map_of(bits_.h); }
   Timestamp as_timestamp() const noexcept;
@@ -128,21 +136,36 @@ class Value {
   List& edit_list();
   Map& edit_map();
 
-  // Identity of the shared payload; lets callers tell whether two values share storage.
+  // Identity of the shared payload (nullptr for values that live inline, short strings
+  // included); lets callers tell whether two values share storage.
   const void* payload() const noexcept;
+
+  // Strings up to this many bytes live inline. Most map keys and attribute values of a context
+  // are this short, so reading a context allocates for its maps and lists only.
+  static constexpr std::size_t kInlineText = 14;
 
  private:
   explicit Value(Kind k) noexcept : kind_(k) { bits_.i = 0; }
-  bool shared() const noexcept { return kind_ >= Kind::String; }
+  bool shared() const noexcept { return kind_ >= Kind::String && inline_size_ == 0; }
   void retain() const noexcept {
     if (shared()) detail::retain(bits_.h);
   }
   void release() noexcept {
     if (shared()) detail::release(bits_.h);
     kind_ = Kind::Null;
+    inline_size_ = 0;
+  }
+  // The text of an inline string: inline_head_ and then bits_, contiguous (asserted below).
+  const char* inline_text() const noexcept { return reinterpret_cast<const char*>(this) + 2; }
+  char* inline_text() noexcept { return reinterpret_cast<char*>(this) + 2; }
+  // All 16 bytes: the inline text spans what would otherwise be padding.
+  void take_bytes(const Value& other) noexcept {
+    std::memcpy(static_cast<void*>(this), static_cast<const void*>(&other), sizeof(Value));
   }
 
   Kind kind_;
+  std::uint8_t inline_size_ = 0;  // a String stored inline: its size + 1; otherwise 0
+  char inline_head_[6] = {};
   union Bits {
     bool b;
     std::int64_t i;
@@ -152,6 +175,7 @@ class Value {
     detail::HeapObject* h;
   } bits_;
 };
+static_assert(sizeof(Value) == 16, "Value is a tag and 14 bytes of inline text or an 8-byte payload");
 
 // An insertion-ordered map. Keys are compared with CEL equality, so int, uint and double keys
 // that are numerically equal find each other. Maps in rule sets and contexts are small, so a
