@@ -133,7 +133,7 @@ curl -fsS "$tracker_url/metrics" > "$work/metrics.txt" 2>/dev/null || true
 thread_cpu=$(for t in /proc/"$tracker_pid"/task/*; do
   echo "$(cat "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"
 done | awk -v hz="$(getconf CLK_TCK)" '
-  { name = ($1 ~ /^ithaca-(http|writer|ckpt|maint|spool)$/) ? $1 : "other (roll-up builder, retention, main)"; c[name] += $2 }
+  { name = ($1 ~ /^ithaca-(http|writer|ckpt|maint|spool|rollup)$/) ? $1 : "other (retention, main)"; c[name] += $2 }
   END { for (k in c) if (c[k] > 0) printf "%s %.1f s, ", k, c[k] / hz }' | sed 's/, $//')
 metric() { awk -v m="$1" '$1 == m {print $2}' "$work/metrics.txt"; }
 commit_ms=$(awk -v s="$(metric ithaca_commit_duration_seconds_sum)" -v c="$(metric ithaca_commit_duration_seconds_count)" \
