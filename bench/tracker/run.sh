@@ -128,8 +128,8 @@ rss_third=$(awk 'NR == int(n / 3) + 1 {print}' n="$(wc -l < "$work/rss.txt")" "$
 rss_max=$(sort -n "$work/rss.txt" | tail -n1)
 
 curl -fsS "$tracker_url/metrics" > "$work/metrics.txt" 2>/dev/null || true
-# CPU seconds by thread over the whole run (the tracker names its threads; what is left unnamed
-# is mostly the roll-up builder), so the ingest path can be judged apart from the builder.
+# CPU seconds by thread over the whole run (the tracker names its threads; ithaca-rollup is the
+# roll-up builder), so the ingest path can be judged apart from the builder.
 thread_cpu=$(for t in /proc/"$tracker_pid"/task/*; do
   echo "$(cat "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"
 done | awk -v hz="$(getconf CLK_TCK)" '
