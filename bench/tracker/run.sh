@@ -9,7 +9,8 @@
 # runs whose medians are compared (3), CONNECTIONS (64), WRK_THREADS (1), THREADS server workers
 # (96; each keep-alive connection holds one), BATCH events per batched request (50), SOAK seconds
 # of sustained load for the memory check (30), SYNC full|normal (full: every 202 waits for an
-# fsync'd commit).
+# fsync'd commit). Also probes the disk's own fdatasync latency before and after (python3), the
+# floor under every durable acknowledgement.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,6 +83,29 @@ p99() { awk '$1 == "99%" {print $2}' "$work/$1.txt"; }
 errors() { awk '/Non-2xx|Socket errors/ {print}' "$work/$1.txt"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$tracker_pid/status"; }
 
+# The disk's own fdatasync latency next to the data folder, before and after the runs: with
+# --sync full every 202 waits for at least one, so it is the floor under the tracker's latency
+# (and, at a fixed number of connections, the ceiling over its single-event rate).
+fsync_probe() {
+  command -v python3 >/dev/null || { echo "? (no python3)"; return; }
+  python3 - "$work/fsync-probe" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+block = b"\1" * 16384
+for i in range(64): os.write(fd, block)
+os.fdatasync(fd)
+d = []
+for i in range(200):
+    os.pwrite(fd, block, (i % 64) * 16384)
+    t = time.perf_counter(); os.fdatasync(fd); d.append(1000 * (time.perf_counter() - t))
+    time.sleep(0.002)
+os.close(fd); os.unlink(sys.argv[1])
+d.sort()
+print("p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms" % (d[100], d[180], d[198], d[199]))
+PY
+}
+fsync_before=$(fsync_probe)
+
 # Warm-up (page cache, SQLite file growth, thread pools).
 DURATION=3 run warmup "$tracker_url" collect_batch.lua >/dev/null 2>&1 || true
 DURATION=2 run warmup-trivial "$trivial_url" collect_single.lua >/dev/null 2>&1 || true
@@ -127,13 +151,14 @@ rss_end=$(rss_kb)
 rss_third=$(awk 'NR == int(n / 3) + 1 {print}' n="$(wc -l < "$work/rss.txt")" "$work/rss.txt")
 rss_max=$(sort -n "$work/rss.txt" | tail -n1)
 
+fsync_after=$(fsync_probe)
 curl -fsS "$tracker_url/metrics" > "$work/metrics.txt" 2>/dev/null || true
-# CPU seconds by thread over the whole run (the tracker names its threads; what is left unnamed
-# is mostly the roll-up builder), so the ingest path can be judged apart from the builder.
+# CPU seconds by thread over the whole run (the tracker names its threads; ithaca-rollup is the
+# roll-up builder), so the ingest path can be judged apart from the builder.
 thread_cpu=$(for t in /proc/"$tracker_pid"/task/*; do
   echo "$(cat "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"
 done | awk -v hz="$(getconf CLK_TCK)" '
-  { name = ($1 ~ /^ithaca-(http|writer|ckpt|maint|spool)$/) ? $1 : "other (roll-up builder, retention, main)"; c[name] += $2 }
+  { name = ($1 ~ /^ithaca-(http|writer|ckpt|maint|spool|rollup)$/) ? $1 : "other (retention, main)"; c[name] += $2 }
   END { for (k in c) if (c[k] > 0) printf "%s %.1f s, ", k, c[k] / hz }' | sed 's/, $//')
 metric() { awk -v m="$1" '$1 == m {print $2}' "$work/metrics.txt"; }
 commit_ms=$(awk -v s="$(metric ithaca_commit_duration_seconds_sum)" -v c="$(metric ithaca_commit_duration_seconds_count)" \
@@ -163,4 +188,5 @@ tracker resident memory during the soak: start ${rss_start} kB, after a third ${
 tracker CPU by thread over the whole run: ${thread_cpu}
 group commits over the whole run: ${commit_ms} ms each on average (inserts + fsync), ${group} events per commit
 events stored after SIGTERM: $stored
+disk fdatasync of 16 KiB next to the data folder (200 calls): before the runs $fsync_before; after the soak $fsync_after
 REPORT

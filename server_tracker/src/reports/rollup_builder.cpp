@@ -16,6 +16,8 @@
 #include "reports/rollup_database.hpp"
 #include "reports/visitor_spill_database.hpp"
 #include "sqlite_db.hpp"
+#include "thread_name.hpp"
+#include "thread_priority.hpp"
 
 namespace ithaca::tracker {
 namespace {
@@ -385,6 +387,9 @@ struct RollupBuilder::Impl {
   }
 
   void run() {
+    name_this_thread("ithaca-rollup");
+    // Roll-ups may lag under load; the request path and the writer must not wait for the CPU.
+    lower_this_thread_priority(kBackgroundNiceSteps);
     std::unique_lock<std::mutex> lock(mutex);
     while (!stopping) {
       wake.wait_for(lock, options.poll, [&] { return stopping || notified || !jobs.empty(); });
