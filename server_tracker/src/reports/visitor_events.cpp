@@ -9,7 +9,7 @@ namespace {
 
 // Chunk: varint string count, each string (varint length, bytes); varint event count, each event:
 // zigzag ts delta from the previous event, hour, type, 15 dimension string indices, zigzag visit,
-// stage index; pageviews: event id index; exposures: experiment, slot, variant indices;
+// stage index; pageviews: event id (length, bytes); exposures: experiment, slot, variant indices;
 // conversions: zigzag value, first (3), last (3), touchpoint count and each touchpoint (3).
 void put_varint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
@@ -91,7 +91,10 @@ void VisitorEventLog::add(const StoredEvent& e, int hour, std::int64_t seq) {
   for (int d = 1; d < kDimCount; ++d) str(dimension_value(e, static_cast<Dim>(d)));
   put_varint(b, zigzag(e.visit_count.value_or(-1)));
   str(e.journey_stage);
-  if (e.type == EventType::Pageview) str(e.event_id);
+  if (e.type == EventType::Pageview) {  // unique: inline, not in the string table filters search
+    put_varint(b, e.event_id.size());
+    b += e.event_id;
+  }
   if (e.type == EventType::Exposure) {
     str(e.experiment);
     str(e.slot);
@@ -158,7 +161,7 @@ bool VisitorChunk::decode(std::vector<VisitorEvent>& out) const {
     for (int d = 1; d < kDimCount; ++d) e.dims[static_cast<std::size_t>(d)] = str();
     e.visit = unzigzag(r.varint());
     e.stage = str();
-    if (e.type == EventType::Pageview) e.event_id = str();
+    if (e.type == EventType::Pageview) e.event_id = r.bytes(r.varint());
     if (e.type == EventType::Exposure) {
       e.experiment = str();
       e.slot = str();
