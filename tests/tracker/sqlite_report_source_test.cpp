@@ -19,6 +19,22 @@ using nlohmann::json;
 
 constexpr std::int64_t kEnd = 1'795'000'000'000;  // 2026-11-18
 
+// Every kind of report, some with parameters.
+const std::vector<std::pair<std::string, ReportParams>> kReports = {
+    {"timeseries", {}},
+    {"timeseries", {{"interval", "hour"}}},
+    {"pages", {}},
+    {"campaigns", {}},
+    {"funnel", {}},
+    {"paths", {}},
+    {"paths", {{"kind", "stages"}}},
+    {"attribution", {}},
+    {"attribution", {{"by", "source"}, {"goal", "purchase"}}},
+    {"experiments", {}},
+    {"personalization", {}},
+    {"journey", {}},
+};
+
 class RollupsAgainstRawEvents : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -71,20 +87,7 @@ class RollupsAgainstRawEvents : public ::testing::Test {
 };
 
 TEST_F(RollupsAgainstRawEvents, EveryReportUnderOneSegmentFilter) {
-  const std::vector<std::pair<std::string, ReportParams>> reports = {
-      {"timeseries", {}},
-      {"timeseries", {{"interval", "hour"}}},
-      {"pages", {}},
-      {"campaigns", {}},
-      {"funnel", {}},
-      {"paths", {}},
-      {"paths", {{"kind", "stages"}}},
-      {"attribution", {}},
-      {"attribution", {{"by", "source"}, {"goal", "purchase"}}},
-      {"experiments", {}},
-      {"personalization", {}},
-      {"journey", {}},
-  };
+  const std::vector<std::pair<std::string, ReportParams>> reports = kReports;
   std::vector<std::vector<Filter>> filters = {{}};
   for (Dim dim : kSegmentDims) {
     // The two commonest values of the dimension, and "" (events without one).
@@ -187,24 +190,9 @@ TEST_F(RollupsAgainstRawEvents, SeveralFiltersAndJourneyReportsUnderPageFilters)
       {{Dim::Type, "exposure"}, {Dim::Country, top(Dim::Country, 0)}},
       {{Dim::UtmCampaign, ""}, {Dim::Language, top(Dim::Language, 0)}},
   };
-  const std::vector<std::pair<std::string, ReportParams>> reports = {
-      {"timeseries", {}},
-      {"timeseries", {{"interval", "hour"}}},
-      {"pages", {}},
-      {"landing-pages", {}},
-      {"referrers", {}},
-      {"devices", {}},
-      {"events", {}},
-      {"visits", {}},
-      {"funnel", {}},
-      {"paths", {}},
-      {"paths", {{"kind", "stages"}}},
-      {"attribution", {}},
-      {"attribution", {{"by", "campaign"}, {"goal", "purchase"}}},
-      {"experiments", {}},
-      {"personalization", {}},
-      {"journey", {}},
-  };
+  auto reports = kReports;
+  for (const char* by : {"landing-pages", "referrers", "devices", "events", "visits"}) reports.push_back({by, {}});
+  reports.push_back({"attribution", {{"by", "campaign"}, {"goal", "purchase"}}});
   int nonempty = 0;
   for (const auto& filters : filter_sets) {
     for (const auto& [name, params] : reports) {
