@@ -207,5 +207,30 @@ TEST_F(RollupsAgainstRawEvents, SeveralFiltersAndJourneyReportsUnderPageFilters)
   EXPECT_GE(nonempty, 20);  // the filters select events: the comparisons have teeth
 }
 
+// Roll-ups of an older schema (4: no visitor_events) are dropped and rebuilt at start.
+TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
+  ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));
+  rollups.reset();
+  raw.reset();
+  builder.reset();
+  {
+    SqliteConnection db;
+    ASSERT_TRUE(db.open(dir.str("rollups.db"), false));
+    ASSERT_TRUE(db.exec("DROP TABLE visitor_events; UPDATE meta SET value = '4' WHERE key = 'schema';"));
+  }
+  testing::start_rollup_builder(dir, "demo", zone, builder);
+  ASSERT_TRUE(builder);
+  std::string error;
+  rollups = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
+  raw = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
+  ASSERT_TRUE(rollups && raw) << error;
+  raw->force_raw(true);
+  const std::vector<Filter> two = {Filter{Dim::Device, "mobile"}, Filter{Dim::Visit, "first"}};
+  const json expected = report(*raw, "funnel", {}, two);
+  EXPECT_GT(expected["stages"][0]["visitors"].get<std::int64_t>(), 0);
+  EXPECT_EQ(report(*rollups, "funnel", {}, two), expected);
+  EXPECT_EQ(report(*rollups, "pages", {}, {}), report(*raw, "pages", {}, {}));
+}
+
 }  // namespace
 }  // namespace ithaca::tracker
