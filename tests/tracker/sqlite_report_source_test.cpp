@@ -52,7 +52,11 @@ class RollupsAgainstRawEvents : public ::testing::Test {
     std::vector<StoredEvent> events;
     while (generator.next(r)) append_stored_events(r, events);
     ASSERT_TRUE(stores.events->write(events));
+    start();
+  }
 
+  // A builder on DIR, and the two sources over it: roll-ups and raw events.
+  void start() {
     testing::start_rollup_builder(dir, "demo", zone, builder);
     ASSERT_TRUE(builder);
     std::string error;
@@ -218,13 +222,7 @@ TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
     ASSERT_TRUE(db.open(dir.str("rollups.db"), false));
     ASSERT_TRUE(db.exec("DROP TABLE visitor_events; UPDATE meta SET value = '4' WHERE key = 'schema';"));
   }
-  testing::start_rollup_builder(dir, "demo", zone, builder);
-  ASSERT_TRUE(builder);
-  std::string error;
-  rollups = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
-  raw = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
-  ASSERT_TRUE(rollups && raw) << error;
-  raw->force_raw(true);
+  start();
   const std::vector<Filter> two = {Filter{Dim::Device, "mobile"}, Filter{Dim::Visit, "first"}};
   const json expected = report(*raw, "funnel", {}, two);
   EXPECT_GT(expected["stages"][0]["visitors"].get<std::int64_t>(), 0);
