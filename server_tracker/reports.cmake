@@ -10,6 +10,8 @@ target_sources(ithaca_tracker PRIVATE
   src/reports/rollup_database.cpp
   src/reports/rollup_builder.cpp
   src/reports/visitor_spill_database.cpp
+  src/reports/visitor_events.cpp
+  src/reports/visitor_day_totals.cpp
   src/reports/sqlite_report_source.cpp
   src/reports/statistics.cpp
   src/reports/reports.cpp

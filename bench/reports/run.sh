@@ -191,12 +191,22 @@ REPORTS=(
   "experiments?visit=repeat&from=$FROM"
   "personalization?browser=Chrome&from=$FROM"
 )
-# Filters the SQLite roll-ups do not cover read the raw events of the range: one run each.
+# Several filters, and journey reports under a page, landing-page or event filter: no aggregate
+# table holds them; SQLite reads the visitor_events roll-up (per visitor-day), 30 days, 3 runs each.
 RAW_REPORTS=(
-  "timeseries?country=DE&device=mobile&from=$WEEK"
-  "referrers?page=/cart&from=$WEEK"
-  "funnel?device=mobile&country=DE&from=$WEEK"
+  "timeseries?country=DE&device=mobile&from=$FROM"
+  "timeseries?interval=hour&country=DE&device=mobile&from=$WEEK"
+  "referrers?page=/cart&device=mobile&from=$FROM"
+  "pages?country=DE&device=mobile&visit=repeat&from=$FROM"
+  "funnel?device=mobile&country=DE&from=$FROM"
+  "paths?landing_page=/&from=$FROM"
+  "paths?page=/cart&from=$FROM"
+  "attribution?event=purchase&from=$FROM"
+  "experiments?device=mobile&visit=repeat&from=$FROM"
+  "personalization?country=DE&browser=Chrome&from=$FROM"
+  "journey?landing_page=/&from=$FROM"
 )
+RAW_RUNS=3
 SWEEP_REPORTS=(timeseries "timeseries?interval=hour" pages landing-pages referrers sources utm-sources utm-mediums
   campaigns devices os browsers countries languages visits events types funnel paths "paths?kind=stages" attribution
   experiments personalization journey)
@@ -211,7 +221,7 @@ time_report() {  # path runs → "median max"
 }
 measure_reports() {  # label
   for r in "${REPORTS[@]}"; do RESULT["$1|$r"]=$(time_report "$r" "$RUNS"); done
-  for r in "${RAW_REPORTS[@]}"; do RESULT["$1|$r"]=$(time_report "$r" 1); done
+  for r in "${RAW_REPORTS[@]}"; do RESULT["$1|$r"]=$(time_report "$r" "$RAW_RUNS"); done
 }
 
 if has_phase sqlite; then
@@ -219,7 +229,11 @@ if has_phase sqlite; then
 start_tracker "$WORK/sqlite"
 log "SQLite: rolling up $EVENTS events"
 START=$(date +%s.%N)
-until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/stats/demo/types")" = 200 ]; do sleep 0.5; done
+ROLLUP_RSS_MAX=0
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/stats/demo/types")" = 200 ]; do
+  rss=$(ps -o rss= -p "$TRACKER_PID" || echo 0); ((rss > ROLLUP_RSS_MAX)) && ROLLUP_RSS_MAX=$rss
+  sleep 2
+done
 ROLLUP_SECONDS=$(echo "$(date +%s.%N) - $START" | bc)
 # CPU time is the fairer measure on a shared machine (and when the load is still running).
 ROLLUP_CPU=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($14 + $15) / hz}' "/proc/$TRACKER_PID/stat")
@@ -246,11 +260,25 @@ for d in page landing_page event; do  # the time series takes any dimension
       python3 -c 'import json,sys,urllib.parse; r=json.load(sys.stdin)["rows"]; print(urllib.parse.quote(r[0]["value"] if r else ""))')
   for r in timeseries "timeseries?interval=hour"; do sweep_one "$r" "$d=$v"; done
 done
+SEGMENT_SWEEP=${#SWEEP_TIMES[@]}
+# Every report under two filters (the commonest device and country), a page filter and a landing
+# page with the visit kind: visitor_events.
+top_value() {
+  curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/stats/demo/breakdown?dimension=$1&limit=1&from=$FROM" |
+    python3 -c 'import json,sys,urllib.parse; r=json.load(sys.stdin)["rows"]; print(urllib.parse.quote(r[0]["value"] if r else ""))'
+}
+for f in "device=$(top_value device)&country=$(top_value country)" "page=$(top_value page)" \
+         "landing_page=$(top_value landing_page)&visit=first"; do
+  for r in "${SWEEP_REPORTS[@]}"; do sweep_one "$r" "$f"; done
+done
+MULTI_SWEEP_STATS=$(printf '%s\n' "${SWEEP_TIMES[@]:$SEGMENT_SWEEP}" | sort -n | awk '{a[NR]=$1} END {printf "%d %.3f %.3f %.3f\n", NR, a[int((NR+1)/2)], a[int(NR*0.99+0.999)], a[NR]}')
+SWEEP_TIMES=("${SWEEP_TIMES[@]:0:$SEGMENT_SWEEP}")
 SWEEP_STATS=$(printf '%s\n' "${SWEEP_TIMES[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%d %.3f %.3f %.3f\n", NR, a[int((NR+1)/2)], a[int(NR*0.99+0.999)], a[NR]}')
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 ROLLUP_BYTES=$(( $(stat -c %s "$WORK/sqlite/rollups.db") + $(stat -c %s "$WORK/sqlite/rollups.db-wal" 2>/dev/null || echo 0) ))
 stop_tracker
-save RESULT ROLLUP_SECONDS ROLLUP_CPU ROLLUP_BYTES SQLITE_RSS LOAD_BEFORE LOAD_AFTER SWEEP_STATS SWEEP_SLOW
+save RESULT ROLLUP_SECONDS ROLLUP_CPU ROLLUP_BYTES ROLLUP_RSS_MAX SQLITE_RSS LOAD_BEFORE LOAD_AFTER SWEEP_STATS SWEEP_SLOW \
+  MULTI_SWEEP_STATS
 fi
 if has_phase clickhouse; then
 start_tracker "$WORK/clickhouse" "clickhouse://127.0.0.1:$CH_HTTP/bench"
@@ -264,10 +292,11 @@ fi
 # --- results ---------------------------------------------------------------------------------------
 DB_BYTES=$(stat -c %s "$WORK/sqlite/ithaca.db" 2>/dev/null || echo 0)
 LOAD_SQLITE=$(cat "$WORK/load-sqlite.json" 2>/dev/null || true); LOAD_CH=$(cat "$WORK/load-clickhouse.json" 2>/dev/null || true)
-for v in HTTP_SQLITE HTTP_CH HTTP_LOAD ROLLUP_SECONDS ROLLUP_CPU ROLLUP_BYTES SQLITE_RSS LOAD_BEFORE LOAD_AFTER CH_LOAD_BEFORE; do
+for v in HTTP_SQLITE HTTP_CH HTTP_LOAD ROLLUP_SECONDS ROLLUP_CPU ROLLUP_BYTES ROLLUP_RSS_MAX SQLITE_RSS LOAD_BEFORE LOAD_AFTER CH_LOAD_BEFORE; do
   [ -n "${!v:-}" ] || declare "$v=0"
 done
 [ -n "${SWEEP_STATS:-}" ] || SWEEP_STATS="0 0 0 0"
+[ -n "${MULTI_SWEEP_STATS:-}" ] || MULTI_SWEEP_STATS="0 0 0 0"
 [ -n "${SWEEP_SLOW+x}" ] || SWEEP_SLOW=()
 CH_BYTES=$(curl -s "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT sum(bytes_on_disk) FROM system.parts WHERE database = 'bench' AND active")
 {
@@ -293,10 +322,11 @@ CH_BYTES=$(curl -s "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT sum(bytes_
   echo "Bulk load (\`ithaca-gen --load\`, $DAYS days): SQLite $(json_field "$LOAD_SQLITE" events_per_second) events/s"
   echo "($((DB_BYTES / 1048576)) MiB), ClickHouse $(json_field "$LOAD_CH" events_per_second) events/s ($((CH_BYTES / 1048576)) MiB on disk)."
   echo "SQLite roll-ups: built from scratch in ${ROLLUP_SECONDS%.*} s (${ROLLUP_CPU} s of CPU) when the tracker started on the loaded database"
-  echo "($((ROLLUP_BYTES / 1048576)) MiB; tracker RSS afterwards $((SQLITE_RSS / 1024)) MiB)."
+  echo "($((ROLLUP_BYTES / 1048576)) MiB; tracker RSS at most $((ROLLUP_RSS_MAX / 1024)) MiB while building, $((SQLITE_RSS / 1024)) MiB after the reports)."
   echo
   echo "Seconds per report through HTTP (\`curl\` total time), median and worst of $RUNS runs; the last"
-  echo "${#RAW_REPORTS[@]} rows use filters the SQLite roll-ups do not cover (raw events of 7 days, one run)."
+  echo "${#RAW_REPORTS[@]} rows (several filters, journey reports under a page, landing-page or event filter; $RAW_RUNS runs)"
+  echo "come from SQLite's visitor_events roll-up."
   echo "Load average (1, 5, 15 min) when the SQLite reports started: $LOAD_BEFORE; after its sweep: $LOAD_AFTER;"
   echo "when the ClickHouse reports started: $CH_LOAD_BEFORE."
   echo
@@ -311,7 +341,11 @@ CH_BYTES=$(curl -s "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT sum(bytes_
   read -r sn smed sp99 smax <<< "$SWEEP_STATS"
   echo "Every report under one filter on each segment dimension (its commonest value; ${#SWEEP_REPORTS[@]} reports ×"
   echo "${#SWEEP_DIMS[@]} dimensions, plus the time series under a page, landing-page and event filter), SQLite, one run"
-  echo "each: $sn requests, median $smed s, 99th percentile $sp99 s, worst $smax s; over one second: ${#SWEEP_SLOW[@]}."
+  echo "each: $sn requests, median $smed s, 99th percentile $sp99 s, worst $smax s."
+  read -r mn mmed mp99 mmax <<< "$MULTI_SWEEP_STATS"
+  echo "The same ${#SWEEP_REPORTS[@]} reports under two filters (commonest device and country), a page filter, and a"
+  echo "landing page with \`visit=first\`: $mn requests, median $mmed s, 99th percentile $mp99 s, worst $mmax s."
+  echo "Over one second, both sweeps: ${#SWEEP_SLOW[@]}."
   for x in "${SWEEP_SLOW[@]}"; do echo "- \`$x\`"; done
 } > "$WORK/section.md"
 cat "$WORK/section.md"

@@ -129,9 +129,12 @@ TEST_F(ReportEndpoints, ReportsWhatWasCollected) {
   EXPECT_EQ(by_page["source"], "rollups");  // a breakdown under a page filter: pair roll-ups
   EXPECT_EQ(by_page["totals"]["pageviews"], 2);
   json paths_by_page = json_of(get("/v1/stats/store/paths?page=/shop"));
-  EXPECT_EQ(paths_by_page["source"], "events");  // journeys under a page filter: the raw events
-  json two = json_of(get("/v1/stats/store/referrers?page=/shop&device=desktop"));
-  EXPECT_EQ(two["source"], "events");  // two filters: the raw events
+  EXPECT_EQ(paths_by_page["source"], "rollups");  // journeys under a page filter: visitor_events
+  EXPECT_EQ(paths_by_page["visits"], 2);
+  EXPECT_EQ(paths_by_page["rows"][0]["steps"], json({"/shop"}));
+  json two = json_of(get("/v1/stats/store/referrers?page=/shop&referrer_category=social"));
+  EXPECT_EQ(two["source"], "rollups");  // two filters: visitor_events
+  EXPECT_EQ(two["totals"], json({{"visitors", 1}, {"pageviews", 1}, {"events", 1}}));
 }
 
 TEST_F(ReportEndpoints, CsvOnRequest) {

@@ -350,6 +350,82 @@ TEST_P(Reports, PersonalizationPerSlotAndVariant) {
   EXPECT_NEAR(b["p_value_vs_default"].get<double>(), 0.24821307898992373, 1e-9);
 }
 
+// Several filters, and journey reports under a page filter: on the roll-up path these come
+// from the visitor_events chunks, aggregated per visitor-day.
+TEST_P(Reports, SeveralFiltersOnEveryKindOfReport) {
+  start(fixed_stream());
+  const std::vector<Filter> v1 = {{Dim::Country, "DE"}, {Dim::Device, "mobile"}};  // V1 only
+  json pages = report("pages", {}, v1);
+  // V1-A: "/" (a pageview, its visit's entry), "/shop" (pageview, exposure, signup);
+  // V1-B: "/pricing" (pageview and exposure, the second visit's entry).
+  EXPECT_EQ(pages["totals"], json({{"visitors", 2}, {"pageviews", 3}, {"events", 6}}));
+  ASSERT_EQ(pages["rows"].size(), 3u);
+  EXPECT_EQ(pages["rows"][0], json({{"value", "/shop"}, {"visitors", 1}, {"pageviews", 1}, {"events", 3}, {"entries", 0}, {"share", 0.5}}));
+  EXPECT_EQ(pages["rows"][1], json({{"value", "/pricing"}, {"visitors", 1}, {"pageviews", 1}, {"events", 2}, {"entries", 1}, {"share", 0.5}}));
+  EXPECT_EQ(pages["rows"][2], json({{"value", "/"}, {"visitors", 1}, {"pageviews", 1}, {"events", 1}, {"entries", 1}, {"share", 0.5}}));
+
+  // V1-A reached consideration, V1-B purchase: both count up to their furthest stage.
+  json funnel = report("funnel", {}, v1);
+  EXPECT_EQ(funnel["stages"][0]["visitors"], 2);
+  EXPECT_EQ(funnel["stages"][1]["visitors"], 2);
+  EXPECT_EQ(funnel["stages"][2]["visitors"], 1);
+  EXPECT_EQ(funnel["stages"][3]["visitors"], 0);
+  EXPECT_EQ(funnel["visitors_with_stage"], 2);
+
+  // V1's signup alone: first touch search, last email, touchpoints search, search, email.
+  json attribution = report("attribution", {}, v1);
+  EXPECT_EQ(attribution["conversions"], 1);
+  EXPECT_EQ(attribution["value"], 30.0);
+  ASSERT_EQ(attribution["rows"].size(), 2u);
+  EXPECT_EQ(attribution["rows"][0], json({{"channel", "search"}, {"first_touch", 1.0}, {"last_touch", 0.0},
+                                          {"linear", 0.666667}, {"first_touch_value", 30.0},
+                                          {"last_touch_value", 0.0}, {"linear_value", 20.0}}));
+
+  // B: V1-A (signed up after its exposure) and V1-B.
+  json experiments = report("experiments", {}, v1);
+  const json& b = experiments["experiments"][0]["variants"][1];
+  EXPECT_EQ(b["visitors"], 2);
+  EXPECT_EQ(b["exposures"], 2);
+  EXPECT_EQ(b["conversions"], 1);
+
+  // DE on a desktop: V3-B only, whose signup came before its exposure to A.
+  const std::vector<Filter> v3 = {{Dim::Country, "DE"}, {Dim::Device, "desktop"}};
+  json a = report("experiments", {}, v3)["experiments"][0]["variants"][0];
+  EXPECT_EQ(a["visitors"], 1);
+  EXPECT_EQ(a["conversions"], 0);
+  json v3_pages = report("paths", {}, v3);
+  EXPECT_EQ(v3_pages["visits"], 1);
+  EXPECT_EQ(v3_pages["rows"][0]["steps"], json({"/"}));
+
+  // A third filter that no event of V1 matches leaves nothing.
+  json none = report("timeseries", {}, {{Dim::Country, "DE"}, {Dim::Device, "mobile"}, {Dim::ReferrerCategory, "social"}});
+  EXPECT_EQ(none["totals"], json({{"visitors", 0}, {"pageviews", 0}, {"events", 0}}));
+}
+
+TEST_P(Reports, JourneyReportsUnderAPageFilter) {
+  start(fixed_stream());
+  const std::vector<Filter> shop = {{Dim::Page, "/shop"}};
+  // Events on "/shop": V1-A's pageview (09:05 UTC, awareness), exposure (awareness) and signup
+  // (09:10, consideration); V2-A's landing pageview (awareness).
+  json pages = report("paths", {}, shop);
+  EXPECT_EQ(pages["visits"], 2);
+  ASSERT_EQ(pages["rows"].size(), 1u);
+  EXPECT_EQ(pages["rows"][0], json({{"steps", {"/shop"}}, {"visits", 2}, {"share", 1.0}}));
+  json stages = report("paths", {{"kind", "stages"}}, shop);
+  ASSERT_EQ(stages["rows"].size(), 2u);
+  EXPECT_EQ(stages["rows"][0]["steps"], json({"awareness"}));
+  EXPECT_EQ(stages["rows"][1]["steps"], json({"awareness", "consideration"}));
+  json funnel = report("funnel", {}, shop);
+  EXPECT_EQ(funnel["stages"][0]["visitors"], 2);
+  EXPECT_EQ(funnel["stages"][1]["visitors"], 1);
+  EXPECT_EQ(report("attribution", {}, shop)["conversions"], 1);
+  // Under an event-name filter only the signups remain: V1's (DE, mobile) and V3's.
+  json signups = report("attribution", {}, {{Dim::Event, "signup"}});
+  EXPECT_EQ(signups["conversions"], 2);
+  json landing = report("paths", {}, {{Dim::Landing, ""}});  // no event carries a landing path
+  EXPECT_EQ(landing["visits"], 5);
+}
+
 TEST_P(Reports, JourneyAtAGlance) {
   start(fixed_stream());
   json r = report("journey");

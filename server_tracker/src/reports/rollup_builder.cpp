@@ -25,6 +25,7 @@ namespace {
 // Replays take the events of a local day from a UTC window this much wider on each side, then
 // keep those whose local day matches: daylight-saving jumps are never longer than this.
 constexpr std::int64_t kReplayMarginMs = 3 * kHourMs;
+constexpr std::size_t kLogBytesBeforeWrite = 16 << 20;
 
 struct DayKey {
   std::string site;
@@ -35,6 +36,7 @@ struct DayKey {
 struct CachedDay {
   std::unique_ptr<VisitorSpill> spill;  // declared first: the aggregator uses it until destroyed
   std::unique_ptr<DayAggregator> aggregator;
+  VisitorEventLog log;  // the day's events since the last flush, for visitor_events
   std::uint64_t used = 0;
   bool dirty = false;
 };
@@ -80,16 +82,20 @@ struct RollupBuilder::Impl {
     return q.done(rc);
   }
 
-  // Rebuilds one day from stored events with seq <= last_seq.
-  Status replay(const std::string& site, std::int32_t day, DayAggregator& out) {
+  // Rebuilds one day from stored events with seq <= last_seq; its visitor_events chunks are
+  // replaced at the next write.
+  Status replay(const std::string& site, std::int32_t day, CachedDay& out) {
     const TimeZone* z = zone(site);
     replay_day.bind(1, site)
         .bind(2, z->day_start_utc(day) - kReplayMarginMs)
         .bind(3, z->day_start_utc(day + 1) + kReplayMarginMs)
         .bind(4, last_seq.load());
-    return read_events(replay_day, [&](std::int64_t, StoredEvent& e) {
+    out.log.replace = true;
+    return read_events(replay_day, [&](std::int64_t seq, StoredEvent& e) {
       if (z->local_day(e.ts_ms) != day) return;
-      out.add(e, static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
+      const int hour = static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24);
+      out.aggregator->add(e, hour);
+      out.log.add(e, hour, seq);
     });
   }
 
@@ -113,7 +119,7 @@ struct RollupBuilder::Impl {
     if (it == days.end()) {
       CachedDay cached;
       status = new_day(site, day, cached);
-      if (status) status = replay(site, day, *cached.aggregator);
+      if (status) status = replay(site, day, cached);
       if (status) status = cached.aggregator->status();
       cached.dirty = true;  // rewritten whole: the stored rows may predate a restart
       it = days.emplace(DayKey{site, day}, std::move(cached)).first;
@@ -128,7 +134,9 @@ struct RollupBuilder::Impl {
     if (Status s = writer->begin(); !s) return s;
     for (auto& [key, d] : days) {
       if (!d.dirty) continue;
-      if (Status s = writer->write(key.site, *d.aggregator, true); !s) {
+      Status s = writer->write(key.site, *d.aggregator, true);
+      if (s) s = writer->write_visitor_events(key.site, key.day, d.log);
+      if (!s) {
         writer->rollback();
         return s;
       }
@@ -146,6 +154,8 @@ struct RollupBuilder::Impl {
       for (auto& [key, d] : days) {
         if (!d.dirty) continue;
         d.aggregator->clear_dirty();
+        d.log.clear();
+        d.log.replace = false;
         d.dirty = false;
       }
     }
@@ -218,7 +228,9 @@ struct RollupBuilder::Impl {
             reset_to_flushed();
             return load;
           }
-          d->aggregator->add(e, static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
+          const int hour = static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24);
+          d->aggregator->add(e, hour);
+          d->log.add(e, hour, seq);
           d->dirty = true;
         }
       }
@@ -250,17 +262,20 @@ struct RollupBuilder::Impl {
     if (auto it = days.find(DayKey{site, day}); it != days.end()) drop(it);
     CachedDay cached;
     if (Status s = new_day(site, day, cached); !s) return s;
-    if (Status s = replay(site, day, *cached.aggregator); !s) return s;
+    if (Status s = replay(site, day, cached); !s) return s;
     if (Status s = cached.aggregator->status(); !s) return s;
     if (Status s = writer->begin(); !s) return s;
     Status s = writer->delete_day(site, day);
     if (s) s = writer->write(site, *cached.aggregator, false);
+    if (s) s = writer->write_visitor_events(site, day, cached.log);
     if (s) s = writer->commit();
     if (!s) {
       writer->rollback();
       return s;
     }
     cached.aggregator->clear_dirty();
+    cached.log.clear();
+    cached.log.replace = false;
     cached.used = ++tick;
     days.emplace(DayKey{site, day}, std::move(cached));
     evict();
@@ -277,12 +292,13 @@ struct RollupBuilder::Impl {
     auto write_day = [&](std::map<std::int32_t, CachedDay>::iterator it) {
       if (status) status = it->second.aggregator->status();
       if (status) status = writer->write(site, *it->second.aggregator, false);
+      if (status) status = writer->write_visitor_events(site, it->first, it->second.log);
       (void)spill->drop_day(site, it->first);
       open.erase(it);
     };
     if (status) status = writer->delete_site(site);
     site_events.bind(1, site).bind(2, last_seq.load());
-    Status read = read_events(site_events, [&](std::int64_t, StoredEvent& e) {
+    Status read = read_events(site_events, [&](std::int64_t seq, StoredEvent& e) {
       const std::int32_t day = z->local_day(e.ts_ms);
       auto it = open.find(day);
       if (it == open.end()) {
@@ -290,7 +306,16 @@ struct RollupBuilder::Impl {
         if (Status s = new_day(site, day, it->second); !s && status) status = s;
         while (open.size() > 3) write_day(open.begin());
       }
-      it->second.aggregator->add(e, static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24));
+      const int hour = static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24);
+      it->second.aggregator->add(e, hour);
+      VisitorEventLog& log = it->second.log;
+      log.add(e, hour, seq);
+      // A whole day's chunks would hold the day's events in memory: write them as they grow
+      // (inside this one transaction; the site's stored chunks are already deleted).
+      if (log.bytes() > kLogBytesBeforeWrite) {
+        if (status) status = writer->write_visitor_events(site, day, log);
+        log.clear();
+      }
     });
     while (!open.empty()) write_day(open.begin());
     if (status) status = read;

@@ -45,12 +45,17 @@ CREATE TABLE IF NOT EXISTS unit_goals (
   site TEXT NOT NULL, fdim INTEGER NOT NULL, fvalue TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL,
   variant TEXT NOT NULL, goal TEXT NOT NULL, day INTEGER NOT NULL, converted INTEGER NOT NULL,
   PRIMARY KEY (site, fdim, fvalue, kind, key, variant, goal, day)) WITHOUT ROWID;
+-- Each visitor-day's events, compactly encoded in chunks (visitor_events.hpp), for the reports no
+-- table above answers.
+CREATE TABLE IF NOT EXISTS visitor_events (
+  site TEXT NOT NULL, day INTEGER NOT NULL, visitor INTEGER NOT NULL, seq INTEGER NOT NULL, events BLOB NOT NULL,
+  PRIMARY KEY (site, day, visitor, seq)) WITHOUT ROWID;
 )";
 
-constexpr const char* kTables[] = {"dim_day",     "dim_hour", "dim_pair_day", "stage_sets",
-                                   "paths",       "attribution", "units",     "unit_goals"};
-constexpr int kTableCount = 8;
-constexpr const char* kRollupSchema = "4";  // 4: page, landing page and event pairs
+constexpr const char* kTables[] = {"dim_day",     "dim_hour", "dim_pair_day", "stage_sets",    "paths",
+                                   "attribution", "units",    "unit_goals",   "visitor_events"};
+constexpr int kTableCount = 9;
+constexpr const char* kRollupSchema = "5";  // 4: page, landing page and event pairs; 5: visitor_events
 
 Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
   if (Status s = db.open(path, writer); !s) return s;
@@ -68,6 +73,7 @@ struct RollupWriter::Statements {
   SqliteQuery begin, commit, rollback;
   SqliteQuery put_dim_day, del_dim_day, put_dim_hour, del_dim_hour;
   SqliteQuery put_pair, del_pair, put_stage, del_stage, put_path, del_path, put_attr, put_unit, put_goal, del_goal;
+  SqliteQuery put_visitor_events, del_visitor_events;
   SqliteQuery set_meta, get_meta, days;
   SqliteQuery delete_day[kTableCount], delete_before[kTableCount], delete_site[kTableCount];
 };
@@ -108,6 +114,8 @@ std::unique_ptr<RollupWriter> RollupWriter::open(const std::string& path, std::s
       {&s.put_goal, "INSERT OR REPLACE INTO unit_goals VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
       {&s.del_goal, "DELETE FROM unit_goals WHERE site = ?1 AND fdim = ?2 AND fvalue = ?3 AND kind = ?4 AND key = ?5 "
                     "AND variant = ?6 AND goal = ?7 AND day = ?8"},
+      {&s.put_visitor_events, "INSERT OR REPLACE INTO visitor_events VALUES (?1, ?2, ?3, ?4, ?5)"},
+      {&s.del_visitor_events, "DELETE FROM visitor_events WHERE site = ?1 AND day = ?2"},
       {&s.set_meta, "INSERT OR REPLACE INTO meta VALUES (?1, ?2)"},
       {&s.days, "SELECT DISTINCT day FROM dim_day WHERE site = ?1 AND dim = 0 ORDER BY day"},
   };
@@ -239,6 +247,19 @@ Status RollupWriter::write(std::string_view site, const DayAggregator& day, bool
   return sink.status;
 }
 
+Status RollupWriter::write_visitor_events(std::string_view site, std::int32_t day, const VisitorEventLog& log) {
+  if (log.replace) {
+    if (Status st = s_->del_visitor_events.bind(1, site).bind(2, day).run(); !st) return st;
+  }
+  Status status;
+  log.each([&](std::uint64_t visitor, std::int64_t seq, std::string_view chunk) {
+    if (!status) return;
+    status = s_->put_visitor_events.bind(1, site).bind(2, day).bind(3, static_cast<std::int64_t>(visitor))
+                 .bind(4, seq).bind_blob(5, chunk).run();
+  });
+  return status;
+}
+
 Status RollupWriter::delete_day(std::string_view site, std::int32_t day) {
   for (auto& q : s_->delete_day) {
     if (Status st = q.bind(1, site).bind(2, day).run(); !st) return st;
@@ -286,7 +307,7 @@ Status RollupWriter::days(std::string_view site, std::vector<std::int32_t>& out)
 
 struct RollupReader::Statements {
   SqliteQuery series_day, series_hour, breakdown, segment_breakdown, segment_totals, segment_entries, stage_sets, paths, attribution_all,
-      attribution_goal, units, goals;
+      attribution_goal, units, goals, visitor_chunks;
 };
 
 RollupReader::RollupReader() : s_(std::make_unique<Statements>()) {}
@@ -328,6 +349,8 @@ std::unique_ptr<RollupReader> RollupReader::open(const std::string& path, std::s
                             "by = ?2 AND goal = ?5 AND day BETWEEN ?3 AND ?4 GROUP BY key"},
       {&s.units, "SELECT key, variant, sum(visitors), sum(exposures) FROM units WHERE site = ?1 AND fdim = ?6 AND "
                  "fvalue = ?7 AND kind = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY key, variant"},
+      {&s.visitor_chunks, "SELECT day, visitor, events FROM visitor_events WHERE site = ?1 AND day BETWEEN ?2 AND ?3 "
+                          "ORDER BY site, day, visitor, seq"},
       {&s.goals, "SELECT key, variant, goal, sum(converted) FROM unit_goals WHERE site = ?1 AND fdim = ?6 AND "
                  "fvalue = ?7 AND kind = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY key, variant, goal "
                  "HAVING sum(converted) > 0"},
@@ -502,6 +525,17 @@ Status RollupReader::units(const ReportScope& scope, const Filter& filter, UnitK
   SqliteQuery& g = bind_journey(s_->goals, scope, filter).bind(2, static_cast<int>(kind));
   while ((rc = g.step()) == SQLITE_ROW) converted.push_back({g.text(0), g.text(1), g.text(2), g.integer(3)});
   return g.done(rc);
+}
+
+Status RollupReader::visitor_chunks(const ReportScope& scope,
+                                    const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteQuery& q = s_->visitor_chunks.bind(1, scope.site).bind(2, scope.first_day).bind(3, scope.last_day);
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    f(static_cast<std::int32_t>(q.integer(0)), static_cast<std::uint64_t>(q.integer(1)), q.view(2));
+  }
+  return q.done(rc);
 }
 
 }  // namespace ithaca::tracker

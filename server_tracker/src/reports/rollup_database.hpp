@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +17,7 @@
 #include "reports/day_aggregator.hpp"
 #include "reports/report_source.hpp"
 #include "reports/sqlite_query.hpp"
+#include "reports/visitor_events.hpp"
 #include "sqlite_db.hpp"
 
 namespace ithaca::tracker {
@@ -31,6 +33,9 @@ class RollupWriter {
 
   // Writes the day's rows (all, or those changed since its last clear_dirty()).
   Status write(std::string_view site, const DayAggregator& day, bool dirty_only);
+  // Writes the log's chunks (after deleting the day's stored ones when `log.replace`); the
+  // caller empties the log once the transaction has committed.
+  Status write_visitor_events(std::string_view site, std::int32_t day, const VisitorEventLog& log);
   Status delete_day(std::string_view site, std::int32_t day);
   Status delete_before(std::string_view site, std::int32_t day);
   Status delete_site(std::string_view site);
@@ -65,6 +70,10 @@ class RollupReader {
                      std::vector<AttributionRow>& out);
   Status units(const ReportScope& scope, const Filter& filter, UnitKind kind, std::vector<UnitRow>& exposed,
                std::vector<UnitGoalRow>& converted);
+  // Calls `f(day, visitor, chunk)` for every visitor_events chunk of the range, by day and
+  // visitor (a visitor-day's chunks are consecutive); the chunk is valid during the call only.
+  Status visitor_chunks(const ReportScope& scope,
+                        const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f);
 
   struct Statements;
 

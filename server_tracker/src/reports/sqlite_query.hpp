@@ -57,6 +57,10 @@ class SqliteQuery {
   }
   SqliteQuery& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   SqliteQuery& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  SqliteQuery& bind_blob(int i, std::string_view v) {
+    sqlite3_bind_blob64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT);
+    return *this;
+  }
   SqliteQuery& bind_null(int i) {
     sqlite3_bind_null(stmt_, i);
     return *this;

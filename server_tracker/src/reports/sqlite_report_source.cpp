@@ -1,10 +1,14 @@
 #include "reports/sqlite_report_source.hpp"
 
+#include <deque>
+#include <limits>
 #include <map>
 #include <tuple>
 
 #include "reports/day_aggregator.hpp"
 #include "reports/raw_events.hpp"
+#include "reports/visitor_day_totals.hpp"
+#include "reports/visitor_events.hpp"
 
 namespace ithaca::tracker {
 
@@ -186,6 +190,69 @@ Status SqliteReportSource::scan(const ReportScope& scope, RawTotals& out) {
   return range->done(rc);
 }
 
+Status SqliteReportSource::aggregate(const ReportScope& scope, Dim dim, bool journey, RawTotals& out) {
+  if (force_raw_) return scan(scope, out);
+  set_source("rollups");
+  return visitor_scan(scope, dim, journey, out);
+}
+
+Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool journey, RawTotals& out) {
+  VisitorDayTotals totals(dim, journey);
+  // Chunk copies of the current visitor-day (the decoded events point into them); a deque, so
+  // growing it never moves the strings already in use.
+  std::deque<std::string> buffers;
+  std::size_t used = 0;
+  std::vector<VisitorEvent> events;
+  std::vector<const VisitorEvent*> matching;
+  std::int32_t day = std::numeric_limits<std::int32_t>::min();
+  std::uint64_t visitor = 0;
+  bool corrupt = false;
+  auto finish_visitor = [&] {
+    matching.clear();
+    for (const VisitorEvent& e : events) {
+      bool match = true;
+      for (const Filter& f : scope.filters) match = match && e.dims[static_cast<std::size_t>(f.dim)] == f.value;
+      if (match) matching.push_back(&e);
+    }
+    totals.add(matching);
+    events.clear();
+    used = 0;
+  };
+  VisitorChunk chunk;
+  Status s = rollups_->visitor_chunks(scope, [&](std::int32_t d, std::uint64_t v, std::string_view bytes) {
+    if (d != day || v != visitor) {
+      finish_visitor();
+      if (d != day && day != std::numeric_limits<std::int32_t>::min()) {
+        out.day = day;
+        totals.emit(out);
+      }
+      day = d;
+      visitor = v;
+    }
+    if (!chunk.parse(bytes)) {
+      corrupt = true;
+      return;
+    }
+    // A chunk none of whose strings is a filter's value holds no matching event.
+    for (const Filter& f : scope.filters) {
+      const auto& strings = chunk.strings();
+      if (std::find(strings.begin(), strings.end(), f.value) == strings.end()) return;
+    }
+    if (used == buffers.size()) buffers.emplace_back();
+    std::string& copy = buffers[used++];
+    copy.assign(bytes);
+    if (!chunk.parse(copy) || !chunk.decode(events)) corrupt = true;
+  });
+  if (!s) return s;
+  if (corrupt) return Status::error("roll-ups: a visitor_events chunk cannot be decoded");
+  finish_visitor();
+  if (day != std::numeric_limits<std::int32_t>::min()) {
+    out.day = day;
+    totals.emit(out);
+  }
+  return Status::ok();
+}
+
 Status SqliteReportSource::timeseries(const ReportScope& scope, Interval interval, std::vector<SeriesPoint>& out) {
   if (Status s = ready(); !s) return s;
   out.clear();
@@ -193,7 +260,7 @@ Status SqliteReportSource::timeseries(const ReportScope& scope, Interval interva
     return rollups_->timeseries(scope, interval, scope.filters.empty() ? Filter{} : scope.filters.front(), out);
   }
   RawTotals totals;
-  if (Status s = scan(scope, totals); !s) return s;
+  if (Status s = aggregate(scope, Dim::All, false, totals); !s) return s;
   for (const auto& [bucket, c] : interval == Interval::Hour ? totals.series_hour : totals.series_day) {
     out.push_back({bucket, c});
   }
@@ -209,7 +276,7 @@ Status SqliteReportSource::breakdown(const ReportScope& scope, Dim dim, std::vec
     return rollups_->segment_breakdown(scope, dim, scope.filters[0], out);
   }
   RawTotals totals;
-  if (Status s = scan(scope, totals); !s) return s;
+  if (Status s = aggregate(scope, dim, false, totals); !s) return s;
   for (auto& [key, row] : totals.breakdown) {
     if (key.first == static_cast<int>(dim)) out.push_back(row);
   }
@@ -221,7 +288,7 @@ Status SqliteReportSource::stage_sets(const ReportScope& scope, std::vector<Stag
   out.clear();
   if (auto segment = journey_rollups(scope)) return rollups_->stage_sets(scope, *segment, out);
   RawTotals totals;
-  if (Status s = scan(scope, totals); !s) return s;
+  if (Status s = aggregate(scope, Dim::All, true, totals); !s) return s;
   for (const auto& [stages, n] : totals.stage_set_rows) {
     if (n > 0) out.push_back({stages, n});
   }
@@ -232,7 +299,7 @@ Status SqliteReportSource::paths(const ReportScope& scope, PathKind kind, std::s
   if (Status s = ready(); !s) return s;
   if (auto segment = journey_rollups(scope)) return rollups_->paths(scope, *segment, kind, limit, out);
   RawTotals totals;
-  if (Status s = scan(scope, totals); !s) return s;
+  if (Status s = aggregate(scope, Dim::All, true, totals); !s) return s;
   std::vector<PathRow> all;
   for (const auto& [key, n] : totals.path_rows) {
     if (key.first == static_cast<int>(kind) && n > 0) all.push_back({key.second, n});
@@ -247,7 +314,7 @@ Status SqliteReportSource::attribution(const ReportScope& scope, std::string_vie
   out.clear();
   if (auto segment = journey_rollups(scope)) return rollups_->attribution(scope, *segment, goal, by, out);
   RawTotals totals;
-  if (Status s = scan(scope, totals); !s) return s;
+  if (Status s = aggregate(scope, Dim::All, true, totals); !s) return s;
   std::map<std::string, AttributionRow> merged;
   for (const auto& [key, r] : totals.attribution_rows) {
     if (std::get<1>(key) != static_cast<int>(by) || (!goal.empty() && std::get<0>(key) != goal)) continue;
@@ -271,7 +338,7 @@ Status SqliteReportSource::units(const ReportScope& scope, UnitKind kind, std::v
   converted.clear();
   if (auto segment = journey_rollups(scope)) return rollups_->units(scope, *segment, kind, exposed, converted);
   RawTotals totals;
-  if (Status s = scan(scope, totals); !s) return s;
+  if (Status s = aggregate(scope, Dim::All, true, totals); !s) return s;
   for (const auto& [key, u] : totals.unit_rows) {
     if (std::get<0>(key) == static_cast<int>(kind)) exposed.push_back(u);
   }

@@ -48,6 +48,10 @@ class SqliteReportSource final : public ReportSource {
   SqliteReportSource() = default;
   Status ready();
   Status scan(const ReportScope& scope, RawTotals& out);
+  // What no aggregate table answers: the raw events (force_raw) or else the visitor_events
+  // roll-up, aggregated per visitor-day (`dim`: the breakdown wanted; `journey`: journey rows).
+  Status aggregate(const ReportScope& scope, Dim dim, bool journey, RawTotals& out);
+  Status visitor_scan(const ReportScope& scope, Dim dim, bool journey, RawTotals& out);
   bool use_rollups(const ReportScope& scope, bool allow_one_filter) const;
   // The segment whose journey roll-ups answer `scope` (Dim::All: no filter), if any.
   std::optional<Filter> journey_rollups(const ReportScope& scope) const;

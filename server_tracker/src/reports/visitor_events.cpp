@@ -1,0 +1,185 @@
+#include "reports/visitor_events.hpp"
+
+#include <algorithm>
+
+#include "reports/event_facts.hpp"
+
+namespace ithaca::tracker {
+namespace {
+
+// Chunk: varint string count, each string (varint length, bytes); varint event count, each event:
+// zigzag ts delta from the previous event, hour, type, 15 dimension string indices, zigzag visit,
+// stage index; pageviews: event id (length, bytes); exposures: experiment, slot, variant indices;
+// conversions: zigzag value, first (3), last (3), touchpoint count and each touchpoint (3).
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+std::uint64_t zigzag(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
+  bool ok() const { return ok_; }
+  const char* pos() const { return p_; }
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ >= end_) return fail();
+      const auto b = static_cast<std::uint8_t>(*p_++);
+      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    return fail();
+  }
+  std::uint8_t byte() {
+    if (p_ >= end_) return static_cast<std::uint8_t>(fail());
+    return static_cast<std::uint8_t>(*p_++);
+  }
+  std::string_view bytes(std::uint64_t n) {
+    if (static_cast<std::uint64_t>(end_ - p_) < n) {
+      fail();
+      return {};
+    }
+    std::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
+
+ private:
+  std::uint64_t fail() {
+    ok_ = false;
+    p_ = end_;
+    return 0;
+  }
+  const char* p_;
+  const char* end_;
+  bool ok_ = true;
+};
+
+std::uint32_t intern(std::vector<std::string>& strings, std::size_t& bytes, std::string_view s) {
+  for (std::uint32_t i = 0; i < strings.size(); ++i) {
+    if (strings[i].size() == s.size() && strings[i] == s) return i;
+  }
+  strings.emplace_back(s);
+  bytes += s.size() + 32;
+  return static_cast<std::uint32_t>(strings.size() - 1);
+}
+
+}  // namespace
+
+void VisitorEventLog::add(const StoredEvent& e, int hour, std::int64_t seq) {
+  auto [it, fresh] = pending_.try_emplace(e.visitor);
+  Pending& p = it->second;
+  if (fresh) {
+    p.first_seq = seq;
+    bytes_ += 128;
+  }
+  const std::size_t before = p.body.size();
+  std::string& b = p.body;
+  auto str = [&](std::string_view s) { put_varint(b, intern(p.strings, bytes_, s)); };
+  put_varint(b, zigzag(e.ts_ms - p.last_ts));
+  p.last_ts = e.ts_ms;
+  b.push_back(static_cast<char>(std::clamp(hour, 0, 23)));
+  b.push_back(static_cast<char>(e.type));
+  for (int d = 1; d < kDimCount; ++d) str(dimension_value(e, static_cast<Dim>(d)));
+  put_varint(b, zigzag(e.visit_count.value_or(-1)));
+  str(e.journey_stage);
+  if (e.type == EventType::Pageview) {  // unique: inline, not in the string table filters search
+    put_varint(b, e.event_id.size());
+    b += e.event_id;
+  }
+  if (e.type == EventType::Exposure) {
+    str(e.experiment);
+    str(e.slot);
+    str(e.variant);
+  }
+  if (e.type == EventType::Conversion) {
+    const Touches t = extract_touches(e.context_json);
+    put_varint(b, zigzag(value_micro(e.value)));
+    for (const Touch* touch : {&t.first, &t.last}) {
+      str(touch->category);
+      str(touch->source);
+      str(touch->campaign);
+    }
+    put_varint(b, t.linear.size());
+    for (const Touch& touch : t.linear) {
+      str(touch.category);
+      str(touch.source);
+      str(touch.campaign);
+    }
+  }
+  ++p.events;
+  bytes_ += b.size() - before;
+}
+
+void VisitorEventLog::encode(const Pending& p, std::string& out) {
+  out.clear();
+  put_varint(out, p.strings.size());
+  for (const std::string& s : p.strings) {
+    put_varint(out, s.size());
+    out += s;
+  }
+  put_varint(out, p.events);
+  out += p.body;
+}
+
+bool VisitorChunk::parse(std::string_view bytes) {
+  Reader r(bytes);
+  const std::uint64_t n = r.varint();
+  strings_.clear();
+  for (std::uint64_t i = 0; i < n && r.ok(); ++i) strings_.push_back(r.bytes(r.varint()));
+  if (!r.ok() || strings_.empty()) return false;
+  events_ = std::string_view(r.pos(), static_cast<std::size_t>(bytes.data() + bytes.size() - r.pos()));
+  return true;
+}
+
+bool VisitorChunk::decode(std::vector<VisitorEvent>& out) const {
+  Reader r(events_);
+  auto str = [&]() -> std::string_view {
+    const std::uint64_t i = r.varint();
+    if (i >= strings_.size()) {
+      (void)r.bytes(~std::uint64_t{0});  // marks the reader failed
+      return {};
+    }
+    return strings_[i];
+  };
+  const std::uint64_t n = r.varint();
+  std::int64_t ts = 0;
+  for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+    VisitorEvent& e = out.emplace_back();
+    ts += unzigzag(r.varint());
+    e.ts = ts;
+    e.hour = r.byte();
+    e.type = static_cast<EventType>(r.byte());
+    for (int d = 1; d < kDimCount; ++d) e.dims[static_cast<std::size_t>(d)] = str();
+    e.visit = unzigzag(r.varint());
+    e.stage = str();
+    if (e.type == EventType::Pageview) e.event_id = r.bytes(r.varint());
+    if (e.type == EventType::Exposure) {
+      e.experiment = str();
+      e.slot = str();
+      e.variant = str();
+    }
+    if (e.type == EventType::Conversion) {
+      e.value_micro = unzigzag(r.varint());
+      for (auto* touch : {&e.first, &e.last}) {
+        for (auto& key : *touch) key = str();
+      }
+      const std::uint64_t touches = r.varint();
+      for (std::uint64_t t = 0; t < touches && r.ok(); ++t) {
+        auto& keys = e.linear.emplace_back();
+        for (auto& key : keys) key = str();
+      }
+    }
+  }
+  return r.ok();
+}
+
+}  // namespace ithaca::tracker

@@ -1,0 +1,91 @@
+// The `visitor_events` roll-up: each visitor-day's events in a compact encoding (only what
+// reports read: time, hour, type, the dimension values, visit number, stage, exposure keys,
+// conversion value and touchpoints), stored in chunks keyed by (site, day, visitor, first seq).
+// Reports that no aggregate table answers (several filters; journey reports under a page,
+// landing-page or event filter) read the chunks of the range, keep the matching events and
+// aggregate each visitor-day in one go (visitor_day_totals.hpp): every report's numbers are sums
+// over visitor-days, so no raw event and no JSON is read.
+//
+// A chunk starts with its own string table, so a chunk none of whose strings equals a filter
+// value is skipped without decoding its events.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ithaca/tracker/event.hpp"
+#include "reports/dimensions.hpp"
+
+namespace ithaca::tracker {
+
+// One decoded event; the views point into the chunk it was decoded from.
+struct VisitorEvent {
+  std::int64_t ts = 0;
+  std::uint8_t hour = 0;
+  EventType type = EventType::Pageview;
+  std::array<std::string_view, kDimCount> dims{};  // dims[Dim::All] is ""
+  std::int64_t visit = -1;                          // visit.count, -1 when absent
+  std::string_view event_id;                        // pageviews only
+  std::string_view stage, experiment, slot, variant;
+  std::int64_t value_micro = 0;  // conversions
+  // Conversions: first and last touch and the linear touchpoints, each (category, source, campaign).
+  std::array<std::string_view, 3> first{}, last{};
+  std::vector<std::array<std::string_view, 3>> linear;
+};
+
+// Events of one builder flush, per visitor of one day, encoded as chunks. Not thread-safe.
+class VisitorEventLog {
+ public:
+  // `hour`: the event's local hour of its day (clamped to 0..23 as the aggregator does).
+  void add(const StoredEvent& event, int hour, std::int64_t seq);
+  bool empty() const { return pending_.empty(); }
+  std::size_t bytes() const { return bytes_; }
+  // Calls `f(visitor, first_seq, chunk)` for every pending chunk.
+  template <typename F>
+  void each(F&& f) const {
+    std::string chunk;
+    for (const auto& [visitor, p] : pending_) {
+      encode(p, chunk);
+      f(visitor, p.first_seq, std::string_view(chunk));
+    }
+  }
+  void clear() {
+    pending_.clear();
+    bytes_ = 0;
+  }
+  // The day's stored chunks are stale (the day was replayed from the events): the next write
+  // replaces them with what this log holds.
+  bool replace = false;
+
+ private:
+  struct Pending {
+    std::int64_t first_seq = 0;
+    std::vector<std::string> strings{std::string()};
+    std::string body;
+    std::uint32_t events = 0;
+    std::int64_t last_ts = 0;
+  };
+  static void encode(const Pending& p, std::string& out);
+  std::unordered_map<std::uint64_t, Pending> pending_;
+  std::size_t bytes_ = 0;
+};
+
+// A chunk's string table; `matches(filters)` without decoding the events.
+class VisitorChunk {
+ public:
+  // False when the bytes are not a valid chunk.
+  bool parse(std::string_view bytes);
+  const std::vector<std::string_view>& strings() const { return strings_; }
+  // Appends the chunk's events to `out`.
+  bool decode(std::vector<VisitorEvent>& out) const;
+
+ private:
+  std::vector<std::string_view> strings_;
+  std::string_view events_;
+};
+
+}  // namespace ithaca::tracker
