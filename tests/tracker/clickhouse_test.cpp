@@ -139,6 +139,17 @@ class FaultyProxy {
   std::thread thread_;
 };
 
+// Polls `database`.events until it holds `expected` rows (up to 30 s); returns the last count.
+std::string wait_for_events(const ClickHouseServer& server, const std::string& database, std::int64_t expected) {
+  const std::string want = std::to_string(expected) + "\n";
+  std::string count;
+  for (int i = 0; i < 150 && count != want; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    count = server.query("SELECT count() FROM " + database + ".events");
+  }
+  return count;
+}
+
 std::size_t spool_files(const std::string& data_dir) {
   std::size_t files = 0;
   const auto spool = std::filesystem::path(data_dir) / "clickhouse-spool";
@@ -334,13 +345,8 @@ TEST_F(ClickHouseStore, AnOutageLosesNoAcknowledgedEvent) {
 
   // Back again: the spool drains, every event arrives, none twice.
   ASSERT_TRUE(server_->restart());
-  std::string count;
   const std::string expected = std::to_string(humans) + "\n";
-  for (int i = 0; i < 150 && count != expected; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    count = server_->query("SELECT count() FROM " + database + ".events");
-  }
-  EXPECT_EQ(count, expected);
+  EXPECT_EQ(wait_for_events(*server_, database, humans), expected);
   EXPECT_EQ(server_->query("SELECT uniqExact(event_id) FROM " + database + ".events"), expected);
   EXPECT_EQ(server_->query("SELECT count() FROM " + database + ".bot_events"), std::to_string(bots) + "\n");
   files = 0;
@@ -430,12 +436,7 @@ TEST_F(ClickHouseStore, TheSpoolOutlivesTheTrackerThatAcknowledged) {
 
   ASSERT_TRUE(server_->restart());
   RunningServer next(o);  // a new process on the same data folder delivers them
-  std::string count;
-  for (int i = 0; i < 150 && count != "20\n"; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    count = server_->query("SELECT count() FROM " + database + ".events");
-  }
-  EXPECT_EQ(count, "20\n");
+  EXPECT_EQ(wait_for_events(*server_, database, 20), "20\n");
   EXPECT_EQ(server_->query("SELECT uniqExact(event_id) FROM " + database + ".events"), "20\n");
   EXPECT_EQ(spool_files(o.data_dir), 0u);
 }
@@ -489,12 +490,7 @@ TEST_F(ClickHouseStore, ASchemaOneDatabaseAndItsOldSpoolKeepWorking) {
               "1\n")
         << table;
   }
-  std::string count;
-  for (int i = 0; i < 150 && count != "2\n"; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    count = server_->query("SELECT count() FROM " + database + ".events");
-  }
-  ASSERT_EQ(count, "2\n");
+  ASSERT_EQ(wait_for_events(*server_, database, 2), "2\n");
   EXPECT_EQ(server_->query("SELECT path FROM " + database + ".events WHERE event_id = 'old-2'"), "/old\\tspooled\n");
 
   auto res = post_body(tracker.port(), five_pageviews("new-"));

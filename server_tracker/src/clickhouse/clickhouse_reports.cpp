@@ -124,9 +124,13 @@ class ClickHouseReportSource final : public ReportSource {
       out.push_back(BreakdownRow{r[0], Counts{num(r[1]), num(r[2]), num(r[3])}, 0});
     }
     // Entries: each visit's first pageview (by time, then path, then event id) names its value.
-    if (Status st = client_.select("SELECT v, count() FROM (SELECT argMin(" + v + ", (ts, path, event_id)) AS v "
-                                   "FROM events WHERE " + s.where + " AND type = 'pageview' GROUP BY " + s.day +
-                                       ", visitor, visit_count) GROUP BY v",
+    // Without a dimension every visit with a pageview is one entry of the single value: counting
+    // the visits skips the argMin over a tuple (generic, slow in ClickHouse), and every report's
+    // totals come from this breakdown.
+    const std::string first_value =
+        dim == Dim::All ? "SELECT '' AS v" : "SELECT argMin(" + v + ", (ts, path, event_id)) AS v";
+    if (Status st = client_.select("SELECT v, count() FROM (" + first_value + " FROM events WHERE " + s.where +
+                                       " AND type = 'pageview' GROUP BY " + s.day + ", visitor, visit_count) GROUP BY v",
                                    rows);
         !st) {
       return st;
