@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -215,32 +216,67 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "ithaca-gen: %s\n", error.c_str());
       return 1;
     }
-    std::vector<StoredEvent> batch;
+    // One thread generates while another writes the previous batch: the store's round trips
+    // (ClickHouse) and the generator then share the two cores instead of taking turns.
+    std::vector<StoredEvent> batch, writing;
     std::int64_t written = 0;
     auto last_report = start;
-    GeneratedRequest r;
+    std::mutex m;
+    std::condition_variable cv;
+    bool pending = false, finished = false, failed = false;
+    std::thread writer([&] {
+      for (;;) {
+        std::unique_lock<std::mutex> lock(m);
+        cv.wait(lock, [&] { return pending || finished; });
+        if (!pending) return;
+        lock.unlock();
+        Status s = store->write(writing);
+        lock.lock();
+        pending = false;
+        if (!s) {
+          std::fprintf(stderr, "ithaca-gen: %s\n", s.message().c_str());
+          failed = true;
+        } else {
+          written += static_cast<std::int64_t>(writing.size());
+        }
+        writing.clear();
+        const auto now = std::chrono::steady_clock::now();
+        if (!quiet && now - last_report > std::chrono::seconds(10)) {
+          last_report = now;
+          const double secs = std::chrono::duration<double>(now - start).count();
+          std::fprintf(stderr, "ithaca-gen: %lld events in %.0f s (%.0f/s)\n", static_cast<long long>(written), secs,
+                       static_cast<double>(written) / secs);
+        }
+        cv.notify_all();
+      }
+    });
     auto flush = [&]() -> bool {
+      std::unique_lock<std::mutex> lock(m);
+      cv.wait(lock, [&] { return !pending; });
+      if (failed) return false;
       if (batch.empty()) return true;
-      if (Status s = store->write(batch); !s) {
-        std::fprintf(stderr, "ithaca-gen: %s\n", s.message().c_str());
-        return false;
-      }
-      written += static_cast<std::int64_t>(batch.size());
-      batch.clear();
-      const auto now = std::chrono::steady_clock::now();
-      if (!quiet && now - last_report > std::chrono::seconds(10)) {
-        last_report = now;
-        const double s = std::chrono::duration<double>(now - start).count();
-        std::fprintf(stderr, "ithaca-gen: %lld events in %.0f s (%.0f/s)\n", static_cast<long long>(written), s,
-                     static_cast<double>(written) / s);
-      }
+      writing.swap(batch);
+      pending = true;
+      cv.notify_all();
       return true;
     };
-    while (generator.next(r)) {
+    auto finish = [&]() -> bool {
+      bool ok = flush();
+      std::unique_lock<std::mutex> lock(m);
+      cv.wait(lock, [&] { return !pending; });
+      finished = true;
+      cv.notify_all();
+      lock.unlock();
+      writer.join();
+      return ok && !failed;
+    };
+    GeneratedRequest r;
+    bool ok = true;
+    while (ok && generator.next(r)) {
       append_stored_events(r, batch);
-      if (batch.size() >= 20'000 && !flush()) return 1;
+      if (batch.size() >= 20'000) ok = flush();
     }
-    if (!flush()) return 1;
+    if (!finish() || !ok) return 1;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("{\"events\": %lld, \"seconds\": %.3f, \"events_per_second\": %.0f}\n",
                 static_cast<long long>(written), seconds, static_cast<double>(written) / seconds);

@@ -27,16 +27,26 @@ std::int64_t steady_ms() {
 
 using Row = ClickHouseEventStore::Row;
 
-std::vector<Row> parse_rows(const std::vector<std::string>& lines) {
+void append_hex(std::string& out, std::string_view bytes) {
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned char c : bytes) {
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  }
+}
+
+std::vector<Row> parse_rows(const std::vector<std::string>& lines, const std::string& format) {
   std::vector<Row> rows;
   rows.reserve(lines.size());
   for (const auto& line : lines) {
-    json j = json::parse(line, nullptr, false);
+    json j = clickhouse_row_object(line, format);
     Row r;
     if (j.is_object()) {
       r.site = j.value("site", "");
       r.event_id = j.value("event_id", "");
-      r.ts = j.value("ts", std::int64_t{0});
+      auto ts = j.find("ts");
+      if (ts != j.end() && ts->is_number_integer()) r.ts = ts->get<std::int64_t>();
+      if (ts != j.end() && ts->is_string()) r.ts = std::strtoll(ts->get<std::string>().c_str(), nullptr, 10);
     }
     r.json = line;
     rows.push_back(std::move(r));
@@ -108,8 +118,8 @@ void ClickHouseEventStore::stop() {
 }
 
 ClickHouseEventStore::Sent ClickHouseEventStore::send(const std::string& table, const std::string& batch,
-                                                      std::vector<Row> rows, bool probe_batch,
-                                                      std::string& error) {
+                                                      const std::string& format, std::vector<Row> rows,
+                                                      bool probe_batch, std::string& error) {
   if (rows.empty()) return Sent::Stored;
   // Built now: the dedup step below moves the rows out (the check after a lost answer once ran
   // on the moved-from rows, found nothing and sent the batch a second time).
@@ -137,6 +147,8 @@ ClickHouseEventStore::Sent ClickHouseEventStore::send(const std::string& table, 
   std::set<std::pair<std::string, std::string>> known_ids;
   for (const auto& [site, list] : by_site) {
     std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
+    // The ids travel as one literal of hex strings split by ClickHouse: an IN list of 20,000
+    // literals took ClickHouse longer to parse than the insert that followed took to run.
     std::string in;
     std::unordered_set<std::string_view> listed;
     for (const Row* r : list) {
@@ -144,12 +156,12 @@ ClickHouseEventStore::Sent ClickHouseEventStore::send(const std::string& table, 
       hi = std::max(hi, r->ts);
       if (!listed.insert(r->event_id).second) continue;
       if (!in.empty()) in += ',';
-      in += sql_string(r->event_id);
+      append_hex(in, r->event_id);
     }
     std::vector<std::vector<std::string>> result;
     Status s = client_.select("SELECT event_id FROM " + table + " WHERE site = " + sql_string(site) + " AND ts >= " +
                                   sql_int(lo - kDedupWindowMs) + " AND ts <= " + sql_int(hi + kDedupWindowMs) +
-                                  " AND event_id IN (" + in + ")",
+                                  " AND event_id IN (SELECT unhex(arrayJoin(splitByChar(',', '" + in + "'))))",
                               result);
     if (!s) {
       error = s.message();
@@ -176,7 +188,9 @@ ClickHouseEventStore::Sent ClickHouseEventStore::send(const std::string& table, 
     data += r.json;
     data += '\n';
   }
-  const std::string insert = "INSERT INTO " + table + " FORMAT JSONEachRow";
+  const std::string insert = format == kTabSeparated
+                                 ? "INSERT INTO " + table + " (" + kClickHouseInsertColumns + ") FORMAT TabSeparated"
+                                 : "INSERT INTO " + table + " FORMAT JSONEachRow";
   for (int attempt = 1; attempt <= options_.insert_attempts; ++attempt) {
     ClickHouseResult r = client_.insert(insert, data);
     if (r.ok()) return Sent::Stored;
@@ -202,19 +216,18 @@ Status ClickHouseEventStore::write(std::span<const StoredEvent> events) {
     std::vector<Row> rows;
     for (const auto& e : events) {
       if (e.bot != bot) continue;
-      rows.push_back(Row{e.site, e.event_id, e.ts_ms,
-                         clickhouse_row(e, batch).dump(-1, ' ', false, json::error_handler_t::replace)});
+      rows.push_back(Row{e.site, e.event_id, e.ts_ms, clickhouse_row(e, batch)});
     }
     if (rows.empty()) continue;
     std::vector<std::string> lines = lines_of(rows);
     if (steady_ms() >= unhealthy_until_.load()) {
       std::string error;
-      if (send(table, batch, std::move(rows), false, error) == Sent::Stored) continue;
+      if (send(table, batch, kTabSeparated, std::move(rows), false, error) == Sent::Stored) continue;
       if (unhealthy_until_.exchange(steady_ms() + options_.unhealthy_for.count()) == 0) {
         log_warn("ClickHouse insert failed; spooling locally", {{"error", error}});
       }
     }
-    if (Status s = spool_.append(table, batch, lines); !s) {
+    if (Status s = spool_.append(table, batch, lines, kTabSeparated); !s) {
       log_error("ClickHouse unavailable and the spool refused a batch", {{"error", s.message()}});
       return s;
     }
@@ -229,7 +242,9 @@ Status ClickHouseEventStore::flush_spool() {
     SpoolBatch b;
     if (Status s = spool_.read(file, b); !s) return s;
     std::string error;
-    if (send(b.table, b.batch, parse_rows(b.rows), true, error) != Sent::Stored) return Status::error(error);
+    if (send(b.table, b.batch, b.format, parse_rows(b.rows, b.format), true, error) != Sent::Stored) {
+      return Status::error(error);
+    }
     if (Status s = spool_.remove(file); !s) return s;
   }
   unhealthy_until_ = 0;
@@ -336,14 +351,14 @@ Status ClickHouseEventStore::erase_visitor(const std::string& site, const std::s
       SpoolBatch b;
       if (Status s = spool_.read(file, b); !s) return s;
       std::string error;
-      if (send(b.table, b.batch, parse_rows(b.rows), true, error) == Sent::Stored) {
+      if (send(b.table, b.batch, b.format, parse_rows(b.rows, b.format), true, error) == Sent::Stored) {
         if (Status s = spool_.remove(file); !s) return s;
         continue;
       }
       const std::size_t before = b.rows.size();
       std::vector<std::string> kept;
       for (auto& line : b.rows) {
-        json j = json::parse(line, nullptr, false);
+        json j = clickhouse_row_object(line, b.format);
         const bool match = j.is_object() && j.value("site", "") == site && j.value("visitor_id", "") == visitor_id;
         if (!match) kept.push_back(std::move(line));
       }
@@ -392,7 +407,7 @@ Status ClickHouseEventStore::export_visitor(const std::string& site, const std::
     SpoolBatch b;
     if (Status s = spool_.read(file, b); !s) return s;
     for (const auto& line : b.rows) {
-      json j = json::parse(line, nullptr, false);
+      json j = clickhouse_row_object(line, b.format);
       if (j.is_object() && j.value("site", "") == site && j.value("visitor_id", "") == visitor_id) {
         out.push_back(event_from_clickhouse(j, b.table == "bot_events"));
       }

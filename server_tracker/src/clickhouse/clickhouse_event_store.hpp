@@ -61,7 +61,8 @@ class ClickHouseEventStore final : public EventStore {
   const ClickHouseClient& client() const noexcept { return client_; }
   void stop();
 
-  // A row on its way to ClickHouse: its JSONEachRow text and what the dedup check needs.
+  // A row on its way to ClickHouse: its text (one line in the batch's format) and what the
+  // dedup check needs.
   struct Row {
     std::string site, event_id;
     std::int64_t ts = 0;
@@ -71,8 +72,8 @@ class ClickHouseEventStore final : public EventStore {
  private:
   explicit ClickHouseEventStore(const ClickHouseStoreOptions& options);
   enum class Sent { Stored, Failed };
-  Sent send(const std::string& table, const std::string& batch, std::vector<Row> rows, bool probe_batch,
-            std::string& error);
+  Sent send(const std::string& table, const std::string& batch, const std::string& format, std::vector<Row> rows,
+            bool probe_batch, std::string& error);
   Status wait_for_mutations(const std::string& table);
   void run_flusher();
 

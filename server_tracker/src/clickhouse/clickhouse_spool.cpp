@@ -55,8 +55,10 @@ Status write_durably(const std::string& dir, const std::string& path, const std:
   return sync_dir(dir);
 }
 
-std::string content_of(const std::string& table, const std::string& batch, const std::vector<std::string>& rows) {
-  std::string content = nlohmann::json{{"table", table}, {"batch", batch}, {"rows", rows.size()}}.dump();
+std::string content_of(const std::string& table, const std::string& batch, const std::vector<std::string>& rows,
+                       const std::string& format) {
+  std::string content =
+      nlohmann::json{{"table", table}, {"batch", batch}, {"rows", rows.size()}, {"format", format}}.dump();
   content += '\n';
   for (const auto& r : rows) {
     content += r;
@@ -90,8 +92,9 @@ Status ClickHouseSpool::open() {
   return Status::ok();
 }
 
-Status ClickHouseSpool::append(const std::string& table, const std::string& batch, const std::vector<std::string>& rows) {
-  const std::string content = content_of(table, batch, rows);
+Status ClickHouseSpool::append(const std::string& table, const std::string& batch, const std::vector<std::string>& rows,
+                               const std::string& format) {
+  const std::string content = content_of(table, batch, rows, format);
   std::string path;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -134,11 +137,13 @@ Status ClickHouseSpool::read(const std::string& file, SpoolBatch& out) const {
   out.file = file;
   out.table = h["table"].get<std::string>();
   out.batch = h["batch"].get<std::string>();
+  if (h.contains("format")) out.format = h.value("format", "");
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty()) out.rows.push_back(std::move(line));
   }
   if (out.table != "events" && out.table != "bot_events") return Status::error("bad spool table in " + file);
+  if (out.format != "JSONEachRow" && out.format != "TabSeparated") return Status::error("bad spool format in " + file);
   return Status::ok();
 }
 
@@ -158,7 +163,7 @@ Status ClickHouseSpool::rewrite(const SpoolBatch& batch) {
   if (batch.rows.empty()) return remove(batch.file);
   std::error_code ec;
   const auto old_size = fs::file_size(batch.file, ec);
-  const std::string content = content_of(batch.table, batch.batch, batch.rows);
+  const std::string content = content_of(batch.table, batch.batch, batch.rows, batch.format);
   if (Status s = write_durably(dir_, batch.file, content); !s) return s;
   std::lock_guard<std::mutex> lock(mutex_);
   bytes_ = bytes_ - std::min<std::uint64_t>(bytes_, old_size) + content.size();

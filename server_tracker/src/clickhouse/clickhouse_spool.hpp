@@ -4,8 +4,9 @@
 // answers 503 instead of acknowledging. The store's flusher sends the files in order and
 // removes each once ClickHouse holds its rows. Thread-safe.
 //
-// File format: a first line {"table": …, "batch": …, "rows": n}, then one JSONEachRow object
-// per line.
+// File format: a first line {"table": …, "batch": …, "rows": n, "format": …}, then one row per
+// line in that ClickHouse input format ("TabSeparated"; files without "format", written before
+// it existed, hold "JSONEachRow" lines).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,8 @@ struct SpoolBatch {
   std::string file;   // path
   std::string table;  // "events" or "bot_events"
   std::string batch;  // the batch id its rows carry
-  std::vector<std::string> rows;  // JSONEachRow lines
+  std::vector<std::string> rows;  // one line per row, in `format`
+  std::string format = "JSONEachRow";
 };
 
 class ClickHouseSpool {
@@ -29,7 +31,8 @@ class ClickHouseSpool {
   ClickHouseSpool(std::string dir, std::uint64_t max_bytes);
 
   Status open();  // creates the folder, counts what an earlier run left
-  Status append(const std::string& table, const std::string& batch, const std::vector<std::string>& rows);
+  Status append(const std::string& table, const std::string& batch, const std::vector<std::string>& rows,
+                const std::string& format);
   // Oldest first.
   std::vector<std::string> files() const;
   Status read(const std::string& file, SpoolBatch& out) const;
