@@ -82,17 +82,23 @@ test('the browser SDK runs its decision logic in Node with a Node engine (no DOM
     `import { loadEngine } from 'ithaca-sdk';
 import { start } from 'ithaca-sdk/browser';
 const engine = await loadEngine();
-const rules = { schema: 1, site: 'pack', version: '1', slots: { hero: { default: 'a', variants: { a: { props: {} }, b: { props: { headline: 'B' } } },
+const rules = { schema: 1, site: 'pack', version: '1', slots: { hero: { default: 'a', variants: { a: { props: {} }, b: { props: { headline: 'B', tags: ['x'] } } },
   rules: [{ id: 'vip', when: "custom.plan == 'vip'", variant: 'b' }] } } };
 const ithaca = start({ site: 'pack', rules, engine, collect: false });
 await ithaca.ready;
 const seen = [];
 ithaca.subscribe('hero', (d) => seen.push(d.variant));
 ithaca.setCustom({ plan: 'vip' });
+// What the host gets is its own: changing it changes nothing for the next caller or decision.
+const mine = ithaca.decision('hero');
+mine.props.tags.push('mine');
+mine.variant = 'changed';
+ithaca.decisions().decisions.hero.props.tags.push('mine too');
+ithaca.setCustom({ other: 1 });
 console.log(JSON.stringify({ status: ithaca.status, seen, now: ithaca.decision('hero').props, missing: ithaca.decision('nope') }));`,
   );
   const out = JSON.parse(run('sdk.mjs'));
-  assert.deepEqual(out, { status: 'decided', seen: ['a', 'b'], now: { headline: 'B' }, missing: null });
+  assert.deepEqual(out, { status: 'decided', seen: ['a', 'b'], now: { headline: 'B', tags: ['x'] }, missing: null });
 });
 
 test('OpenFeature: the provider answers flags from slots through @openfeature/web-sdk', () => {

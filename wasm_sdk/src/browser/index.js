@@ -34,6 +34,10 @@ function loadBrowserEngine(wasmUrl) {
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+// What the host gets of a decision is its own deep copy: the engine shares the fixed parts of
+// decisions between visitors and freezes them (engine.decideBrief), arrays in props included.
+const copyJson = (v) => JSON.parse(JSON.stringify(v));
+
 function merge(target, source) {
   if (!isObject(source)) return target;
   for (const [k, v] of Object.entries(source)) {
@@ -366,8 +370,7 @@ class Ithaca {
 
   notify(sub) {
     guard(() => {
-      // Copies: the result's fixed parts are frozen and shared between decisions.
-      if (sub.slot === null) sub.cb(this.result ? merge({}, this.result.decisions) : {}, this.result && merge({}, this.result));
+      if (sub.slot === null) sub.cb(this.result ? copyJson(this.result.decisions) : {}, this.result && copyJson(this.result));
       else {
         const d = this.decision(sub.slot);
         if (d) sub.cb(d, sub.slot);
@@ -417,12 +420,12 @@ class Ithaca {
   decision(slot) {
     return guard(() => {
       const d = this.result && this.result.decisions && this.result.decisions[slot];
-      return d ? merge({}, d) : null;
+      return d ? copyJson(d) : null;
     }, null);
   }
 
   decisions() {
-    return guard(() => (this.result ? merge({}, this.result) : null), null);
+    return guard(() => (this.result ? copyJson(this.result) : null), null);
   }
 
   subscribe(slot, cb) {
