@@ -7,14 +7,10 @@
 #include <type_traits>
 
 #include "reports/event_facts.hpp"
+#include "reports/string_map.hpp"
 
 namespace ithaca::tracker {
 namespace {
-
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
 
 // Interned strings of one day; id 0 is "".
 class StringPool {
@@ -32,7 +28,7 @@ class StringPool {
   std::size_t bytes() const { return bytes_; }
 
  private:
-  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> ids_;
+  StringMap<std::uint32_t> ids_;
   std::vector<const std::string*> strings_;  // the map is node-based: pointers stay valid
   std::size_t bytes_ = 0;
 };

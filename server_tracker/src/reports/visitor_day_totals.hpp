@@ -9,10 +9,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "reports/day_aggregator.hpp"
+#include "reports/string_map.hpp"
 #include "reports/visitor_events.hpp"
 
 namespace ithaca::tracker {
@@ -30,14 +30,8 @@ class VisitorDayTotals {
   void emit(AggregateSink& sink);
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
   template <typename V>
-  using Map = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
-  template <typename V>
-  static V& at(Map<V>& map, std::string_view key) {
+  static V& at(StringMap<V>& map, std::string_view key) {
     auto it = map.find(key);
     if (it == map.end()) it = map.emplace(std::string(key), V{}).first;
     return it->second;
@@ -51,12 +45,12 @@ class VisitorDayTotals {
   bool journey_;
   Row total_;
   std::array<Counts, 24> hours_{};
-  Map<Row> values_;
-  Map<std::int64_t> stage_sets_;
-  Map<std::int64_t> paths_[2];
-  Map<AttributionRow> attribution_[3];  // per touch key, by goal + '\x1f' + key
-  Map<UnitRow> units_[2];               // by key + '\x1f' + variant
-  Map<std::int64_t> unit_goals_[2];     // by key + '\x1f' + variant + '\x1f' + goal
+  StringMap<Row> values_;
+  StringMap<std::int64_t> stage_sets_;
+  StringMap<std::int64_t> paths_[2];
+  StringMap<AttributionRow> attribution_[3];  // per touch key, by goal + '\x1f' + key
+  StringMap<UnitRow> units_[2];               // by key + '\x1f' + variant
+  StringMap<std::int64_t> unit_goals_[2];     // by key + '\x1f' + variant + '\x1f' + goal
   std::string scratch_;
 };
 
