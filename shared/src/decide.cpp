@@ -361,6 +361,23 @@ void append_brief(const Impl::Slot& slot, const SlotChoice& choice, const Impl& 
   }
 }
 
+// {"name":"message",…} for each segment that evaluated to an error, in the rule set's order.
+void append_segment_errors(const Impl& r, const Outcome& o, std::string& out) {
+  out += '{';
+  std::size_t i = 0;
+  bool first = true;
+  for (const auto& [name, value] : o.segments.as_map()) {
+    const std::string& name_json = r.segments[i++].name_json;
+    if (!value.is_error()) continue;
+    if (!first) out += ',';
+    first = false;
+    out += name_json;
+    out += ':';
+    append_json_string(value.as_string(), out);
+  }
+  out += '}';
+}
+
 }  // namespace
 
 std::string decide_to_json(const RuleSet& rules, const Value& context, const DecideOptions& options) {
@@ -384,25 +401,16 @@ std::string decide_to_json(const RuleSet& rules, const Value& context, const Dec
   }
 
   out += ",\"segments\":{"sv;
-  const Map& seg = o.segments.as_map();
-  for (std::size_t i = 0; i < r.segments.size(); ++i) {
+  std::size_t i = 0;
+  for (const auto& [name, value] : o.segments.as_map()) {
     if (i) out += ',';
-    out += r.segments[i].name_json;
-    out += truthy((seg.begin() + static_cast<std::ptrdiff_t>(i))->second) ? ":true"sv : ":false"sv;
+    out += r.segments[i++].name_json;
+    out += truthy(value) ? ":true"sv : ":false"sv;
   }
   out += '}';
   if (o.segment_errors) {
-    out += ",\"segment_errors\":{"sv;
-    bool first = true;
-    for (std::size_t i = 0; i < r.segments.size(); ++i) {
-      if (!(seg.begin() + static_cast<std::ptrdiff_t>(i))->second.is_error()) continue;
-      if (!first) out += ',';
-      first = false;
-      out += r.segments[i].name_json;
-      out += ':';
-      append_json_string((seg.begin() + static_cast<std::ptrdiff_t>(i))->second.as_string(), out);
-    }
-    out += '}';
+    out += ",\"segment_errors\":"sv;
+    append_segment_errors(r, o, out);
   }
 
   out += ",\"decisions\":{"sv;
@@ -428,17 +436,18 @@ std::string decide_to_json(const RuleSet& rules, const Value& context, const Dec
   return out;
 }
 
-bool decide_codes(const RuleSet& rules, const Value& context, std::vector<std::int32_t>& codes) {
+void decide_codes(const RuleSet& rules, const Value& context, std::vector<std::int32_t>& codes,
+                  std::string& segment_errors) {
   const Impl& r = rules.impl();
   Outcome o;
   decide_outcome(r, context, DecideOptions{false}, o);
-  if (o.segment_errors) return false;  // only the JSON text carries the errors' messages
+  segment_errors.clear();
+  if (o.segment_errors) append_segment_errors(r, o, segment_errors);
   codes.clear();
   codes.reserve(2 + r.segments.size() + 3 * r.slots.size());
   codes.push_back(o.stage);
   codes.push_back(o.advanced ? 1 : 0);
-  const Map& seg = o.segments.as_map();
-  for (std::size_t i = 0; i < r.segments.size(); ++i) codes.push_back(truthy((seg.begin() + static_cast<std::ptrdiff_t>(i))->second) ? 1 : 0);
+  for (const auto& [name, value] : o.segments.as_map()) codes.push_back(truthy(value) ? 1 : 0);
   for (std::size_t si = 0; si < r.slots.size(); ++si) {
     const SlotChoice& c = o.slots[si];
     const auto& slot_rules = r.slots[si].rules;
@@ -446,7 +455,6 @@ bool decide_codes(const RuleSet& rules, const Value& context, std::vector<std::i
     codes.push_back(static_cast<std::int32_t>(c.variant));
     codes.push_back(static_cast<std::int32_t>(c.bucket));
   }
-  return true;
 }
 
 std::string decision_catalog_json(const RuleSet& rules) {

@@ -21,7 +21,6 @@ struct TimePayload final : detail::HeapObject {
   std::int32_t nanos;
 };
 
-
 }  // namespace
 
 namespace detail {

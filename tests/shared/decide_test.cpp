@@ -222,7 +222,9 @@ TEST(DecideCodes, NumbersSayWhatTheTextSays) {
   // hour 7 in DE, pageviews 4: stage engaged (advanced), both segments true, hero matches its
   // second rule, night its default (hour 7 is outside 22–6), stage its only rule.
   const Value ctx = context(R"({"time": {"hour": 7}, "geo": {"country": "DE", "city": "Bonn"}, "visit": {"pageviews": 4}})");
-  ASSERT_TRUE(decide_codes(*rules, ctx, codes));
+  std::string errors = "stale";
+  decide_codes(*rules, ctx, codes, errors);
+  EXPECT_EQ(errors, "");
   const std::vector<std::int32_t> want = {1, 1, 1, 1, /*hero*/ 1, 0, 0, /*night*/ -1, 0, 0, /*stage*/ 0, 0, 0};
   EXPECT_EQ(codes, want);
   const Value text = decide(*rules, ctx);
@@ -234,7 +236,9 @@ TEST(DecideCodes, ExperimentsCarryVariantAndBucket) {
   auto rules = experiment_rules(100, 50, 50);
   std::vector<std::int32_t> codes;
   const Value ctx = context(R"({"visitor": {"id": "v-123"}})");
-  ASSERT_TRUE(decide_codes(*rules, ctx, codes));
+  std::string errors;
+  decide_codes(*rules, ctx, codes, errors);
+  EXPECT_EQ(errors, "");
   ASSERT_EQ(codes.size(), 5u);  // no stages: -1, 0; no segments; one slot
   EXPECT_EQ(codes[0], -1);
   EXPECT_EQ(codes[2], 0);
@@ -243,12 +247,18 @@ TEST(DecideCodes, ExperimentsCarryVariantAndBucket) {
   EXPECT_EQ(codes[4], static_cast<std::int32_t>(bucket_of("e", "v-123")));
 }
 
-TEST(DecideCodes, SegmentErrorsLeaveTheAnswerToTheText) {
-  auto rules = load(R"j({"schema": 1, "site": "t", "segments": {"bad": "geo.country.startsWith(1)"},
+TEST(DecideCodes, SegmentErrorsComeAsTheTextWritesThem) {
+  auto rules = load(R"j({"schema": 1, "site": "t", "segments": {"ok": "true", "bad": "geo.country.startsWith(1)"},
                          "slots": {"s": {"default": "d", "rules": []}}})j");
+  const Value ctx = context(R"({"geo": {"country": "DE"}})");
   std::vector<std::int32_t> codes;
-  EXPECT_FALSE(decide_codes(*rules, context(R"({"geo": {"country": "DE"}})"), codes));
-  EXPECT_NE(field(decide(*rules, context(R"({"geo": {"country": "DE"}})")), "segment_errors"), "(absent)");
+  std::string errors;
+  decide_codes(*rules, ctx, codes, errors);
+  const std::string text = field(decide(*rules, ctx), "segment_errors");
+  ASSERT_NE(text, "(absent)");
+  EXPECT_EQ(errors, text);
+  const std::vector<std::int32_t> want = {-1, 0, /*ok*/ 1, /*bad*/ 0, /*s*/ -1, 0, 0};
+  EXPECT_EQ(codes, want);
 }
 
 TEST(DecideCodes, CatalogHoldsTheFixedTexts) {

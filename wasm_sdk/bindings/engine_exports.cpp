@@ -114,14 +114,15 @@ std::int32_t ithaca_catalog(std::int32_t id) noexcept {
 }
 
 // The brief decisions of a loaded rule set as numbers (ithaca::decide_codes) at
-// ithaca_codes_ptr(): returns how many, or -1 for an unknown id, or -2 when only the JSON text
-// answers exactly (a context that is not a JSON object, a segment that evaluated to an error).
+// ithaca_codes_ptr(), and in the output the segment errors' JSON object ("" when none): returns
+// how many numbers, or -1 for an unknown id, or -2 for a context that is not a JSON object
+// (only the JSON text phrases that error exactly as `ithaca decide` does).
 std::int32_t ithaca_decide_codes(std::int32_t id, std::size_t context_len) noexcept {
   const ithaca::RuleSet* rules = find_loaded(id);
   if (rules == nullptr) return -1;
   auto context = ithaca::parse_json(input_part(0, context_len));
   if (!context.ok() || !context.value().is_map()) return -2;
-  if (!ithaca::decide_codes(*rules, context.value(), g_codes)) return -2;
+  ithaca::decide_codes(*rules, context.value(), g_codes, g_output);
   return static_cast<std::int32_t>(g_codes.size());
 }
 

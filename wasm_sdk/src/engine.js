@@ -20,7 +20,7 @@ function deepFreeze(v) {
 // A brief decision rebuilt from ithaca_decide_codes' numbers and the rule set's catalog
 // (ithaca::decide_codes documents the layout). Key for key what JSON.parse of the brief JSON
 // text gives; the parts that never change are the catalog's own frozen objects.
-function fromCodes(cat, codes) {
+function fromCodes(cat, codes, segmentErrors) {
   const out = { site: cat.site, version: cat.version };
   let at = 2;
   if (cat.stages) {
@@ -30,6 +30,7 @@ function fromCodes(cat, codes) {
   const segments = {};
   for (const name of cat.segments) segments[name] = codes[at++] === 1;
   out.segments = segments;
+  if (segmentErrors) out.segment_errors = segmentErrors;
   const decisions = {};
   for (const slot of cat.slots) {
     const rule = codes[at];
@@ -171,9 +172,10 @@ export function wrapModule(m) {
           catalogs.set(id, cat);
         }
         const n = m._ithaca_decide_codes(id, put(text(context))[0]);
-        // -2: a context that is not an object, or a segment error: only the text says it exactly.
+        // -2: a context that is not an object; only the text phrases that error exactly.
         if (n < 0) return JSON.parse(api.decideLoaded(id, context, { explain: false }));
-        return fromCodes(cat, new Int32Array(m.HEAPU8.buffer, m._ithaca_codes_ptr(), n));
+        const errors = m._ithaca_output_len() ? JSON.parse(out()) : null;
+        return fromCodes(cat, new Int32Array(m.HEAPU8.buffer, m._ithaca_codes_ptr(), n), errors);
       }, () => JSON.parse(deadJson()));
     },
     unload(id) {

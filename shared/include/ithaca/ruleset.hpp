@@ -49,10 +49,12 @@ std::string decide_to_json(const RuleSet& rules, const Value& context, const Dec
 //   journey stage index (-1: none or no journey), advanced (0/1),
 //   one 0/1 per segment in the rule set's order,
 //   per slot in order: matched rule index (-1: the default), experiment variant index, bucket.
+// `segment_errors` becomes "" or, when segments evaluated to errors, the JSON object the text
+// carries as "segment_errors" (their messages are the one part that is not a fixed text).
 // decision_catalog_json() gives the texts the numbers index; together they rebuild exactly what
-// decide_to_json(rules, context, {false}) writes. Returns false when a segment evaluated to an
-// error: only the JSON text carries its message (segment_errors).
-bool decide_codes(const RuleSet& rules, const Value& context, std::vector<std::int32_t>& codes);
+// decide_to_json(rules, context, {false}) writes.
+void decide_codes(const RuleSet& rules, const Value& context, std::vector<std::int32_t>& codes,
+                  std::string& segment_errors);
 // {"site", "version", "stages": [id…] or null, "segments": [name…], "slots": [{"name",
 //  "default": decision, "rules": [decision, or for an experiment rule one
 //  {"decision": …with bucket 0, "summary_prefix": "…(bucket "} per variant]}]}

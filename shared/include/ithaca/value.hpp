@@ -1,8 +1,8 @@
 // Value: one CEL value — null, bool, int, uint, double, string, bytes, list, map, timestamp,
 // duration, type, or an error value (an expression that evaluated to an error).
 // Values are immutable and cheap to copy: scalars and strings of up to 14 bytes live inline,
-// everything else is shared through a reference count. Copying a value never allocates, which is what lets evaluation run without
-// allocating in the common case. Distinct threads may copy and read the same values (a rule set
+// everything else is shared through a reference count. Copying a value never allocates, which
+// is what lets evaluation run without allocating in the common case. Distinct threads may copy and read the same values (a rule set
 // shared by a server's threads); edit_list()/edit_map() are for values one thread owns.
 #pragma once
 
