@@ -512,6 +512,17 @@ std::string decision_catalog_json(const RuleSet& rules) {
     }
     out += "]}"sv;
   }
+  out += "],\"reads\":["sv;
+  bool first_path = true;
+  for (const auto& path : r.context_paths) {
+    out += first_path ? "[" : ",[";
+    first_path = false;
+    for (std::size_t k = 0; k < path.size(); ++k) {
+      if (k) out += ',';
+      append_json_string(path[k], out);
+    }
+    out += ']';
+  }
   out += "]}"sv;
   return out;
 }
@@ -526,6 +537,7 @@ RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
     for (const auto& rule : slot.rules)
       if (rule.when) programs.push_back(&rule.when->program);
   impl_->path_ids = share_path_ids(programs, impl_.get());
+  plan_context(*impl_);
 
   // The texts decisions repeat, escaped once here so that deciding only appends them.
   for (auto& e : impl_->experiments) {

@@ -84,6 +84,16 @@ struct RuleSet::Impl {
   std::vector<Experiment> experiments;
   std::vector<Slot> slots;
   int path_ids = 0;  // attribute paths numbered across all conditions (share_path_ids)
+  // What a decision can read (packed_context.cpp): the sorted paths, and the same as a tree.
+  struct ContextKey {
+    Value key;
+    std::vector<ContextKey> kids;  // none: the whole value below the key
+  };
+  std::vector<std::vector<std::string>> context_paths;
+  std::vector<ContextKey> context_plan;
 };
+
+// Fills context_paths and context_plan from the loaded conditions (packed_context.cpp).
+void plan_context(RuleSet::Impl& rules);
 
 }  // namespace ithaca

@@ -258,7 +258,9 @@ test('brief decisions rebuilt from numbers equal the brief JSON text, key for ke
     contexts.push('[]', '"text"', '{"visit":', '{}');
     for (const ctx of contexts) {
       const text = engine.decideLoaded(id, ctx, { explain: false });
-      const brief = JSON.stringify(engine.decideBrief(id, ctx));
+      // As the SDK calls it: with the object, which the glue packs (context_packer.js).
+      const object = ctx.startsWith('{') && ctx.endsWith('}') ? JSON.parse(ctx) : ctx;
+      const brief = JSON.stringify(engine.decideBrief(id, object));
       if (brief !== text) assert.equal(brief, text, `seed ${SEED + 3}, rule set ${JSON.parse(rules).site}, context ${ctx}`);
       if (!text.includes('"segment_errors"') && !text.startsWith('{"error"')) {
         viaCodes++;
@@ -274,6 +276,85 @@ test('brief decisions rebuilt from numbers equal the brief JSON text, key for ke
   }
   // Most answers must come from the numbers, not the fallback to the text.
   assert.ok(viaCodes > 1000 * SCALE, `${viaCodes} answered from numbers`);
+  assert.equal(engine.unpackFailures, 0);
+});
+
+// What JSON.stringify does with JavaScript's awkward values, the packer must do too: the packed
+// context decides exactly as the JSON text of the same object.
+test('packed contexts decide as their JSON text for awkward JavaScript values', () => {
+  class Point {
+    constructor() {
+      this.x = 1;
+    }
+    get y() {
+      return 2;
+    }
+  }
+  const hidden = { country: 'DE' };
+  Object.defineProperty(hidden, 'type', { value: 'mobile', enumerable: false });
+  const inherited = Object.create({ country: 'DE' });
+  const bare = Object.create(null);
+  bare.country = 'AT';
+  const awkward = [
+    NaN, Infinity, -Infinity, -0, 2 ** 53, -(2 ** 53), 2 ** 53 + 2, 2 ** 64, 1e21, 1e300, 5e-324, 0.1 + 0.2,
+    undefined, () => 1, Symbol('s'), null, true, '', 'de', 'ü€😀', '\ud800', 'a\u0000b\n"\\', 'x'.repeat(5000),
+    new Date(Date.UTC(2026, 10, 21, 9)), new Point(), hidden, inherited, bare, { toJSON: () => 'DE' },
+    [1, , 3], [undefined, () => 1, Symbol('t')], [['de']], [{ a: 1 }], Object.assign([1, 2], { extra: 3 }),
+    { country: 'DE', languages: ['de'] }, new String('DE'), new Number(3), new Boolean(false),
+  ];
+  const paths = [
+    ['geo', 'country'], ['geo', 'languages'], ['geo'], ['device', 'type'], ['device'], ['visit', 'count'],
+    ['journey', 'stage'], ['journey', 'interests'], ['custom', 'cart_value'], ['custom'], ['visitor', 'id'],
+    ['time', 'hour'], ['time', 'now'], ['time'], ['referrer', 'category'], ['utm', 'campaign'],
+  ];
+  const r = prng(SEED + 4);
+  let compared = 0;
+  let unreadInvalid = 0;
+  for (const rules of ruleSets()) {
+    const { id } = engine.load(rules);
+    for (let i = 0; i < 400 * SCALE; i++) {
+      const context = randomContext(r);
+      for (let k = r.int(1, 4); k > 0; k--) {
+        const [group, key] = r.pick(paths);
+        const v = r.pick(awkward);
+        if (key === undefined) context[group] = v;
+        else if (context[group] && typeof context[group] === 'object' && !Array.isArray(context[group])) context[group][key] = v;
+        else context[group] = { [key]: v };
+      }
+      const text = engine.decideLoaded(id, JSON.stringify(context), { explain: false });
+      const brief = JSON.stringify(engine.decideBrief(id, context));
+      // A value JSON cannot carry (here a lone surrogate) fails the whole text, but only the
+      // attributes the rules read are packed: where it is not one of them, the packed context
+      // still decides (docs/sdk.md).
+      if (text.startsWith('{"error":{"kind":"parse"') && !brief.startsWith('{"error"')) {
+        unreadInvalid++;
+        continue;
+      }
+      if (brief !== text) assert.equal(brief, text, `seed ${SEED + 4}, rule set ${JSON.parse(rules).site}, context ${JSON.stringify(context)}`);
+      compared++;
+    }
+    // Not plain objects at the top: decided from their JSON text.
+    for (const context of [new Point(), { toJSON: () => ({ geo: { country: 'DE' } }) }, bare]) {
+      assert.equal(JSON.stringify(engine.decideBrief(id, context)), engine.decideLoaded(id, JSON.stringify(context), { explain: false }));
+    }
+    engine.unload(id);
+  }
+  assert.ok(compared >= 1000 * SCALE && unreadInvalid < compared / 10, `${compared} compared, ${unreadInvalid} unread invalid`);
+  assert.equal(engine.unpackFailures, 0);
+  // Values JSON cannot write at all, where the rules read (visit.first, device.type): an error
+  // answer, and the engine keeps working.
+  const { id } = engine.load(ruleSets()[0]);
+  const cyclic = ['mobile'];
+  cyclic.push(cyclic);
+  for (const context of [{ visit: 1n }, { device: { type: cyclic } }]) {
+    const answer = engine.decideBrief(id, context);
+    assert.equal(answer.error?.kind, 'parse', JSON.stringify(answer));
+    assert.match(answer.error.message, /^context cannot be written as JSON: /);
+    assert.match(engine.decideLoaded(id, context, { explain: false }), /"kind":"parse","message":"context cannot be written as JSON: /);
+  }
+  assert.equal(engine.failure, null);
+  assert.ok(!engine.decideBrief(id, { geo: { country: 'DE' } }).error);
+  engine.unload(id);
 });
 
 test('expressions: random CEL over random contexts gives identical output native and in wasm', () => {

@@ -15,6 +15,7 @@
 #include "ithaca/api.hpp"
 #include "ithaca/context.hpp"
 #include "ithaca/json.hpp"
+#include "ithaca/packed_context.hpp"
 #include "ithaca/ruleset.hpp"
 
 namespace {
@@ -122,6 +123,21 @@ std::int32_t ithaca_decide_codes(std::int32_t id, std::size_t context_len) noexc
   if (rules == nullptr) return -1;
   auto context = ithaca::parse_json(input_part(0, context_len));
   if (!context.ok() || !context.value().is_map()) return -2;
+  ithaca::decide_codes(*rules, context.value(), g_codes, g_output);
+  return static_cast<std::int32_t>(g_codes.size());
+}
+
+// ithaca_decide_codes for a context packed by the glue (ithaca::unpack_context): only the
+// attributes the rule set reads, no JSON to write and parse. Returns as ithaca_decide_codes, or -3
+// when the bytes do not unpack (the reason in the output; the glue then sends the JSON text).
+std::int32_t ithaca_decide_packed(std::int32_t id, std::size_t packed_len) noexcept {
+  const ithaca::RuleSet* rules = find_loaded(id);
+  if (rules == nullptr) return -1;
+  auto context = ithaca::unpack_context(*rules, input_part(0, packed_len));
+  if (!context.ok()) {
+    g_output = context.error().message;
+    return -3;
+  }
   ithaca::decide_codes(*rules, context.value(), g_codes, g_output);
   return static_cast<std::int32_t>(g_codes.size());
 }

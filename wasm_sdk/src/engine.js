@@ -4,10 +4,23 @@
 // a number; none throws — a trap or an abort inside the wasm marks the engine dead and the call
 // answers with an {"error":{"kind":"engine",…}} document instead.
 
+import { ContextPacker, contextPlan } from './context_packer.js';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const text = (v) => (typeof v === 'string' ? v : JSON.stringify(v === undefined ? {} : v));
+// A caller's value JSON cannot write (a BigInt, a cycle): the caller's error, not the engine's.
+class InputError extends Error {}
+
+const text = (v, what = 'context') => {
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v === undefined ? {} : v);
+  } catch (e) {
+    throw new InputError(what + ' cannot be written as JSON: ' + ((e && e.message) || e));
+  }
+};
+const inputError = (e) => JSON.stringify({ error: { kind: 'parse', message: e.message } });
 
 function deepFreeze(v) {
   if (v && typeof v === 'object') {
@@ -57,7 +70,9 @@ function fromCodes(cat, codes, segmentErrors) {
  */
 export function wrapModule(m) {
   let dead = null;
-  const catalogs = new Map(); // loaded rule set id → its parsed, frozen decision catalog
+  const catalogs = new Map(); // loaded rule set id → {cat: its parsed, frozen decision catalog, plan}
+  const packer = new ContextPacker();
+  let unpackFailures = 0; // packed contexts refused whose JSON text decides (a packer bug: the tests hold it at 0)
 
   // Writes the strings into the wasm's input buffer; returns their UTF-8 byte lengths.
   function put(...parts) {
@@ -86,12 +101,14 @@ export function wrapModule(m) {
     return JSON.stringify({ error: { kind: 'engine', message: 'engine unavailable: ' + dead } });
   }
 
-  // Runs fn against the wasm; any trap or abort ends the engine for good.
-  function call(fn, onDead) {
+  // Runs fn against the wasm; any trap or abort ends the engine for good. An input JSON cannot
+  // write answers with an error document (onInput) and leaves the engine working.
+  function call(fn, onDead, onInput = inputError) {
     if (dead) return onDead();
     try {
       return fn();
     } catch (e) {
+      if (e instanceof InputError) return onInput(e);
       fail(e);
       return onDead();
     }
@@ -118,14 +135,14 @@ export function wrapModule(m) {
     /** `ithaca check` report. */
     check(rules) {
       return call(() => {
-        m._ithaca_check(put(text(rules))[0]);
+        m._ithaca_check(put(text(rules, 'rules'))[0]);
         return out();
       }, deadJson);
     },
     /** `ithaca decide` output. */
     decide(rules, context) {
       return call(() => {
-        const [a, b] = put(text(rules), text(context));
+        const [a, b] = put(text(rules, 'rules'), text(context));
         m._ithaca_decide_json(a, b);
         return out();
       }, deadJson);
@@ -133,16 +150,16 @@ export function wrapModule(m) {
     /** Derived context attributes from raw signals (`ithaca context`). */
     context(raw) {
       return call(() => {
-        m._ithaca_context(put(text(raw))[0]);
+        m._ithaca_context(put(text(raw, 'raw signals'))[0]);
         return out();
       }, deadJson);
     },
     /** Loads a rule set once: {id} (> 0) or {id: 0, report} with the `ithaca check` report. */
     load(rules) {
       return call(() => {
-        const id = m._ithaca_load(put(text(rules))[0]);
+        const id = m._ithaca_load(put(text(rules, 'rules'))[0]);
         return id > 0 ? { id } : { id: 0, report: out() };
-      }, () => ({ id: 0, report: deadJson() }));
+      }, () => ({ id: 0, report: deadJson() }), (e) => ({ id: 0, report: inputError(e) }));
     },
     /**
      * Decisions of a loaded rule set; identical to decide() with the same rules. With
@@ -165,22 +182,45 @@ export function wrapModule(m) {
      */
     decideBrief(id, context) {
       return call(() => {
-        let cat = catalogs.get(id);
-        if (!cat) {
+        let loaded = catalogs.get(id);
+        if (!loaded) {
           if (!m._ithaca_catalog(id)) return { error: { kind: 'engine', message: 'unknown rule set id ' + id } };
-          cat = deepFreeze(JSON.parse(out()));
-          catalogs.set(id, cat);
+          const cat = deepFreeze(JSON.parse(out()));
+          loaded = { cat, plan: contextPlan(cat.reads) };
+          catalogs.set(id, loaded);
         }
-        const n = m._ithaca_decide_codes(id, put(text(context))[0]);
+        // The attributes the rules read, packed (context_packer.js); the JSON text when only it
+        // can say the context (not a plain object) or when the bytes do not unpack (-3).
+        let n = -3;
+        let packed = null;
+        try {
+          packed = packer.pack(context, loaded.plan);
+        } catch {
+          // A value JSON cannot write among those the rules read: the text path says so.
+        }
+        if (packed) {
+          const ptr = m._ithaca_input(packed.length || 1);
+          m.HEAPU8.set(packed, ptr);
+          n = m._ithaca_decide_packed(id, packed.length);
+        }
+        if (n === -3) {
+          n = m._ithaca_decide_codes(id, put(text(context))[0]);
+          // Refused packed, yet the text decides: the packer wrote what the wasm cannot read.
+          if (packed && n >= 0) unpackFailures++;
+        }
         // -2: a context that is not an object; only the text phrases that error exactly.
         if (n < 0) return JSON.parse(api.decideLoaded(id, context, { explain: false }));
         const errors = m._ithaca_output_len() ? JSON.parse(out()) : null;
-        return fromCodes(cat, new Int32Array(m.HEAPU8.buffer, m._ithaca_codes_ptr(), n), errors);
-      }, () => JSON.parse(deadJson()));
+        return fromCodes(loaded.cat, new Int32Array(m.HEAPU8.buffer, m._ithaca_codes_ptr(), n), errors);
+      }, () => JSON.parse(deadJson()), (e) => JSON.parse(inputError(e)));
     },
     unload(id) {
       catalogs.delete(id);
       call(() => m._ithaca_unload(id), () => undefined);
+    },
+    /** How many packed contexts the wasm refused although their JSON text decides (0 unless the packer has a bug). */
+    get unpackFailures() {
+      return unpackFailures;
     },
     /** Why the engine stopped, or null while it works. */
     get failure() {

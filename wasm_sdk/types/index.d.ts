@@ -29,9 +29,13 @@ export interface Engine {
    * `JSON.parse(decideLoaded(id, context, { explain: false }))`, without a JSON text to write
    * and parse per call (the wasm answers with numbers into texts parsed once per rule set).
    * The parts that never change between decisions are shared and frozen: treat it as read-only.
+   * Only the attributes the rule set reads are handed to the wasm (packed, not as JSON), so a
+   * value JSON cannot carry elsewhere in the context does not make it an error (docs/sdk.md).
    */
   decideBrief(id: number, context: JsonInput): any;
   unload(id: number): void;
+  /** Packed contexts the wasm refused although their JSON text decides: 0 unless the packer has a bug. */
+  readonly unpackFailures: number;
   /** Why the engine stopped working, or null. */
   readonly failure: string | null;
 }
