@@ -186,6 +186,68 @@ class Unpacker {
   Error error_;
 };
 
+class Packer {
+ public:
+  std::string bytes;
+
+  void members(const Value& obj, const std::vector<Impl::ContextKey>& plan) {
+    for (const auto& key : plan) {
+      const Value* v = obj.find(key.key.as_string());
+      if (!v) {
+        tag(PackedTag::Absent);
+      } else if (!key.kids.empty() && v->is_map()) {
+        tag(PackedTag::Object);
+        members(*v, key.kids);
+      } else {
+        value(*v);
+      }
+    }
+  }
+
+  void value(const Value& v) {
+    constexpr std::int64_t kMaxExact = std::int64_t(1) << 53;
+    switch (v.kind()) {
+      case Kind::Null: return tag(PackedTag::Null);
+      case Kind::Bool: return tag(v.as_bool() ? PackedTag::True : PackedTag::False);
+      case Kind::Int:
+        if (v.as_int() >= -kMaxExact && v.as_int() <= kMaxExact) return number(PackedTag::Integer, static_cast<double>(v.as_int()));
+        return json(v);
+      case Kind::Double:
+        return number(PackedTag::Double, v.as_double());  // any double, NaN and infinities too
+      case Kind::String:
+        tag(PackedTag::String);
+        u32(static_cast<std::uint32_t>(v.as_string().size()));
+        bytes += v.as_string();
+        return;
+      case Kind::List:
+        tag(PackedTag::Items);
+        u32(static_cast<std::uint32_t>(v.as_list().size()));
+        for (const Value& item : v.as_list()) value(item);
+        return;
+      default:
+        return json(v);
+    }
+  }
+
+ private:
+  void tag(PackedTag t) { bytes += static_cast<char>(t); }
+  void u32(std::uint32_t n) {
+    for (int k = 0; k < 4; ++k) bytes += static_cast<char>(n >> (8 * k) & 0xFF);
+  }
+  void number(PackedTag t, double d) {
+    tag(t);
+    std::uint64_t bits;
+    std::memcpy(&bits, &d, sizeof d);
+    for (int k = 0; k < 8; ++k) bytes += static_cast<char>(bits >> (8 * k) & 0xFF);
+  }
+  void json(const Value& v) {
+    const std::string text = to_json(v);
+    tag(PackedTag::Json);
+    u32(static_cast<std::uint32_t>(text.size()));
+    bytes += text;
+  }
+};
+
 }  // namespace
 
 void plan_context(Impl& r) {
@@ -223,6 +285,12 @@ const std::vector<std::vector<std::string>>& context_paths(const RuleSet& rules)
 
 Result<Value> unpack_context(const RuleSet& rules, std::string_view bytes) {
   return Unpacker(bytes).run(rules.impl().context_plan);
+}
+
+std::string pack_context(const RuleSet& rules, const Value& context) {
+  Packer p;
+  if (context.is_map()) p.members(context, rules.impl().context_plan);
+  return p.bytes;
 }
 
 }  // namespace ithaca

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <random>
 
 #include "ithaca/json.hpp"
@@ -20,91 +20,6 @@ std::shared_ptr<const RuleSet> load(const std::string& json) {
   LoadResult r = load_ruleset(json);
   EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0].message);
   return r.rules;
-}
-
-// The packer the SDK's glue is (wasm_sdk/src/context_packer.js), for Values: the plan is built
-// from context_paths() the way the glue builds it from the catalog's "reads".
-struct PlanKey {
-  std::string key;
-  std::vector<PlanKey> kids;
-};
-
-std::vector<PlanKey> plan_of(const Paths& paths, std::size_t from, std::size_t to, std::size_t depth) {
-  std::vector<PlanKey> out;
-  for (std::size_t i = from; i < to;) {
-    std::size_t end = i + 1;
-    while (end < to && paths[end][depth] == paths[i][depth]) ++end;
-    PlanKey k{paths[i][depth], {}};
-    if (paths[i].size() > depth + 1) k.kids = plan_of(paths, i, end, depth + 1);
-    out.push_back(std::move(k));
-    i = end;
-  }
-  return out;
-}
-
-class Packer {
- public:
-  std::string bytes;
-
-  void members(const Value& obj, const std::vector<PlanKey>& plan) {
-    for (const auto& k : plan) {
-      const Value* v = obj.find(k.key);
-      if (!v) tag(PackedTag::Absent);
-      else if (!k.kids.empty() && v->is_map()) { tag(PackedTag::Object); members(*v, k.kids); }
-      else value(*v);
-    }
-  }
-
-  void value(const Value& v) {
-    switch (v.kind()) {
-      case Kind::Null: return tag(PackedTag::Null);
-      case Kind::Bool: return tag(v.as_bool() ? PackedTag::True : PackedTag::False);
-      case Kind::Int:
-        if (v.as_int() >= -(std::int64_t(1) << 53) && v.as_int() <= (std::int64_t(1) << 53))
-          return number(PackedTag::Integer, static_cast<double>(v.as_int()));
-        return json(v);
-      case Kind::Double: return number(PackedTag::Double, v.as_double());
-      case Kind::String: {
-        const std::string_view s = v.as_string();
-        for (unsigned char c : s)
-          if (c >= 0x80) return json(v);  // as the glue: non-ASCII goes as JSON
-        tag(PackedTag::String);
-        u32(static_cast<std::uint32_t>(s.size()));
-        bytes += s;
-        return;
-      }
-      case Kind::List:
-        tag(PackedTag::Items);
-        u32(static_cast<std::uint32_t>(v.as_list().size()));
-        for (const Value& item : v.as_list()) value(item);
-        return;
-      default: return json(v);
-    }
-  }
-
-  void tag(PackedTag t) { bytes += static_cast<char>(t); }
-  void u32(std::uint32_t n) {
-    for (int k = 0; k < 4; ++k) bytes += static_cast<char>(n >> (8 * k) & 0xFF);
-  }
-  void number(PackedTag t, double d) {
-    tag(t);
-    std::uint64_t bits;
-    std::memcpy(&bits, &d, sizeof d);
-    for (int k = 0; k < 8; ++k) bytes += static_cast<char>(bits >> (8 * k) & 0xFF);
-  }
-  void json(const Value& v) {
-    const std::string text = to_json(v);
-    tag(PackedTag::Json);
-    u32(static_cast<std::uint32_t>(text.size()));
-    bytes += text;
-  }
-};
-
-std::string pack(const RuleSet& rules, const Value& context) {
-  const Paths& paths = context_paths(rules);
-  Packer p;
-  p.members(context, plan_of(paths, 0, paths.size(), 0));
-  return p.bytes;
 }
 
 constexpr const char* kRules = R"json({
@@ -173,12 +88,33 @@ TEST(UnpackContext, GivesTheContextCutToThePathsRead) {
     "visitor": {"id": "v1"},
     "unread": {"a": 1}
   })").value();
-  auto unpacked = unpack_context(*rules, pack(*rules, context));
+  auto unpacked = unpack_context(*rules, pack_context(*rules, context));
   ASSERT_TRUE(unpacked.ok()) << unpacked.error().message;
   EXPECT_EQ(to_json(unpacked.value()),
             R"({"custom":{"cart_value":80.5,"items":[1,{"k":"ü"}],"note":"größer"},)"
             R"("device":{"type":"mobile"},"geo":{"languages":["de-DE","en"]},)"
             R"("time":{"hour":9,"now":"2026-11-21T09:03:00Z","weekday":6},"visit":"not a map","visitor":{"id":"v1"}})");
+}
+
+TEST(PackContext, WritesEveryValueItCarriesExactly) {
+  auto rules = load(R"({"schema": 1, "site": "s", "slots": {"a": {"default": "x",
+      "rules": [{"id": "r", "when": "size(custom.items) > 0", "variant": "y"}]}}})");
+  List items{Value::real(std::nan("")), Value::real(-INFINITY), Value::real(-0.0), Value::integer(INT64_MIN),
+             Value::integer(9007199254740993), Value::uinteger(UINT64_MAX), Value::string("größer"), Value()};
+  Map custom;
+  custom.append(Value::string("items"), Value::list(items));
+  Map context;
+  context.append(Value::string("custom"), Value::map(std::move(custom)));
+  auto unpacked = unpack_context(*rules, pack_context(*rules, Value::map(std::move(context))));
+  ASSERT_TRUE(unpacked.ok()) << unpacked.error().message;
+  const List& got = unpacked.value().find("custom")->find("items")->as_list();
+  ASSERT_EQ(got.size(), items.size());
+  EXPECT_TRUE(std::isnan(got[0].as_double()));
+  EXPECT_EQ(got[1].as_double(), -INFINITY);
+  EXPECT_TRUE(std::signbit(got[2].as_double()));
+  for (std::size_t i = 3; i < items.size(); ++i) EXPECT_EQ(to_json(got[i]), to_json(items[i])) << i;
+  EXPECT_EQ(got[3].kind(), Kind::Int);
+  EXPECT_EQ(got[5].kind(), Kind::Uint);
 }
 
 // The property the SDK relies on: for any context, the packed one decides identically.
@@ -203,7 +139,7 @@ TEST(UnpackContext, DecidesAsTheWholeContextForRandomContexts) {
     if (rng() % 8) member(R"("visitor":{"id":"v)" + std::to_string(rng() % 100000) + R"("})");
     text += "}";
     const Value context = parse_json(text).value();
-    auto unpacked = unpack_context(*rules, pack(*rules, context));
+    auto unpacked = unpack_context(*rules, pack_context(*rules, context));
     ASSERT_TRUE(unpacked.ok()) << text << ": " << unpacked.error().message;
     std::vector<std::int32_t> want, got;
     std::string want_errors, got_errors;

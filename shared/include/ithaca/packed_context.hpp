@@ -38,4 +38,10 @@ enum class PackedTag : unsigned char {
 
 Result<Value> unpack_context(const RuleSet& rules, std::string_view bytes);
 
+// The same layout written from a Value, as the glue writes it from a JavaScript object
+// (wasm_sdk/src/context_packer.js): for native callers, tests and benchmarks. As there, a map
+// the rules read whole travels as JSON text, so a NaN or infinity inside one comes back as the
+// JSON writer writes it (a string); everywhere else every value comes back exactly.
+std::string pack_context(const RuleSet& rules, const Value& context);
+
 }  // namespace ithaca
