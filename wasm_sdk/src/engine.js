@@ -70,7 +70,7 @@ function fromCodes(cat, codes, segmentErrors) {
  */
 export function wrapModule(m) {
   let dead = null;
-  const catalogs = new Map(); // loaded rule set id → {cat: its parsed, frozen decision catalog, plan}
+  const catalogs = new Map(); // loaded rule set id → null after its first decision, then {cat: its parsed, frozen decision catalog, plan}
   const packer = new ContextPacker();
   let unpackFailures = 0; // packed contexts refused whose JSON text decides (a packer bug: the tests hold it at 0)
 
@@ -183,7 +183,15 @@ export function wrapModule(m) {
     decideBrief(id, context) {
       return call(() => {
         let loaded = catalogs.get(id);
-        if (!loaded) {
+        if (loaded === undefined) {
+          // A rule set's first decision goes through the JSON text: making and parsing the
+          // catalog (and compiling the code that writes it) costs more than that one decision,
+          // and a page's first decision is the one its visitor waits for. The next builds it.
+          const first = JSON.parse(api.decideLoaded(id, context, { explain: false }));
+          if (!first.error || first.error.kind !== 'engine') catalogs.set(id, null);
+          return first;
+        }
+        if (loaded === null) {
           if (!m._ithaca_catalog(id)) return { error: { kind: 'engine', message: 'unknown rule set id ' + id } };
           const cat = deepFreeze(JSON.parse(out()));
           loaded = { cat, plan: contextPlan(cat.reads) };
