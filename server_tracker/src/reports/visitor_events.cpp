@@ -137,7 +137,15 @@ bool VisitorChunk::parse(std::string_view bytes) {
   for (std::uint64_t i = 0; i < n && r.ok(); ++i) strings_.push_back(r.bytes(r.varint()));
   if (!r.ok() || strings_.empty()) return false;
   events_ = std::string_view(r.pos(), static_cast<std::size_t>(bytes.data() + bytes.size() - r.pos()));
+  bytes_ = bytes;
   return true;
+}
+
+void VisitorChunk::moved_to(std::string_view copy) {
+  auto move = [&](std::string_view v) { return std::string_view(copy.data() + (v.data() - bytes_.data()), v.size()); };
+  for (std::string_view& s : strings_) s = move(s);
+  events_ = move(events_);
+  bytes_ = copy;
 }
 
 bool VisitorChunk::decode(std::vector<VisitorEvent>& out) const {

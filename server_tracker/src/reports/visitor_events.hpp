@@ -82,10 +82,12 @@ class VisitorChunk {
   const std::vector<std::string_view>& strings() const { return strings_; }
   // Appends the chunk's events to `out`.
   bool decode(std::vector<VisitorEvent>& out) const;
+  // The parsed bytes were copied to `copy`: the views follow them, without parsing again.
+  void moved_to(std::string_view copy);
 
  private:
   std::vector<std::string_view> strings_;
-  std::string_view events_;
+  std::string_view bytes_, events_;
 };
 
 }  // namespace ithaca::tracker
