@@ -285,18 +285,16 @@ Status SqliteReportSource::visitor_scan_days(RollupReader& reader, const ReportS
   std::int32_t day = std::numeric_limits<std::int32_t>::min();
   std::uint64_t visitor = 0;
   bool corrupt = false;
+  // Decoding keeps only the matching events.
   auto finish_visitor = [&] {
     matching.clear();
-    for (const VisitorEvent& e : events) {
-      bool match = true;
-      for (const Filter& f : scope.filters) match = match && e.dims[static_cast<std::size_t>(f.dim)] == f.value;
-      if (match) matching.push_back(&e);
-    }
+    for (const VisitorEvent& e : events) matching.push_back(&e);
     totals.add(matching);
     events.clear();
     used = 0;
   };
   VisitorChunk chunk;
+  std::vector<std::pair<Dim, std::uint32_t>> keep;
   Status s = reader.visitor_chunks(scope, [&](std::int32_t d, std::uint64_t v, std::string_view bytes) {
     if (d != day || v != visitor) {
       finish_visitor();
@@ -311,16 +309,24 @@ Status SqliteReportSource::visitor_scan_days(RollupReader& reader, const ReportS
       corrupt = true;
       return;
     }
-    // A chunk none of whose strings is a filter's value holds no matching event.
+    // A chunk none of whose strings is a filter's value holds no matching event; the others keep
+    // the events whose dimension is that string (a chunk's strings are distinct).
+    keep.clear();
+    const auto& strings = chunk.strings();
     for (const Filter& f : scope.filters) {
-      const auto& strings = chunk.strings();
-      if (std::find(strings.begin(), strings.end(), f.value) == strings.end()) return;
+      if (f.dim == Dim::All) {  // every event's value is ""
+        if (f.value.empty()) continue;
+        return;
+      }
+      const auto it = std::find(strings.begin(), strings.end(), f.value);
+      if (it == strings.end()) return;
+      keep.emplace_back(f.dim, static_cast<std::uint32_t>(it - strings.begin()));
     }
     if (used == buffers.size()) buffers.emplace_back();
     std::string& copy = buffers[used++];
     copy.assign(bytes);
     chunk.moved_to(copy);
-    if (!chunk.decode(events)) corrupt = true;
+    if (!chunk.decode(events, keep)) corrupt = true;
   });
   if (!s) return s;
   if (corrupt) return Status::error("roll-ups: a visitor_events chunk cannot be decoded");
