@@ -408,14 +408,7 @@ Status SqliteReportSource::attribution(const ReportScope& scope, std::string_vie
   std::map<std::string, AttributionRow> merged;
   for (const auto& [key, r] : totals.attribution_rows) {
     if (std::get<1>(key) != static_cast<int>(by) || (!goal.empty() && std::get<0>(key) != goal)) continue;
-    AttributionRow& m = merged[r.key];
-    m.key = r.key;
-    m.first += r.first;
-    m.last += r.last;
-    m.linear += r.linear;
-    m.first_value += r.first_value;
-    m.last_value += r.last_value;
-    m.linear_value += r.linear_value;
+    RawTotals::add(merged[r.key], r);
   }
   for (auto& [k, r] : merged) out.push_back(std::move(r));
   return Status::ok();

@@ -4,8 +4,9 @@
 // with one filter on a segment dimension, page, landing page or event name (kPairDims), and
 // every other report with one filter on a segment dimension (kSegmentDims). Other filtered
 // queries (several filters; a page, landing page or event name filter on a journey report)
-// aggregate the raw events of the range with the same DayAggregator (slower: it reads every
-// event of the range; docs/reports.md gives numbers).
+// aggregate the visitor_events roll-up of the range per visitor-day (slower: it reads every
+// visitor-day of the range; docs/reports.md), keeping the last few scans for the next report
+// with the same filters.
 #pragma once
 
 #include <chrono>
