@@ -250,7 +250,9 @@ Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool 
   // Reading the chunks costs as much CPU as aggregating them, and days are independent: the
   // later half of the range is scanned on a second thread, with a connection of its own.
   RollupReader* second = nullptr;
-  if (scan_threads_ > 1 && scope.last_day > scope.first_day) {
+  // One core: a second thread would only take turns with the first.
+  static const bool cores = std::thread::hardware_concurrency() > 1;
+  if (scan_threads_ > 1 && cores && scope.last_day > scope.first_day) {
     std::lock_guard<std::mutex> lock(memo_mutex_);
     if (!second_reader_) {
       std::string error;
