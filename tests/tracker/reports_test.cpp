@@ -402,6 +402,31 @@ TEST_P(Reports, SeveralFiltersOnEveryKindOfReport) {
   EXPECT_EQ(none["totals"], json({{"visitors", 0}, {"pageviews", 0}, {"events", 0}}));
 }
 
+// A report under several filters keeps its visitor_events scan for the next report with the same
+// filters; events rolled up since must show all the same.
+TEST_P(Reports, ScansUnderSeveralFiltersFollowNewEvents) {
+  const auto events = fixed_stream();
+  start(std::vector<StoredEvent>(events.begin(), events.begin() + 7));  // day A only
+  const std::vector<Filter> v1 = {{Dim::Country, "DE"}, {Dim::Device, "mobile"}};
+  // V1-A: "/" and "/shop" (pageviews), the exposure and the signup; awareness, then consideration.
+  EXPECT_EQ(report("timeseries", {}, v1)["totals"], json({{"visitors", 1}, {"pageviews", 2}, {"events", 4}}));
+  json funnel = report("funnel", {}, v1);
+  EXPECT_EQ(funnel["stages"][0]["visitors"], 1);
+  EXPECT_EQ(funnel["stages"][1]["visitors"], 1);
+  EXPECT_EQ(funnel["stages"][2]["visitors"], 0);
+  EXPECT_EQ(report("journey", {}, v1)["funnel"], funnel);  // the same scan, kept
+  // Day B adds V3 (desktop) and V1-B: "/pricing" and its exposure, at the purchase stage.
+  ASSERT_TRUE(stores.events->write(std::vector<StoredEvent>(events.begin() + 7, events.end())));
+  EXPECT_EQ(report("timeseries", {}, v1)["totals"], json({{"visitors", 2}, {"pageviews", 3}, {"events", 6}}));
+  funnel = report("funnel", {}, v1);
+  EXPECT_EQ(funnel["stages"][0]["visitors"], 2);
+  EXPECT_EQ(funnel["stages"][1]["visitors"], 2);
+  EXPECT_EQ(funnel["stages"][2]["visitors"], 1);
+  EXPECT_EQ(report("journey", {}, v1)["funnel"], funnel);
+  // Day A alone: a range of its own, the first answer again.
+  EXPECT_EQ(report("funnel", {}, v1, kDayA, kDayA)["stages"][2]["visitors"], 0);
+}
+
 TEST_P(Reports, JourneyReportsUnderAPageFilter) {
   start(fixed_stream());
   const std::vector<Filter> shop = {{Dim::Page, "/shop"}};

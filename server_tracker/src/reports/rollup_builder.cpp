@@ -131,6 +131,13 @@ struct RollupBuilder::Impl {
   Status flush() {
     bool any = false;
     for (auto& [key, d] : days) any = any || d.dirty;
+    // Nothing new: no transaction, so the reports' cached scans (keyed by the roll-ups'
+    // data_version) stay valid across the sync() each report makes.
+    if (!any && last_seq.load() == flushed_seq) {
+      unflushed_events = 0;
+      last_flush = std::chrono::steady_clock::now();
+      return Status::ok();
+    }
     if (Status s = writer->begin(); !s) return s;
     for (auto& [key, d] : days) {
       if (!d.dirty) continue;

@@ -74,6 +74,10 @@ class RollupReader {
   // visitor (a visitor-day's chunks are consecutive); the chunk is valid during the call only.
   Status visitor_chunks(const ReportScope& scope,
                         const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f);
+  // Changes whenever another connection (the builder) has committed to the roll-ups since the
+  // last call (SQLite's data_version): what was computed from them before is still exact while
+  // it stays the same.
+  Status data_version(std::int64_t& out);
 
   struct Statements;
 

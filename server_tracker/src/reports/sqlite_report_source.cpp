@@ -3,6 +3,7 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <thread>
 #include <tuple>
 
 #include "reports/day_aggregator.hpp"
@@ -29,6 +30,37 @@ struct SqliteReportSource::RawTotals final : AggregateSink {
     a.events += b.events;
     a.visitors += b.visitors;
   }
+  static void add(AttributionRow& a, const AttributionRow& r) {
+    a.key = r.key;
+    a.first += r.first;
+    a.last += r.last;
+    a.linear += r.linear;
+    a.first_value += r.first_value;
+    a.last_value += r.last_value;
+    a.linear_value += r.linear_value;
+  }
+  // Adds the totals of other days (a range scanned in parts).
+  void merge(RawTotals&& o) {
+    for (auto& [k, c] : o.series_day) add(series_day[k], c);
+    for (auto& [k, c] : o.series_hour) add(series_hour[k], c);
+    for (auto& [k, r] : o.breakdown) {
+      BreakdownRow& row = breakdown[k];
+      row.value = r.value;
+      add(row.counts, r.counts);
+      row.entries += r.entries;
+    }
+    for (auto& [k, n] : o.stage_set_rows) stage_set_rows[k] += n;
+    for (auto& [k, n] : o.path_rows) path_rows[k] += n;
+    for (auto& [k, r] : o.attribution_rows) add(attribution_rows[k], r);
+    for (auto& [k, u] : o.unit_rows) {
+      UnitRow& row = unit_rows[k];
+      row.key = u.key;
+      row.variant = u.variant;
+      row.visitors += u.visitors;
+      row.exposures += u.exposures;
+    }
+    for (auto& [k, n] : o.unit_goal_rows) unit_goal_rows[k] += n;
+  }
   void dim_day(Dim dim, std::string_view value, const Counts& c, std::int64_t entries) override {
     if (dim == Dim::All) add(series_day[day], c);
     BreakdownRow& row = breakdown[{static_cast<int>(dim), std::string(value)}];
@@ -50,14 +82,7 @@ struct SqliteReportSource::RawTotals final : AggregateSink {
   }
   void attribution(std::string_view goal, TouchKey by, const AttributionRow& r) override {
     if (in_segment) return;
-    AttributionRow& a = attribution_rows[{std::string(goal), static_cast<int>(by), r.key}];
-    a.key = r.key;
-    a.first += r.first;
-    a.last += r.last;
-    a.linear += r.linear;
-    a.first_value += r.first_value;
-    a.last_value += r.last_value;
-    a.linear_value += r.linear_value;
+    add(attribution_rows[{std::string(goal), static_cast<int>(by), r.key}], r);
   }
   void unit(UnitKind kind, std::string_view key, std::string_view variant, std::int64_t visitors,
             std::int64_t exposures) override {
@@ -82,6 +107,7 @@ std::unique_ptr<SqliteReportSource> SqliteReportSource::open(const std::string& 
   source->builder_ = &builder;
   source->rollups_ = RollupReader::open(rollups_path, error);
   if (!source->rollups_) return nullptr;
+  source->rollups_path_ = rollups_path;
   Status s = source->events_.open(events_path, false);
   if (s) s = source->events_.exec("PRAGMA query_only=ON;");
   if (s) {
@@ -190,13 +216,67 @@ Status SqliteReportSource::scan(const ReportScope& scope, RawTotals& out) {
   return range->done(rc);
 }
 
-Status SqliteReportSource::aggregate(const ReportScope& scope, Dim dim, bool journey, RawTotals& out) {
-  if (force_raw_) return scan(scope, out);
+Status SqliteReportSource::aggregate(const ReportScope& scope, Dim dim, bool journey,
+                                     std::shared_ptr<const RawTotals>& out) {
+  auto totals = std::make_shared<RawTotals>();
+  out = totals;
+  if (force_raw_) return scan(scope, *totals);
   set_source("rollups");
-  return visitor_scan(scope, dim, journey, out);
+  // One report asks for several parts of one scan (a breakdown and its totals, the journey's
+  // sub-reports): the last few scans are kept while the roll-ups have not changed.
+  std::int64_t version = 0;
+  if (Status s = rollups_->data_version(version); !s) return s;
+  std::string key = scope.site + '\x1f' + std::to_string(scope.first_day) + '\x1f' + std::to_string(scope.last_day);
+  for (const Filter& f : scope.filters) {
+    key += '\x1f' + std::to_string(static_cast<int>(f.dim)) + ':' + f.value;
+  }
+  {
+    std::lock_guard<std::mutex> lock(memo_mutex_);
+    for (const Memo& m : memos_) {
+      if (m.key == key && m.version == version && (dim == Dim::All || m.dim == dim) && (!journey || m.journey)) {
+        out = m.totals;
+        return Status::ok();
+      }
+    }
+  }
+  if (Status s = visitor_scan(scope, dim, journey, *totals); !s) return s;
+  std::lock_guard<std::mutex> lock(memo_mutex_);
+  memos_.push_front(Memo{std::move(key), version, dim, journey, totals});
+  if (memos_.size() > kMemos) memos_.pop_back();
+  return Status::ok();
 }
 
 Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool journey, RawTotals& out) {
+  // Reading the chunks costs as much CPU as aggregating them, and days are independent: the
+  // later half of the range is scanned on a second thread, with a connection of its own.
+  RollupReader* second = nullptr;
+  // One core: a second thread would only take turns with the first.
+  static const bool cores = std::thread::hardware_concurrency() > 1;
+  if (scan_threads_ > 1 && cores && scope.last_day > scope.first_day) {
+    std::lock_guard<std::mutex> lock(memo_mutex_);
+    if (!second_reader_) {
+      std::string error;
+      second_reader_ = RollupReader::open(rollups_path_, error);
+    }
+    second = second_reader_.get();  // stays single-threaded when it cannot be opened
+  }
+  if (!second) return visitor_scan_days(*rollups_, scope, dim, journey, out);
+  ReportScope early = scope, late = scope;
+  early.last_day = scope.first_day + (scope.last_day - scope.first_day) / 2;
+  late.first_day = early.last_day + 1;
+  RawTotals late_totals;
+  Status late_status;
+  std::thread worker([&] { late_status = visitor_scan_days(*second, late, dim, journey, late_totals); });
+  Status s = visitor_scan_days(*rollups_, early, dim, journey, out);
+  worker.join();
+  if (!s) return s;
+  if (!late_status) return late_status;
+  out.merge(std::move(late_totals));
+  return Status::ok();
+}
+
+Status SqliteReportSource::visitor_scan_days(RollupReader& reader, const ReportScope& scope, Dim dim, bool journey,
+                                             RawTotals& out) {
   VisitorDayTotals totals(dim, journey);
   // Chunk copies of the current visitor-day (the decoded events point into them); a deque, so
   // growing it never moves the strings already in use.
@@ -207,19 +287,17 @@ Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool 
   std::int32_t day = std::numeric_limits<std::int32_t>::min();
   std::uint64_t visitor = 0;
   bool corrupt = false;
+  // Decoding keeps only the matching events.
   auto finish_visitor = [&] {
     matching.clear();
-    for (const VisitorEvent& e : events) {
-      bool match = true;
-      for (const Filter& f : scope.filters) match = match && e.dims[static_cast<std::size_t>(f.dim)] == f.value;
-      if (match) matching.push_back(&e);
-    }
+    for (const VisitorEvent& e : events) matching.push_back(&e);
     totals.add(matching);
     events.clear();
     used = 0;
   };
   VisitorChunk chunk;
-  Status s = rollups_->visitor_chunks(scope, [&](std::int32_t d, std::uint64_t v, std::string_view bytes) {
+  std::vector<std::pair<Dim, std::uint32_t>> keep;
+  Status s = reader.visitor_chunks(scope, [&](std::int32_t d, std::uint64_t v, std::string_view bytes) {
     if (d != day || v != visitor) {
       finish_visitor();
       if (d != day && day != std::numeric_limits<std::int32_t>::min()) {
@@ -233,15 +311,24 @@ Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool 
       corrupt = true;
       return;
     }
-    // A chunk none of whose strings is a filter's value holds no matching event.
+    // A chunk none of whose strings is a filter's value holds no matching event; the others keep
+    // the events whose dimension is that string (a chunk's strings are distinct).
+    keep.clear();
+    const auto& strings = chunk.strings();
     for (const Filter& f : scope.filters) {
-      const auto& strings = chunk.strings();
-      if (std::find(strings.begin(), strings.end(), f.value) == strings.end()) return;
+      if (f.dim == Dim::All) {  // every event's value is ""
+        if (f.value.empty()) continue;
+        return;
+      }
+      const auto it = std::find(strings.begin(), strings.end(), f.value);
+      if (it == strings.end()) return;
+      keep.emplace_back(f.dim, static_cast<std::uint32_t>(it - strings.begin()));
     }
     if (used == buffers.size()) buffers.emplace_back();
     std::string& copy = buffers[used++];
     copy.assign(bytes);
-    if (!chunk.parse(copy) || !chunk.decode(events)) corrupt = true;
+    chunk.moved_to(copy);
+    if (!chunk.decode(events, keep)) corrupt = true;
   });
   if (!s) return s;
   if (corrupt) return Status::error("roll-ups: a visitor_events chunk cannot be decoded");
@@ -259,8 +346,9 @@ Status SqliteReportSource::timeseries(const ReportScope& scope, Interval interva
   if (use_rollups(scope, true)) {
     return rollups_->timeseries(scope, interval, scope.filters.empty() ? Filter{} : scope.filters.front(), out);
   }
-  RawTotals totals;
-  if (Status s = aggregate(scope, Dim::All, false, totals); !s) return s;
+  std::shared_ptr<const RawTotals> memo;
+  if (Status s = aggregate(scope, Dim::All, false, memo); !s) return s;
+  const RawTotals& totals = *memo;
   for (const auto& [bucket, c] : interval == Interval::Hour ? totals.series_hour : totals.series_day) {
     out.push_back({bucket, c});
   }
@@ -275,8 +363,9 @@ Status SqliteReportSource::breakdown(const ReportScope& scope, Dim dim, std::vec
     set_source("rollups");
     return rollups_->segment_breakdown(scope, dim, scope.filters[0], out);
   }
-  RawTotals totals;
-  if (Status s = aggregate(scope, dim, false, totals); !s) return s;
+  std::shared_ptr<const RawTotals> memo;
+  if (Status s = aggregate(scope, dim, false, memo); !s) return s;
+  const RawTotals& totals = *memo;
   for (auto& [key, row] : totals.breakdown) {
     if (key.first == static_cast<int>(dim)) out.push_back(row);
   }
@@ -287,8 +376,9 @@ Status SqliteReportSource::stage_sets(const ReportScope& scope, std::vector<Stag
   if (Status s = ready(); !s) return s;
   out.clear();
   if (auto segment = journey_rollups(scope)) return rollups_->stage_sets(scope, *segment, out);
-  RawTotals totals;
-  if (Status s = aggregate(scope, Dim::All, true, totals); !s) return s;
+  std::shared_ptr<const RawTotals> memo;
+  if (Status s = aggregate(scope, Dim::All, true, memo); !s) return s;
+  const RawTotals& totals = *memo;
   for (const auto& [stages, n] : totals.stage_set_rows) {
     if (n > 0) out.push_back({stages, n});
   }
@@ -298,8 +388,9 @@ Status SqliteReportSource::stage_sets(const ReportScope& scope, std::vector<Stag
 Status SqliteReportSource::paths(const ReportScope& scope, PathKind kind, std::size_t limit, PathResult& out) {
   if (Status s = ready(); !s) return s;
   if (auto segment = journey_rollups(scope)) return rollups_->paths(scope, *segment, kind, limit, out);
-  RawTotals totals;
-  if (Status s = aggregate(scope, Dim::All, true, totals); !s) return s;
+  std::shared_ptr<const RawTotals> memo;
+  if (Status s = aggregate(scope, Dim::All, true, memo); !s) return s;
+  const RawTotals& totals = *memo;
   std::vector<PathRow> all;
   for (const auto& [key, n] : totals.path_rows) {
     if (key.first == static_cast<int>(kind) && n > 0) all.push_back({key.second, n});
@@ -313,19 +404,13 @@ Status SqliteReportSource::attribution(const ReportScope& scope, std::string_vie
   if (Status s = ready(); !s) return s;
   out.clear();
   if (auto segment = journey_rollups(scope)) return rollups_->attribution(scope, *segment, goal, by, out);
-  RawTotals totals;
-  if (Status s = aggregate(scope, Dim::All, true, totals); !s) return s;
+  std::shared_ptr<const RawTotals> memo;
+  if (Status s = aggregate(scope, Dim::All, true, memo); !s) return s;
+  const RawTotals& totals = *memo;
   std::map<std::string, AttributionRow> merged;
   for (const auto& [key, r] : totals.attribution_rows) {
     if (std::get<1>(key) != static_cast<int>(by) || (!goal.empty() && std::get<0>(key) != goal)) continue;
-    AttributionRow& m = merged[r.key];
-    m.key = r.key;
-    m.first += r.first;
-    m.last += r.last;
-    m.linear += r.linear;
-    m.first_value += r.first_value;
-    m.last_value += r.last_value;
-    m.linear_value += r.linear_value;
+    RawTotals::add(merged[r.key], r);
   }
   for (auto& [k, r] : merged) out.push_back(std::move(r));
   return Status::ok();
@@ -337,8 +422,9 @@ Status SqliteReportSource::units(const ReportScope& scope, UnitKind kind, std::v
   exposed.clear();
   converted.clear();
   if (auto segment = journey_rollups(scope)) return rollups_->units(scope, *segment, kind, exposed, converted);
-  RawTotals totals;
-  if (Status s = aggregate(scope, Dim::All, true, totals); !s) return s;
+  std::shared_ptr<const RawTotals> memo;
+  if (Status s = aggregate(scope, Dim::All, true, memo); !s) return s;
+  const RawTotals& totals = *memo;
   for (const auto& [key, u] : totals.unit_rows) {
     if (std::get<0>(key) == static_cast<int>(kind)) exposed.push_back(u);
   }

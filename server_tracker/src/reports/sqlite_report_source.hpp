@@ -4,11 +4,13 @@
 // with one filter on a segment dimension, page, landing page or event name (kPairDims), and
 // every other report with one filter on a segment dimension (kSegmentDims). Other filtered
 // queries (several filters; a page, landing page or event name filter on a journey report)
-// aggregate the raw events of the range with the same DayAggregator (slower: it reads every
-// event of the range; docs/reports.md gives numbers).
+// aggregate the visitor_events roll-up of the range per visitor-day (slower: it reads every
+// visitor-day of the range; docs/reports.md), keeping the last few scans for the next report
+// with the same filters.
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,6 +43,8 @@ class SqliteReportSource final : public ReportSource {
   // Tests compare both paths: with this set, every query aggregates raw events.
   void force_raw(bool raw) { force_raw_ = raw; }
   void set_sync_timeout(std::chrono::milliseconds t) { sync_timeout_ = t; }
+  // Threads that scan the visitor_events roll-up for one report (1 or 2).
+  void set_scan_threads(int n) { scan_threads_ = n; }
 
   struct RawTotals;
 
@@ -50,8 +54,10 @@ class SqliteReportSource final : public ReportSource {
   Status scan(const ReportScope& scope, RawTotals& out);
   // What no aggregate table answers: the raw events (force_raw) or else the visitor_events
   // roll-up, aggregated per visitor-day (`dim`: the breakdown wanted; `journey`: journey rows).
-  Status aggregate(const ReportScope& scope, Dim dim, bool journey, RawTotals& out);
+  // The result may be shared with other requests (kept while the roll-ups stay unchanged).
+  Status aggregate(const ReportScope& scope, Dim dim, bool journey, std::shared_ptr<const RawTotals>& out);
   Status visitor_scan(const ReportScope& scope, Dim dim, bool journey, RawTotals& out);
+  Status visitor_scan_days(RollupReader& reader, const ReportScope& scope, Dim dim, bool journey, RawTotals& out);
   bool use_rollups(const ReportScope& scope, bool allow_one_filter) const;
   // The segment whose journey roll-ups answer `scope` (Dim::All: no filter), if any.
   std::optional<Filter> journey_rollups(const ReportScope& scope) const;
@@ -59,11 +65,24 @@ class SqliteReportSource final : public ReportSource {
 
   RollupBuilder* builder_ = nullptr;
   std::unique_ptr<RollupReader> rollups_;
+  std::string rollups_path_;
+  std::unique_ptr<RollupReader> second_reader_;  // the second scan thread's, opened when first needed
+  int scan_threads_ = 2;
   std::mutex raw_mutex_;
   SqliteConnection events_;
   SqliteQuery range_;
   bool force_raw_ = false;
   std::chrono::milliseconds sync_timeout_{30'000};
+  struct Memo {
+    std::string key;  // site, days and filters
+    std::int64_t version;  // the roll-ups' data_version when scanned
+    Dim dim;
+    bool journey;
+    std::shared_ptr<const RawTotals> totals;
+  };
+  static constexpr std::size_t kMemos = 4;
+  std::mutex memo_mutex_;
+  std::deque<Memo> memos_;  // newest first
   mutable std::mutex source_mutex_;
   mutable std::string last_source_ = "rollups";
 };

@@ -137,19 +137,27 @@ bool VisitorChunk::parse(std::string_view bytes) {
   for (std::uint64_t i = 0; i < n && r.ok(); ++i) strings_.push_back(r.bytes(r.varint()));
   if (!r.ok() || strings_.empty()) return false;
   events_ = std::string_view(r.pos(), static_cast<std::size_t>(bytes.data() + bytes.size() - r.pos()));
+  bytes_ = bytes;
   return true;
 }
 
-bool VisitorChunk::decode(std::vector<VisitorEvent>& out) const {
+void VisitorChunk::moved_to(std::string_view copy) {
+  auto move = [&](std::string_view v) { return std::string_view(copy.data() + (v.data() - bytes_.data()), v.size()); };
+  for (std::string_view& s : strings_) s = move(s);
+  events_ = move(events_);
+  bytes_ = copy;
+}
+
+bool VisitorChunk::decode(std::vector<VisitorEvent>& out, const std::vector<std::pair<Dim, std::uint32_t>>& keep) const {
   Reader r(events_);
-  auto str = [&]() -> std::string_view {
-    const std::uint64_t i = r.varint();
+  auto at = [&](std::uint64_t i) -> std::string_view {
     if (i >= strings_.size()) {
       (void)r.bytes(~std::uint64_t{0});  // marks the reader failed
       return {};
     }
     return strings_[i];
   };
+  auto str = [&]() { return at(r.varint()); };
   const std::uint64_t n = r.varint();
   std::int64_t ts = 0;
   for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
@@ -158,7 +166,13 @@ bool VisitorChunk::decode(std::vector<VisitorEvent>& out) const {
     e.ts = ts;
     e.hour = r.byte();
     e.type = static_cast<EventType>(r.byte());
-    for (int d = 1; d < kDimCount; ++d) e.dims[static_cast<std::size_t>(d)] = str();
+    std::array<std::uint64_t, kDimCount> index{};
+    for (int d = 1; d < kDimCount; ++d) {
+      index[static_cast<std::size_t>(d)] = r.varint();
+      e.dims[static_cast<std::size_t>(d)] = at(index[static_cast<std::size_t>(d)]);
+    }
+    bool kept = true;
+    for (const auto& [dim, i] : keep) kept = kept && index[static_cast<std::size_t>(dim)] == i;
     e.visit = unzigzag(r.varint());
     e.stage = str();
     if (e.type == EventType::Pageview) e.event_id = r.bytes(r.varint());
@@ -178,6 +192,7 @@ bool VisitorChunk::decode(std::vector<VisitorEvent>& out) const {
         for (auto& key : keys) key = str();
       }
     }
+    if (!kept) out.pop_back();  // read whole all the same: the next event follows it
   }
   return r.ok();
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ithaca/tracker/event.hpp"
@@ -80,12 +81,16 @@ class VisitorChunk {
   // False when the bytes are not a valid chunk.
   bool parse(std::string_view bytes);
   const std::vector<std::string_view>& strings() const { return strings_; }
-  // Appends the chunk's events to `out`.
-  bool decode(std::vector<VisitorEvent>& out) const;
+  // Appends the chunk's events to `out`; with `keep`, only those whose dimension `dim` is the
+  // chunk's string `index` for every (dim, index) pair (a filter's value, looked up once).
+  bool decode(std::vector<VisitorEvent>& out,
+              const std::vector<std::pair<Dim, std::uint32_t>>& keep = {}) const;
+  // The parsed bytes were copied to `copy`: the views follow them, without parsing again.
+  void moved_to(std::string_view copy);
 
  private:
   std::vector<std::string_view> strings_;
-  std::string_view events_;
+  std::string_view bytes_, events_;
 };
 
 }  // namespace ithaca::tracker
