@@ -1,8 +1,8 @@
 // Keeps the SQLite roll-ups (rollup_database.hpp) up to date as events are written: one thread
 // tails the events table by its `seq` column, feeds each new event to the DayAggregator of its
 // (site, local day) and writes the changed rows together with the new high-water mark in one
-// roll-up transaction — at most every `flush_interval` (or at `flush_log_bytes` of pending
-// visitor_events chunks), and at once when a report waits in
+// roll-up transaction — at most every `flush_interval` (sooner after `flush_events` events or at
+// `flush_log_bytes` of pending visitor_events chunks), and at once when a report waits in
 // sync(): under steady ingest a row changed by thousands of events
 // is written once, not once per event. Days not in memory are reloaded by replaying their
 // stored events, so a restart, a late event or an eviction never loses a count. Each day keeps
@@ -41,9 +41,10 @@ struct RollupBuilderOptions {
   // replays and how long rows stay in memory; most of an idle-to-moderate builder's work is
   // the write itself (one per interval, however few events changed), so it is not short.
   std::chrono::milliseconds flush_interval{5000};
-  std::size_t flush_events = 0;  // also write after this many events (0: never; benchmarks)
-  // Also write once the days' pending visitor_events chunks hold this many bytes (memory bound
-  // under heavy ingest).
+  // Also write after this many events (0: never), or once the days' pending visitor_events
+  // chunks hold this many bytes: what waits for the write stays in memory, so under heavy
+  // ingest the write comes sooner (at 125,000 events/s: about 60 MB more with 5 s than 1 s).
+  std::size_t flush_events = 100'000;
   std::size_t flush_log_bytes = 8 << 20;
 };
 
