@@ -19,13 +19,8 @@ for bin in "$build/bin/ithaca-tracker" "$build/bin/tracker_trivial_server" "$(co
   if [ -z "$bin" ] || [ ! -x "$bin" ]; then echo "missing: ${bin:-wrk or valgrind}" >&2; exit 1; fi
 done
 
-work=$(mktemp -d /tmp/ithaca-callgrind.XXXXXX)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$here/scratch.sh"
+bench_scratch ithaca-callgrind
 
 port_from() {  # file regex
   for _ in $(seq 1 1500); do

@@ -1,11 +1,30 @@
 #include "group_commit_writer.hpp"
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <climits>
 
 #include "metrics.hpp"
 #include "thread_name.hpp"
 
 namespace ithaca::tracker {
+namespace {
+
+static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t));
+
+// Sleeps while `word` still holds `seen` (returns at once if it changed; may wake spuriously).
+void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t seen) {
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, seen, nullptr, nullptr, 0);
+}
+
+void futex_wake_all(std::atomic<std::uint32_t>& word) {
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+}
+
+}  // namespace
 
 GroupCommitWriter::GroupCommitWriter(EventStore& store, Options options, Metrics* metrics)
     : store_(store), options_(options), metrics_(metrics), thread_([this] { run(); }) {}
@@ -26,10 +45,35 @@ GroupCommitWriter::Outcome GroupCommitWriter::write(std::vector<StoredEvent> eve
     return Outcome::QueueFull;
   }
   queued_events_ += ticket.count;
+  ticket.slot = static_cast<unsigned>(next_group_ & 1);
+  // The writer sleeps only on an empty queue.
+  const bool writer_idle = queue_.empty();
   queue_.push_back(shared);  // the caller keeps its own reference while it waits
-  work_cv_.notify_one();
-  ticket.wake.wait(lock, [&] { return ticket.done; });
+  lock.unlock();
+  if (writer_idle) work_cv_.notify_one();
+  wait_for(ticket);
   return ticket.outcome;
+}
+
+void GroupCommitWriter::wait_for(const Ticket& ticket) {
+  std::atomic<std::uint32_t>& word = wake_words_[ticket.slot];
+  for (;;) {
+    // Read the word before checking `done`: a wake after that check changes the word, so the
+    // futex call returns at once instead of sleeping through it.
+    const std::uint32_t seen = word.load(std::memory_order_acquire);
+    if (ticket.done.load(std::memory_order_acquire)) return;
+    futex_wait(word, seen);
+  }
+}
+
+void GroupCommitWriter::wake(const std::vector<std::shared_ptr<Ticket>>& group) {
+  bool slots[2] = {false, false};
+  for (const auto& ticket : group) slots[ticket->slot] = true;
+  for (unsigned s = 0; s < 2; ++s) {
+    if (!slots[s]) continue;
+    wake_words_[s].fetch_add(1, std::memory_order_release);
+    futex_wake_all(wake_words_[s]);
+  }
 }
 
 void GroupCommitWriter::stop() {
@@ -62,17 +106,15 @@ void GroupCommitWriter::run() {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      ++next_group_;
     }
     commit(group);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      for (auto& ticket : group) {
-        queued_events_ -= ticket->count;
-        ticket->done = true;
-      }
+      for (auto& ticket : group) queued_events_ -= ticket->count;
     }
-    // After unlocking, so the woken callers do not block on the mutex at once.
-    for (auto& ticket : group) ticket->wake.notify_one();
+    for (auto& ticket : group) ticket->done.store(true, std::memory_order_release);
+    wake(group);
     group.clear();
   }
 }

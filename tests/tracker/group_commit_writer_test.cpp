@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -183,6 +184,40 @@ TEST(GroupCommitWriter, RespectsTheCommitSizeLimit) {
   ASSERT_EQ(store.transactions.size(), 3u);
   EXPECT_EQ(store.transactions[1], 8u);
   EXPECT_EQ(store.transactions[2], 8u);
+}
+
+// Callers sleep on one of two wake words by the group they join; groups split by the size limit
+// hold callers of both. Many callers, many small groups: each returns once, after its own commit.
+TEST(GroupCommitWriter, EveryCallerIsWokenByItsOwnCommit) {
+  FakeStore store;
+  GroupCommitWriter::Options options;
+  options.commit_max_events = 7;  // splits groups often, so a group holds callers of both words
+  GroupCommitWriter writer(store, options);
+  constexpr int kThreads = 24, kWrites = 150;
+  std::atomic<int> durable{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i) + "-";
+        if (writer.write(batch(id, 1 + (i % 3))) != GroupCommitWriter::Outcome::Durable) return;
+        // Returned only after its commit: its last event is already stored.
+        std::lock_guard<std::mutex> lock(store.mutex);
+        if (std::find(store.ids.begin(), store.ids.end(), id + std::to_string(i % 3)) == store.ids.end()) return;
+        ++durable;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(durable.load(), kThreads * kWrites);
+  EXPECT_EQ(writer.queued_events(), 0u);
+  std::size_t events = 0;
+  for (std::size_t n : store.transactions) {
+    EXPECT_LE(n, 7u);
+    events += n;
+  }
+  EXPECT_EQ(events, store.ids.size());
+  EXPECT_EQ(events, static_cast<std::size_t>(kThreads) * (kWrites / 3) * (1 + 2 + 3));
 }
 
 }  // namespace

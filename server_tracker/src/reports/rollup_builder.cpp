@@ -173,8 +173,11 @@ struct RollupBuilder::Impl {
   }
 
   bool flush_due() const {
-    return (options.flush_events && unflushed_events >= options.flush_events) ||
-           std::chrono::steady_clock::now() - last_flush >= options.flush_interval;
+    if (options.flush_events && unflushed_events >= options.flush_events) return true;
+    if (std::chrono::steady_clock::now() - last_flush >= options.flush_interval) return true;
+    std::size_t log_bytes = 0;
+    for (const auto& [key, d] : days) log_bytes += d.log.bytes();
+    return log_bytes >= options.flush_log_bytes;
   }
 
   // After a failure inside a chunk: forget every day in memory and go back to what rollups.db

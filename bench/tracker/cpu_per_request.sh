@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# CPU time (user + system, kernel included) the tracker process spends per request, by thread,
+# under wrk -c64: on a shared host this moves far less with the load than requests/s does, and
+# it counts the system calls and wake-ups that callgrind (user space only) does not. Alternates
+# the given binaries round by round, so two builds can be compared side by side.
+#
+#   bench/tracker/cpu_per_request.sh [-b] BINARY...     (-b: batches of BATCH events; default single events)
+#
+# Environment: ROUNDS (3), DURATION seconds measured per round (6, after 2 s of warm-up),
+# BATCH (50), SYNC full|normal (full).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+script=collect_single.lua
+if [ "${1:-}" = "-b" ]; then script=collect_batch.lua; shift; fi
+[ $# -ge 1 ] || { echo "usage: $0 [-b] BINARY..." >&2; exit 1; }
+command -v wrk >/dev/null || { echo "missing: wrk" >&2; exit 1; }
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-6}
+SYNC=${SYNC:-full}
+hz=$(getconf CLK_TCK)
+. "$here/scratch.sh"
+bench_scratch ithaca-cpu
+echo '{"sites":[{"id":"bench","origins":["*"]}]}' > "$work/sites.json"
+
+cpu_by_thread() {  # → "comm ticks" lines, summed by thread name
+  for t in /proc/"$pid"/task/*; do echo "$(cat "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"; done |
+    awk '{ c[$1] += $2 } END { for (k in c) print k, c[k] }' | sort
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  for bin in "$@"; do
+    rm -rf "$work/data"
+    "$bin" --port 0 --data "$work/data" --config "$work/sites.json" --rate-limit 0 --threads 96 \
+      --sync "$SYNC" 2>"$work/log" &
+    pid=$!
+    for _ in $(seq 1 200); do grep -q 'msg=listening' "$work/log" && break; sleep 0.05; done
+    port=$(grep -oE 'msg=listening .*port=[0-9]+' "$work/log" | grep -oE '[0-9]+$')
+    url=http://127.0.0.1:$port
+    RUN_TAG=warm$round SCRIPT_DIR=$here BATCH=${BATCH:-50} wrk -t1 -c64 -d2s -s "$here/$script" "$url" >/dev/null
+    cpu_by_thread > "$work/before"
+    RUN_TAG=run$round SCRIPT_DIR=$here BATCH=${BATCH:-50} wrk -t1 -c64 -d"${DURATION}s" -s "$here/$script" "$url" > "$work/wrk"
+    cpu_by_thread > "$work/after"
+    n=$(awk '/requests in/ {print $1}' "$work/wrk")
+    rate=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk")
+    by_thread=$(join "$work/before" "$work/after" | awk -v n="$n" -v hz="$hz" '
+      { d = ($3 - $2) / hz * 1e6 / n; total += d; if (d >= 0.5) parts = parts sprintf(", %s %.1f", $1, d) }
+      END { printf "%.1f us/request%s", total, parts }')
+    echo "round $round $(basename "$bin") ($bin): $rate req/s, $by_thread; load $(cut -d' ' -f1 /proc/loadavg)"
+    kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+  done
+done
