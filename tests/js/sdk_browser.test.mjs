@@ -485,23 +485,6 @@ test('rules refreshed in the background apply at once and notify subscribers', a
   await first.ctx.close();
 });
 
-test('the browser build leaves out evaluate, check and one-shot decide, says so, and keeps deciding', async () => {
-  const r = await open('browser-build', { query: `?now=${T0}` });
-  const answers = await r.page.evaluate(() => {
-    const e = window.ithaca.engine;
-    const out = [e.evaluate('1 + 1', {}), e.evaluateLine('{"expr":"1"}'), e.check('{}'), e.decide('{}', {})];
-    return { out, failure: e.failure, context: e.context({ languages: ['de'] }) };
-  });
-  for (const [i, name] of ['evaluate', 'evaluate_line', 'check', 'decide_json'].entries()) {
-    assert.equal(JSON.parse(answers.out[i]).error.kind, 'engine');
-    assert.match(JSON.parse(answers.out[i]).error.message, new RegExp(`^${name} is not in this build`));
-  }
-  assert.equal(answers.failure, null); // the engine keeps working
-  assert.ok(!JSON.parse(answers.context).error, answers.context);
-  assert.equal(r.slots.greeting.state, 'variant');
-  await r.ctx.close();
-});
-
 test('debug overlay shows each slot’s decision and explanation', async () => {
   const r = await open('debug-overlay', { query: `?now=${T0}&debug=overlay` });
   const text = await r.page.evaluate(() => document.getElementById('ithaca-debug').shadowRoot.textContent);

@@ -115,16 +115,11 @@ export function wrapModule(m) {
   }
 
   const deadJson = () => fail(dead);
-  // The browser build leaves out what a page never calls (wasm_sdk/CMakeLists.txt).
-  const missing = (name) =>
-    typeof m['_ithaca_' + name] === 'function'
-      ? null
-      : JSON.stringify({ error: { kind: 'engine', message: name + ' is not in this build of the engine (the browser build only decides; the Node package has it)' } });
 
   const api = {
     /** `ithaca eval --batch` output line for one expression. */
     evaluate(expr, context) {
-      return missing('evaluate') || call(() => {
+      return call(() => {
         const [a, b] = put(String(expr), context == null ? '' : text(context));
         m._ithaca_evaluate(a, b);
         return out();
@@ -132,21 +127,21 @@ export function wrapModule(m) {
     },
     /** One raw `ithaca eval --batch` input line → its output line. */
     evaluateLine(line) {
-      return missing('evaluate_line') || call(() => {
+      return call(() => {
         m._ithaca_evaluate_line(put(String(line))[0]);
         return out();
       }, deadJson);
     },
     /** `ithaca check` report. */
     check(rules) {
-      return missing('check') || call(() => {
+      return call(() => {
         m._ithaca_check(put(text(rules, 'rules'))[0]);
         return out();
       }, deadJson);
     },
     /** `ithaca decide` output. */
     decide(rules, context) {
-      return missing('decide_json') || call(() => {
+      return call(() => {
         const [a, b] = put(text(rules, 'rules'), text(context));
         m._ithaca_decide_json(a, b);
         return out();
