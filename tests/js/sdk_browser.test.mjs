@@ -485,6 +485,15 @@ test('rules refreshed in the background apply at once and notify subscribers', a
   await first.ctx.close();
 });
 
+test('after the first decision the engine makes decideBrief’s catalog in idle time', async () => {
+  const r = await open('prepare-idle', { query: `?now=${T0}` });
+  await r.page.waitForFunction(() => window.ithaca.timing.prepared !== undefined, null, { timeout: 5000 });
+  const t = await r.page.evaluate(() => window.ithaca.timing);
+  assert.ok(t.prepared >= t.decided, JSON.stringify(t));
+  assert.equal(await r.page.evaluate(() => window.ithaca.engine.failure), null);
+  await r.ctx.close();
+});
+
 test('debug overlay shows each slot’s decision and explanation', async () => {
   const r = await open('debug-overlay', { query: `?now=${T0}&debug=overlay` });
   const text = await r.page.evaluate(() => document.getElementById('ithaca-debug').shadowRoot.textContent);

@@ -143,6 +143,23 @@ test('loaded rule sets are independent and ids are reused after unload', () => {
   engine.unload(12345); // unknown ids are ignored
 });
 
+test('decideBrief: the first decision through the text, the catalog from the second or from prepareBrief', () => {
+  const rules = JSON.stringify({ schema: 1, site: 's', slots: { x: { default: 'd', rules: [{ id: 'r', when: "geo.country == 'DE'", variant: 'de' }] } } });
+  const frozen = (d) => Object.isFrozen(d.decisions.x);
+  const a = engine.load(rules).id;
+  assert.equal(frozen(engine.decideBrief(a, { geo: { country: 'DE' } })), false, 'first: parsed from the text');
+  assert.equal(frozen(engine.decideBrief(a, { geo: { country: 'DE' } })), true, 'second: from the catalog');
+  const b = engine.load(rules).id;
+  assert.equal(engine.prepareBrief(b), true);
+  const d = engine.decideBrief(b, { geo: { country: 'FR' } });
+  assert.equal(frozen(d), true, 'prepared: the first decision already uses the catalog');
+  assert.equal(d.decisions.x.variant, 'd');
+  assert.equal(engine.prepareBrief(987654), false);
+  assert.equal(engine.failure, null);
+  engine.unload(a);
+  engine.unload(b);
+});
+
 test('a context that is not an object is answered exactly as `ithaca decide` answers it', () => {
   const rules = JSON.stringify({ schema: 1, site: 's', version: '1', slots: { x: { default: 'a', variants: { a: { props: {} } } } } });
   const id = engine.load(rules).id;

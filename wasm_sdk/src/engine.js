@@ -116,6 +116,18 @@ export function wrapModule(m) {
 
   const deadJson = () => fail(dead);
 
+  // The parsed, frozen catalog of a loaded rule set and its context plan, made once; null for an
+  // unknown id.
+  function catalogFor(id) {
+    let loaded = catalogs.get(id);
+    if (loaded) return loaded;
+    if (!m._ithaca_catalog(id)) return null;
+    const cat = deepFreeze(JSON.parse(out()));
+    loaded = { cat, plan: contextPlan(cat.reads) };
+    catalogs.set(id, loaded);
+    return loaded;
+  }
+
   const api = {
     /** `ithaca eval --batch` output line for one expression. */
     evaluate(expr, context) {
@@ -191,12 +203,8 @@ export function wrapModule(m) {
           if (!first.error || first.error.kind !== 'engine') catalogs.set(id, null);
           return first;
         }
-        if (loaded === null) {
-          if (!m._ithaca_catalog(id)) return { error: { kind: 'engine', message: 'unknown rule set id ' + id } };
-          const cat = deepFreeze(JSON.parse(out()));
-          loaded = { cat, plan: contextPlan(cat.reads) };
-          catalogs.set(id, loaded);
-        }
+        if (loaded === null) loaded = catalogFor(id);
+        if (!loaded) return { error: { kind: 'engine', message: 'unknown rule set id ' + id } };
         // The attributes the rules read, packed (context_packer.js); the JSON text when only it
         // can say the context (not a plain object) or when the bytes do not unpack (-3).
         let n = -3;
@@ -221,6 +229,13 @@ export function wrapModule(m) {
         const errors = m._ithaca_output_len() ? JSON.parse(out()) : null;
         return fromCodes(loaded.cat, new Int32Array(m.HEAPU8.buffer, m._ithaca_codes_ptr(), n), errors);
       }, () => JSON.parse(deadJson()), (e) => JSON.parse(inputError(e)));
+    },
+    /**
+     * Makes now what decideBrief would make at a rule set's second decision (its catalog), for
+     * idle time after a page's first decision. True when ready; false for an unknown id.
+     */
+    prepareBrief(id) {
+      return call(() => catalogFor(id) !== null, () => false);
     },
     unload(id) {
       catalogs.delete(id);

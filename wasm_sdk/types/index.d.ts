@@ -33,6 +33,8 @@ export interface Engine {
    * value JSON cannot carry elsewhere in the context does not make it an error (docs/sdk.md).
    */
   decideBrief(id: number, context: JsonInput): any;
+  /** Makes now what decideBrief needs from a rule set's second decision on (for idle time); false for an unknown id. */
+  prepareBrief(id: number): boolean;
   unload(id: number): void;
   /** Packed contexts the wasm refused although their JSON text decides: 0 unless the packer has a bug. */
   readonly unpackFailures: number;

@@ -341,6 +341,16 @@ class Ithaca {
       this.fail('decide failed: ' + (result ? JSON.stringify(result.error) : 'no answer'));
       return;
     }
+    // A rule set's first brief decision skips the catalog decideBrief needs from the second on;
+    // it is made in idle time, so a later decision (an interest, consent) does not wait for it.
+    if (!explain && this.preparedId !== this.rulesId) {
+      this.preparedId = this.rulesId;
+      const id = this.rulesId;
+      const later = globalThis.requestIdleCallback ? (f) => globalThis.requestIdleCallback(f, { timeout: 2000 }) : (f) => setTimeout(f, 0);
+      later(() => {
+        if (guard(() => this.engine.prepareBrief(id), false) && this.timing.prepared === undefined) this.timing.prepared = clock() - moduleStart;
+      });
+    }
     const previous = this.result;
     this.context = ctx;
     this.result = result;
