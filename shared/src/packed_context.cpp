@@ -64,7 +64,7 @@ class Unpacker {
   }
 
  private:
-  static constexpr int kMaxDepth = 64;  // as JsonLimits::max_depth
+  static constexpr int kMaxDepth = JsonLimits{}.max_depth;  // nesting as parse_json allows it
 
   bool fail(std::string what) {
     error_ = Error{ErrorKind::Json, "packed context at byte " + std::to_string(at_) + ": " + std::move(what),

@@ -115,6 +115,7 @@ export function wrapModule(m) {
   }
 
   const deadJson = () => fail(dead);
+  const unknownId = (id) => ({ error: { kind: 'engine', message: 'unknown rule set id ' + id } });
 
   // The parsed, frozen catalog of a loaded rule set and its context plan, made once; null for an
   // unknown id.
@@ -181,7 +182,7 @@ export function wrapModule(m) {
       return call(() => {
         const explain = options && options.explain === false ? 0 : 1;
         if (!m._ithaca_decide(id, put(text(context))[0], explain)) {
-          return JSON.stringify({ error: { kind: 'engine', message: 'unknown rule set id ' + id } });
+          return JSON.stringify(unknownId(id));
         }
         return out();
       }, deadJson);
@@ -204,7 +205,7 @@ export function wrapModule(m) {
           return first;
         }
         if (loaded === null) loaded = catalogFor(id);
-        if (!loaded) return { error: { kind: 'engine', message: 'unknown rule set id ' + id } };
+        if (!loaded) return unknownId(id);
         // The attributes the rules read, packed (context_packer.js); the JSON text when only it
         // can say the context (not a plain object) or when the bytes do not unpack (-3).
         let n = -3;
