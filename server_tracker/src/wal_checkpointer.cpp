@@ -1,5 +1,6 @@
 #include "wal_checkpointer.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "logger.hpp"
@@ -14,6 +15,10 @@ std::unique_ptr<WalCheckpointer> WalCheckpointer::start(const std::string& path,
   // A connection only learns that the database is in WAL mode by reading it; until then its
   // checkpoints do nothing.
   if (s) s = c->db_.exec("PRAGMA journal_mode=WAL;");
+  // The writer truncates a WAL that starts over back to this size (a burst leaves no big file).
+  if (s && sqlite3_exec(writer, "PRAGMA journal_size_limit=16777216;", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    s = Status::error(sqlite3_errmsg(writer));
+  }
   if (!s) {
     error = "checkpointer: " + s.message();
     return nullptr;
@@ -45,17 +50,31 @@ long WalCheckpointer::checkpoints() const {
   return checkpoints_;
 }
 
+long WalCheckpointer::throttled_commits() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return throttled_commits_;
+}
+
+// Runs on the writer's thread right after each commit, with the database's write lock released.
 int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
   auto* c = static_cast<WalCheckpointer*>(self);
-  bool wake = false;
-  {
-    std::lock_guard<std::mutex> lock(c->mutex_);
-    if (frames < c->frames_) c->backfilled_ = c->attempted_at_ = 0;  // the WAL started over
-    const bool due_before = c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint;
-    c->frames_ = frames;
-    wake = !due_before && c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint;
+  std::unique_lock<std::mutex> lock(c->mutex_);
+  if (frames < c->frames_) c->backfilled_ = c->attempted_at_ = 0;  // the WAL started over
+  const bool due_before = c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint;
+  c->frames_ = frames;
+  // SQLite starts the WAL over only when a write finds every frame copied back.
+  const bool over_limit = c->frames_ >= kFramesHardLimit && c->frames_ > c->backfilled_;
+  if (!over_limit) {
+    if (!due_before && c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint) c->cv_.notify_one();
+    return SQLITE_OK;
   }
-  if (wake) c->cv_.notify_one();
+  // Wait for a checkpoint that starts after this commit (one already running may have started
+  // before it). Bounded, so that a reader holding the WAL slows writes but never stops them.
+  ++c->throttled_commits_;
+  const long wanted = c->checkpoints_ + 1;
+  c->wanted_ = std::max(c->wanted_, wanted);
+  c->cv_.notify_one();
+  c->finished_cv_.wait_for(lock, std::chrono::seconds(2), [&] { return c->stop_ || c->finished_ >= wanted; });
   return SQLITE_OK;
 }
 
@@ -63,11 +82,19 @@ void WalCheckpointer::run() {
   name_this_thread("ithaca-ckpt");
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_) {
-    // Checkpoint once the WAL grew enough since the last try, and at least every second while
-    // it holds frames not yet copied.
-    cv_.wait_for(lock, std::chrono::seconds(1),
-                 [&] { return stop_ || frames_ - attempted_at_ >= kFramesBeforeCheckpoint; });
-    if (stop_ || frames_ <= backfilled_) continue;
+    // Checkpoint once the WAL grew enough since the last try, at least every second while it
+    // holds frames not yet copied, and at once for a commit waiting past the hard limit.
+    cv_.wait_for(lock, std::chrono::seconds(1), [&] {
+      return stop_ || checkpoints_ < wanted_ || frames_ - attempted_at_ >= kFramesBeforeCheckpoint;
+    });
+    if (stop_) break;
+    if (frames_ <= backfilled_) {
+      if (checkpoints_ < wanted_) {  // all copied back already: nothing to wait for
+        finished_ = checkpoints_ = wanted_;
+        finished_cv_.notify_all();
+      }
+      continue;
+    }
     attempted_at_ = frames_;
     ++checkpoints_;
     lock.unlock();
@@ -81,7 +108,10 @@ void WalCheckpointer::run() {
     } else if (rc != SQLITE_BUSY) {
       log_warn("wal checkpoint failed", {{"error", db_.last_error()}});
     }
+    finished_ = checkpoints_;
+    finished_cv_.notify_all();
   }
+  finished_cv_.notify_all();  // stop_: release a throttled commit
 }
 
 }  // namespace ithaca::tracker

@@ -3,6 +3,13 @@
 // and syncs it — seconds on a large database with a busy disk — while every request in the
 // group commit waits. Here the writer only appends to the WAL; this thread copies it back with
 // passive checkpoints, which never block the writer.
+//
+// Passive checkpoints alone let the WAL file grow without bound under sustained writes: SQLite
+// starts the WAL over only when a write finds every frame copied back, and a checkpointer copying
+// while the writer appends is always a few frames behind (a bulk load grew the WAL past the
+// database's own size). So once the WAL holds kFramesHardLimit frames, the writer, after its
+// commit, waits for one checkpoint that starts after that commit; the next write then starts the
+// WAL over, and journal_size_limit trims the file. One such wait per ~64 MB of writes.
 #pragma once
 
 #include <sqlite3.h>
@@ -19,6 +26,9 @@ namespace ithaca::tracker {
 
 class WalCheckpointer {
  public:
+  static constexpr int kFramesBeforeCheckpoint = 1000;  // about 4 MB with 4 KiB pages
+  static constexpr int kFramesHardLimit = 16 * kFramesBeforeCheckpoint;  // about 64 MB
+
   // Takes over checkpointing for `writer` (its automatic checkpoints stop). Null on failure.
   static std::unique_ptr<WalCheckpointer> start(const std::string& path, sqlite3* writer,
                                                 std::string& error);
@@ -30,9 +40,10 @@ class WalCheckpointer {
   int pending_frames() const;
   // Checkpoints run so far (tests: a reader that holds the WAL must not make them spin).
   long checkpoints() const;
+  // Commits that waited for a checkpoint because the WAL was past kFramesHardLimit.
+  long throttled_commits() const;
 
  private:
-  static constexpr int kFramesBeforeCheckpoint = 1000;  // about 4 MB with 4 KiB pages
 
   WalCheckpointer() = default;
   static int on_commit(void* self, sqlite3* db, const char* name, int frames);
@@ -49,7 +60,11 @@ class WalCheckpointer {
   // more frames arrived, or after a second — it used to be retried at once, in a loop that ran
   // thousands of checkpoints a second while a reader held the WAL.
   int attempted_at_ = 0;
-  long checkpoints_ = 0;
+  long checkpoints_ = 0;  // started
+  long finished_ = 0;     // of those, finished
+  long wanted_ = 0;       // the checkpoint a commit past the hard limit waits for
+  long throttled_commits_ = 0;
+  std::condition_variable finished_cv_;
   bool stop_ = false;
   std::thread thread_;
 };

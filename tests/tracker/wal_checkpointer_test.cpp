@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
 #include <thread>
 
 #include "sqlite_db.hpp"
@@ -53,6 +55,32 @@ TEST(WalCheckpointer, WaitsForMoreFramesWhileAReaderHoldsTheWal) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(checkpointer->pending_frames(), 0);
+}
+
+// Passive checkpoints alone never caught up with a writer that does not pause (a bulk load grew
+// the WAL past the database's own size); past the hard limit a commit waits for one.
+TEST(WalCheckpointer, KeepsTheWalBoundedUnderSustainedWrites) {
+  TempDir dir;
+  const std::string path = dir.str("wal.db");
+  SqliteConnection writer;
+  ASSERT_TRUE(writer.open(path, true));
+  ASSERT_TRUE(configure_connection(writer, false));
+  ASSERT_TRUE(writer.exec("CREATE TABLE pages (id INTEGER PRIMARY KEY, body BLOB);"));
+  std::string error;
+  auto checkpointer = WalCheckpointer::start(path, writer.handle(), error);
+  ASSERT_TRUE(checkpointer) << error;
+
+  constexpr int kFramesPerCommit = 200;
+  constexpr int kCommits = 3 * WalCheckpointer::kFramesHardLimit / kFramesPerCommit;
+  std::uintmax_t largest = 0;
+  for (int i = 0; i < kCommits; ++i) {
+    write_pages(writer, kFramesPerCommit);
+    largest = std::max(largest, std::filesystem::file_size(path + "-wal"));
+  }
+  // A WAL frame is a 4 KiB page and a 24-byte header; the limit plus a few commits' worth.
+  const std::uintmax_t frame = 4096 + 24;
+  EXPECT_LE(largest, (WalCheckpointer::kFramesHardLimit + 4 * kFramesPerCommit) * frame);
+  EXPECT_GE(checkpointer->throttled_commits(), 2);  // 3 limits' worth of frames were written
 }
 
 }  // namespace
