@@ -11,10 +11,6 @@ using cel_test::Case;
 using cel_test::case_name;
 using cel_test::CelTable;
 
-#define CEL_TABLE(Suite)            \
-  class Suite : public CelTable {}; \
-  TEST_P(Suite, Evaluates) { check(); }
-
 // ---- size ----
 
 CEL_TABLE(Size)

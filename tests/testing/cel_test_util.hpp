@@ -266,3 +266,8 @@ class CelTable : public ::testing::TestWithParam<Case> {
 };
 
 }  // namespace ithaca::cel_test
+
+// Declares the table suite `Suite`: rows come from INSTANTIATE_TEST_SUITE_P(…, Suite, …).
+#define CEL_TABLE(Suite)                              \
+  class Suite : public ::ithaca::cel_test::CelTable {}; \
+  TEST_P(Suite, Evaluates) { check(); }
