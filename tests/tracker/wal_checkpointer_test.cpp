@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "sqlite_db.hpp"
@@ -26,16 +27,25 @@ void write_pages(SqliteConnection& db, int rows) {
   ASSERT_TRUE(db.exec("COMMIT;"));
 }
 
-TEST(WalCheckpointer, WaitsForMoreFramesWhileAReaderHoldsTheWal) {
+// A database with one table of pages, its writer and the writer's checkpointer.
+class WalCheckpointerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(writer.open(path, true));
+    ASSERT_TRUE(configure_connection(writer, false));
+    ASSERT_TRUE(writer.exec("CREATE TABLE pages (id INTEGER PRIMARY KEY, body BLOB);"));
+    std::string error;
+    checkpointer = WalCheckpointer::start(path, writer.handle(), error);
+    ASSERT_TRUE(checkpointer) << error;
+  }
+
   TempDir dir;
   const std::string path = dir.str("wal.db");
   SqliteConnection writer;
-  ASSERT_TRUE(writer.open(path, true));
-  ASSERT_TRUE(configure_connection(writer, false));
-  ASSERT_TRUE(writer.exec("CREATE TABLE pages (id INTEGER PRIMARY KEY, body BLOB);"));
-  std::string error;
-  auto checkpointer = WalCheckpointer::start(path, writer.handle(), error);
-  ASSERT_TRUE(checkpointer) << error;
+  std::unique_ptr<WalCheckpointer> checkpointer;
+};
+
+TEST_F(WalCheckpointerTest, WaitsForMoreFramesWhileAReaderHoldsTheWal) {
 
   // A reader takes its snapshot, then the WAL grows far past the checkpoint threshold: no
   // checkpoint can copy the frames after the snapshot while the reader holds it.
@@ -59,16 +69,7 @@ TEST(WalCheckpointer, WaitsForMoreFramesWhileAReaderHoldsTheWal) {
 
 // Passive checkpoints alone never caught up with a writer that does not pause (a bulk load grew
 // the WAL past the database's own size); past the hard limit a commit waits for one.
-TEST(WalCheckpointer, KeepsTheWalBoundedUnderSustainedWrites) {
-  TempDir dir;
-  const std::string path = dir.str("wal.db");
-  SqliteConnection writer;
-  ASSERT_TRUE(writer.open(path, true));
-  ASSERT_TRUE(configure_connection(writer, false));
-  ASSERT_TRUE(writer.exec("CREATE TABLE pages (id INTEGER PRIMARY KEY, body BLOB);"));
-  std::string error;
-  auto checkpointer = WalCheckpointer::start(path, writer.handle(), error);
-  ASSERT_TRUE(checkpointer) << error;
+TEST_F(WalCheckpointerTest, KeepsTheWalBoundedUnderSustainedWrites) {
 
   constexpr int kFramesPerCommit = 200;
   constexpr int kCommits = 3 * WalCheckpointer::kFramesHardLimit / kFramesPerCommit;
