@@ -1,5 +1,7 @@
 #include "civil_time.hpp"
 
+#include "ithaca/tz_rule.hpp"
+
 #include <algorithm>
 
 #include "ascii_text.hpp"
@@ -25,21 +27,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-// --- POSIX TZ rules (POSIX.1-2017 section 8.3, with the RFC 8536 extensions: hours up to 167
-// and negative transition times). ---
-
-struct Transition {
-  char kind = 'M';  // 'J' Julian 1..365 without Feb 29, 'N' zero-based day 0..365, 'M' month.week.day
-  int a = 0, b = 0, c = 0;
-  std::int32_t time = 7200;  // local seconds after midnight
-};
-
-struct PosixRule {
-  std::int32_t std_east = 0;
-  std::int32_t dst_east = 0;
-  bool has_dst = false;
-  Transition start, end;
-};
+// --- POSIX TZ rules: the reader behind TzRule::parse. ---
 
 class RuleReader {
  public:
@@ -85,7 +73,7 @@ class RuleReader {
     out = sign * (h * 3600 + m * 60 + sec);
     return true;
   }
-  bool transition(Transition& t) {
+  bool change(TzRule::Change& t) {
     if (eat('J')) {
       t.kind = 'J';
       if (!number(3, t.a) || t.a < 1 || t.a > 365) return false;
@@ -108,34 +96,8 @@ class RuleReader {
   std::size_t i_ = 0;
 };
 
-std::optional<PosixRule> parse_rule(std::string_view text) {
-  if (text.empty() || text.size() > 128) return std::nullopt;
-  RuleReader r(text);
-  PosixRule rule;
-  std::int32_t west = 0;
-  if (!r.name() || !r.hms(west)) return std::nullopt;
-  rule.std_east = -west;
-  if (r.done()) return rule;
-  if (!r.name()) return std::nullopt;
-  rule.has_dst = true;
-  rule.dst_east = rule.std_east + 3600;
-  if (!r.done() && r.peek() != ',') {
-    if (!r.hms(west)) return std::nullopt;
-    rule.dst_east = -west;
-  }
-  if (r.done()) {
-    // No transition rules: POSIX leaves it to the implementation; use the US rules, as glibc does.
-    rule.start = {'M', 3, 2, 0, 7200};
-    rule.end = {'M', 11, 1, 0, 7200};
-    return rule;
-  }
-  if (!r.eat(',') || !r.transition(rule.start) || !r.eat(',') || !r.transition(rule.end) || !r.done())
-    return std::nullopt;
-  return rule;
-}
-
-// Zero-based day of the year on which a transition falls.
-int transition_day(const Transition& t, std::int64_t year) {
+// Zero-based day of the year on which a change falls.
+int change_day(const TzRule::Change& t, std::int64_t year) {
   switch (t.kind) {
     case 'J':
       return t.a - 1 + ((is_leap(year) && t.a >= 60) ? 1 : 0);
@@ -152,8 +114,8 @@ int transition_day(const Transition& t, std::int64_t year) {
   }
 }
 
-std::int64_t transition_utc(const Transition& t, std::int64_t year, std::int32_t offset_east) {
-  std::int64_t day = days_from_civil(year, 1, 1) + transition_day(t, year);
+std::int64_t change_utc(const TzRule::Change& t, std::int64_t year, std::int32_t offset_east) {
+  std::int64_t day = days_from_civil(year, 1, 1) + change_day(t, year);
   return day * 86400 + t.time - offset_east;
 }
 
@@ -248,16 +210,9 @@ CivilTime from_unix_seconds(std::int64_t seconds) {
 }
 
 std::optional<std::int32_t> posix_rule_offset(std::string_view text, std::int64_t unix_seconds) {
-  std::optional<PosixRule> rule = parse_rule(text);
+  std::optional<TzRule> rule = TzRule::parse(text);
   if (!rule) return std::nullopt;
-  if (!rule->has_dst) return rule->std_east;
-  const std::int64_t limit = kMaxDays * 86400;
-  const std::int64_t t = std::clamp(unix_seconds, -limit, limit);
-  const std::int64_t year = from_unix_seconds(t + rule->std_east).year;
-  const std::int64_t start = transition_utc(rule->start, year, rule->std_east);
-  const std::int64_t end = transition_utc(rule->end, year, rule->dst_east);
-  const bool dst = start < end ? (t >= start && t < end) : !(t >= end && t < start);
-  return dst ? rule->dst_east : rule->std_east;
+  return rule->offset_at(unix_seconds);
 }
 
 std::optional<std::int32_t> utc_offset_seconds(std::string_view zone, std::int64_t unix_seconds) {
@@ -275,3 +230,52 @@ std::string_view zone_rule(std::string_view zone) {
 }
 
 }  // namespace ithaca::civil
+
+namespace ithaca {
+
+std::optional<TzRule> TzRule::parse(std::string_view text) {
+  if (text.empty() || text.size() > 128) return std::nullopt;
+  civil::RuleReader r(text);
+  TzRule rule;
+  std::int32_t west = 0;
+  if (!r.name() || !r.hms(west)) return std::nullopt;
+  rule.std_east_ = -west;
+  if (r.done()) return rule;
+  if (!r.name()) return std::nullopt;
+  rule.has_dst_ = true;
+  rule.dst_east_ = rule.std_east_ + 3600;
+  if (!r.done() && r.peek() != ',') {
+    if (!r.hms(west)) return std::nullopt;
+    rule.dst_east_ = -west;
+  }
+  if (r.done()) {
+    // No change rules: POSIX leaves it to the implementation; use the US rules, as glibc does.
+    rule.start_ = {'M', 3, 2, 0, 7200};
+    rule.end_ = {'M', 11, 1, 0, 7200};
+    return rule;
+  }
+  if (!r.eat(',') || !r.change(rule.start_) || !r.eat(',') || !r.change(rule.end_) || !r.done())
+    return std::nullopt;
+  return rule;
+}
+
+std::int64_t TzRule::daylight_start(std::int64_t year) const noexcept {
+  return civil::change_utc(start_, year, std_east_);
+}
+
+std::int64_t TzRule::daylight_end(std::int64_t year) const noexcept {
+  return civil::change_utc(end_, year, dst_east_);
+}
+
+std::int32_t TzRule::offset_at(std::int64_t unix_seconds) const noexcept {
+  if (!has_dst_) return std_east_;
+  const std::int64_t limit = civil::kMaxDays * 86400;
+  const std::int64_t t = std::clamp(unix_seconds, -limit, limit);
+  const std::int64_t year = civil::from_unix_seconds(t + std_east_).year;
+  const std::int64_t start = daylight_start(year);
+  const std::int64_t end = daylight_end(year);
+  const bool dst = start < end ? (t >= start && t < end) : !(t >= end && t < start);
+  return dst ? dst_east_ : std_east_;
+}
+
+}  // namespace ithaca

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "data_tables.hpp"
+#include "ithaca/tz_rule.hpp"
 #include "testing/tsv_table.hpp"
 
 namespace ithaca::civil {
@@ -134,6 +135,32 @@ TEST(CivilTime, PosixRules) {
   for (const char* bad : {"", "C", "CET", "CET-1CEST,M3.5", "CET-1CEST,M13.5.0,M10.5.0", "CET-1CEST,M3.6.0,M10.5.0",
                           "<+01", "CET-200", "CET-1CEST,J0,J10", "CET-1CEST,M3.5.0,M10.5.0/3x"})
     EXPECT_FALSE(posix_rule_offset(bad, 0)) << bad;
+}
+
+TEST(TzRule, GivesTheYearsChangesInUtc) {
+  const auto berlin = TzRule::parse("CET-1CEST,M3.5.0,M10.5.0/3");
+  ASSERT_TRUE(berlin);
+  EXPECT_TRUE(berlin->has_daylight_time());
+  EXPECT_EQ(berlin->standard_offset(), 3600);
+  EXPECT_EQ(berlin->daylight_offset(), 7200);
+  EXPECT_EQ(berlin->daylight_start(2024), utc_seconds("2024-03-31T01:00:00Z"));  // 02:00 CET
+  EXPECT_EQ(berlin->daylight_end(2024), utc_seconds("2024-10-27T01:00:00Z"));    // 03:00 CEST
+  EXPECT_EQ(berlin->offset_at(utc_seconds("2024-03-31T00:59:59Z")), 3600);
+  EXPECT_EQ(berlin->offset_at(utc_seconds("2024-03-31T01:00:00Z")), 7200);
+
+  // Southern hemisphere: daylight time ends in April and starts in October.
+  const auto sydney = TzRule::parse("AEST-10AEDT,M10.1.0,M4.1.0/3");
+  ASSERT_TRUE(sydney);
+  EXPECT_EQ(sydney->daylight_end(2024), utc_seconds("2024-04-06T16:00:00Z"));    // 03:00 AEDT
+  EXPECT_EQ(sydney->daylight_start(2024), utc_seconds("2024-10-05T16:00:00Z"));  // 02:00 AEST
+  EXPECT_EQ(sydney->offset_at(utc_seconds("2024-01-15T00:00:00Z")), 11 * 3600);
+  EXPECT_EQ(sydney->offset_at(utc_seconds("2024-07-15T00:00:00Z")), 10 * 3600);
+
+  const auto kathmandu = TzRule::parse("<+0545>-5:45");
+  ASSERT_TRUE(kathmandu);
+  EXPECT_FALSE(kathmandu->has_daylight_time());
+  EXPECT_EQ(kathmandu->offset_at(0), 5 * 3600 + 45 * 60);
+  EXPECT_FALSE(TzRule::parse("CET-1CEST,M3.5.0"));
 }
 
 TEST(CivilTime, GarbageNeverCrashes) {

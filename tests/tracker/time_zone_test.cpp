@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+
 #include "time_param.hpp"
 
 namespace ithaca::tracker {
@@ -78,6 +81,45 @@ TEST(TimeZone, RejectsNamesThatAreNotZones) {
   EXPECT_FALSE(TimeZone::load("Mars/Olympus_Mons", error));
   EXPECT_NE(error.find("unknown time zone"), std::string::npos);
   EXPECT_FALSE(TimeZone::from_tzif("x", "not a tzif file", error));
+}
+
+// TZif version 2 bytes with no transitions, one standard-time type and `footer` (RFC 8536).
+std::string tzif_with_footer(std::int32_t std_offset_s, const std::string& footer) {
+  auto be32 = [](std::string& out, std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xFF);
+  };
+  auto block = [&](std::string& out) {
+    out += "TZif2";
+    out += std::string(15, '\0');
+    for (std::uint32_t count : {0u, 0u, 0u, 0u, 1u, 4u}) be32(out, count);  // one type, 4 chars
+    be32(out, static_cast<std::uint32_t>(std_offset_s));
+    out += '\0';  // not daylight time
+    out += '\0';  // abbreviation at 0
+    out += std::string("STD", 4);
+  };
+  std::string bytes;
+  block(bytes);
+  block(bytes);
+  return bytes + "\n" + footer + "\n";
+}
+
+TEST(TimeZone, FooterRulesCarryTheZonePastItsTransitions) {
+  std::string error;
+  auto berlin = TimeZone::from_tzif("Test/Berlin", tzif_with_footer(3600, "CET-1CEST,M3.5.0,M10.5.0/3"), error);
+  ASSERT_TRUE(berlin) << error;
+  EXPECT_EQ(berlin->offset_ms(utc(2031, 3, 30, 0, 59)), 1 * H);  // 2031-03-30 is the last Sunday
+  EXPECT_EQ(berlin->offset_ms(utc(2031, 3, 30, 1)), 2 * H);
+  EXPECT_EQ(berlin->offset_ms(utc(2099, 10, 25, 0, 59)), 2 * H);
+  EXPECT_EQ(berlin->offset_ms(utc(2099, 10, 25, 1)), 1 * H);
+
+  // A daylight time without change rules gets the US rules (the core's TzRule, as glibc does).
+  auto eastern = TimeZone::from_tzif("Test/Eastern", tzif_with_footer(-5 * 3600, "EST5EDT"), error);
+  ASSERT_TRUE(eastern) << error;
+  EXPECT_EQ(eastern->offset_ms(utc(2030, 7, 1)), -4 * H);
+  EXPECT_EQ(eastern->offset_ms(utc(2030, 1, 1)), -5 * H);
+
+  EXPECT_FALSE(TimeZone::from_tzif("Test/Bad", tzif_with_footer(3600, "CET-1CEST,M13.5.0,M10.5.0"), error));
+  EXPECT_NE(error.find("unsupported footer rule"), std::string::npos) << error;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "ithaca/tz_rule.hpp"
 #include "time_param.hpp"
 
 namespace ithaca::tracker {
@@ -20,116 +21,6 @@ std::int64_t be(std::string_view b, std::size_t at, int n) {
   for (int i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
   if (n == 4) return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
   return static_cast<std::int64_t>(v);
-}
-
-// A POSIX TZ rule (the TZif footer): "CET-1CEST,M3.5.0,M10.5.0/3".
-struct PosixRule {
-  std::int64_t std_offset_s = 0;  // local = utc + offset (sign already flipped from POSIX)
-  bool has_dst = false;
-  std::int64_t dst_offset_s = 0;
-  struct When {
-    char kind = 'M';  // 'M' month.week.day, 'J' julian 1-365 without Feb 29, 'N' zero-based day
-    int month = 0, week = 0, weekday = 0, day = 0;
-    std::int64_t time_s = 7200;
-  } start, end;
-};
-
-class Cursor {
- public:
-  explicit Cursor(std::string_view s) : s_(s) {}
-  bool done() const { return i_ >= s_.size(); }
-  char peek() const { return done() ? '\0' : s_[i_]; }
-  bool eat(char c) {
-    if (peek() != c) return false;
-    ++i_;
-    return true;
-  }
-  bool name() {
-    if (eat('<')) {
-      while (!done() && peek() != '>') ++i_;
-      return eat('>');
-    }
-    std::size_t n = 0;
-    while (!done() && ((peek() >= 'A' && peek() <= 'Z') || (peek() >= 'a' && peek() <= 'z'))) ++i_, ++n;
-    return n >= 3;
-  }
-  bool number(int& out) {
-    std::size_t n = 0;
-    out = 0;
-    while (!done() && peek() >= '0' && peek() <= '9') out = out * 10 + (s_[i_++] - '0'), ++n;
-    return n > 0;
-  }
-  // [+-]hh[:mm[:ss]] in seconds.
-  bool hms(std::int64_t& out) {
-    int sign = 1;
-    if (eat('-')) sign = -1;
-    else eat('+');
-    int h = 0, m = 0, s = 0;
-    if (!number(h)) return false;
-    if (eat(':')) {
-      if (!number(m)) return false;
-      if (eat(':') && !number(s)) return false;
-    }
-    out = sign * (h * 3600LL + m * 60LL + s);
-    return true;
-  }
-
- private:
-  std::string_view s_;
-  std::size_t i_ = 0;
-};
-
-bool parse_when(Cursor& c, PosixRule::When& w) {
-  if (c.eat('M')) {
-    w.kind = 'M';
-    if (!c.number(w.month) || !c.eat('.') || !c.number(w.week) || !c.eat('.') || !c.number(w.weekday)) return false;
-    if (w.month < 1 || w.month > 12 || w.week < 1 || w.week > 5 || w.weekday > 6) return false;
-  } else if (c.eat('J')) {
-    w.kind = 'J';
-    if (!c.number(w.day) || w.day < 1 || w.day > 365) return false;
-  } else {
-    w.kind = 'N';
-    if (!c.number(w.day) || w.day > 365) return false;
-  }
-  w.time_s = 7200;
-  if (c.eat('/') && !c.hms(w.time_s)) return false;
-  return true;
-}
-
-std::optional<PosixRule> parse_posix(std::string_view text) {
-  PosixRule r;
-  Cursor c(text);
-  std::int64_t off = 0;
-  if (!c.name() || !c.hms(off)) return std::nullopt;
-  r.std_offset_s = -off;
-  if (c.done()) return r;
-  if (!c.name()) return std::nullopt;
-  r.has_dst = true;
-  r.dst_offset_s = r.std_offset_s + 3600;
-  if (c.peek() != ',') {
-    if (!c.hms(off)) return std::nullopt;
-    r.dst_offset_s = -off;
-  }
-  if (!c.eat(',') || !parse_when(c, r.start) || !c.eat(',') || !parse_when(c, r.end) || !c.done()) {
-    return std::nullopt;
-  }
-  return r;
-}
-
-bool leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-// Local seconds since the epoch at which a rule fires in `year` (before adding its time).
-std::int64_t rule_day(const PosixRule::When& w, std::int64_t year) {
-  const std::int64_t jan1 = days_from_civil(year, 1, 1);
-  if (w.kind == 'J') return jan1 + w.day - 1 + ((leap(year) && w.day >= 60) ? 1 : 0);
-  if (w.kind == 'N') return jan1 + w.day;
-  static const int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const std::int64_t first = days_from_civil(year, static_cast<unsigned>(w.month), 1);
-  const std::int64_t first_weekday = ((first % 7) + 7 + 4) % 7;  // 1970-01-01 was a Thursday
-  std::int64_t day = first + ((w.weekday - first_weekday) % 7 + 7) % 7 + 7 * (w.week - 1);
-  const int length = kMonthDays[w.month - 1] + ((w.month == 2 && leap(year)) ? 1 : 0);
-  while (day >= first + length) day -= 7;  // week 5 means "last"
-  return day;
 }
 
 bool read_file(const std::string& path, std::string& out) {
@@ -226,13 +117,14 @@ std::shared_ptr<const TimeZone> TimeZone::from_tzif(std::string name, std::strin
   for (int i : idx) {
     if (i >= typecnt) return fail("bad transition type");
   }
-  std::optional<PosixRule> rule;
+  // The footer: the rule for the years after the last transition.
+  std::optional<TzRule> rule;
   if (time_bytes == 8) {
     std::size_t f = at + static_cast<std::size_t>(block_size(8));
     if (f < b.size() && b[f] == '\n') {
       std::size_t e = b.find('\n', f + 1);
       if (e != std::string_view::npos && e > f + 1) {
-        rule = parse_posix(b.substr(f + 1, e - f - 1));
+        rule = TzRule::parse(b.substr(f + 1, e - f - 1));
         if (!rule) return fail("unsupported footer rule");
       }
     }
@@ -263,13 +155,12 @@ std::shared_ptr<const TimeZone> TimeZone::from_tzif(std::string name, std::strin
       first_year = 1970 + days / 366;  // a lower bound is enough
       while (days_from_civil(first_year + 1, 1, 1) <= days) ++first_year;
     }
-    if (!rule->has_dst) {
-      push(std::max<std::int64_t>(last + 1, 0), rule->std_offset_s);
+    if (!rule->has_daylight_time()) {
+      push(std::max<std::int64_t>(last + 1, 0), rule->standard_offset());
     } else {
       for (std::int64_t y = first_year; y <= kLastYear; ++y) {
-        std::int64_t start = rule_day(rule->start, y) * 86400 + rule->start.time_s - rule->std_offset_s;
-        std::int64_t end = rule_day(rule->end, y) * 86400 + rule->end.time_s - rule->dst_offset_s;
-        std::pair<std::int64_t, std::int64_t> a{start, rule->dst_offset_s}, z{end, rule->std_offset_s};
+        std::pair<std::int64_t, std::int64_t> a{rule->daylight_start(y), rule->daylight_offset()},
+            z{rule->daylight_end(y), rule->standard_offset()};
         if (z.first < a.first) std::swap(a, z);
         for (const auto& [t, o] : {a, z}) {
           if (t > last) push(t, o);
