@@ -62,8 +62,9 @@ int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
   if (frames < c->frames_) c->backfilled_ = c->attempted_at_ = 0;  // the WAL started over
   const bool due_before = c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint;
   c->frames_ = frames;
-  // SQLite starts the WAL over only when a write finds every frame copied back.
-  const bool over_limit = c->frames_ >= kFramesHardLimit && c->frames_ > c->backfilled_;
+  // SQLite starts the WAL over only when a write finds every frame copied back. While a reader
+  // holds an old snapshot no checkpoint can get there, so waiting would only slow the writer.
+  const bool over_limit = c->frames_ >= kFramesHardLimit && c->frames_ > c->backfilled_ && !c->reader_blocks_;
   if (!over_limit) {
     if (!due_before && c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint) c->cv_.notify_one();
     return SQLITE_OK;
@@ -105,6 +106,7 @@ void WalCheckpointer::run() {
       // Frames the writer appended meanwhile wait for the next checkpoint; a WAL that started
       // over meanwhile (smaller than what was checkpointed) has nothing of this one's.
       if (log <= frames_) backfilled_ = copied;
+      reader_blocks_ = copied < log;  // a reader's snapshot stopped the copy short
     } else if (rc != SQLITE_BUSY) {
       log_warn("wal checkpoint failed", {{"error", db_.last_error()}});
     }

@@ -9,7 +9,8 @@
 // while the writer appends is always a few frames behind (a bulk load grew the WAL past the
 // database's own size). So once the WAL holds kFramesHardLimit frames, the writer, after its
 // commit, waits for one checkpoint that starts after that commit; the next write then starts the
-// WAL over, and journal_size_limit trims the file. One such wait per ~64 MB of writes.
+// WAL over, and journal_size_limit trims the file. One such wait per ~64 MB of writes; none
+// while a reader's old snapshot stops checkpoints short (waiting could not start the WAL over).
 #pragma once
 
 #include <sqlite3.h>
@@ -63,6 +64,7 @@ class WalCheckpointer {
   long checkpoints_ = 0;  // started
   long finished_ = 0;     // of those, finished
   long wanted_ = 0;       // the checkpoint a commit past the hard limit waits for
+  bool reader_blocks_ = false;  // the last checkpoint stopped short at a reader's snapshot
   long throttled_commits_ = 0;
   std::condition_variable finished_cv_;
   bool stop_ = false;

@@ -84,5 +84,19 @@ TEST_F(WalCheckpointerTest, KeepsTheWalBoundedUnderSustainedWrites) {
   EXPECT_GE(checkpointer->throttled_commits(), 2);  // 3 limits' worth of frames were written
 }
 
+// While a reader holds a snapshot no checkpoint can start the WAL over: past the limit, commits
+// go on without waiting for checkpoints (they would stall the tracker behind a long report).
+TEST_F(WalCheckpointerTest, DoesNotHoldCommitsWhileAReaderHoldsTheWal) {
+  SqliteConnection reader;
+  ASSERT_TRUE(reader.open(path, false));
+  write_pages(writer, 10);
+  ASSERT_TRUE(reader.exec("BEGIN; SELECT count(*) FROM pages;"));
+  constexpr int kFramesPerCommit = 200;
+  for (int i = 0; i < 2 * WalCheckpointer::kFramesHardLimit / kFramesPerCommit; ++i) write_pages(writer, kFramesPerCommit);
+  // At most the first commit past the limit waits, for the checkpoint that finds the reader.
+  EXPECT_LE(checkpointer->throttled_commits(), 1);
+  ASSERT_TRUE(reader.exec("COMMIT;"));
+}
+
 }  // namespace
 }  // namespace ithaca::tracker
