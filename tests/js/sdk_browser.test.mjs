@@ -494,6 +494,30 @@ test('after the first decision the engine makes decideBrief’s catalog in idle 
   await r.ctx.close();
 });
 
+test('while a first visit’s rules download, the engine warms up its loader and decide; cached rules skip it', async () => {
+  // Site 'slow' serves the 'test' rules after 3 s: the warm-up runs while they are on the way.
+  const slow = await open('warm-up-slow', { query: `?site=slow&timeout=6000&now=${T0}` });
+  const t = await slow.page.evaluate(() => window.ithaca.timing);
+  assert.ok(t.warmed >= t.context && t.warmed < t.rules, JSON.stringify(t));
+  assert.equal(await slow.page.evaluate(() => window.ithaca.engine.failure), null);
+  // It changes nothing the page decides: the same decisions as with the rules at once (but for
+  // experiments, which bucket each browser's own random visitor id).
+  const fast = await open('warm-up-fast', { query: `?now=${T0}` });
+  const brief = (r) =>
+    r.page.evaluate(() => {
+      const all = window.ithaca.decisions().decisions;
+      return Object.fromEntries(Object.entries(all).filter(([, d]) => !d.experiment));
+    });
+  const expected = await brief(fast);
+  assert.ok(Object.keys(expected).length >= 4, JSON.stringify(expected));
+  assert.deepEqual(await brief(slow), expected);
+  // The next page has the rules from its first-party cache at once: nothing to wait for.
+  const next = await open('warm-up-cached', { query: `?now=${T0 + 60000}`, reuse: fast.ctx });
+  assert.equal(await next.page.evaluate(() => window.ithaca.timing.warmed), undefined);
+  await slow.ctx.close();
+  await fast.ctx.close();
+});
+
 test('debug overlay shows each slot’s decision and explanation', async () => {
   const r = await open('debug-overlay', { query: `?now=${T0}&debug=overlay` });
   const text = await r.page.evaluate(() => document.getElementById('ithaca-debug').shadowRoot.textContent);

@@ -97,7 +97,7 @@ export interface Ithaca {
   /** 'starting', 'decided' or 'failed: …' */
   readonly status: string;
   /** Milliseconds from the module's start: start() called, engine ready, page context derived, rules here, rules loaded into the engine, slots decided. */
-  readonly timing: { start: number; engine?: number; context?: number; rules?: number; loaded?: number; decided?: number; prepared?: number };
+  readonly timing: { start: number; engine?: number; context?: number; warmed?: number; rules?: number; loaded?: number; decided?: number; prepared?: number };
   decision(slot: string): Decision | null;
   decisions(): Decisions | null;
   /** Called now (when decided) and whenever the slot's variant changes. */

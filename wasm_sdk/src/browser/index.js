@@ -32,6 +32,25 @@ function loadBrowserEngine(wasmUrl) {
   return sharedEngine;
 }
 
+// A small rule set that goes through what loading and deciding a real one does (segments, &&,
+// in, a macro, a regex, an experiment), for the engine to compile while a first visit's rules
+// are still on the network: V8 compiles wasm functions on their first call.
+const WARM_RULES = JSON.stringify({
+  schema: 1,
+  site: 'warm-up',
+  version: '0',
+  segments: { s: "device.type == 'mobile' && geo.languages.exists(l, l.startsWith('de'))" },
+  slots: {
+    a: {
+      default: 'd',
+      rules: [{ id: 'r', when: "referrer.source.matches('^g') && segment.s && time.hour >= 5 && geo.country in ['DE']", variant: 'v' }],
+    },
+    b: { default: 'd', rules: [{ id: 'x', experiment: 'e' }] },
+  },
+  experiments: { e: { traffic: 100, variants: [{ id: 'p', weight: 50 }, { id: 'q', weight: 50 }] } },
+});
+const WARM_CONTEXT = { device: { type: 'mobile' }, geo: { country: 'DE', languages: ['de'] }, time: { hour: 9 }, referrer: { source: 'google' }, visitor: { id: 'w' } };
+
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 // What the host gets of a decision is its own deep copy: the engine shares the fixed parts of
@@ -179,6 +198,8 @@ class Ithaca {
       rulesP = Promise.resolve({ status: 'failed', error: 'no rules and no tracker' });
     }
 
+    let rulesHere = false;
+    rulesP.then(() => (rulesHere = true), () => {});
     const hintsP = requestHighEntropyHints(50);
     const serverP = this.serverContext();
     let engine;
@@ -195,6 +216,9 @@ class Ithaca {
     // first call into the classifier (which the engine compiles on first use) is off the path.
     const derived = this.derive();
     this.timing.context = clock() - moduleStart;
+    // The same for the loader and decide while the rules download (a first visit): they arrive
+    // to an engine that decides at once instead of compiling first. Cached rules need no wait.
+    if (!rulesHere) this.warmUp();
     let got = await rulesP;
     this.timing.rules = clock() - moduleStart;
     if (got.status === 'cached' && !this.loadRules(got.rules)) got = await got.next;
@@ -210,6 +234,16 @@ class Ithaca {
     this.server = await serverP;
     this.decideAndShow(true, derived);
     if (got.status === 'cached') got.next.then((r) => this.applyFresh(r, got.rules));
+  }
+
+  warmUp() {
+    guard(() => {
+      const { id } = this.engine.load(WARM_RULES);
+      if (!id) return;
+      this.engine.decideBrief(id, WARM_CONTEXT);
+      this.engine.unload(id);
+      this.timing.warmed = clock() - moduleStart;
+    });
   }
 
   // Rules revalidated in the background: when they changed, decide again at once so that
