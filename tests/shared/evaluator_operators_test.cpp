@@ -12,7 +12,6 @@ namespace {
 
 using cel_test::Case;
 using cel_test::case_name;
-using cel_test::CelTable;
 using cel_test::matches;
 using cel_test::run;
 
@@ -396,8 +395,7 @@ INSTANTIATE_TEST_SUITE_P(Mixed, Logic, ::testing::Values(
     LogicCase{"!null", "error: no matching overload"},
     LogicCase{"!'a'", "error: no matching overload"}));
 
-class LogicWithContext : public CelTable {};
-TEST_P(LogicWithContext, Evaluates) { check(); }
+CEL_TABLE(LogicWithContext)
 
 INSTANTIATE_TEST_SUITE_P(Absorption, LogicWithContext, ::testing::Values(
     // Missing data is an error, and a guard on either side absorbs it.

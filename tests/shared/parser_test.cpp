@@ -19,8 +19,7 @@ using cel_test::run;
 
 // ---- precedence and associativity (observed through evaluation) ----
 
-class Precedence : public CelTable {};
-TEST_P(Precedence, Evaluates) { check(); }
+CEL_TABLE(Precedence)
 
 INSTANTIATE_TEST_SUITE_P(Parser, Precedence, ::testing::Values(
     Case{"1 + 2 * 3", "7"},
