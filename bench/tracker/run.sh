@@ -135,6 +135,10 @@ batch_rps=$(rps tracker-batch)
 half=$(awk -v r="$batch_rps" 'BEGIN { printf "%d", r / 2 }')
 TARGET_RPS=$half CONNECTIONS=$CONNECTIONS SCRIPT=collect_batch.lua \
   run tracker-batch-half "$tracker_url" throttle.lua
+# The same with a fixed pause, as run.sh measured it until the pauses became exponential: the connections phase-lock
+# (throttle.lua says how), so this shows the tracker's answer to clumps of up to 64 batches.
+TARGET_RPS=$half CONNECTIONS=$CONNECTIONS SCRIPT=collect_batch.lua THROTTLE=fixed \
+  run tracker-batch-half-fixed "$tracker_url" throttle.lua
 single_rps=$(rps tracker-single)
 half_single=$(awk -v r="$single_rps" 'BEGIN { printf "%d", r / 2 }')
 TARGET_RPS=$half_single CONNECTIONS=$CONNECTIONS SCRIPT=collect_single.lua \
@@ -180,6 +184,7 @@ cat <<REPORT
 | tracker, 1 event/request (median of $ROUNDS) | $single_rps | $single_rps | $(p99 tracker-single) | $(errors tracker-single | tr '\n' ' ') |
 | tracker, $BATCH events/request | $batch_rps | $(awk -v r="$batch_rps" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch) | $(errors tracker-batch | tr '\n' ' ') |
 | tracker, batched at ~half of peak (target $half req/s) | $(rps tracker-batch-half) | $(awk -v r="$(rps tracker-batch-half)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half) | $(errors tracker-batch-half | tr '\n' ' ') |
+| tracker, batched at ~half of peak, fixed pauses (phase-locked clumps) | $(rps tracker-batch-half-fixed) | $(awk -v r="$(rps tracker-batch-half-fixed)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half-fixed) | $(errors tracker-batch-half-fixed | tr '\n' ' ') |
 | tracker, single at ~half of peak (target $half_single req/s) | $(rps tracker-single-half) | $(rps tracker-single-half) | $(p99 tracker-single-half) | $(errors tracker-single-half | tr '\n' ' ') |
 | tracker, ${SOAK}s sustained batched load | $(rps tracker-soak) | $(awk -v r="$(rps tracker-soak)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-soak) | $(errors tracker-soak | tr '\n' ' ') |
 

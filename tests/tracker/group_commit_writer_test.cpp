@@ -94,6 +94,26 @@ TEST(GroupCommitWriter, ConcurrentBatchesShareOneTransaction) {
   EXPECT_EQ(store.transactions[1], 80u);  // eight batches, one commit
 }
 
+// ithaca_commit_wait_seconds: the batches queued behind a commit waited for it; the first did not.
+TEST(GroupCommitWriter, RecordsHowLongEachBatchWaitedForTheCommitBeforeIt) {
+  FakeStore store;
+  store.hold = true;
+  Metrics metrics;
+  GroupCommitWriter writer(store, {}, &metrics);
+  std::thread first([&] { writer.write(batch("first", 1)); });
+  store.wait_entered(1);
+  std::vector<std::thread> others;
+  for (int t = 0; t < 3; ++t) others.emplace_back([&, t] { writer.write(batch("w" + std::to_string(t) + "-", 2)); });
+  while (writer.queued_events() < 7) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  store.release();
+  first.join();
+  for (auto& t : others) t.join();
+  const std::string text = metrics.render({});
+  EXPECT_NE(text.find("ithaca_commit_wait_seconds_count 4\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("ithaca_commit_wait_seconds_bucket{le=\"0.025\"} 1\n"), std::string::npos) << text;
+}
+
 TEST(GroupCommitWriter, RefusesWhenTheQueueIsFull) {
   FakeStore store;
   store.hold = true;
