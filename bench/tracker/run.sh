@@ -133,12 +133,34 @@ run tracker-batch "$tracker_url" collect_batch.lua
 
 batch_rps=$(rps tracker-batch)
 half=$(awk -v r="$batch_rps" 'BEGIN { printf "%d", r / 2 }')
+# Where a half-peak batch's time goes, from the tracker's own histograms before and after a run.
+snapshot() { curl -fsS "$tracker_url/metrics" > "$work/$1.metrics" 2>/dev/null || : > "$work/$1.metrics"; }
+bucket_quantile() {  # BEFORE AFTER METRIC Q → the bucket bound (ms) under which a Q share of the run's values fell
+  awk -v m="$3" -v q="$4" '
+    FNR == 1 { f++ }
+    index($1, m "_bucket{le=\"") == 1 { le = $1; sub(/.*le="/, "", le); sub(/".*/, "", le); v[f, le] = $2; if (f == 2) order[++n] = le }
+    END {
+      total = v[2, "+Inf"] - v[1, "+Inf"]
+      if (total <= 0) { print "?"; exit }
+      for (i = 1; i <= n; i++) if (v[2, order[i]] - v[1, order[i]] >= q * total) { print (order[i] == "+Inf") ? ">5000" : 1000 * order[i]; exit }
+    }' "$work/$1.metrics" "$work/$2.metrics"
+}
+counter_delta() { awk -v m="$3" '$1 == m { v[FILENAME] = $2; last = FILENAME } END { print v[last] - v[ARGV[1]] }' "$work/$1.metrics" "$work/$2.metrics"; }
+breakdown() {  # BEFORE AFTER → one line
+  local commits events
+  commits=$(counter_delta "$1" "$2" ithaca_commits_total)
+  events=$(counter_delta "$1" "$2" ithaca_commit_events_total)
+  echo "waited for the commit before it: p50 <= $(bucket_quantile "$1" "$2" ithaca_commit_wait_seconds 0.5) ms, p99 <= $(bucket_quantile "$1" "$2" ithaca_commit_wait_seconds 0.99) ms; commits: p50 <= $(bucket_quantile "$1" "$2" ithaca_commit_duration_seconds 0.5) ms, p99 <= $(bucket_quantile "$1" "$2" ithaca_commit_duration_seconds 0.99) ms, $(awk -v e="$events" -v c="$commits" 'BEGIN { if (c > 0) printf "%.0f", e / c; else print "?" }') events each"
+}
+snapshot half-before
 TARGET_RPS=$half CONNECTIONS=$CONNECTIONS SCRIPT=collect_batch.lua \
   run tracker-batch-half "$tracker_url" throttle.lua
+snapshot half-after
 # The same with a fixed pause, as run.sh measured it until the pauses became exponential: the connections phase-lock
 # (throttle.lua says how), so this shows the tracker's answer to clumps of up to 64 batches.
 TARGET_RPS=$half CONNECTIONS=$CONNECTIONS SCRIPT=collect_batch.lua THROTTLE=fixed \
   run tracker-batch-half-fixed "$tracker_url" throttle.lua
+snapshot fixed-after
 single_rps=$(rps tracker-single)
 half_single=$(awk -v r="$single_rps" 'BEGIN { printf "%d", r / 2 }')
 TARGET_RPS=$half_single CONNECTIONS=$CONNECTIONS SCRIPT=collect_single.lua \
@@ -189,6 +211,8 @@ cat <<REPORT
 | tracker, ${SOAK}s sustained batched load | $(rps tracker-soak) | $(awk -v r="$(rps tracker-soak)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-soak) | $(errors tracker-soak | tr '\n' ' ') |
 
 single-event rate vs trivial handler: $(awk -v a="$single_rps" -v b="$trivial_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the medians (each round: $ratios)
+batched at half of peak (/metrics histogram buckets): $(breakdown half-before half-after)
+  with fixed pauses: $(breakdown half-after fixed-after)
 tracker resident memory during the soak: start ${rss_start} kB, after a third ${rss_third} kB, end ${rss_end} kB, max ${rss_max} kB
 tracker CPU by thread over the whole run: ${thread_cpu}
 group commits over the whole run: ${commit_ms} ms each on average (inserts + fsync), ${group} events per commit
