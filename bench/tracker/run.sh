@@ -152,15 +152,16 @@ breakdown() {  # BEFORE AFTER → one line
   events=$(counter_delta "$1" "$2" ithaca_commit_events_total)
   echo "waited for the commit before it: p50 <= $(bucket_quantile "$1" "$2" ithaca_commit_wait_seconds 0.5) ms, p99 <= $(bucket_quantile "$1" "$2" ithaca_commit_wait_seconds 0.99) ms; commits: p50 <= $(bucket_quantile "$1" "$2" ithaca_commit_duration_seconds 0.5) ms, p99 <= $(bucket_quantile "$1" "$2" ithaca_commit_duration_seconds 0.99) ms, $(awk -v e="$events" -v c="$commits" 'BEGIN { if (c > 0) printf "%.0f", e / c; else print "?" }') events each"
 }
-snapshot half-before
-TARGET_RPS=$half CONNECTIONS=$CONNECTIONS SCRIPT=collect_batch.lua \
-  run tracker-batch-half "$tracker_url" throttle.lua
-snapshot half-after
-# The same with a fixed pause, as run.sh measured it until the pauses became exponential: the connections phase-lock
-# (throttle.lua says how), so this shows the tracker's answer to clumps of up to 64 batches.
+snapshot fixed-before
+# First with fixed pauses, in the slot and by the method of every run before 2026-11-23 08:15 UTC:
+# the connections phase-lock (throttle.lua says how), so it shows the answer to clumps of batches.
 TARGET_RPS=$half CONNECTIONS=$CONNECTIONS SCRIPT=collect_batch.lua THROTTLE=fixed \
   run tracker-batch-half-fixed "$tracker_url" throttle.lua
 snapshot fixed-after
+# Then with exponential pauses: independent clients.
+TARGET_RPS=$half CONNECTIONS=$CONNECTIONS SCRIPT=collect_batch.lua \
+  run tracker-batch-half "$tracker_url" throttle.lua
+snapshot half-after
 single_rps=$(rps tracker-single)
 half_single=$(awk -v r="$single_rps" 'BEGIN { printf "%d", r / 2 }')
 TARGET_RPS=$half_single CONNECTIONS=$CONNECTIONS SCRIPT=collect_single.lua \
@@ -205,14 +206,14 @@ cat <<REPORT
 | trivial cpp-httplib handler, 1 event/request (median of $ROUNDS) | $trivial_rps | $trivial_rps | $(p99 trivial-single) | $(errors trivial-single | tr '\n' ' ') |
 | tracker, 1 event/request (median of $ROUNDS) | $single_rps | $single_rps | $(p99 tracker-single) | $(errors tracker-single | tr '\n' ' ') |
 | tracker, $BATCH events/request | $batch_rps | $(awk -v r="$batch_rps" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch) | $(errors tracker-batch | tr '\n' ' ') |
-| tracker, batched at ~half of peak (target $half req/s) | $(rps tracker-batch-half) | $(awk -v r="$(rps tracker-batch-half)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half) | $(errors tracker-batch-half | tr '\n' ' ') |
-| tracker, batched at ~half of peak, fixed pauses (phase-locked clumps) | $(rps tracker-batch-half-fixed) | $(awk -v r="$(rps tracker-batch-half-fixed)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half-fixed) | $(errors tracker-batch-half-fixed | tr '\n' ' ') |
+| tracker, batched at ~half of peak, fixed pauses as before (phase-locked clumps; target $half req/s) | $(rps tracker-batch-half-fixed) | $(awk -v r="$(rps tracker-batch-half-fixed)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half-fixed) | $(errors tracker-batch-half-fixed | tr '\n' ' ') |
+| tracker, batched at ~half of peak, exponential pauses | $(rps tracker-batch-half) | $(awk -v r="$(rps tracker-batch-half)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half) | $(errors tracker-batch-half | tr '\n' ' ') |
 | tracker, single at ~half of peak (target $half_single req/s) | $(rps tracker-single-half) | $(rps tracker-single-half) | $(p99 tracker-single-half) | $(errors tracker-single-half | tr '\n' ' ') |
 | tracker, ${SOAK}s sustained batched load | $(rps tracker-soak) | $(awk -v r="$(rps tracker-soak)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-soak) | $(errors tracker-soak | tr '\n' ' ') |
 
 single-event rate vs trivial handler: $(awk -v a="$single_rps" -v b="$trivial_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the medians (each round: $ratios)
-batched at half of peak (/metrics histogram buckets): $(breakdown half-before half-after)
-  with fixed pauses: $(breakdown half-after fixed-after)
+batched at half of peak (/metrics histogram buckets), fixed pauses: $(breakdown fixed-before fixed-after)
+  exponential pauses: $(breakdown fixed-after half-after)
 tracker resident memory during the soak: start ${rss_start} kB, after a third ${rss_third} kB, end ${rss_end} kB, max ${rss_max} kB
 tracker CPU by thread over the whole run: ${thread_cpu}
 group commits over the whole run: ${commit_ms} ms each on average (inserts + fsync), ${group} events per commit
