@@ -133,8 +133,35 @@ run tracker-batch "$tracker_url" collect_batch.lua
 
 batch_rps=$(rps tracker-batch)
 half=$(awk -v r="$batch_rps" 'BEGIN { printf "%d", r / 2 }')
+# Where a half-peak batch's time goes, from the tracker's own histograms before and after a run.
+snapshot() { curl -fsS "$tracker_url/metrics" > "$work/$1.metrics" 2>/dev/null || : > "$work/$1.metrics"; }
+bucket_quantile() {  # BEFORE AFTER METRIC Q → the bucket bound (ms) under which a Q share of the run's values fell
+  awk -v m="$3" -v q="$4" '
+    FNR == 1 { f++ }
+    index($1, m "_bucket{le=\"") == 1 { le = $1; sub(/.*le="/, "", le); sub(/".*/, "", le); v[f, le] = $2; if (f == 2) order[++n] = le }
+    END {
+      total = v[2, "+Inf"] - v[1, "+Inf"]
+      if (total <= 0) { print "?"; exit }
+      for (i = 1; i <= n; i++) if (v[2, order[i]] - v[1, order[i]] >= q * total) { print (order[i] == "+Inf") ? ">5000" : 1000 * order[i]; exit }
+    }' "$work/$1.metrics" "$work/$2.metrics"
+}
+counter_delta() { awk -v m="$3" '$1 == m { v[FILENAME] = $2; last = FILENAME } END { print v[last] - v[ARGV[1]] }' "$work/$1.metrics" "$work/$2.metrics"; }
+breakdown() {  # BEFORE AFTER → one line
+  local commits events
+  commits=$(counter_delta "$1" "$2" ithaca_commits_total)
+  events=$(counter_delta "$1" "$2" ithaca_commit_events_total)
+  echo "waited for the commit before it: p50 <= $(bucket_quantile "$1" "$2" ithaca_commit_wait_seconds 0.5) ms, p99 <= $(bucket_quantile "$1" "$2" ithaca_commit_wait_seconds 0.99) ms; commits: p50 <= $(bucket_quantile "$1" "$2" ithaca_commit_duration_seconds 0.5) ms, p99 <= $(bucket_quantile "$1" "$2" ithaca_commit_duration_seconds 0.99) ms, $(awk -v e="$events" -v c="$commits" 'BEGIN { if (c > 0) printf "%.0f", e / c; else print "?" }') events each"
+}
+snapshot fixed-before
+# First with fixed pauses, in the slot and by the method of every run before 2026-11-23 08:15 UTC:
+# the connections phase-lock (throttle.lua says how), so it shows the answer to clumps of batches.
+TARGET_RPS=$half CONNECTIONS=$CONNECTIONS SCRIPT=collect_batch.lua THROTTLE=fixed \
+  run tracker-batch-half-fixed "$tracker_url" throttle.lua
+snapshot fixed-after
+# Then with exponential pauses: independent clients.
 TARGET_RPS=$half CONNECTIONS=$CONNECTIONS SCRIPT=collect_batch.lua \
   run tracker-batch-half "$tracker_url" throttle.lua
+snapshot half-after
 single_rps=$(rps tracker-single)
 half_single=$(awk -v r="$single_rps" 'BEGIN { printf "%d", r / 2 }')
 TARGET_RPS=$half_single CONNECTIONS=$CONNECTIONS SCRIPT=collect_single.lua \
@@ -179,11 +206,14 @@ cat <<REPORT
 | trivial cpp-httplib handler, 1 event/request (median of $ROUNDS) | $trivial_rps | $trivial_rps | $(p99 trivial-single) | $(errors trivial-single | tr '\n' ' ') |
 | tracker, 1 event/request (median of $ROUNDS) | $single_rps | $single_rps | $(p99 tracker-single) | $(errors tracker-single | tr '\n' ' ') |
 | tracker, $BATCH events/request | $batch_rps | $(awk -v r="$batch_rps" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch) | $(errors tracker-batch | tr '\n' ' ') |
-| tracker, batched at ~half of peak (target $half req/s) | $(rps tracker-batch-half) | $(awk -v r="$(rps tracker-batch-half)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half) | $(errors tracker-batch-half | tr '\n' ' ') |
+| tracker, batched at ~half of peak, fixed pauses as before (phase-locked clumps; target $half req/s) | $(rps tracker-batch-half-fixed) | $(awk -v r="$(rps tracker-batch-half-fixed)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half-fixed) | $(errors tracker-batch-half-fixed | tr '\n' ' ') |
+| tracker, batched at ~half of peak, exponential pauses | $(rps tracker-batch-half) | $(awk -v r="$(rps tracker-batch-half)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half) | $(errors tracker-batch-half | tr '\n' ' ') |
 | tracker, single at ~half of peak (target $half_single req/s) | $(rps tracker-single-half) | $(rps tracker-single-half) | $(p99 tracker-single-half) | $(errors tracker-single-half | tr '\n' ' ') |
 | tracker, ${SOAK}s sustained batched load | $(rps tracker-soak) | $(awk -v r="$(rps tracker-soak)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-soak) | $(errors tracker-soak | tr '\n' ' ') |
 
 single-event rate vs trivial handler: $(awk -v a="$single_rps" -v b="$trivial_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the medians (each round: $ratios)
+batched at half of peak (/metrics histogram buckets), fixed pauses: $(breakdown fixed-before fixed-after)
+  exponential pauses: $(breakdown fixed-after half-after)
 tracker resident memory during the soak: start ${rss_start} kB, after a third ${rss_third} kB, end ${rss_end} kB, max ${rss_max} kB
 tracker CPU by thread over the whole run: ${thread_cpu}
 group commits over the whole run: ${commit_ms} ms each on average (inserts + fsync), ${group} events per commit

@@ -45,6 +45,7 @@ GroupCommitWriter::Outcome GroupCommitWriter::write(std::vector<StoredEvent> eve
     return Outcome::QueueFull;
   }
   queued_events_ += ticket.count;
+  if (metrics_) ticket.queued_at = std::chrono::steady_clock::now();
   ticket.slot = static_cast<unsigned>(next_group_ & 1);
   // The writer sleeps only on an empty queue.
   const bool writer_idle = queue_.empty();
@@ -107,6 +108,12 @@ void GroupCommitWriter::run() {
         queue_.pop_front();
       }
       ++next_group_;
+    }
+    if (metrics_) {
+      const auto now = std::chrono::steady_clock::now();
+      for (const auto& ticket : group) {
+        metrics_->observe_commit_wait(std::chrono::duration<double>(now - ticket->queued_at).count());
+      }
     }
     commit(group);
     {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -56,6 +57,7 @@ class GroupCommitWriter {
     std::size_t count = 0;
     Outcome outcome = Outcome::Durable;
     std::atomic<bool> done{false};
+    std::chrono::steady_clock::time_point queued_at;
     unsigned slot = 0;  // which of wake_words_ the caller sleeps on; set before it is queued
   };
 

@@ -177,6 +177,9 @@ std::string Metrics::render(const Gauges& gauges) const {
   append_line(out, "ithaca_commit_events_total", "", commit_events_total_.load());
   header(out, "ithaca_commit_duration_seconds", "histogram", "Duration of one group commit.");
   commit_seconds_.render(out, "ithaca_commit_duration_seconds", "");
+  header(out, "ithaca_commit_wait_seconds", "histogram",
+         "Time a batch waited in the write queue for the commit in progress to end.");
+  commit_wait_seconds_.render(out, "ithaca_commit_wait_seconds", "");
 
   header(out, "ithaca_store_errors_total", "counter", "Failed store operations.");
   append_line(out, "ithaca_store_errors_total", "", store_errors_.load());

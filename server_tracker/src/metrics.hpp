@@ -37,6 +37,8 @@ class Metrics {
  public:
   void observe_request(Route route, int status, double seconds) noexcept;
   void observe_commit(std::size_t events, double seconds) noexcept;
+  // How long one batch waited in the writer's queue before its commit began.
+  void observe_commit_wait(double seconds) noexcept { commit_wait_seconds_.observe(seconds); }
   void add_events_written(bool bot, std::uint64_t n) noexcept;
   void add_store_error() noexcept { store_errors_.fetch_add(1, std::memory_order_relaxed); }
   void add_rate_limited() noexcept { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
@@ -62,6 +64,7 @@ class Metrics {
   std::array<std::array<std::atomic<std::uint64_t>, kStatusCount>, kRouteCount> requests_{};
   std::array<Histogram, kRouteCount> latency_{};
   Histogram commit_seconds_;
+  Histogram commit_wait_seconds_;
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<std::uint64_t> events_written_human_{0};
   std::atomic<std::uint64_t> events_written_bot_{0};

@@ -62,6 +62,24 @@ std::vector<StoredEvent> batch(const std::string& prefix, int n, const std::stri
   return events;
 }
 
+// A writer (with metrics) whose first commit, of one event, is held in the store: later batches
+// queue up behind it until release().
+struct HeldFirstCommit {
+  HeldFirstCommit() {
+    store.hold = true;
+    first = std::thread([this] { writer.write(batch("first", 1)); });
+    store.wait_entered(1);
+  }
+  void release() {
+    store.release();
+    first.join();
+  }
+  FakeStore store;
+  Metrics metrics;
+  GroupCommitWriter writer{store, {}, &metrics};
+  std::thread first;
+};
+
 TEST(GroupCommitWriter, WriteReturnsAfterTheCommit) {
   FakeStore store;
   Metrics metrics;
@@ -94,6 +112,22 @@ TEST(GroupCommitWriter, ConcurrentBatchesShareOneTransaction) {
   EXPECT_EQ(store.transactions[1], 80u);  // eight batches, one commit
 }
 
+// ithaca_commit_wait_seconds: the batches queued behind a commit waited for it; the first did not.
+TEST(GroupCommitWriter, RecordsHowLongEachBatchWaitedForTheCommitBeforeIt) {
+  HeldFirstCommit held;
+  std::vector<std::thread> others;
+  for (const char* prefix : {"w0-", "w1-", "w2-"}) {
+    others.emplace_back([&, prefix] { held.writer.write(batch(prefix, 2)); });
+  }
+  while (held.writer.queued_events() < 7) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  held.release();
+  for (auto& t : others) t.join();
+  const std::string text = held.metrics.render({});
+  EXPECT_NE(text.find("ithaca_commit_wait_seconds_count 4\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("ithaca_commit_wait_seconds_bucket{le=\"0.025\"} 1\n"), std::string::npos) << text;
+}
+
 TEST(GroupCommitWriter, RefusesWhenTheQueueIsFull) {
   FakeStore store;
   store.hold = true;
@@ -120,27 +154,21 @@ TEST(GroupCommitWriter, AnOversizedBatchStillFitsAnEmptyQueue) {
 }
 
 TEST(GroupCommitWriter, ABadBatchDoesNotSinkItsNeighbours) {
-  FakeStore store;
-  store.hold = true;
-  Metrics metrics;
-  GroupCommitWriter writer(store, {}, &metrics);
-  std::thread first([&] { writer.write(batch("first", 1)); });
-  store.wait_entered(1);
+  HeldFirstCommit held;
   std::atomic<int> durable{0}, failed{0};
   std::vector<std::thread> others;
   for (int t = 0; t < 4; ++t) {
     others.emplace_back([&, t] {
-      auto outcome = writer.write(batch("t" + std::to_string(t), 2, t == 2 ? "poison" : ""));
+      auto outcome = held.writer.write(batch("t" + std::to_string(t), 2, t == 2 ? "poison" : ""));
       (outcome == GroupCommitWriter::Outcome::Durable ? durable : failed)++;
     });
   }
-  while (writer.queued_events() < 9) std::this_thread::yield();
-  store.release();
-  first.join();
+  while (held.writer.queued_events() < 9) std::this_thread::yield();
+  held.release();
   for (auto& t : others) t.join();
   EXPECT_EQ(durable.load(), 3);
   EXPECT_EQ(failed.load(), 1);
-  EXPECT_GE(metrics.store_errors(), 2u);
+  EXPECT_GE(held.metrics.store_errors(), 2u);
 }
 
 TEST(GroupCommitWriter, StoreFailureIsReported) {

@@ -11,6 +11,7 @@ TEST(Metrics, RendersPrometheusText) {
   metrics.observe_request(Route::Collect, 202, 0.2);
   metrics.observe_request(Route::Collect, 400, 0.0001);
   metrics.observe_commit(10, 0.001);
+  metrics.observe_commit_wait(0.003);
   metrics.add_events_written(false, 10);
   metrics.add_store_error();
   Metrics::Gauges gauges;
@@ -30,6 +31,8 @@ TEST(Metrics, RendersPrometheusText) {
   EXPECT_NE(text.find("ithaca_store_errors_total 1\n"), std::string::npos);
   EXPECT_NE(text.find("ithaca_rules_active_version{site=\"shop\"} 4\n"), std::string::npos);
   EXPECT_NE(text.find("# TYPE ithaca_commit_duration_seconds histogram\n"), std::string::npos);
+  EXPECT_NE(text.find("ithaca_commit_wait_seconds_bucket{le=\"0.0025\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("ithaca_commit_wait_seconds_bucket{le=\"0.005\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("process_resident_memory_bytes "), std::string::npos);
   // Routes without traffic add no series.
   EXPECT_EQ(text.find("route=\"decide\""), std::string::npos);
