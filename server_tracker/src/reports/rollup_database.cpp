@@ -1,7 +1,6 @@
 #include "reports/rollup_database.hpp"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 
 namespace ithaca::tracker {
@@ -23,7 +22,7 @@ CREATE TABLE IF NOT EXISTS dim_pair_day (
   pageviews INTEGER NOT NULL, events INTEGER NOT NULL, visitors INTEGER NOT NULL, entries INTEGER NOT NULL,
   PRIMARY KEY (site, fdim, fvalue, dim, value, day)) WITHOUT ROWID;
 -- The journey tables hold, besides the rows of every event (fdim 0, fvalue ''), the rows of the
--- events whose segment dimension fdim has the value fvalue.
+-- events whose dimension fdim (one of kPairDims) has the value fvalue.
 CREATE TABLE IF NOT EXISTS stage_sets (
   site TEXT NOT NULL, fdim INTEGER NOT NULL, fvalue TEXT NOT NULL, stages TEXT NOT NULL, day INTEGER NOT NULL,
   visitors INTEGER NOT NULL,
@@ -64,8 +63,8 @@ constexpr const char* kTables[] = {"dim_day",    "dim_hour",   "dim_pair_day",  
                                    "paths",      "attribution", "units",        "unit_goals",
                                    "visitor_events", "visitor_values"};
 constexpr int kTableCount = 10;
-// 4: page, landing page and event pairs; 5: visitor_events; 6: visitor_values (derived from the
-// chunks when upgrading from 5, without replaying the events).
+// 4: page, landing page and event pairs; 5: visitor_events; 6: visitor_values, and journey rows
+// under a page, landing-page or event filter.
 constexpr const char* kRollupSchema = "6";
 
 Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
@@ -90,76 +89,6 @@ struct RollupWriter::Statements {
   SqliteQuery set_meta, get_meta, days;
   SqliteQuery delete_day[kTableCount], delete_before[kTableCount], delete_site[kTableCount];
 };
-
-namespace {
-
-// Schema 5 → 6: visitor_values from the stored chunks, one day at a time (part 0: the builder's
-// own parts are seqs, which start at 1), in one transaction with the schema mark.
-Status derive_visitor_values(SqliteConnection& db) {
-  SqliteQuery chunks, put;
-  if (Status st = db.exec(std::string("BEGIN IMMEDIATE;") + kSchema); !st) return st;
-  Status st = chunks.prepare(db.handle(), "SELECT site, day, visitor, events FROM visitor_events ORDER BY site, day, "
-                                          "visitor, seq");
-  if (st) st = put.prepare(db.handle(), "INSERT OR REPLACE INTO visitor_values VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)");
-  std::string site;
-  std::int32_t day = 0;
-  std::int64_t visitors = 0;
-  std::uint64_t last_visitor = 0;
-  std::map<std::pair<int, std::string>, std::vector<std::uint64_t>> lists;
-  auto write_day = [&]() -> Status {
-    if (visitors == 0) return Status::ok();
-    if (Status s = put.bind(1, site).bind(2, day).bind(3, 0).bind(4, "").bind(5, visitors).bind_blob(6, "").run(); !s) {
-      return s;
-    }
-    std::string list;
-    for (auto& [key, ids] : lists) {
-      std::sort(ids.begin(), ids.end());
-      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      encode_visitor_list(ids, list);
-      if (Status s = put.bind(1, site).bind(2, day).bind(3, key.first).bind(4, key.second)
-                         .bind(5, static_cast<std::int64_t>(ids.size())).bind_blob(6, list).run();
-          !s) {
-        return s;
-      }
-    }
-    lists.clear();
-    visitors = 0;
-    return Status::ok();
-  };
-  VisitorChunk chunk;
-  std::vector<VisitorEvent> events;
-  int rc = SQLITE_DONE;
-  while (st && (rc = chunks.step()) == SQLITE_ROW) {
-    const std::string_view s = chunks.view(0);
-    const auto d = static_cast<std::int32_t>(chunks.integer(1));
-    const auto visitor = static_cast<std::uint64_t>(chunks.integer(2));
-    if (s != site || d != day) {
-      st = write_day();
-      site = s;
-      day = d;
-    }
-    if (visitors == 0 || visitor != last_visitor) ++visitors;
-    last_visitor = visitor;
-    events.clear();
-    if (!chunk.parse(chunks.view(3)) || !chunk.decode(events)) {
-      st = Status::error("roll-ups: a visitor_events chunk cannot be decoded");
-      break;
-    }
-    for (const VisitorEvent& e : events) {
-      for (int dim = 1; dim < kDimCount; ++dim) {
-        auto& ids = lists[{dim, std::string(e.dims[static_cast<std::size_t>(dim)])}];
-        if (ids.empty() || ids.back() != visitor) ids.push_back(visitor);
-      }
-    }
-  }
-  if (st) st = chunks.done(rc);
-  if (st) st = write_day();
-  if (st) st = db.exec(std::string("UPDATE meta SET value = '") + kRollupSchema + "' WHERE key = 'schema'; COMMIT;");
-  if (!st) (void)db.exec("ROLLBACK;");
-  return st;
-}
-
-}  // namespace
 
 RollupWriter::RollupWriter() : s_(std::make_unique<Statements>()) {}
 RollupWriter::~RollupWriter() = default;
@@ -210,9 +139,7 @@ std::unique_ptr<RollupWriter> RollupWriter::open(const std::string& path, std::s
   std::string version;
   bool found = false;
   if (Status st = w->get_meta("schema", version, found); !st) return fail(st);
-  if (found && version == "5") {
-    if (Status st = derive_visitor_values(w->db_); !st) return fail(st);
-  } else if (!found || version != kRollupSchema) {
+  if (!found || version != kRollupSchema) {
     // Tables are dropped, not emptied: their columns may have changed.
     std::string drop = "BEGIN; DELETE FROM meta;";
     for (const char* table : kTables) drop += std::string(" DROP TABLE IF EXISTS ") + table + ";";
@@ -408,7 +335,8 @@ Status RollupWriter::days(std::string_view site, std::vector<std::int32_t>& out)
 
 struct RollupReader::Statements {
   SqliteQuery series_day, series_hour, breakdown, segment_breakdown, segment_totals, segment_entries, stage_sets, paths, attribution_all,
-      attribution_goal, units, goals, visitor_chunks, data_version, visitor_list, visitor_count, visitor_day_chunks;
+      attribution_goal, units, goals, visitor_chunks, data_version, visitor_list, visitor_count, visitor_day_chunks,
+      begin, end;
 };
 
 RollupReader::RollupReader() : s_(std::make_unique<Statements>()) {}
@@ -453,6 +381,8 @@ std::unique_ptr<RollupReader> RollupReader::open(const std::string& path, std::s
       {&s.visitor_chunks, "SELECT day, visitor, events FROM visitor_events WHERE site = ?1 AND day BETWEEN ?2 AND ?3 "
                           "ORDER BY site, day, visitor, seq"},
       {&s.data_version, "PRAGMA data_version"},
+      {&s.begin, "BEGIN"},
+      {&s.end, "COMMIT"},
       {&s.visitor_list, "SELECT list FROM visitor_values WHERE site = ?1 AND day = ?2 AND dim = ?3 AND value = ?4"},
       {&s.visitor_count, "SELECT sum(visitors) FROM visitor_values WHERE site = ?1 AND day = ?2 AND dim = 0 AND "
                          "value = ''"},
@@ -686,6 +616,16 @@ Status RollupReader::visitor_chunks_of(std::string_view site, std::int32_t day,
     if (Status st = q.done(rc); !st) return st;
   }
   return Status::ok();
+}
+
+Status RollupReader::begin_read() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return s_->begin.run();
+}
+
+Status RollupReader::end_read() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return s_->end.run();
 }
 
 Status RollupReader::data_version(std::int64_t& out) {

@@ -83,6 +83,10 @@ class RollupReader {
   // Like visitor_chunks() for the given visitors of one day, in the order given.
   Status visitor_chunks_of(std::string_view site, std::int32_t day, const std::vector<std::uint64_t>& visitors,
                            const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f);
+  // One read transaction over several calls: they see one state of the roll-ups, and each
+  // statement does not start a transaction of its own (a file check and locks per lookup).
+  Status begin_read();
+  Status end_read();
   // Changes whenever another connection (the builder) has committed to the roll-ups since the
   // last call (SQLite's data_version): what was computed from them before is still exact while
   // it stays the same.

@@ -141,7 +141,7 @@ bool SqliteReportSource::use_rollups(const ReportScope& scope, bool allow_one_fi
 std::optional<Filter> SqliteReportSource::journey_rollups(const ReportScope& scope) const {
   std::optional<Filter> segment;
   if (!force_raw_ && scope.filters.empty()) segment = Filter{};
-  if (!force_raw_ && scope.filters.size() == 1 && segment_index(scope.filters[0].dim) >= 0) segment = scope.filters[0];
+  if (!force_raw_ && scope.filters.size() == 1 && pair_index(scope.filters[0].dim) >= 0) segment = scope.filters[0];
   std::lock_guard<std::mutex> lock(source_mutex_);
   last_source_ = segment ? "rollups" : "events";
   return segment;
@@ -250,18 +250,21 @@ Status SqliteReportSource::aggregate(const ReportScope& scope, Dim dim, bool jou
 
 Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool journey, RawTotals& out) {
   // Reading the chunks costs as much CPU as aggregating them, and days are independent: the
-  // later half of the range is scanned on a second thread, with a connection of its own.
+  // later half of the range is scanned on a second thread. Scans have connections of their own,
+  // each in one read transaction for the scan (other reports' reads must not see its snapshot),
+  // so one scan runs at a time: on two cores a second would only take turns with it.
+  std::lock_guard<std::mutex> scanning(scan_mutex_);
+  for (auto& reader : scan_readers_) {
+    if (reader) continue;
+    std::string error;
+    reader = RollupReader::open(rollups_path_, error);
+    if (!reader) return Status::error("roll-ups: " + error);
+  }
+  RollupReader* first = scan_readers_[0].get();
   RollupReader* second = nullptr;
   // One core: a second thread would only take turns with the first.
   static const bool cores = std::thread::hardware_concurrency() > 1;
-  if (scan_threads_ > 1 && cores && scope.last_day > scope.first_day) {
-    std::lock_guard<std::mutex> lock(memo_mutex_);
-    if (!second_reader_) {
-      std::string error;
-      second_reader_ = RollupReader::open(rollups_path_, error);
-    }
-    second = second_reader_.get();  // stays single-threaded when it cannot be opened
-  }
+  if (scan_threads_ > 1 && cores && scope.last_day > scope.first_day) second = scan_readers_[1].get();
   ScanStats stats, late_stats;
   auto keep_stats = [&] {
     stats.listed_days += late_stats.listed_days;
@@ -271,7 +274,7 @@ Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool 
     last_scan_ = stats;
   };
   if (!second) {
-    Status s = visitor_scan_days(*rollups_, scope, dim, journey, out, stats);
+    Status s = visitor_scan_days(*first, scope, dim, journey, out, stats);
     keep_stats();
     return s;
   }
@@ -281,7 +284,7 @@ Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool 
   RawTotals late_totals;
   Status late_status;
   std::thread worker([&] { late_status = visitor_scan_days(*second, late, dim, journey, late_totals, late_stats); });
-  Status s = visitor_scan_days(*rollups_, early, dim, journey, out, stats);
+  Status s = visitor_scan_days(*first, early, dim, journey, out, stats);
   worker.join();
   keep_stats();
   if (!s) return s;
@@ -350,6 +353,11 @@ Status SqliteReportSource::visitor_scan_days(RollupReader& reader, const ReportS
   // up their chunks; the others are read whole (a lookup costs about 2.5 rows of a whole read).
   bool restricting = false;
   for (const Filter& f : scope.filters) restricting = restricting || f.dim != Dim::All;
+  if (Status st = reader.begin_read(); !st) return st;
+  struct EndRead {
+    RollupReader& reader;
+    ~EndRead() { (void)reader.end_read(); }
+  } end_read{reader};
   std::vector<std::uint64_t> chosen, list, both;
   for (std::int32_t d = scope.first_day; d <= scope.last_day; ++d) {
     bool listed = false;

@@ -81,7 +81,8 @@ class SqliteReportSource final : public ReportSource {
   RollupBuilder* builder_ = nullptr;
   std::unique_ptr<RollupReader> rollups_;
   std::string rollups_path_;
-  std::unique_ptr<RollupReader> second_reader_;  // the second scan thread's, opened when first needed
+  std::mutex scan_mutex_;
+  std::unique_ptr<RollupReader> scan_readers_[2];  // the scan threads', opened when first needed
   int scan_threads_ = 2;
   double list_share_ = 0.4;
   std::mutex raw_mutex_;
