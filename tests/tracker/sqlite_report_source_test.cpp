@@ -281,7 +281,7 @@ TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
 // desktop in FR, 4–9 mobile in DE; visitor 10 is desktop in FR on one page and mobile in DE on
 // another (on both filters' lists, but no event has both values). Visitor 1 comes back after
 // a flush (a second part of its day).
-TEST(VisitorValueLists, IntersectListsOrReadTheDayWhole) {
+TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   testing::TempDir dir;
   SqliteStores stores;
   testing::open_events_database(dir, stores);

@@ -25,7 +25,7 @@ StoredEvent event(std::uint64_t visitor, EventType type, const std::string& path
   return e;
 }
 
-TEST(VisitorList, EncodesAscendingIdsAsVarintDeltas) {
+TEST(RollupVisitorList, EncodesAscendingIdsAsVarintDeltas) {
   std::string bytes;
   encode_visitor_list({1, 3, 130}, bytes);
   EXPECT_EQ(bytes, std::string("\x01\x02\x7f", 3));
@@ -37,7 +37,7 @@ TEST(VisitorList, EncodesAscendingIdsAsVarintDeltas) {
   EXPECT_TRUE(bytes.empty());
 }
 
-TEST(VisitorList, RejectsTruncatedRepeatedOrWrappingIds) {
+TEST(RollupVisitorList, RejectsTruncatedRepeatedOrWrappingIds) {
   std::vector<std::uint64_t> ids;
   EXPECT_FALSE(decode_visitor_list(std::string("\x01\x80", 2), ids));  // a varint cut short
   EXPECT_FALSE(decode_visitor_list(std::string("\x05\x00", 2), ids));  // 5 twice
@@ -48,7 +48,7 @@ TEST(VisitorList, RejectsTruncatedRepeatedOrWrappingIds) {
 
 // Three visitors: 30 (two pageviews, mobile DE), 10 (a pageview, desktop DE), 20 (a signup
 // event, desktop FR): each (dimension, value)'s list holds exactly the visitors with it.
-TEST(VisitorEventLog, ListsTheVisitorsOfEachDimensionValue) {
+TEST(RollupVisitorEventLog, ListsTheVisitorsOfEachDimensionValue) {
   VisitorEventLog log;
   log.add(event(30, EventType::Pageview, "/", "mobile", "DE"), 9, 7);
   log.add(event(10, EventType::Pageview, "/", "desktop", "DE"), 9, 8);
@@ -79,7 +79,7 @@ TEST(VisitorEventLog, ListsTheVisitorsOfEachDimensionValue) {
 
 // Decoding with filter values keeps only the events that have all of them and reads past the
 // others (a conversion's touchpoints included) to the next event.
-TEST(VisitorChunk, KeepsOnlyTheFiltersEvents) {
+TEST(RollupVisitorChunk, KeepsOnlyTheFiltersEvents) {
   VisitorEventLog log;
   StoredEvent buy = event(5, EventType::Conversion, "/cart", "desktop", "DE", "purchase");
   buy.context_json = R"({"journey":{"touchpoints":[{"category":"search","source":"google"},)"

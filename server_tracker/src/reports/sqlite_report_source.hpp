@@ -84,7 +84,7 @@ class SqliteReportSource final : public ReportSource {
   std::mutex scan_mutex_;
   std::unique_ptr<RollupReader> scan_readers_[2];  // the scan threads', opened when first needed
   int scan_threads_ = 2;
-  double list_share_ = 0.4;
+  double list_share_ = 0.2;
   std::mutex raw_mutex_;
   SqliteConnection events_;
   SqliteQuery range_;
