@@ -63,7 +63,7 @@ class RollupReader {
   // Under one filter on a kPairDims dimension, by any dimension (Dim::All: the totals; their
   // entries are not kept and read 0).
   Status segment_breakdown(const ReportScope& scope, Dim dim, const Filter& filter, std::vector<BreakdownRow>& out);
-  // Journey rows of every event (`filter` Dim::All) or under one filter on a segment dimension.
+  // Journey rows of every event (`filter` Dim::All) or under one filter on a kPairDims dimension.
   Status stage_sets(const ReportScope& scope, const Filter& filter, std::vector<StageSetRow>& out);
   Status paths(const ReportScope& scope, const Filter& filter, PathKind kind, std::size_t limit, PathResult& out);
   Status attribution(const ReportScope& scope, const Filter& filter, std::string_view goal, TouchKey by,

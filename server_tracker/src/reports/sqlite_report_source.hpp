@@ -1,10 +1,8 @@
 // ReportSource over the embedded store. Reports read the roll-ups after waiting for the
 // builder to catch up, so a report always includes every event acknowledged before it.
-// Roll-ups answer every report without filters, the time series with one filter, breakdowns
-// with one filter on a segment dimension, page, landing page or event name (kPairDims), and
-// every other report with one filter on a segment dimension (kSegmentDims). Other filtered
-// queries (several filters; a page, landing page or event name filter on a journey report)
-// aggregate the visitor_events roll-up of the range per visitor-day (slower: it reads every
+// Roll-ups answer every report without filters, the time series with one filter, and every
+// other report with one filter on a segment dimension, page, landing page or event name
+// (kPairDims). Several filters aggregate the visitor_events roll-up of the range per visitor-day (slower: it reads every
 // visitor-day of the range, or under selective filters only the visitor-days on every filter's
 // visitor_values list; docs/reports.md), keeping the last few scans for the next report with the
 // same filters.
