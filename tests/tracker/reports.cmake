@@ -9,6 +9,7 @@ add_executable(tracker_reports_tests
   event_generator_test.cpp
   report_handlers_test.cpp
   sqlite_report_source_test.cpp
+  visitor_events_test.cpp
   report_service_test.cpp
 )
 target_link_libraries(tracker_reports_tests PRIVATE tracker_test_support GTest::gtest_main)

@@ -1,5 +1,5 @@
 // The SQLite roll-ups against the raw-event path on a generated stream: every report, without a
-// filter and under one filter on each segment dimension, must give the same answer both ways —
+// filter and under one filter on each dimension of kPairDims, must give the same answer both ways —
 // the raw path aggregates exactly the matching events, so it is the definition the roll-ups
 // (including the journey rows kept per segment value) have to meet.
 #include "reports/sqlite_report_source.hpp"
@@ -90,10 +90,10 @@ class RollupsAgainstRawEvents : public ::testing::Test {
   std::unique_ptr<SqliteReportSource> rollups, raw;
 };
 
-TEST_F(RollupsAgainstRawEvents, EveryReportUnderOneSegmentFilter) {
+TEST_F(RollupsAgainstRawEvents, EveryReportUnderOneFilter) {
   const std::vector<std::pair<std::string, ReportParams>> reports = kReports;
   std::vector<std::vector<Filter>> filters = {{}};
-  for (Dim dim : kSegmentDims) {
+  for (Dim dim : kPairDims) {
     // The two commonest values of the dimension, and "" (events without one).
     const json values = report(*raw, "breakdown", {{"dimension", dimension_name(dim)}, {"limit", "2"}}, {});
     for (const json& row : values["rows"]) filters.push_back({Filter{dim, row["value"].get<std::string>()}});
@@ -197,7 +197,15 @@ TEST_F(RollupsAgainstRawEvents, SeveralFiltersAndJourneyReportsUnderPageFilters)
   auto reports = kReports;
   for (const char* by : {"landing-pages", "referrers", "devices", "events", "visits"}) reports.push_back({by, {}});
   reports.push_back({"attribution", {{"by", "campaign"}, {"goal", "purchase"}}});
+  // Every day through the visitor_values lists, every day read whole, and the default choice.
+  std::string error;
+  auto listed = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
+  auto whole = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
+  ASSERT_TRUE(listed && whole) << error;
+  listed->set_list_share(1.0);
+  whole->set_list_share(0.0);
   int nonempty = 0;
+  std::int64_t listed_days = 0, read_listed = 0, read_whole = 0;
   for (const auto& filters : filter_sets) {
     for (const auto& [name, params] : reports) {
       std::string label = name;
@@ -205,10 +213,21 @@ TEST_F(RollupsAgainstRawEvents, SeveralFiltersAndJourneyReportsUnderPageFilters)
       const json expected = report(*raw, name, params, filters);
       EXPECT_EQ(report(*rollups, name, params, filters), expected) << label;
       EXPECT_EQ(rollups->last_source(), "rollups") << label;
+      EXPECT_EQ(report(*listed, name, params, filters), expected) << label << " (lists)";
+      EXPECT_EQ(report(*whole, name, params, filters), expected) << label << " (whole days)";
       if (name == "timeseries" && expected["totals"]["events"].get<std::int64_t>() > 0) ++nonempty;
+      if (name == "funnel") {  // each filter set's first journey scan
+        listed_days += listed->last_scan().listed_days;
+        EXPECT_EQ(listed->last_scan().scanned_days, 0) << label;
+        EXPECT_EQ(whole->last_scan().listed_days, 0) << label;
+        read_listed += listed->last_scan().visitor_days;
+        read_whole += whole->last_scan().visitor_days;
+      }
     }
   }
   EXPECT_GE(nonempty, 20);  // the filters select events: the comparisons have teeth
+  EXPECT_EQ(listed_days, 4 * static_cast<std::int64_t>(filter_sets.size()));
+  EXPECT_LT(read_listed, read_whole);  // the lists leave visitor-days unread
 }
 
 // One scan thread or two (the range split in halves, merged), a kept scan or a fresh one: the
@@ -232,7 +251,8 @@ TEST_F(RollupsAgainstRawEvents, OneOrTwoScanThreadsAndKeptScansAgree) {
   EXPECT_GT(report(*raw, "timeseries", {}, two)["totals"]["visitors"].get<std::int64_t>(), 0);
 }
 
-// Roll-ups of an older schema (4: no visitor_events) are dropped and rebuilt at start.
+// Roll-ups of an older schema (5: no visitor_values, no journey rows under a page filter) are
+// dropped and rebuilt at start.
 TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
   ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));
   rollups.reset();
@@ -241,14 +261,109 @@ TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
   {
     SqliteConnection db;
     ASSERT_TRUE(db.open(dir.str("rollups.db"), false));
-    ASSERT_TRUE(db.exec("DROP TABLE visitor_events; UPDATE meta SET value = '4' WHERE key = 'schema';"));
+    ASSERT_TRUE(db.exec("DROP TABLE visitor_values; DELETE FROM stage_sets WHERE fdim = 1; "
+                        "UPDATE meta SET value = '5' WHERE key = 'schema';"));
   }
   start();
+  rollups->set_list_share(1.0);
   const std::vector<Filter> two = {Filter{Dim::Device, "mobile"}, Filter{Dim::Visit, "first"}};
   const json expected = report(*raw, "funnel", {}, two);
   EXPECT_GT(expected["stages"][0]["visitors"].get<std::int64_t>(), 0);
   EXPECT_EQ(report(*rollups, "funnel", {}, two), expected);
+  EXPECT_EQ(rollups->last_scan().listed_days, 4);
+  const std::vector<Filter> home = {Filter{Dim::Page, "/"}};
+  EXPECT_GT(report(*raw, "funnel", {}, home)["stages"][0]["visitors"].get<std::int64_t>(), 0);
+  EXPECT_EQ(report(*rollups, "funnel", {}, home), report(*raw, "funnel", {}, home));
   EXPECT_EQ(report(*rollups, "pages", {}, {}), report(*raw, "pages", {}, {}));
+}
+
+// A hand-made day, read through the lists and whole. Visitors 1 and 2 are desktop in DE, 3
+// desktop in FR, 4–9 mobile in DE; visitor 10 is desktop in FR on one page and mobile in DE on
+// another (on both filters' lists, but no event has both values). Visitor 1 comes back after
+// a flush (a second part of its day).
+TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
+  testing::TempDir dir;
+  SqliteStores stores;
+  testing::open_events_database(dir, stores);
+  ASSERT_TRUE(stores.events);
+  std::shared_ptr<const TimeZone> zone;
+  std::unique_ptr<RollupBuilder> builder;
+  testing::start_rollup_builder(dir, "demo", zone, builder);
+  ASSERT_TRUE(builder);
+  int n = 0;
+  auto pageview = [&](std::uint64_t visitor, const char* device, const char* country) {
+    StoredEvent e;
+    e.site = "demo";
+    e.event_id = "e" + std::to_string(++n);
+    e.visitor = visitor;
+    e.ts_ms = kEnd + n * 60'000;
+    e.path = n % 2 ? "/" : "/cart";
+    e.device_type = device;
+    e.country = country;
+    return e;
+  };
+  std::vector<StoredEvent> first = {pageview(1, "desktop", "DE"), pageview(2, "desktop", "DE"),
+                                    pageview(3, "desktop", "FR"), pageview(10, "desktop", "FR"),
+                                    pageview(10, "mobile", "DE")};
+  for (std::uint64_t v = 4; v <= 9; ++v) first.push_back(pageview(v, "mobile", "DE"));
+  ASSERT_TRUE(stores.events->write(first));
+  ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));
+  const std::vector<StoredEvent> again = {pageview(1, "desktop", "DE")};
+  ASSERT_TRUE(stores.events->write(again));
+  ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));
+
+  // A source per share: a source keeps its last scans, which would answer again.
+  std::unique_ptr<SqliteReportSource> source;
+  auto open = [&](double share) {
+    std::string error;
+    source = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
+    ASSERT_TRUE(source) << error;
+    source->set_list_share(share);
+  };
+  open(0.4);
+  ReportScope scope;
+  scope.site = "demo";
+  scope.zone = zone;
+  scope.first_day = scope.last_day = zone->local_day(kEnd + 6 * 60'000);
+  ASSERT_EQ(zone->local_day(kEnd + 60'000), zone->local_day(kEnd + 13 * 60'000));
+  auto totals = [&](std::vector<Filter> filters) {
+    scope.filters = std::move(filters);
+    std::vector<SeriesPoint> points;
+    EXPECT_TRUE(source->timeseries(scope, Interval::Day, points));
+    return points.empty() ? Counts{} : points[0].counts;
+  };
+  auto scan = [&] { return source->last_scan(); };
+
+  // desktop ∩ DE = {1, 2, 10}: 3 of 10 visitor-days, under 40%; visitor 10's events drop out.
+  Counts c = totals({{Dim::Device, "desktop"}, {Dim::Country, "DE"}});
+  EXPECT_EQ(c.visitors, 2);
+  EXPECT_EQ(c.pageviews, 3);
+  EXPECT_EQ(scan().listed_days, 1);
+  EXPECT_EQ(scan().scanned_days, 0);
+  EXPECT_EQ(scan().visitor_days, 3);
+  // mobile ∩ DE = {4..9, 10}: 7 of 10, over 40%: the day is read whole.
+  c = totals({{Dim::Device, "mobile"}, {Dim::Country, "DE"}});
+  EXPECT_EQ(c.visitors, 7);
+  EXPECT_EQ(c.pageviews, 7);
+  EXPECT_EQ(scan().listed_days, 0);
+  EXPECT_EQ(scan().scanned_days, 1);
+  EXPECT_EQ(scan().visitor_days, 10);
+  // The same answers the other way round.
+  open(1.0);
+  c = totals({{Dim::Device, "mobile"}, {Dim::Country, "DE"}});
+  EXPECT_EQ(c.visitors, 7);
+  EXPECT_EQ(scan().visitor_days, 7);
+  open(0.0);
+  c = totals({{Dim::Device, "desktop"}, {Dim::Country, "DE"}});
+  EXPECT_EQ(c.visitors, 2);
+  EXPECT_EQ(c.pageviews, 3);
+  EXPECT_EQ(scan().scanned_days, 1);
+  // A value no visitor has: an empty list, nothing read.
+  open(0.4);
+  c = totals({{Dim::Device, "tv"}, {Dim::Country, "DE"}});
+  EXPECT_EQ(c.visitors, 0);
+  EXPECT_EQ(scan().visitor_days, 0);
+  EXPECT_EQ(scan().listed_days, 1);
 }
 
 }  // namespace

@@ -469,8 +469,8 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   s.journey(e, v, visit, touches);
 
   // Journey rows under one filter: the matching events, aggregated as if they were all there is.
-  for (std::uint8_t sc = 0; segmented && sc < kSegmentDims.size(); ++sc) {
-    const std::uint32_t fv = dims[static_cast<int>(kSegmentDims[sc])];
+  for (std::uint8_t sc = 0; segmented && sc < kPairDims.size(); ++sc) {
+    const std::uint32_t fv = dims[static_cast<int>(kPairDims[sc])];
     const std::uint64_t key = (static_cast<std::uint64_t>(sc) << 32) | fv;
     auto& nested = s.segments[key];
     if (!nested) nested = std::make_unique<State>(&s.pool);
@@ -625,7 +625,7 @@ void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
     for (const auto& [key, c] : s.pair_day.entries()) pair(key, c);
   }
   for (const auto& [key, nested] : s.segments) {
-    sink.segment(kSegmentDims[key >> 32], str(static_cast<std::uint32_t>(key)));
+    sink.segment(kPairDims[key >> 32], str(static_cast<std::uint32_t>(key)));
     nested->emit_journey(sink, dirty_only);
   }
   sink.segment(Dim::All, "");

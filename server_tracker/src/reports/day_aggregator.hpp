@@ -1,7 +1,7 @@
 // Everything reports need about one local day of one site, kept up to date one event at a
 // time and in any order: counts per dimension value (per day and per hour), distinct visitors,
 // visit entries, journey stage sets, page and stage paths, attribution credits, and exposure
-// units with their conversions — the journey rows also per segment value (kSegmentDims), so
+// units with their conversions — the journey rows also per value of each kPairDims dimension, so
 // journey, attribution, experiment and personalization reports under one filter need no scan. The SQLite roll-ups persist what it emits; the raw fallback
 // and erasure rebuild run it over stored events. The definitions are in report_source.hpp and
 // docs/reports.md; ClickHouse computes the same things in SQL.

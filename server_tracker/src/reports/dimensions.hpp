@@ -46,9 +46,9 @@ constexpr int segment_index(Dim dim) {
   return -1;
 }
 
-// The dimensions whose values filter *breakdowns* from roll-ups (dim_pair_day): the segment
-// dimensions (same order, same indices) and pages, landing pages and event names — those three
-// without journey rows, whose per-value copies would cost far more.
+// The dimensions whose values filter every report from roll-ups (dim_pair_day, and the journey
+// rows kept per value since roll-up schema 6): the segment dimensions (same order, same
+// indices) and pages, landing pages and event names.
 inline constexpr std::array<Dim, 15> kPairDims = {
     Dim::ReferrerCategory, Dim::ReferrerSource, Dim::UtmSource, Dim::UtmMedium, Dim::UtmCampaign,
     Dim::Device,           Dim::Os,             Dim::Browser,   Dim::Country,   Dim::Language,

@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS dim_pair_day (
   pageviews INTEGER NOT NULL, events INTEGER NOT NULL, visitors INTEGER NOT NULL, entries INTEGER NOT NULL,
   PRIMARY KEY (site, fdim, fvalue, dim, value, day)) WITHOUT ROWID;
 -- The journey tables hold, besides the rows of every event (fdim 0, fvalue ''), the rows of the
--- events whose segment dimension fdim has the value fvalue.
+-- events whose dimension fdim (one of kPairDims) has the value fvalue.
 CREATE TABLE IF NOT EXISTS stage_sets (
   site TEXT NOT NULL, fdim INTEGER NOT NULL, fvalue TEXT NOT NULL, stages TEXT NOT NULL, day INTEGER NOT NULL,
   visitors INTEGER NOT NULL,
@@ -50,12 +50,22 @@ CREATE TABLE IF NOT EXISTS unit_goals (
 CREATE TABLE IF NOT EXISTS visitor_events (
   site TEXT NOT NULL, day INTEGER NOT NULL, visitor INTEGER NOT NULL, seq INTEGER NOT NULL, events BLOB NOT NULL,
   PRIMARY KEY (site, day, visitor, seq)) WITHOUT ROWID;
+-- Per day and visitor_events flush (part: its first seq), the visitors that have each (dimension,
+-- value) in some event (visitor_events.hpp's list encoding), so a selective filter reads only
+-- their chunks; dim 0 rows only count the flush's visitors (empty list).
+CREATE TABLE IF NOT EXISTS visitor_values (
+  site TEXT NOT NULL, day INTEGER NOT NULL, dim INTEGER NOT NULL, value TEXT NOT NULL, part INTEGER NOT NULL,
+  visitors INTEGER NOT NULL, list BLOB NOT NULL,
+  PRIMARY KEY (site, day, dim, value, part)) WITHOUT ROWID;
 )";
 
-constexpr const char* kTables[] = {"dim_day",     "dim_hour", "dim_pair_day", "stage_sets",    "paths",
-                                   "attribution", "units",    "unit_goals",   "visitor_events"};
-constexpr int kTableCount = 9;
-constexpr const char* kRollupSchema = "5";  // 4: page, landing page and event pairs; 5: visitor_events
+constexpr const char* kTables[] = {"dim_day",    "dim_hour",   "dim_pair_day",   "stage_sets",
+                                   "paths",      "attribution", "units",        "unit_goals",
+                                   "visitor_events", "visitor_values"};
+constexpr int kTableCount = 10;
+// 4: page, landing page and event pairs; 5: visitor_events; 6: visitor_values, and journey rows
+// under a page, landing-page or event filter.
+constexpr const char* kRollupSchema = "6";
 
 Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
   if (Status s = db.open(path, writer); !s) return s;
@@ -75,7 +85,7 @@ struct RollupWriter::Statements {
   SqliteQuery begin, commit, rollback;
   SqliteQuery put_dim_day, del_dim_day, put_dim_hour, del_dim_hour;
   SqliteQuery put_pair, del_pair, put_stage, del_stage, put_path, del_path, put_attr, put_unit, put_goal, del_goal;
-  SqliteQuery put_visitor_events, del_visitor_events;
+  SqliteQuery put_visitor_events, del_visitor_events, put_visitor_values, del_visitor_values;
   SqliteQuery set_meta, get_meta, days;
   SqliteQuery delete_day[kTableCount], delete_before[kTableCount], delete_site[kTableCount];
 };
@@ -118,6 +128,8 @@ std::unique_ptr<RollupWriter> RollupWriter::open(const std::string& path, std::s
                     "AND variant = ?6 AND goal = ?7 AND day = ?8"},
       {&s.put_visitor_events, "INSERT OR REPLACE INTO visitor_events VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&s.del_visitor_events, "DELETE FROM visitor_events WHERE site = ?1 AND day = ?2"},
+      {&s.put_visitor_values, "INSERT OR REPLACE INTO visitor_values VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&s.del_visitor_values, "DELETE FROM visitor_values WHERE site = ?1 AND day = ?2"},
       {&s.set_meta, "INSERT OR REPLACE INTO meta VALUES (?1, ?2)"},
       {&s.days, "SELECT DISTINCT day FROM dim_day WHERE site = ?1 AND dim = 0 ORDER BY day"},
   };
@@ -252,12 +264,26 @@ Status RollupWriter::write(std::string_view site, const DayAggregator& day, bool
 Status RollupWriter::write_visitor_events(std::string_view site, std::int32_t day, const VisitorEventLog& log) {
   if (log.replace) {
     if (Status st = s_->del_visitor_events.bind(1, site).bind(2, day).run(); !st) return st;
+    if (Status st = s_->del_visitor_values.bind(1, site).bind(2, day).run(); !st) return st;
   }
+  if (log.empty()) return Status::ok();
   Status status;
   log.each([&](std::uint64_t visitor, std::int64_t seq, std::string_view chunk) {
     if (!status) return;
     status = s_->put_visitor_events.bind(1, site).bind(2, day).bind(3, static_cast<std::int64_t>(visitor))
                  .bind(4, seq).bind_blob(5, chunk).run();
+  });
+  const std::int64_t part = log.first_seq();
+  if (status) {
+    status = s_->put_visitor_values.bind(1, site).bind(2, day).bind(3, 0).bind(4, "").bind(5, part)
+                 .bind(6, static_cast<std::int64_t>(log.visitors())).bind_blob(7, "").run();
+  }
+  std::string list;
+  log.each_value([&](Dim dim, std::string_view value, const std::vector<std::uint64_t>& visitors) {
+    if (!status) return;
+    encode_visitor_list(visitors, list);
+    status = s_->put_visitor_values.bind(1, site).bind(2, day).bind(3, static_cast<int>(dim)).bind(4, value)
+                 .bind(5, part).bind(6, static_cast<std::int64_t>(visitors.size())).bind_blob(7, list).run();
   });
   return status;
 }
@@ -309,7 +335,8 @@ Status RollupWriter::days(std::string_view site, std::vector<std::int32_t>& out)
 
 struct RollupReader::Statements {
   SqliteQuery series_day, series_hour, breakdown, segment_breakdown, segment_totals, segment_entries, stage_sets, paths, attribution_all,
-      attribution_goal, units, goals, visitor_chunks, data_version;
+      attribution_goal, units, goals, visitor_chunks, data_version, visitor_list, visitor_count, visitor_day_chunks,
+      begin, end;
 };
 
 RollupReader::RollupReader() : s_(std::make_unique<Statements>()) {}
@@ -354,6 +381,13 @@ std::unique_ptr<RollupReader> RollupReader::open(const std::string& path, std::s
       {&s.visitor_chunks, "SELECT day, visitor, events FROM visitor_events WHERE site = ?1 AND day BETWEEN ?2 AND ?3 "
                           "ORDER BY site, day, visitor, seq"},
       {&s.data_version, "PRAGMA data_version"},
+      {&s.begin, "BEGIN"},
+      {&s.end, "COMMIT"},
+      {&s.visitor_list, "SELECT list FROM visitor_values WHERE site = ?1 AND day = ?2 AND dim = ?3 AND value = ?4"},
+      {&s.visitor_count, "SELECT sum(visitors) FROM visitor_values WHERE site = ?1 AND day = ?2 AND dim = 0 AND "
+                         "value = ''"},
+      {&s.visitor_day_chunks, "SELECT events FROM visitor_events WHERE site = ?1 AND day = ?2 AND visitor = ?3 "
+                              "ORDER BY site, day, visitor, seq"},
       {&s.goals, "SELECT key, variant, goal, sum(converted) FROM unit_goals WHERE site = ?1 AND fdim = ?6 AND "
                  "fvalue = ?7 AND kind = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY key, variant, goal "
                  "HAVING sum(converted) > 0"},
@@ -539,6 +573,59 @@ Status RollupReader::visitor_chunks(const ReportScope& scope,
     f(static_cast<std::int32_t>(q.integer(0)), static_cast<std::uint64_t>(q.integer(1)), q.view(2));
   }
   return q.done(rc);
+}
+
+Status RollupReader::visitors_with(std::string_view site, std::int32_t day, Dim dim, std::string_view value,
+                                   std::vector<std::uint64_t>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  out.clear();
+  SqliteQuery& q = s_->visitor_list.bind(1, site).bind(2, day).bind(3, static_cast<int>(dim)).bind(4, value);
+  int rc;
+  std::size_t parts = 0;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    ++parts;
+    if (!decode_visitor_list(q.view(0), out)) {
+      (void)q.done(SQLITE_DONE);
+      return Status::error("roll-ups: a visitor_values list cannot be decoded");
+    }
+  }
+  if (parts > 1) {  // a visitor-day flushed more than once is on several parts' lists
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+  return q.done(rc);
+}
+
+Status RollupReader::visitor_days(std::string_view site, std::int32_t day, std::int64_t& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteQuery& q = s_->visitor_count.bind(1, site).bind(2, day);
+  const int rc = q.step();
+  out = rc == SQLITE_ROW ? q.integer(0) : 0;
+  return q.done(rc == SQLITE_ROW ? SQLITE_DONE : rc);
+}
+
+Status RollupReader::visitor_chunks_of(std::string_view site, std::int32_t day,
+                                       const std::vector<std::uint64_t>& visitors,
+                                       const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteQuery& q = s_->visitor_day_chunks;
+  for (const std::uint64_t visitor : visitors) {
+    q.bind(1, site).bind(2, day).bind(3, static_cast<std::int64_t>(visitor));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) f(day, visitor, q.view(0));
+    if (Status st = q.done(rc); !st) return st;
+  }
+  return Status::ok();
+}
+
+Status RollupReader::begin_read() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return s_->begin.run();
+}
+
+Status RollupReader::end_read() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return s_->end.run();
 }
 
 Status RollupReader::data_version(std::int64_t& out) {

@@ -63,7 +63,7 @@ class RollupReader {
   // Under one filter on a kPairDims dimension, by any dimension (Dim::All: the totals; their
   // entries are not kept and read 0).
   Status segment_breakdown(const ReportScope& scope, Dim dim, const Filter& filter, std::vector<BreakdownRow>& out);
-  // Journey rows of every event (`filter` Dim::All) or under one filter on a segment dimension.
+  // Journey rows of every event (`filter` Dim::All) or under one filter on a kPairDims dimension.
   Status stage_sets(const ReportScope& scope, const Filter& filter, std::vector<StageSetRow>& out);
   Status paths(const ReportScope& scope, const Filter& filter, PathKind kind, std::size_t limit, PathResult& out);
   Status attribution(const ReportScope& scope, const Filter& filter, std::string_view goal, TouchKey by,
@@ -74,6 +74,19 @@ class RollupReader {
   // visitor (a visitor-day's chunks are consecutive); the chunk is valid during the call only.
   Status visitor_chunks(const ReportScope& scope,
                         const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f);
+  // The visitors of `day` that have `dim` = `value` in some event (visitor_values), ascending as
+  // unsigned and distinct; and how many visitor-days the day has (an upper bound when a visitor's
+  // day was flushed in parts).
+  Status visitors_with(std::string_view site, std::int32_t day, Dim dim, std::string_view value,
+                       std::vector<std::uint64_t>& out);
+  Status visitor_days(std::string_view site, std::int32_t day, std::int64_t& out);
+  // Like visitor_chunks() for the given visitors of one day, in the order given.
+  Status visitor_chunks_of(std::string_view site, std::int32_t day, const std::vector<std::uint64_t>& visitors,
+                           const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f);
+  // One read transaction over several calls: they see one state of the roll-ups, and each
+  // statement does not start a transaction of its own (a file check and locks per lookup).
+  Status begin_read();
+  Status end_read();
   // Changes whenever another connection (the builder) has committed to the roll-ups since the
   // last call (SQLite's data_version): what was computed from them before is still exact while
   // it stays the same.

@@ -1,12 +1,11 @@
 // ReportSource over the embedded store. Reports read the roll-ups after waiting for the
 // builder to catch up, so a report always includes every event acknowledged before it.
-// Roll-ups answer every report without filters, the time series with one filter, breakdowns
-// with one filter on a segment dimension, page, landing page or event name (kPairDims), and
-// every other report with one filter on a segment dimension (kSegmentDims). Other filtered
-// queries (several filters; a page, landing page or event name filter on a journey report)
-// aggregate the visitor_events roll-up of the range per visitor-day (slower: it reads every
-// visitor-day of the range; docs/reports.md), keeping the last few scans for the next report
-// with the same filters.
+// Roll-ups answer every report without filters, the time series with one filter, and every
+// other report with one filter on a segment dimension, page, landing page or event name
+// (kPairDims). Several filters aggregate the visitor_events roll-up of the range per visitor-day (slower: it reads every
+// visitor-day of the range, or under selective filters only the visitor-days on every filter's
+// visitor_values list; docs/reports.md), keeping the last few scans for the next report with the
+// same filters.
 #pragma once
 
 #include <chrono>
@@ -45,6 +44,19 @@ class SqliteReportSource final : public ReportSource {
   void set_sync_timeout(std::chrono::milliseconds t) { sync_timeout_ = t; }
   // Threads that scan the visitor_events roll-up for one report (1 or 2).
   void set_scan_threads(int n) { scan_threads_ = n; }
+  // A day is read through the filters' visitor_values lists when the visitors on all of them
+  // are at most this share of the day's (0: always whole; tests force either path).
+  void set_list_share(double share) { list_share_ = share; }
+  // How the last visitor_events scan read its range.
+  struct ScanStats {
+    std::int64_t listed_days = 0;   // through the visitor_values lists
+    std::int64_t scanned_days = 0;  // every chunk of the day
+    std::int64_t visitor_days = 0;  // whose chunks were read
+  };
+  ScanStats last_scan() const {
+    std::lock_guard<std::mutex> lock(source_mutex_);
+    return last_scan_;
+  }
 
   struct RawTotals;
 
@@ -57,7 +69,8 @@ class SqliteReportSource final : public ReportSource {
   // The result may be shared with other requests (kept while the roll-ups stay unchanged).
   Status aggregate(const ReportScope& scope, Dim dim, bool journey, std::shared_ptr<const RawTotals>& out);
   Status visitor_scan(const ReportScope& scope, Dim dim, bool journey, RawTotals& out);
-  Status visitor_scan_days(RollupReader& reader, const ReportScope& scope, Dim dim, bool journey, RawTotals& out);
+  Status visitor_scan_days(RollupReader& reader, const ReportScope& scope, Dim dim, bool journey, RawTotals& out,
+                           ScanStats& stats);
   bool use_rollups(const ReportScope& scope, bool allow_one_filter) const;
   // The segment whose journey roll-ups answer `scope` (Dim::All: no filter), if any.
   std::optional<Filter> journey_rollups(const ReportScope& scope) const;
@@ -66,8 +79,10 @@ class SqliteReportSource final : public ReportSource {
   RollupBuilder* builder_ = nullptr;
   std::unique_ptr<RollupReader> rollups_;
   std::string rollups_path_;
-  std::unique_ptr<RollupReader> second_reader_;  // the second scan thread's, opened when first needed
+  std::mutex scan_mutex_;
+  std::unique_ptr<RollupReader> scan_readers_[2];  // the scan threads', opened when first needed
   int scan_threads_ = 2;
+  double list_share_ = 0.2;
   std::mutex raw_mutex_;
   SqliteConnection events_;
   SqliteQuery range_;
@@ -85,6 +100,7 @@ class SqliteReportSource final : public ReportSource {
   std::deque<Memo> memos_;  // newest first
   mutable std::mutex source_mutex_;
   mutable std::string last_source_ = "rollups";
+  ScanStats last_scan_;
 };
 
 }  // namespace ithaca::tracker

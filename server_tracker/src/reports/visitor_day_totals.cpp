@@ -1,6 +1,7 @@
 #include "reports/visitor_day_totals.hpp"
 
 #include <algorithm>
+#include <span>
 #include <tuple>
 
 #include "reports/event_facts.hpp"
@@ -50,7 +51,7 @@ void steps(std::vector<Timed>& list, std::string& out) {
 }
 
 struct Visit {
-  std::int64_t number;
+  std::int64_t number = 0;
   const VisitorEvent* entry = nullptr;
   std::vector<Timed> pages, stages;
 };
@@ -64,21 +65,46 @@ struct Unit {
 
 }  // namespace
 
+struct VisitorDayTotals::Buffers {
+  std::vector<std::string_view> seen;  // values of the breakdown dimension
+  std::vector<Visit> visits;           // the first `used` are this visitor-day's
+  std::size_t used = 0;
+  std::vector<std::string_view> stage_set;
+  std::vector<Unit> units;
+  std::vector<Timed> goals;  // latest conversion per goal name ("*": any)
+};
+
+VisitorDayTotals::VisitorDayTotals(Dim dim, bool journey)
+    : dim_(dim), journey_(journey), buffers_(std::make_unique<Buffers>()) {}
+VisitorDayTotals::~VisitorDayTotals() = default;
+
 void VisitorDayTotals::add(const std::vector<const VisitorEvent*>& events) {
   if (events.empty()) return;
   const auto d = static_cast<std::size_t>(dim_);
   std::uint32_t hours = 0;
-  std::vector<std::string_view> seen;  // values of the breakdown dimension
-  std::vector<Visit> visits;
-  std::vector<std::string_view> stage_set;
-  std::vector<Unit> units;
-  std::vector<Timed> goals;  // latest conversion per goal name ("*": any)
+  Buffers& b = *buffers_;
+  auto& seen = b.seen;
+  auto& stage_set = b.stage_set;
+  auto& units = b.units;
+  auto& goals = b.goals;
+  seen.clear();
+  stage_set.clear();
+  units.clear();
+  goals.clear();
+  b.used = 0;
+  const auto visits = [&b] { return std::span<Visit>(b.visits.data(), b.used); };
 
   auto visit_of = [&](std::int64_t number) -> Visit& {
-    for (Visit& v : visits) {
+    for (Visit& v : visits()) {
       if (v.number == number) return v;
     }
-    return visits.emplace_back(Visit{number, nullptr, {}, {}});
+    if (b.used == b.visits.size()) b.visits.emplace_back();
+    Visit& v = b.visits[b.used++];
+    v.number = number;
+    v.entry = nullptr;
+    v.pages.clear();
+    v.stages.clear();
+    return v;
   };
   for (const VisitorEvent* e : events) {
     const bool pageview = e->type == EventType::Pageview;
@@ -164,7 +190,7 @@ void VisitorDayTotals::add(const std::vector<const VisitorEvent*>& events) {
     }
   }
   ++total_.counts.visitors;
-  for (Visit& v : visits) {
+  for (Visit& v : visits()) {
     if (v.entry) {
       ++total_.entries;
       if (dim_ != Dim::All) ++at(values_, v.entry->dims[d]).entries;

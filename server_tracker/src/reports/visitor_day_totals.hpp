@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +22,8 @@ class VisitorDayTotals {
  public:
   // `dim`: the breakdown dimension wanted besides the totals (Dim::All: only the totals);
   // `journey`: stage sets, paths, attribution and units too.
-  VisitorDayTotals(Dim dim, bool journey) : dim_(dim), journey_(journey) {}
+  VisitorDayTotals(Dim dim, bool journey);
+  ~VisitorDayTotals();
 
   // One visitor-day's events (of day `day`; days must not interleave: emit() between days).
   void add(const std::vector<const VisitorEvent*>& events);
@@ -52,6 +54,8 @@ class VisitorDayTotals {
   StringMap<UnitRow> units_[2];               // by key + '\x1f' + variant
   StringMap<std::int64_t> unit_goals_[2];     // by key + '\x1f' + variant + '\x1f' + goal
   std::string scratch_;
+  struct Buffers;  // one visitor-day's working lists, kept (with their capacity) for the next
+  std::unique_ptr<Buffers> buffers_;
 };
 
 }  // namespace ithaca::tracker

@@ -63,12 +63,14 @@ class Reader {
   bool ok_ = true;
 };
 
-std::uint32_t intern(std::vector<std::string>& strings, std::size_t& bytes, std::string_view s) {
+std::uint32_t intern(std::vector<std::string>& strings, std::vector<std::uint16_t>& dims, std::size_t& bytes,
+                     std::string_view s) {
   for (std::uint32_t i = 0; i < strings.size(); ++i) {
     if (strings[i].size() == s.size() && strings[i] == s) return i;
   }
   strings.emplace_back(s);
-  bytes += s.size() + 32;
+  dims.push_back(0);
+  bytes += s.size() + 34;
   return static_cast<std::uint32_t>(strings.size() - 1);
 }
 
@@ -83,12 +85,16 @@ void VisitorEventLog::add(const StoredEvent& e, int hour, std::int64_t seq) {
   }
   const std::size_t before = p.body.size();
   std::string& b = p.body;
-  auto str = [&](std::string_view s) { put_varint(b, intern(p.strings, bytes_, s)); };
+  auto str = [&](std::string_view s) { put_varint(b, intern(p.strings, p.dims, bytes_, s)); };
   put_varint(b, zigzag(e.ts_ms - p.last_ts));
   p.last_ts = e.ts_ms;
   b.push_back(static_cast<char>(std::clamp(hour, 0, 23)));
   b.push_back(static_cast<char>(e.type));
-  for (int d = 1; d < kDimCount; ++d) str(dimension_value(e, static_cast<Dim>(d)));
+  for (int d = 1; d < kDimCount; ++d) {
+    const std::uint32_t i = intern(p.strings, p.dims, bytes_, dimension_value(e, static_cast<Dim>(d)));
+    p.dims[i] = static_cast<std::uint16_t>(p.dims[i] | (1u << d));
+    put_varint(b, i);
+  }
   put_varint(b, zigzag(e.visit_count.value_or(-1)));
   str(e.journey_stage);
   if (e.type == EventType::Pageview) {  // unique: inline, not in the string table filters search
@@ -117,6 +123,16 @@ void VisitorEventLog::add(const StoredEvent& e, int hour, std::int64_t seq) {
   }
   ++p.events;
   bytes_ += b.size() - before;
+}
+
+std::int64_t VisitorEventLog::first_seq() const {
+  std::int64_t first = 0;
+  bool any = false;
+  for (const auto& [visitor, p] : pending_) {
+    if (!any || p.first_seq < first) first = p.first_seq;
+    any = true;
+  }
+  return first;
 }
 
 void VisitorEventLog::encode(const Pending& p, std::string& out) {
@@ -150,29 +166,51 @@ void VisitorChunk::moved_to(std::string_view copy) {
 
 bool VisitorChunk::decode(std::vector<VisitorEvent>& out, const std::vector<std::pair<Dim, std::uint32_t>>& keep) const {
   Reader r(events_);
-  auto at = [&](std::uint64_t i) -> std::string_view {
-    if (i >= strings_.size()) {
-      (void)r.bytes(~std::uint64_t{0});  // marks the reader failed
-      return {};
-    }
-    return strings_[i];
+  bool bad = false;  // a string index outside the table
+  auto index = [&]() {
+    const std::uint64_t i = r.varint();
+    bad = bad || i >= strings_.size();
+    return i;
   };
-  auto str = [&]() { return at(r.varint()); };
+  auto str = [&]() {
+    const std::uint64_t i = index();
+    return i < strings_.size() ? strings_[i] : std::string_view();
+  };
   const std::uint64_t n = r.varint();
   std::int64_t ts = 0;
-  for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
-    VisitorEvent& e = out.emplace_back();
+  for (std::uint64_t i = 0; i < n && r.ok() && !bad; ++i) {
     ts += unzigzag(r.varint());
-    e.ts = ts;
-    e.hour = r.byte();
-    e.type = static_cast<EventType>(r.byte());
-    std::array<std::uint64_t, kDimCount> index{};
-    for (int d = 1; d < kDimCount; ++d) {
-      index[static_cast<std::size_t>(d)] = r.varint();
-      e.dims[static_cast<std::size_t>(d)] = at(index[static_cast<std::size_t>(d)]);
-    }
+    const std::uint8_t hour = r.byte();
+    const auto type = static_cast<EventType>(r.byte());
+    std::array<std::uint64_t, kDimCount> dims{};
+    for (int d = 1; d < kDimCount; ++d) dims[static_cast<std::size_t>(d)] = index();
     bool kept = true;
-    for (const auto& [dim, i] : keep) kept = kept && index[static_cast<std::size_t>(dim)] == i;
+    for (const auto& [dim, k] : keep) kept = kept && dims[static_cast<std::size_t>(dim)] == k;
+    if (!kept) {  // read past the rest of the event without building it
+      (void)r.varint();
+      (void)index();
+      if (type == EventType::Pageview) (void)r.bytes(r.varint());
+      if (type == EventType::Exposure) {
+        for (int k = 0; k < 3; ++k) (void)index();
+      }
+      if (type == EventType::Conversion) {
+        (void)r.varint();
+        for (int k = 0; k < 6; ++k) (void)index();
+        const std::uint64_t touches = r.varint();
+        for (std::uint64_t t = 0; t < touches && r.ok(); ++t) {
+          for (int k = 0; k < 3; ++k) (void)index();
+        }
+      }
+      continue;
+    }
+    VisitorEvent& e = out.emplace_back();
+    e.ts = ts;
+    e.hour = hour;
+    e.type = type;
+    for (int d = 1; d < kDimCount; ++d) {
+      const std::uint64_t k = dims[static_cast<std::size_t>(d)];
+      e.dims[static_cast<std::size_t>(d)] = k < strings_.size() ? strings_[k] : std::string_view();
+    }
     e.visit = unzigzag(r.varint());
     e.stage = str();
     if (e.type == EventType::Pageview) e.event_id = r.bytes(r.varint());
@@ -192,9 +230,30 @@ bool VisitorChunk::decode(std::vector<VisitorEvent>& out, const std::vector<std:
         for (auto& key : keys) key = str();
       }
     }
-    if (!kept) out.pop_back();  // read whole all the same: the next event follows it
   }
-  return r.ok();
+  return r.ok() && !bad;
+}
+
+void encode_visitor_list(const std::vector<std::uint64_t>& sorted, std::string& out) {
+  out.clear();
+  std::uint64_t last = 0;
+  for (const std::uint64_t v : sorted) {
+    put_varint(out, v - last);
+    last = v;
+  }
+}
+
+bool decode_visitor_list(std::string_view bytes, std::vector<std::uint64_t>& out) {
+  Reader r(bytes);
+  std::uint64_t v = 0;
+  for (bool first = true; r.pos() < bytes.data() + bytes.size(); first = false) {
+    const std::uint64_t delta = r.varint();
+    // Ids are distinct and ascend without wrapping.
+    if (!r.ok() || (!first && delta == 0) || delta > ~std::uint64_t{0} - v) return false;
+    v += delta;
+    out.push_back(v);
+  }
+  return true;
 }
 
 }  // namespace ithaca::tracker

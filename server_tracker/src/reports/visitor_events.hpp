@@ -7,11 +7,15 @@
 // over visitor-days, so no raw event and no JSON is read.
 //
 // A chunk starts with its own string table, so a chunk none of whose strings equals a filter
-// value is skipped without decoding its events.
+// value is skipped without decoding its events. Each flush also lists, per (dimension, value),
+// the visitors of the day with that value in some event (the visitor_values roll-up), so a
+// selective filter reads only the chunks of the visitors on every filter's list.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -54,6 +58,26 @@ class VisitorEventLog {
       f(visitor, p.first_seq, std::string_view(chunk));
     }
   }
+  // Calls `f(dim, value, visitors)` for every (dimension, value) some pending event has, with the
+  // visitors that have it (ascending as unsigned, distinct); Dim::All is left out.
+  template <typename F>
+  void each_value(F&& f) const {
+    std::map<std::pair<int, std::string_view>, std::vector<std::uint64_t>> lists;
+    for (const auto& [visitor, p] : pending_) {
+      for (std::size_t i = 0; i < p.strings.size(); ++i) {
+        for (int d = 1; d < kDimCount; ++d) {
+          if (p.dims[i] & (1u << d)) lists[{d, p.strings[i]}].push_back(visitor);
+        }
+      }
+    }
+    for (auto& [key, visitors] : lists) {
+      std::sort(visitors.begin(), visitors.end());
+      f(static_cast<Dim>(key.first), key.second, visitors);
+    }
+  }
+  std::size_t visitors() const { return pending_.size(); }
+  // The smallest first seq of the pending chunks: unique to this flush among the day's flushes.
+  std::int64_t first_seq() const;
   void clear() {
     pending_.clear();
     bytes_ = 0;
@@ -66,6 +90,7 @@ class VisitorEventLog {
   struct Pending {
     std::int64_t first_seq = 0;
     std::vector<std::string> strings{std::string()};
+    std::vector<std::uint16_t> dims{0};  // per string: the dimensions (bits) that had it as value
     std::string body;
     std::uint32_t events = 0;
     std::int64_t last_ts = 0;
@@ -92,5 +117,10 @@ class VisitorChunk {
   std::vector<std::string_view> strings_;
   std::string_view bytes_, events_;
 };
+
+// A visitor list of the visitor_values roll-up: ascending unsigned ids as varint deltas.
+void encode_visitor_list(const std::vector<std::uint64_t>& sorted, std::string& out);
+// Appends the list's ids to `out`; false when the bytes are not a valid list.
+bool decode_visitor_list(std::string_view bytes, std::vector<std::uint64_t>& out);
 
 }  // namespace ithaca::tracker

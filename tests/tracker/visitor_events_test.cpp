@@ -1,0 +1,128 @@
+// The visitor_events encoding: a flush's per-(dimension, value) visitor lists, the list codec,
+// and chunk decoding that keeps only the filters' events — on small hand-made streams.
+#include "reports/visitor_events.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace ithaca::tracker {
+namespace {
+
+StoredEvent event(std::uint64_t visitor, EventType type, const std::string& path, const std::string& device,
+                  const std::string& country, const std::string& name = "") {
+  StoredEvent e;
+  e.site = "demo";
+  e.visitor = visitor;
+  e.type = type;
+  e.path = path;
+  e.device_type = device;
+  e.country = country;
+  e.name = name;
+  e.ts_ms = 1'795'000'000'000;
+  if (type == EventType::Pageview) e.event_id = "pv" + std::to_string(visitor) + path;
+  if (type == EventType::Conversion) e.value = 12.5;
+  return e;
+}
+
+TEST(RollupVisitorList, EncodesAscendingIdsAsVarintDeltas) {
+  std::string bytes;
+  encode_visitor_list({1, 3, 130}, bytes);
+  EXPECT_EQ(bytes, std::string("\x01\x02\x7f", 3));
+  encode_visitor_list({0, 5, std::uint64_t{1} << 63, ~std::uint64_t{0}}, bytes);
+  std::vector<std::uint64_t> ids = {42};  // decoding appends
+  ASSERT_TRUE(decode_visitor_list(bytes, ids));
+  EXPECT_EQ(ids, (std::vector<std::uint64_t>{42, 0, 5, std::uint64_t{1} << 63, ~std::uint64_t{0}}));
+  encode_visitor_list({}, bytes);
+  EXPECT_TRUE(bytes.empty());
+}
+
+TEST(RollupVisitorList, RejectsTruncatedRepeatedOrWrappingIds) {
+  std::vector<std::uint64_t> ids;
+  EXPECT_FALSE(decode_visitor_list(std::string("\x01\x80", 2), ids));  // a varint cut short
+  EXPECT_FALSE(decode_visitor_list(std::string("\x05\x00", 2), ids));  // 5 twice
+  std::string max;
+  encode_visitor_list({~std::uint64_t{0}}, max);
+  EXPECT_FALSE(decode_visitor_list(max + "\x01", ids));  // past the largest id
+}
+
+// Three visitors: 30 (two pageviews, mobile DE), 10 (a pageview, desktop DE), 20 (a signup
+// event, desktop FR): each (dimension, value)'s list holds exactly the visitors with it.
+TEST(RollupVisitorEventLog, ListsTheVisitorsOfEachDimensionValue) {
+  VisitorEventLog log;
+  log.add(event(30, EventType::Pageview, "/", "mobile", "DE"), 9, 7);
+  log.add(event(10, EventType::Pageview, "/", "desktop", "DE"), 9, 8);
+  log.add(event(30, EventType::Pageview, "/cart", "mobile", "DE"), 10, 9);
+  log.add(event(20, EventType::Event, "/signup", "desktop", "FR", "signup"), 11, 12);
+  std::map<std::pair<Dim, std::string>, std::vector<std::uint64_t>> lists;
+  log.each_value([&](Dim dim, std::string_view value, const std::vector<std::uint64_t>& visitors) {
+    EXPECT_NE(dim, Dim::All);
+    EXPECT_TRUE(lists.emplace(std::make_pair(dim, std::string(value)), visitors).second) << value;
+  });
+  using V = std::vector<std::uint64_t>;
+  auto list = [&](Dim dim, const char* value) { return lists[std::make_pair(dim, std::string(value))]; };
+  EXPECT_EQ(list(Dim::Page, "/"), (V{10, 30}));
+  EXPECT_EQ(list(Dim::Page, "/cart"), (V{30}));
+  EXPECT_EQ(list(Dim::Page, "/signup"), (V{20}));
+  EXPECT_EQ(list(Dim::Device, "mobile"), (V{30}));
+  EXPECT_EQ(list(Dim::Device, "desktop"), (V{10, 20}));
+  EXPECT_EQ(list(Dim::Country, "DE"), (V{10, 30}));
+  EXPECT_EQ(list(Dim::Country, "FR"), (V{20}));
+  EXPECT_EQ(list(Dim::Event, ""), (V{10, 30}));
+  EXPECT_EQ(list(Dim::Event, "signup"), (V{20}));
+  EXPECT_EQ(list(Dim::Type, "pageview"), (V{10, 30}));
+  EXPECT_EQ(list(Dim::Type, "event"), (V{20}));
+  EXPECT_EQ(lists.count(std::make_pair(Dim::Device, std::string("tablet"))), 0u);
+  EXPECT_EQ(log.visitors(), 3u);
+  EXPECT_EQ(log.first_seq(), 7);
+}
+
+// Decoding with filter values keeps only the events that have all of them and reads past the
+// others (a conversion's touchpoints included) to the next event.
+TEST(RollupVisitorChunk, KeepsOnlyTheFiltersEvents) {
+  VisitorEventLog log;
+  StoredEvent buy = event(5, EventType::Conversion, "/cart", "desktop", "DE", "purchase");
+  buy.context_json = R"({"journey":{"touchpoints":[{"category":"search","source":"google"},)"
+                     R"({"category":"email","source":"news"}]}})";
+  log.add(event(5, EventType::Pageview, "/", "desktop", "DE"), 8, 1);
+  log.add(buy, 8, 2);
+  log.add(event(5, EventType::Pageview, "/cart", "desktop", "FR"), 9, 3);
+  log.add(event(5, EventType::Pageview, "/cart", "desktop", "DE"), 9, 4);
+  std::string bytes;
+  log.each([&](std::uint64_t visitor, std::int64_t, std::string_view chunk) {
+    EXPECT_EQ(visitor, 5u);
+    bytes = chunk;
+  });
+  VisitorChunk chunk;
+  ASSERT_TRUE(chunk.parse(bytes));
+  auto index = [&](std::string_view s) {
+    const auto& strings = chunk.strings();
+    return static_cast<std::uint32_t>(std::find(strings.begin(), strings.end(), s) - strings.begin());
+  };
+  std::vector<VisitorEvent> all, cart_de;
+  ASSERT_TRUE(chunk.decode(all));
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[1].type, EventType::Conversion);
+  EXPECT_EQ(all[1].value_micro, 12'500'000);
+  ASSERT_TRUE(chunk.decode(cart_de, {{Dim::Page, index("/cart")}, {Dim::Country, index("DE")}}));
+  ASSERT_EQ(cart_de.size(), 2u);
+  EXPECT_EQ(cart_de[0].type, EventType::Conversion);
+  EXPECT_EQ(cart_de[0].dims[static_cast<std::size_t>(Dim::Event)], "purchase");
+  EXPECT_EQ(cart_de[0].value_micro, 12'500'000);
+  ASSERT_EQ(cart_de[0].linear.size(), 2u);
+  EXPECT_EQ(cart_de[0].linear[1][1], "news");
+  EXPECT_EQ(cart_de[1].type, EventType::Pageview);
+  EXPECT_EQ(cart_de[1].hour, 9);
+  EXPECT_EQ(cart_de[1].dims[static_cast<std::size_t>(Dim::Country)], "DE");
+
+  // A string index past the table is an error, not a read out of bounds: one string (""), one
+  // event whose first dimension names string 5.
+  VisitorChunk bad;
+  const std::string wrong("\x01\x00\x01\x00\x00\x00\x05", 7);
+  ASSERT_TRUE(bad.parse(wrong));
+  std::vector<VisitorEvent> broken;
+  EXPECT_FALSE(bad.decode(broken));
+}
+
+}  // namespace
+}  // namespace ithaca::tracker
