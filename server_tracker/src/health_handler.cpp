@@ -17,6 +17,12 @@ HttpResponse handle_metrics(Tracker::State& state, const HttpRequest& request) {
   gauges.queue_events = state.writer->queued_events();
   gauges.queue_capacity = state.writer->capacity();
   gauges.rate_limited_clients = state.limiter->tracked_clients();
+  if (EventStore::WalStats wal; state.events->wal_stats(wal)) {
+    gauges.has_wal = true;
+    gauges.wal_frames = wal.frames;
+    gauges.wal_pending_frames = wal.pending_frames;
+    gauges.wal_throttled_commits = wal.throttled_commits;
+  }
   for (const auto& site : state.sites->sites()) {
     if (auto rules = state.sites->rules(site.id)) {
       gauges.rules_versions.emplace_back(site.id, rules->version.version);

@@ -190,6 +190,16 @@ std::string Metrics::render(const Gauges& gauges) const {
   header(out, "ithaca_rate_limiter_clients", "gauge", "Clients with a live rate-limit bucket.");
   append_line(out, "ithaca_rate_limiter_clients", "", gauges.rate_limited_clients);
 
+  if (gauges.has_wal) {
+    header(out, "ithaca_wal_frames", "gauge", "Pages in the SQLite write-ahead log.");
+    append_line(out, "ithaca_wal_frames", "", static_cast<std::uint64_t>(gauges.wal_frames));
+    header(out, "ithaca_wal_pending_frames", "gauge", "Write-ahead log pages not yet copied into the database.");
+    append_line(out, "ithaca_wal_pending_frames", "", static_cast<std::uint64_t>(gauges.wal_pending_frames));
+    header(out, "ithaca_wal_throttled_commits_total", "counter",
+           "Commits that waited for a checkpoint to keep the write-ahead log bounded.");
+    append_line(out, "ithaca_wal_throttled_commits_total", "", static_cast<std::uint64_t>(gauges.wal_throttled_commits));
+  }
+
   header(out, "ithaca_rules_active_version", "gauge", "Active rule-set version by site.");
   for (const auto& [site, version] : gauges.rules_versions) {
     append_line(out, "ithaca_rules_active_version", "site=\"" + site + "\"",

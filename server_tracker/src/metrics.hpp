@@ -53,6 +53,8 @@ class Metrics {
     std::size_t queue_capacity = 0;
     std::size_t rate_limited_clients = 0;
     std::vector<std::pair<std::string, std::int64_t>> rules_versions;  // site → active version
+    bool has_wal = false;  // the SQLite store's write-ahead log
+    std::int64_t wal_frames = 0, wal_pending_frames = 0, wal_throttled_commits = 0;
   };
   std::string render(const Gauges& gauges) const;
 

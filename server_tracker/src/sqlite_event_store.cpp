@@ -197,4 +197,11 @@ Status SqliteEventStore::count_visitor_events(std::string_view site, std::string
   return Status::ok();
 }
 
+bool SqliteEventStore::wal_stats(WalStats& out) const {
+  out.frames = checkpointer_->frames();
+  out.pending_frames = checkpointer_->pending_frames();
+  out.throttled_commits = checkpointer_->throttled_commits();
+  return true;
+}
+
 }  // namespace ithaca::tracker

@@ -25,6 +25,7 @@ class SqliteEventStore final : public EventStore {
                               std::int64_t& count) override;
 
   int wal_pending_frames() const { return checkpointer_->pending_frames(); }
+  bool wal_stats(WalStats& out) const override;
 
  private:
   SqliteEventStore() = default;

@@ -40,6 +40,11 @@ WalCheckpointer::~WalCheckpointer() {
   if (writer_) sqlite3_wal_hook(writer_, nullptr, nullptr);
 }
 
+int WalCheckpointer::frames() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return frames_;
+}
+
 int WalCheckpointer::pending_frames() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return frames_ - backfilled_;

@@ -37,7 +37,8 @@ class WalCheckpointer {
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-  // WAL frames not yet copied into the database, as of the last commit or checkpoint.
+  // WAL frames as of the last commit, and those not yet copied into the database.
+  int frames() const;
   int pending_frames() const;
   // Checkpoints run so far (tests: a reader that holds the WAL must not make them spin).
   long checkpoints() const;

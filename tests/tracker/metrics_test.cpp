@@ -34,8 +34,23 @@ TEST(Metrics, RendersPrometheusText) {
   EXPECT_NE(text.find("ithaca_commit_wait_seconds_bucket{le=\"0.0025\"} 0\n"), std::string::npos);
   EXPECT_NE(text.find("ithaca_commit_wait_seconds_bucket{le=\"0.005\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("process_resident_memory_bytes "), std::string::npos);
-  // Routes without traffic add no series.
+  // Routes without traffic add no series; a store without a write-ahead log adds none of its own.
   EXPECT_EQ(text.find("route=\"decide\""), std::string::npos);
+  EXPECT_EQ(text.find("ithaca_wal_"), std::string::npos);
+}
+
+TEST(Metrics, RendersTheWriteAheadLogOfAStoreThatHasOne) {
+  Metrics metrics;
+  Metrics::Gauges gauges;
+  gauges.has_wal = true;
+  gauges.wal_frames = 1200;
+  gauges.wal_pending_frames = 200;
+  gauges.wal_throttled_commits = 3;
+  const std::string text = metrics.render(gauges);
+  EXPECT_NE(text.find("ithaca_wal_frames 1200\n"), std::string::npos);
+  EXPECT_NE(text.find("ithaca_wal_pending_frames 200\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE ithaca_wal_throttled_commits_total counter\n"), std::string::npos);
+  EXPECT_NE(text.find("ithaca_wal_throttled_commits_total 3\n"), std::string::npos);
 }
 
 TEST(Metrics, OutOfRangeStatusesAreCountedAs500) {

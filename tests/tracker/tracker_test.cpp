@@ -572,6 +572,10 @@ TEST_F(TrackerTest, HealthMetricsStaticAndUnknownPaths) {
   EXPECT_NE(metrics.body.find("ithaca_http_requests_total{route=\"collect\",status=\"202\"} 1"), std::string::npos);
   EXPECT_NE(metrics.body.find("ithaca_events_written_total{kind=\"human\"} 1"), std::string::npos);
   EXPECT_NE(metrics.body.find("ithaca_rules_active_version{site=\"shop\"} 1"), std::string::npos);
+  // The SQLite store's write-ahead log: the commit above wrote frames; nothing waited.
+  EXPECT_NE(metrics.body.find("ithaca_wal_frames "), std::string::npos);
+  EXPECT_EQ(metrics.body.find("ithaca_wal_frames 0\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("ithaca_wal_throttled_commits_total 0\n"), std::string::npos);
 
   auto index = tracker->handle(request("GET", "/"));
   EXPECT_EQ(index.status, 200);

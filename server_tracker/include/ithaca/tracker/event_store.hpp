@@ -47,6 +47,14 @@ class EventStore {
   // Events stored for one consented first-party id (erasure/export build on this).
   virtual Status count_visitor_events(std::string_view site, std::string_view visitor_id,
                                       std::int64_t& count) = 0;
+
+  // A store's write-ahead log, for /metrics; stores without one report nothing.
+  struct WalStats {
+    std::int64_t frames = 0;            // in the log now
+    std::int64_t pending_frames = 0;    // not yet copied back into the database
+    std::int64_t throttled_commits = 0; // commits that waited for a checkpoint to bound the log
+  };
+  virtual bool wal_stats(WalStats&) const { return false; }
 };
 
 struct RuleVersion {
