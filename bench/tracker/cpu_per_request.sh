@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CPU time (user + system, kernel included) the tracker process spends per request, by thread,
 # under wrk -c64: on a shared host this moves far less with the load than requests/s does, and
-# it counts the system calls and wake-ups that callgrind (user space only) does not. Alternates
+# it counts the system calls and wake-ups that callgrind (user space only) does not, and the
+# sleeps (voluntary context switches) per request by thread. Alternates
 # the given binaries round by round, so two builds can be compared side by side.
 #
 #   bench/tracker/cpu_per_request.sh [-b] BINARY...     (-b: batches of BATCH events; default single events)
@@ -22,9 +23,10 @@ hz=$(getconf CLK_TCK)
 bench_scratch ithaca-cpu
 echo '{"sites":[{"id":"bench","origins":["*"]}]}' > "$work/sites.json"
 
-cpu_by_thread() {  # → "comm ticks" lines, summed by thread name
-  for t in /proc/"$pid"/task/*; do echo "$(cat "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"; done |
-    awk '{ c[$1] += $2 } END { for (k in c) print k, c[k] }' | sort
+cpu_by_thread() {  # → "comm ticks voluntary-switches" lines, summed by thread name
+  for t in /proc/"$pid"/task/*; do
+    echo "$(cat "$t/comm") $(awk '{print $14 + $15}' "$t/stat") $(awk '/^voluntary_ctxt_switches/ {print $2}' "$t/status")"
+  done | awk '{ c[$1] += $2; v[$1] += $3 } END { for (k in c) print k, c[k], v[k] }' | sort
 }
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -42,9 +44,12 @@ for round in $(seq 1 "$ROUNDS"); do
     cpu_by_thread > "$work/after"
     n=$(awk '/requests in/ {print $1}' "$work/wrk")
     rate=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk")
+    # Sleeps (voluntary context switches) per request too: on this virtual machine a switch
+    # costs more than the handler's own code, so they explain most of the CPU.
     by_thread=$(join "$work/before" "$work/after" | awk -v n="$n" -v hz="$hz" '
-      { d = ($3 - $2) / hz * 1e6 / n; total += d; if (d >= 0.5) parts = parts sprintf(", %s %.1f", $1, d) }
-      END { printf "%.1f us/request%s", total, parts }')
+      { d = ($4 - $2) / hz * 1e6 / n; s = ($5 - $3) / n; total += d; sleeps += s
+        if (d >= 0.5) parts = parts sprintf(", %s %.1f (%.2f sleeps)", $1, d, s) }
+      END { printf "%.1f us/request, %.2f sleeps/request%s", total, sleeps, parts }')
     echo "round $round $(basename "$bin") ($bin): $rate req/s, $by_thread; load $(cut -d' ' -f1 /proc/loadavg)"
     kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
   done

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "ascii.hpp"
 #include "thread_name.hpp"
@@ -24,6 +27,9 @@ class ListeningServer : public httplib::Server {
     const auto socket = svr_sock_.load();
     if (socket != INVALID_SOCKET) ::listen(socket, backlog);
   }
+  // httplib's stop() closes the listening socket only once its accept loop runs; this says
+  // whether a stop() now would take effect and none has yet.
+  bool accepting() const { return is_running() && svr_sock_.load() != INVALID_SOCKET; }
 };
 
 constexpr int kListenBacklog = 4096;
@@ -34,6 +40,14 @@ struct HttpServer::Impl {
   explicit Impl(Tracker& t) : tracker(t) {}
   Tracker& tracker;
   ListeningServer server;
+
+  // A stop() that lands before httplib's accept loop starts (a signal right after the
+  // "listening" line) is a no-op inside httplib, and listen() would then serve forever. So
+  // stop() is remembered, and listen() repeats it until the loop really ends.
+  std::mutex mutex;  // also serializes the calls to server.stop()
+  std::condition_variable changed;
+  bool stop_requested = false;
+  bool listen_returned = false;
 };
 
 namespace {
@@ -132,9 +146,38 @@ int HttpServer::bind(const std::string& host, int port) {
   return bound;
 }
 
-bool HttpServer::listen() { return impl_->server.listen_after_bind(); }
+bool HttpServer::listen() {
+  Impl& m = *impl_;
+  {
+    std::lock_guard<std::mutex> lock(m.mutex);
+    if (m.stop_requested) return true;
+    m.listen_returned = false;
+  }
+  std::thread stopper([&m] {
+    std::unique_lock<std::mutex> lock(m.mutex);
+    m.changed.wait(lock, [&] { return m.stop_requested || m.listen_returned; });
+    while (!m.listen_returned) {
+      if (m.server.accepting()) m.server.stop();
+      m.changed.wait_for(lock, std::chrono::milliseconds(5), [&] { return m.listen_returned; });
+    }
+  });
+  const bool served = m.server.listen_after_bind();
+  {
+    std::lock_guard<std::mutex> lock(m.mutex);
+    m.listen_returned = true;
+  }
+  m.changed.notify_all();
+  stopper.join();
+  return served;
+}
 
-void HttpServer::stop() { impl_->server.stop(); }
+void HttpServer::stop() {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> lock(m.mutex);
+  m.stop_requested = true;
+  m.changed.notify_all();
+  if (m.server.accepting()) m.server.stop();
+}
 
 bool HttpServer::running() const { return impl_->server.is_running(); }
 

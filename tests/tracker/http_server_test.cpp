@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -147,6 +150,59 @@ TEST(HttpServer, GracefulStopLosesNoAcknowledgedEvent) {
   for (auto& c : clients) c.join();
   server.reset();
   EXPECT_GE(stored_events(dir), acknowledged.load());
+}
+
+// listen() on its own thread; true when it returned within `limit`. If it did not, the server
+// is stopped again (now that it accepts) so the thread can be joined and the test fail cleanly.
+bool listen_returns_within(HttpServer& server, std::chrono::milliseconds limit,
+                           const std::function<void()>& after_start = {}) {
+  std::promise<void> returned;
+  auto done = returned.get_future();
+  std::thread listener([&] {
+    server.listen();
+    returned.set_value();
+  });
+  if (after_start) after_start();
+  const bool in_time = done.wait_for(limit) == std::future_status::ready;
+  if (!in_time) server.stop();
+  listener.join();
+  return in_time;
+}
+
+// A SIGTERM right after the "listening" line calls stop() before httplib's accept loop runs;
+// httplib alone ignores such a stop and the tracker would serve on, deaf to the signal.
+TEST(HttpServer, StopBeforeListenIsNotLost) {
+  TempDir dir;
+  std::string error;
+  auto tracker = Tracker::create(testing::test_options(dir), error);
+  ASSERT_TRUE(tracker) << error;
+  HttpServer server(*tracker);
+  ASSERT_GT(server.bind("127.0.0.1", 0), 0);
+  server.stop();
+  EXPECT_TRUE(listen_returns_within(server, std::chrono::seconds(5)));
+  tracker->shutdown();
+}
+
+TEST(HttpServer, StopRacingTheStartOfListenAlwaysEndsIt) {
+  TempDir dir;
+  std::string error;
+  auto tracker = Tracker::create(testing::test_options(dir), error);
+  ASSERT_TRUE(tracker) << error;
+  int hung = 0;
+  for (int i = 0; i < 40; ++i) {
+    HttpServer server(*tracker);
+    ASSERT_GT(server.bind("127.0.0.1", 0), 0);
+    // Every few rounds stop() waits a little, so it lands on either side of the loop's start.
+    const auto delay = std::chrono::microseconds((i % 4) * 50);
+    if (!listen_returns_within(server, std::chrono::seconds(3), [&] {
+          std::this_thread::sleep_for(delay);
+          server.stop();
+        })) {
+      ++hung;
+    }
+  }
+  EXPECT_EQ(hung, 0);
+  tracker->shutdown();
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The socket side: cpp-httplib serving a Tracker. Only translation lives here; every decision
 // is the Tracker's. bind() then listen() (blocking) on one thread; stop() from any other
-// thread stops accepting, lets in-flight requests finish and makes listen() return.
+// thread stops accepting, lets in-flight requests finish and makes listen() return — also when
+// it comes before listen() has started (listen() then returns at once).
 #pragma once
 
 #include <memory>
