@@ -565,12 +565,28 @@ Status RollupReader::units(const ReportScope& scope, const Filter& filter, UnitK
 }
 
 Status RollupReader::visitor_chunks(const ReportScope& scope,
-                                    const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f) {
+                                    const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f,
+                                    const std::vector<std::uint64_t>* only, std::int64_t* skipped) {
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteQuery& q = s_->visitor_chunks.bind(1, scope.site).bind(2, scope.first_day).bind(3, scope.last_day);
   int rc;
+  std::size_t next = 0;  // in `only`: the first visitor not yet behind the cursor
+  std::int64_t last_skipped = 0;
+  bool any_skipped = false;
   while ((rc = q.step()) == SQLITE_ROW) {
-    f(static_cast<std::int32_t>(q.integer(0)), static_cast<std::uint64_t>(q.integer(1)), q.view(2));
+    const std::int64_t visitor = q.integer(1);
+    if (only) {
+      // Both ascend in the table's order: a merge. The blob column is not read for the others
+      // (its bytes are most of the row; reading the visitor only parses the record header).
+      while (next < only->size() && static_cast<std::int64_t>((*only)[next]) < visitor) ++next;
+      if (next == only->size() || static_cast<std::int64_t>((*only)[next]) != visitor) {
+        if (skipped && (!any_skipped || visitor != last_skipped)) ++*skipped;
+        any_skipped = true;
+        last_skipped = visitor;
+        continue;
+      }
+    }
+    f(static_cast<std::int32_t>(q.integer(0)), static_cast<std::uint64_t>(visitor), q.view(2));
   }
   return q.done(rc);
 }
