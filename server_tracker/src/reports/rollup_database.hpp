@@ -99,9 +99,18 @@ class RollupReader {
 
  private:
   RollupReader();
+  // The visitors visitor_chunks() reads the chunks of (null: all), and how far the merge with
+  // the rows has come; the statement's wanted() function consults it per row.
+  struct Wanted {
+    const std::vector<std::uint64_t>* only = nullptr;
+    std::size_t next = 0;
+    bool wanted(std::int64_t visitor);
+  };
+  static void wanted_function(sqlite3_context* ctx, int argc, sqlite3_value** argv);
   std::mutex mutex_;
   SqliteConnection db_;
   std::unique_ptr<Statements> s_;
+  Wanted wanted_;
 };
 
 // Top `limit` paths of a {steps → visits} table, with totals (shared with the raw fallback).
