@@ -126,6 +126,48 @@ TEST(DayAggregator, BoundedVisitorsEmitTheSameRowsAsUnbounded) {
   EXPECT_EQ(a.rows, b.rows);
 }
 
+// keep_visitors(): an idle day's visitors go to the spill down to the count asked for (the
+// least recently seen first), and the ones that come back later count exactly as before.
+TEST(RollupIdleDay, KeepVisitorsSpillsTheLeastRecentlySeen) {
+  MapSpill spill;
+  DayAggregator unbounded(20000);
+  DayAggregator trimmed(20000, DayAggregator::Detail::Full, &spill, 100);
+  int n = 0;
+  auto add = [&](std::uint64_t visitor, const char* path) {
+    StoredEvent e;
+    e.site = "s";
+    e.type = EventType::Pageview;
+    e.path = path;
+    e.event_id = "e" + std::to_string(++n);
+    e.visitor = visitor;
+    e.ts_ms = 1'728'000'000'000 + n * 60'000;
+    e.visit_count = 1;
+    unbounded.add(e, 0);
+    trimmed.add(e, 0);
+  };
+  for (std::uint64_t v = 1; v <= 5; ++v) add(v, "/");
+  add(1, "/cart");  // 1 is now the most recently seen
+  EXPECT_EQ(trimmed.visitors_in_memory(), 5u);
+  trimmed.keep_visitors(2);  // 2, 3 and 4 go; 5 and 1 stay
+  EXPECT_EQ(trimmed.visitors_in_memory(), 2u);
+  EXPECT_EQ(spill.saves, 3);
+  EXPECT_EQ(spill.states.count(2) + spill.states.count(3) + spill.states.count(4), 3u);
+  trimmed.keep_visitors(2);  // nothing more to do
+  EXPECT_EQ(spill.saves, 3);
+  add(3, "/cart");  // comes back from the spill: one visitor, a two-page path
+  add(1, "/shop");
+  EXPECT_EQ(spill.loads, 1);
+  ASSERT_TRUE(trimmed.status());
+  RecordingSink a, b;
+  unbounded.emit(a, false);
+  trimmed.emit(b, false);
+  EXPECT_EQ(a.rows, b.rows);
+  EXPECT_TRUE(b.rows.count("0=|day|0||8|8|5|5"));  // 8 pageviews, 5 visitors, 5 visit entries
+  // Without a spill nothing is dropped.
+  unbounded.keep_visitors(0);
+  EXPECT_EQ(unbounded.visitors_in_memory(), 5u);
+}
+
 TEST(DayAggregator, ACorruptSpilledStateIsReportedNotUsed) {
   MapSpill spill;
   DayAggregator day(20000, DayAggregator::Detail::Full, &spill, 1);

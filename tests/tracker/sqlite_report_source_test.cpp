@@ -197,15 +197,18 @@ TEST_F(RollupsAgainstRawEvents, SeveralFiltersAndJourneyReportsUnderPageFilters)
   auto reports = kReports;
   for (const char* by : {"landing-pages", "referrers", "devices", "events", "visits"}) reports.push_back({by, {}});
   reports.push_back({"attribution", {{"by", "campaign"}, {"goal", "purchase"}}});
-  // Every day through the visitor_values lists, every day read whole, and the default choice.
+  // Every day through the visitor_values lists, every day read whole (decoding every chunk, or
+  // only those of the visitors on every list), and the default choice.
   std::string error;
   auto listed = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
   auto whole = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
-  ASSERT_TRUE(listed && whole) << error;
+  auto skipping = SqliteReportSource::open(dir.str("ithaca.db"), dir.str("rollups.db"), *builder, error);
+  ASSERT_TRUE(listed && whole && skipping) << error;
   listed->set_list_share(1.0);
   whole->set_list_share(0.0);
+  skipping->set_list_share(1e-9);  // a day with anyone on every list is read whole
   int nonempty = 0;
-  std::int64_t listed_days = 0, read_listed = 0, read_whole = 0;
+  std::int64_t listed_days = 0, read_listed = 0, read_whole = 0, skipped = 0;
   for (const auto& filters : filter_sets) {
     for (const auto& [name, params] : reports) {
       std::string label = name;
@@ -215,6 +218,7 @@ TEST_F(RollupsAgainstRawEvents, SeveralFiltersAndJourneyReportsUnderPageFilters)
       EXPECT_EQ(rollups->last_source(), "rollups") << label;
       EXPECT_EQ(report(*listed, name, params, filters), expected) << label << " (lists)";
       EXPECT_EQ(report(*whole, name, params, filters), expected) << label << " (whole days)";
+      EXPECT_EQ(report(*skipping, name, params, filters), expected) << label << " (whole, skipping)";
       if (name == "timeseries" && expected["totals"]["events"].get<std::int64_t>() > 0) ++nonempty;
       if (name == "funnel") {  // each filter set's first journey scan
         listed_days += listed->last_scan().listed_days;
@@ -222,12 +226,19 @@ TEST_F(RollupsAgainstRawEvents, SeveralFiltersAndJourneyReportsUnderPageFilters)
         EXPECT_EQ(whole->last_scan().listed_days, 0) << label;
         read_listed += listed->last_scan().visitor_days;
         read_whole += whole->last_scan().visitor_days;
+        EXPECT_EQ(whole->last_scan().skipped_visitor_days, 0) << label;
+        // Every visitor-day is read or passed over, and a read one is on every list.
+        const SqliteReportSource::ScanStats s = skipping->last_scan();
+        if (s.listed_days == 0) EXPECT_EQ(s.visitor_days + s.skipped_visitor_days, whole->last_scan().visitor_days);
+        EXPECT_EQ(s.visitor_days, listed->last_scan().visitor_days) << label;
+        skipped += s.skipped_visitor_days;
       }
     }
   }
   EXPECT_GE(nonempty, 20);  // the filters select events: the comparisons have teeth
   EXPECT_EQ(listed_days, 4 * static_cast<std::int64_t>(filter_sets.size()));
   EXPECT_LT(read_listed, read_whole);  // the lists leave visitor-days unread
+  EXPECT_GT(skipped, 0);
 }
 
 // One scan thread or two (the range split in halves, merged), a kept scan or a fresh one: the
@@ -341,23 +352,37 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   EXPECT_EQ(scan().listed_days, 1);
   EXPECT_EQ(scan().scanned_days, 0);
   EXPECT_EQ(scan().visitor_days, 3);
-  // mobile ∩ DE = {4..9, 10}: 7 of 10, over 40%: the day is read whole.
+  // mobile ∩ DE = {4..9, 10}: 7 of 10, over 40%: the day is read whole, but the chunks of
+  // visitors 1, 2 and 3 (on one list only) are passed over; 10's are decoded, and one of its two
+  // events counts (mobile in DE).
   c = totals({{Dim::Device, "mobile"}, {Dim::Country, "DE"}});
   EXPECT_EQ(c.visitors, 7);
   EXPECT_EQ(c.pageviews, 7);
   EXPECT_EQ(scan().listed_days, 0);
   EXPECT_EQ(scan().scanned_days, 1);
-  EXPECT_EQ(scan().visitor_days, 10);
+  EXPECT_EQ(scan().visitor_days, 7);
+  EXPECT_EQ(scan().skipped_visitor_days, 3);
+  // desktop in DE through a whole read (a share under 3 of 10): only 1, 2 and 10 are decoded;
+  // 1's two parts (two chunks) are one visitor-day; 10's events are desktop in FR, mobile in DE.
+  open(0.25);
+  c = totals({{Dim::Device, "desktop"}, {Dim::Country, "DE"}});
+  EXPECT_EQ(c.visitors, 2);
+  EXPECT_EQ(c.pageviews, 3);
+  EXPECT_EQ(scan().scanned_days, 1);
+  EXPECT_EQ(scan().visitor_days, 3);
+  EXPECT_EQ(scan().skipped_visitor_days, 7);
   // The same answers the other way round.
   open(1.0);
   c = totals({{Dim::Device, "mobile"}, {Dim::Country, "DE"}});
   EXPECT_EQ(c.visitors, 7);
   EXPECT_EQ(scan().visitor_days, 7);
-  open(0.0);
+  open(0.0);  // no lists: every chunk is decoded
   c = totals({{Dim::Device, "desktop"}, {Dim::Country, "DE"}});
   EXPECT_EQ(c.visitors, 2);
   EXPECT_EQ(c.pageviews, 3);
   EXPECT_EQ(scan().scanned_days, 1);
+  EXPECT_EQ(scan().visitor_days, 10);
+  EXPECT_EQ(scan().skipped_visitor_days, 0);
   // A value no visitor has: an empty list, nothing read.
   open(0.4);
   c = totals({{Dim::Device, "tv"}, {Dim::Country, "DE"}});

@@ -343,7 +343,7 @@ struct DayAggregator::State {
   }
 
   VisitorState& visitor(std::uint64_t id);
-  void spill_oldest();
+  void spill_oldest(std::size_t keep);
   void clear_dirty();
 
   static Visit& visit_of(VisitorDay& v, std::int64_t number) {
@@ -477,7 +477,11 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
     VisitorDay& nv = State::segment_day(state, key);
     nested->journey(e, nv, State::visit_of(nv, number), touches);
   }
-  if (s.max_visitors && s.visitors.size() > s.max_visitors) s.spill_oldest();
+  if (s.max_visitors && s.visitors.size() > s.max_visitors) s.spill_oldest(s.max_visitors - s.max_visitors / 4);
+}
+
+void DayAggregator::keep_visitors(std::size_t n) {
+  if (state_->spill && state_->visitors.size() > n) state_->spill_oldest(n);
 }
 
 void DayAggregator::State::journey(const StoredEvent& e, VisitorDay& v, Visit& visit, const Touches& touches) {
@@ -857,13 +861,12 @@ VisitorState& DayAggregator::State::visitor(std::uint64_t id) {
   return v;
 }
 
-// Spills the least recently seen quarter of the visitors in memory: amortized, each spill costs
-// a constant share of the scan that finds them.
-void DayAggregator::State::spill_oldest() {
+// Spills the least recently seen visitors in memory but `keep` (add() keeps three quarters of
+// the bound: amortized, each spill costs a constant share of the scan that finds them).
+void DayAggregator::State::spill_oldest(std::size_t keep) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (used, visitor)
   order.reserve(visitors.size());
   for (const auto& [id, v] : visitors) order.emplace_back(v.used, id);
-  const std::size_t keep = max_visitors - max_visitors / 4;
   const std::size_t out = order.size() > keep ? order.size() - keep : 0;
   std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(out), order.end());
   for (std::size_t i = 0; i < out; ++i) {

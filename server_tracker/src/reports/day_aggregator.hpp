@@ -83,6 +83,9 @@ class DayAggregator {
 
   std::size_t events() const noexcept { return events_; }
   std::size_t visitors_in_memory() const noexcept;
+  // Spills the least recently seen visitors until at most `n` stay in memory (a day that gets no
+  // events for a while need not hold its full working set). Without a spill, nothing.
+  void keep_visitors(std::size_t n);
   // The first spill error: once set, the aggregator's numbers are incomplete and it must be
   // rebuilt.
   const Status& status() const noexcept;

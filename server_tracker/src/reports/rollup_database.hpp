@@ -72,8 +72,11 @@ class RollupReader {
                std::vector<UnitGoalRow>& converted);
   // Calls `f(day, visitor, chunk)` for every visitor_events chunk of the range, by day and
   // visitor (a visitor-day's chunks are consecutive); the chunk is valid during the call only.
+  // With `only` (one day's range; visitors in the table's order, signed ascending), the chunks of
+  // the other visitors are passed over without reading them; `skipped` counts those visitor-days.
   Status visitor_chunks(const ReportScope& scope,
-                        const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f);
+                        const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f,
+                        const std::vector<std::uint64_t>* only = nullptr, std::int64_t* skipped = nullptr);
   // The visitors of `day` that have `dim` = `value` in some event (visitor_values), ascending as
   // unsigned and distinct; and how many visitor-days the day has (an upper bound when a visitor's
   // day was flushed in parts).
@@ -96,9 +99,18 @@ class RollupReader {
 
  private:
   RollupReader();
+  // The visitors visitor_chunks() reads the chunks of (null: all), and how far the merge with
+  // the rows has come; the statement's wanted() function consults it per row.
+  struct Wanted {
+    const std::vector<std::uint64_t>* only = nullptr;
+    std::size_t next = 0;
+    bool wanted(std::int64_t visitor);
+  };
+  static void wanted_function(sqlite3_context* ctx, int argc, sqlite3_value** argv);
   std::mutex mutex_;
   SqliteConnection db_;
   std::unique_ptr<Statements> s_;
+  Wanted wanted_;
 };
 
 // Top `limit` paths of a {steps → visits} table, with totals (shared with the raw fallback).

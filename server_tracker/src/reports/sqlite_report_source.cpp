@@ -273,6 +273,7 @@ Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool 
     stats.listed_days += late_stats.listed_days;
     stats.scanned_days += late_stats.scanned_days;
     stats.visitor_days += late_stats.visitor_days;
+    stats.skipped_visitor_days += late_stats.skipped_visitor_days;
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     log_info("visitor_events scan", {{"site", scope.site},
                                      {"days", std::to_string(scope.last_day - scope.first_day + 1)},
@@ -280,6 +281,7 @@ Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool 
                                      {"listed_days", std::to_string(stats.listed_days)},
                                      {"whole_days", std::to_string(stats.scanned_days)},
                                      {"visitor_days", std::to_string(stats.visitor_days)},
+                                     {"skipped_visitor_days", std::to_string(stats.skipped_visitor_days)},
                                      {"ms", std::to_string(ms.count())}});
     std::lock_guard<std::mutex> lock(source_mutex_);
     last_scan_ = stats;
@@ -373,7 +375,8 @@ Status SqliteReportSource::visitor_scan_days(RollupReader& reader, const ReportS
   std::vector<std::uint64_t> chosen, list, both;
   for (std::int32_t d = scope.first_day; d <= scope.last_day; ++d) {
     bool listed = false;
-    if (restricting && list_share_ > 0) {
+    const bool consulted = restricting && list_share_ > 0;
+    if (consulted) {
       bool first = true;
       for (const Filter& f : scope.filters) {
         if (f.dim == Dim::All) continue;
@@ -393,16 +396,20 @@ Status SqliteReportSource::visitor_scan_days(RollupReader& reader, const ReportS
       listed = static_cast<double>(chosen.size()) <= list_share_ * static_cast<double>(all);
     }
     Status st;
+    // In the table's order (visitor ids compare as signed there), as a whole read meets them.
+    if (consulted) {
+      std::rotate(chosen.begin(), std::lower_bound(chosen.begin(), chosen.end(), std::uint64_t{1} << 63), chosen.end());
+    }
     if (listed) {
       ++stats.listed_days;
-      // In the table's order (visitor ids compare as signed there), as a whole read meets them.
-      std::rotate(chosen.begin(), std::lower_bound(chosen.begin(), chosen.end(), std::uint64_t{1} << 63), chosen.end());
       st = reader.visitor_chunks_of(scope.site, d, chosen, on_chunk);
     } else {
+      // Read whole, but only the chunks of the visitors on every list are decoded: the others
+      // hold no matching event (skipping one costs its row's header, not its bytes).
       ++stats.scanned_days;
       ReportScope one = scope;
       one.first_day = one.last_day = d;
-      st = reader.visitor_chunks(one, on_chunk);
+      st = reader.visitor_chunks(one, on_chunk, consulted ? &chosen : nullptr, &stats.skipped_visitor_days);
     }
     if (!st) return st;
     if (corrupt) break;

@@ -45,13 +45,16 @@ class SqliteReportSource final : public ReportSource {
   // Threads that scan the visitor_events roll-up for one report (1 or 2).
   void set_scan_threads(int n) { scan_threads_ = n; }
   // A day is read through the filters' visitor_values lists when the visitors on all of them
-  // are at most this share of the day's (0: always whole; tests force either path).
+  // are at most this share of the day's; else it is read whole, decoding only those visitors'
+  // chunks (0: the lists are not read, every chunk is decoded; tests force each path).
   void set_list_share(double share) { list_share_ = share; }
   // How the last visitor_events scan read its range.
   struct ScanStats {
     std::int64_t listed_days = 0;   // through the visitor_values lists
     std::int64_t scanned_days = 0;  // every chunk of the day
     std::int64_t visitor_days = 0;  // whose chunks were read
+    // Of the days read whole, those not on every filter's list: passed over, their chunks unread.
+    std::int64_t skipped_visitor_days = 0;
   };
   ScanStats last_scan() const {
     std::lock_guard<std::mutex> lock(source_mutex_);
