@@ -78,7 +78,12 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 log() { echo "[$(date +%T)] $*" >&2; }
-json_field() { python3 -c "import json,sys; print(json.loads(sys.argv[1] or '{}').get(sys.argv[2], 'n/a'))" "$1" "$2"; }
+# A field of a phase's JSON result line; n/a when that phase did not run (no line, or not an object).
+json_field() {
+  python3 -c "import json,sys
+try: print(json.loads(sys.argv[1]).get(sys.argv[2], 'n/a'))
+except (ValueError, AttributeError): print('n/a')" "$1" "$2"
+}
 
 # --- ClickHouse on loopback --------------------------------------------------------------------
 if [ -f "$WORK/ch/ports" ]; then read -r CH_HTTP CH_TCP CH_INTER < "$WORK/ch/ports"; else
@@ -299,6 +304,7 @@ done
 [ -n "${MULTI_SWEEP_STATS:-}" ] || MULTI_SWEEP_STATS="0 0 0 0"
 [ -n "${SWEEP_SLOW+x}" ] || SWEEP_SLOW=()
 CH_BYTES=$(curl -s "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT sum(bytes_on_disk) FROM system.parts WHERE database = 'bench' AND active")
+[[ "$CH_BYTES" =~ ^[0-9]+$ ]] || CH_BYTES=0  # no ClickHouse phase in this run
 {
   echo "## Reports and ClickHouse"
   echo
