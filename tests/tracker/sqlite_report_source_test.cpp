@@ -262,8 +262,8 @@ TEST_F(RollupsAgainstRawEvents, OneOrTwoScanThreadsAndKeptScansAgree) {
   EXPECT_GT(report(*raw, "timeseries", {}, two)["totals"]["visitors"].get<std::int64_t>(), 0);
 }
 
-// Roll-ups of an older schema (5: no visitor_values, no journey rows under a page filter) are
-// dropped and rebuilt at start.
+// Roll-ups of an older schema (6: visitor_events one row per visitor-day and flush, keyed by
+// visitor) are dropped and rebuilt at start.
 TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
   ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));
   rollups.reset();
@@ -272,8 +272,11 @@ TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
   {
     SqliteConnection db;
     ASSERT_TRUE(db.open(dir.str("rollups.db"), false));
-    ASSERT_TRUE(db.exec("DROP TABLE visitor_values; DELETE FROM stage_sets WHERE fdim = 1; "
-                        "UPDATE meta SET value = '5' WHERE key = 'schema';"));
+    ASSERT_TRUE(db.exec("DROP TABLE visitor_events; CREATE TABLE visitor_events (site TEXT NOT NULL, day INTEGER "
+                        "NOT NULL, visitor INTEGER NOT NULL, seq INTEGER NOT NULL, events BLOB NOT NULL, PRIMARY KEY "
+                        "(site, day, visitor, seq)) WITHOUT ROWID; INSERT INTO visitor_events VALUES ('demo', 1, 2, 3, "
+                        "x'00'); DELETE FROM stage_sets WHERE fdim = 1; UPDATE meta SET value = '6' WHERE key = "
+                        "'schema';"));
   }
   start();
   rollups->set_list_share(1.0);
