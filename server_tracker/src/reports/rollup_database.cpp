@@ -1,6 +1,7 @@
 #include "reports/rollup_database.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 
 namespace ithaca::tracker {
@@ -332,65 +333,93 @@ Status RollupWriter::days(std::string_view site, std::vector<std::int32_t>& out)
 
 // ---------------------------------------------------------------------------------------------
 
-// The blocks of one (day, bucket), all parts: copied (each row's bytes last until the next step),
-// then their visitors' chunks handed out by visitor, a visitor-day's in part order.
+// The blocks of one (day, bucket), all parts. A row's bytes last until the next step: of each
+// block only its string table and the wanted visitors' chunks are copied (at 10M events copying
+// whole blocks was a tenth of a scan's CPU); the visitor-days are handed out once the group is
+// complete, a visitor-day's chunks in part order.
 class RollupReader::BlockGroup {
  public:
-  void add(std::string_view bytes) {
-    if (used_ == copies_.size()) copies_.emplace_back();
-    copies_[used_++].assign(bytes);
-  }
-  bool empty() const { return used_ == 0; }
-  // Calls `f(day, visitor, chunks)` per visitor-day of the group (in `only`, when given; signed
-  // ascending, `next` its merge position), counts the others in `skipped`; false when a block
-  // cannot be parsed. Empties the group.
-  bool emit(std::int32_t day, const std::vector<std::uint64_t>* only, std::size_t& next, const VisitorDayFn& f,
-            std::int64_t* skipped) {
-    if (blocks_.size() < used_) blocks_.resize(used_);
-    entries_.clear();
-    for (std::size_t b = 0; b < used_; ++b) {
-      if (!blocks_[b].parse(copies_[b])) return false;
-      for (const VisitorBlock::Entry& e : blocks_[b].entries()) {
-        entries_.push_back({static_cast<std::int64_t>(e.visitor), static_cast<std::uint32_t>(b), e.chunk});
-      }
+  // `only`: the wanted visitors (null: all), signed ascending; `start` its merge position at the
+  // group's first visitor. False when the block cannot be parsed.
+  bool add(std::string_view bytes, const std::vector<std::uint64_t>* only, std::size_t start) {
+    if (!block_.parse(bytes)) return false;
+    if (used_ == copies_.size()) {
+      copies_.emplace_back();
+      tables_.emplace_back();
     }
-    const std::size_t blocks = used_;
-    used_ = 0;
-    // Each block ascends; a stable sort keeps a visitor's chunks in part order.
-    if (blocks > 1) {
-      std::stable_sort(entries_.begin(), entries_.end(), [](const Item& a, const Item& b) { return a.visitor < b.visitor; });
-    }
-    for (std::size_t i = 0; i < entries_.size();) {
-      const std::int64_t visitor = entries_[i].visitor;
-      std::size_t j = i;
-      while (j < entries_.size() && entries_[j].visitor == visitor) ++j;
+    const auto b = static_cast<std::uint32_t>(used_++);
+    std::string& copy = copies_[b];
+    copy.clear();
+    const std::size_t mid = items_.size();
+    std::size_t next = start;
+    bool any = false;
+    for (const VisitorBlock::Entry& e : block_.entries()) {
+      const auto visitor = static_cast<std::int64_t>(e.visitor);
       bool wanted = true;
       if (only) {  // a merge: both ascend
         while (next < only->size() && static_cast<std::int64_t>((*only)[next]) < visitor) ++next;
         wanted = next < only->size() && static_cast<std::int64_t>((*only)[next]) == visitor;
       }
-      if (wanted) {
+      if (wanted && !any) {  // the table first: the chunks' strings point into it
+        copy.reserve(block_.table_bytes().size() + e.chunk.size() * 4);
+        copy.assign(block_.table_bytes());
+        any = true;
+      }
+      // Offsets for now: the copy may still grow.
+      items_.push_back({visitor, b, wanted ? copy.size() : 0, wanted ? e.chunk.size() : 0, wanted});
+      if (wanted) copy.append(e.chunk);
+    }
+    std::vector<std::string_view>& table = tables_[b];
+    table.clear();
+    if (any) {
+      for (const std::string_view s : block_.strings()) {
+        table.emplace_back(copy.data() + (s.data() - block_.table_bytes().data()), s.size());
+      }
+    }
+    // Each block ascends; a stable merge keeps a visitor's chunks in part order.
+    if (mid > 0) {
+      std::inplace_merge(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(mid), items_.end(),
+                         [](const Item& x, const Item& y) { return x.visitor < y.visitor; });
+    }
+    return true;
+  }
+  bool empty() const { return used_ == 0; }
+  // Calls `f(day, visitor, chunks)` per wanted visitor-day of the group, counts the others in
+  // `skipped`; empties the group.
+  void emit(std::int32_t day, const VisitorDayFn& f, std::int64_t* skipped) {
+    for (std::size_t i = 0; i < items_.size();) {
+      const std::int64_t visitor = items_[i].visitor;
+      std::size_t j = i;
+      while (j < items_.size() && items_[j].visitor == visitor) ++j;
+      if (items_[i].wanted) {  // a visitor's items are all wanted or none
         chunks_.clear();
-        for (std::size_t k = i; k < j; ++k) chunks_.push_back({entries_[k].chunk, &blocks_[entries_[k].block].strings()});
+        for (std::size_t k = i; k < j; ++k) {
+          const Item& it = items_[k];
+          chunks_.push_back({std::string_view(copies_[it.block]).substr(it.offset, it.size), &tables_[it.block]});
+        }
         f(day, static_cast<std::uint64_t>(visitor), chunks_);
       } else if (skipped) {
         ++*skipped;
       }
       i = j;
     }
-    return true;
+    items_.clear();
+    used_ = 0;
   }
 
  private:
   struct Item {
     std::int64_t visitor;
     std::uint32_t block;
-    std::string_view chunk;
+    std::size_t offset, size;  // of the chunk in the block's copy
+    bool wanted;
   };
-  std::vector<std::string> copies_;  // kept, with their capacity, for the next group
+  VisitorBlock block_;
+  // Kept, with their capacity, for the next group; deques, so that growing them moves nothing.
+  std::deque<std::string> copies_;
+  std::deque<std::vector<std::string_view>> tables_;
   std::size_t used_ = 0;
-  std::vector<VisitorBlock> blocks_;
-  std::vector<Item> entries_;
+  std::vector<Item> items_;
   std::vector<VisitorChunkRef> chunks_;
 };
 
@@ -633,22 +662,33 @@ Status RollupReader::visitor_chunks(const ReportScope& scope, const VisitorDayFn
   BlockGroup& group = *group_;
   std::int32_t day = 0;
   std::int64_t bucket = 0;
-  std::size_t next = 0;
+  std::size_t start = 0;  // `only`'s merge position at the group's first visitor
   bool ok = true;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
     const auto d = static_cast<std::int32_t>(q.integer(0));
     const std::int64_t b = q.integer(1);
     if (!group.empty() && (d != day || b != bucket)) {
-      if (d != day) next = 0;
-      ok = group.emit(day, only, next, f, skipped);
-      if (!ok) break;
+      group.emit(day, f, skipped);
+      if (d != day) start = 0;
+    }
+    if (group.empty() && only) {
+      start = static_cast<std::size_t>(std::lower_bound(only->begin() + static_cast<std::ptrdiff_t>(start), only->end(),
+                                                        b, [](std::uint64_t v, std::int64_t bk) {
+                                                          return visitor_bucket(v) < bk;
+                                                        }) -
+                                       only->begin());
     }
     day = d;
     bucket = b;
-    group.add(q.view(2));
+    ok = group.add(q.view(2), only, start);
+    if (!ok) break;
   }
-  if (ok && rc == SQLITE_DONE && !group.empty()) ok = group.emit(day, only, next, f, skipped);
+  if (ok && rc == SQLITE_DONE) {
+    if (!group.empty()) group.emit(day, f, skipped);
+  } else {  // dropped: the next read starts empty
+    group.emit(day, [](std::int32_t, std::uint64_t, const std::vector<VisitorChunkRef>&) {}, nullptr);
+  }
   if (!ok) {
     (void)q.done(SQLITE_DONE);
     return Status::error("roll-ups: a visitor_events block cannot be decoded");
@@ -665,13 +705,15 @@ Status RollupReader::visitors_with(std::string_view site, std::int32_t day, Dim 
   std::size_t parts = 0;
   while ((rc = q.step()) == SQLITE_ROW) {
     ++parts;
+    const std::size_t mid = out.size();
     if (!decode_visitor_list(q.view(0), out)) {
       (void)q.done(SQLITE_DONE);
       return Status::error("roll-ups: a visitor_values list cannot be decoded");
     }
+    // Each part's list ascends: merged, not sorted.
+    if (mid > 0) std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(mid), out.end());
   }
   if (parts > 1) {  // a visitor-day flushed more than once is on several parts' lists
-    std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
   }
   return q.done(rc);
@@ -691,17 +733,24 @@ Status RollupReader::visitor_chunks_of(std::string_view site, std::int32_t day,
   if (!group_) group_ = std::make_unique<BlockGroup>();
   BlockGroup& group = *group_;
   SqliteQuery& q = s_->visitor_day_chunks;
-  std::size_t next = 0;
   for (std::size_t i = 0; i < visitors.size();) {
+    const std::size_t start = i;
     const std::int64_t bucket = visitor_bucket(visitors[i]);
     while (i < visitors.size() && visitor_bucket(visitors[i]) == bucket) ++i;
     q.bind(1, site).bind(2, day).bind(3, bucket);
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW) group.add(q.view(0));
-    if (Status st = q.done(rc); !st) return st;
-    if (!group.empty() && !group.emit(day, &visitors, next, f, nullptr)) {
+    bool ok = true;
+    while (ok && (rc = q.step()) == SQLITE_ROW) ok = group.add(q.view(0), &visitors, start);
+    if (!ok) {
+      group.emit(day, [](std::int32_t, std::uint64_t, const std::vector<VisitorChunkRef>&) {}, nullptr);
+      (void)q.done(SQLITE_DONE);
       return Status::error("roll-ups: a visitor_events block cannot be decoded");
     }
+    if (Status st = q.done(rc); !st) {
+      group.emit(day, [](std::int32_t, std::uint64_t, const std::vector<VisitorChunkRef>&) {}, nullptr);
+      return st;
+    }
+    group.emit(day, f, nullptr);
   }
   return Status::ok();
 }

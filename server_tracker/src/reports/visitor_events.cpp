@@ -32,6 +32,7 @@ class Reader {
   bool ok() const { return ok_; }
   const char* pos() const { return p_; }
   std::uint64_t varint() {
+    if (p_ < end_ && !(static_cast<std::uint8_t>(*p_) & 0x80)) return static_cast<std::uint8_t>(*p_++);  // most
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p_ >= end_) return fail();
@@ -182,6 +183,7 @@ bool VisitorBlock::parse(std::string_view bytes) {
   strings_.clear();
   entries_.clear();
   for (std::uint64_t i = 0; i < n && r.ok(); ++i) strings_.push_back(r.bytes(r.varint()));
+  table_bytes_ = std::string_view(bytes.data(), static_cast<std::size_t>(r.pos() - bytes.data()));
   const std::uint64_t visitors = r.varint();
   std::uint64_t visitor = 0;
   std::uint64_t total = 0;

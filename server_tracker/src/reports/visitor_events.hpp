@@ -127,10 +127,13 @@ class VisitorBlock {
   // False when the bytes are not a valid block (visitors ascend, lengths fit).
   bool parse(std::string_view bytes);
   const std::vector<std::string_view>& strings() const { return strings_; }
+  // The bytes from the block's start to its table's end (the table's strings lie in them).
+  std::string_view table_bytes() const { return table_bytes_; }
   const std::vector<Entry>& entries() const { return entries_; }
 
  private:
   std::vector<std::string_view> strings_;
+  std::string_view table_bytes_;
   std::vector<Entry> entries_;
 };
 
