@@ -293,8 +293,9 @@ TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
 
 // A hand-made day, read through the lists and whole. Visitors 1 and 2 are desktop in DE, 3
 // desktop in FR, 4–9 mobile in DE; visitor 10 is desktop in FR on one page and mobile in DE on
-// another (on both filters' lists, but no event has both values). Visitor 1 comes back after
-// a flush (a second part of its day).
+// another (on both filters' lists, but no event has both values). Visitors 1 and 8 come back
+// after a flush (a second part of their day). Visitors 1–3 are in visitor_events bucket 0, 4–7
+// in buckets 64–112, 8–10 in buckets -128 to -96 (ids with the top bit set come first).
 TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   testing::TempDir dir;
   SqliteStores stores;
@@ -309,7 +310,7 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
     StoredEvent e;
     e.site = "demo";
     e.event_id = "e" + std::to_string(++n);
-    e.visitor = visitor;
+    e.visitor = visitor <= 3 ? visitor : visitor << 60 | visitor;
     e.ts_ms = kEnd + n * 60'000;
     e.path = n % 2 ? "/" : "/cart";
     e.device_type = device;
@@ -322,7 +323,7 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   for (std::uint64_t v = 4; v <= 9; ++v) first.push_back(pageview(v, "mobile", "DE"));
   ASSERT_TRUE(stores.events->write(first));
   ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));
-  const std::vector<StoredEvent> again = {pageview(1, "desktop", "DE")};
+  const std::vector<StoredEvent> again = {pageview(1, "desktop", "DE"), pageview(8, "mobile", "DE")};
   ASSERT_TRUE(stores.events->write(again));
   ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));
 
@@ -357,17 +358,18 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   EXPECT_EQ(scan().visitor_days, 3);
   // mobile ∩ DE = {4..9, 10}: 7 of 10, over 40%: the day is read whole, but the chunks of
   // visitors 1, 2 and 3 (on one list only) are passed over; 10's are decoded, and one of its two
-  // events counts (mobile in DE).
+  // events counts (mobile in DE); 8's two parts are one visitor-day.
   c = totals({{Dim::Device, "mobile"}, {Dim::Country, "DE"}});
   EXPECT_EQ(c.visitors, 7);
-  EXPECT_EQ(c.pageviews, 7);
+  EXPECT_EQ(c.pageviews, 8);
   EXPECT_EQ(scan().listed_days, 0);
   EXPECT_EQ(scan().scanned_days, 1);
   EXPECT_EQ(scan().visitor_days, 7);
   EXPECT_EQ(scan().skipped_visitor_days, 3);
-  // desktop in DE through a whole read (a share under 3 of 10): only 1, 2 and 10 are decoded;
-  // 1's two parts (two chunks) are one visitor-day; 10's events are desktop in FR, mobile in DE.
-  open(0.25);
+  // desktop in DE through a whole read (a share under 3 of the 12 the two flushes count): only
+  // 1, 2 and 10 are decoded; 1's two parts (two chunks) are one visitor-day; 10's events are
+  // desktop in FR, mobile in DE.
+  open(0.2);
   c = totals({{Dim::Device, "desktop"}, {Dim::Country, "DE"}});
   EXPECT_EQ(c.visitors, 2);
   EXPECT_EQ(c.pageviews, 3);
@@ -378,6 +380,7 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   open(1.0);
   c = totals({{Dim::Device, "mobile"}, {Dim::Country, "DE"}});
   EXPECT_EQ(c.visitors, 7);
+  EXPECT_EQ(c.pageviews, 8);
   EXPECT_EQ(scan().visitor_days, 7);
   open(0.0);  // no lists: every chunk is decoded
   c = totals({{Dim::Device, "desktop"}, {Dim::Country, "DE"}});

@@ -334,9 +334,8 @@ Status RollupWriter::days(std::string_view site, std::vector<std::int32_t>& out)
 // ---------------------------------------------------------------------------------------------
 
 // The blocks of one (day, bucket), all parts. A row's bytes last until the next step: of each
-// block only its string table and the wanted visitors' chunks are copied (at 10M events copying
-// whole blocks was a tenth of a scan's CPU); the visitor-days are handed out once the group is
-// complete, a visitor-day's chunks in part order.
+// block only its string table and the wanted visitors' chunks are copied; the visitor-days are
+// handed out once the group is complete, a visitor-day's chunks in part order.
 class RollupReader::BlockGroup {
  public:
   // `only`: the wanted visitors (null: all), signed ascending; `start` its merge position at the
