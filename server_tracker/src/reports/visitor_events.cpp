@@ -182,6 +182,7 @@ bool VisitorBlock::parse(std::string_view bytes) {
   const std::uint64_t n = r.varint();
   strings_.clear();
   entries_.clear();
+  lengths_.clear();
   for (std::uint64_t i = 0; i < n && r.ok(); ++i) strings_.push_back(r.bytes(r.varint()));
   table_bytes_ = std::string_view(bytes.data(), static_cast<std::size_t>(r.pos() - bytes.data()));
   const std::uint64_t visitors = r.varint();
@@ -195,14 +196,14 @@ bool VisitorBlock::parse(std::string_view bytes) {
     const std::uint64_t length = r.varint();
     if (length > bytes.size()) return false;
     total += length;
-    entries_.push_back({visitor, std::string_view(nullptr, 0)});
-    entries_.back().chunk = std::string_view(nullptr, static_cast<std::size_t>(length));
+    entries_.push_back({visitor, {}});
+    lengths_.push_back(static_cast<std::size_t>(length));
   }
   if (!r.ok() || total != static_cast<std::uint64_t>(bytes.data() + bytes.size() - r.pos())) return false;
-  const char* p = r.pos();
-  for (Entry& e : entries_) {
-    e.chunk = std::string_view(p, e.chunk.size());
-    p += e.chunk.size();
+  const char* p = r.pos();  // the chunks follow the index
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    entries_[i].chunk = std::string_view(p, lengths_[i]);
+    p += lengths_[i];
   }
   return true;
 }

@@ -135,6 +135,7 @@ class VisitorBlock {
   std::vector<std::string_view> strings_;
   std::string_view table_bytes_;
   std::vector<Entry> entries_;
+  std::vector<std::size_t> lengths_;  // parsing: the chunks' lengths, before their start is known
 };
 
 // A chunk as a scan hands it out: its bytes and its block's string table.
