@@ -395,6 +395,21 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   EXPECT_EQ(c.visitors, 0);
   EXPECT_EQ(scan().visitor_days, 0);
   EXPECT_EQ(scan().listed_days, 1);
+
+  // A damaged block (its index names a chunk past its end) is an error, read whole or listed.
+  {
+    SqliteConnection db;
+    ASSERT_TRUE(db.open(dir.str("rollups.db"), true));
+    ASSERT_TRUE(db.exec("UPDATE visitor_events SET events = x'0100010509' WHERE bucket = 0;"));
+  }
+  for (const double share : {0.0, 1.0}) {
+    open(share);
+    scope.filters = {{Dim::Device, "desktop"}, {Dim::Country, "DE"}};
+    std::vector<SeriesPoint> points;
+    const Status st = source->timeseries(scope, Interval::Day, points);
+    EXPECT_FALSE(st) << share;
+    EXPECT_NE(st.message().find("cannot be decoded"), std::string::npos) << st.message();
+  }
 }
 
 }  // namespace
