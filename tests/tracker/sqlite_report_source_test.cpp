@@ -262,8 +262,8 @@ TEST_F(RollupsAgainstRawEvents, OneOrTwoScanThreadsAndKeptScansAgree) {
   EXPECT_GT(report(*raw, "timeseries", {}, two)["totals"]["visitors"].get<std::int64_t>(), 0);
 }
 
-// Roll-ups of an older schema (5: no visitor_values, no journey rows under a page filter) are
-// dropped and rebuilt at start.
+// Roll-ups of an older schema (6: visitor_events one row per visitor-day and flush, keyed by
+// visitor) are dropped and rebuilt at start.
 TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
   ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));
   rollups.reset();
@@ -272,8 +272,11 @@ TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
   {
     SqliteConnection db;
     ASSERT_TRUE(db.open(dir.str("rollups.db"), false));
-    ASSERT_TRUE(db.exec("DROP TABLE visitor_values; DELETE FROM stage_sets WHERE fdim = 1; "
-                        "UPDATE meta SET value = '5' WHERE key = 'schema';"));
+    ASSERT_TRUE(db.exec("DROP TABLE visitor_events; CREATE TABLE visitor_events (site TEXT NOT NULL, day INTEGER "
+                        "NOT NULL, visitor INTEGER NOT NULL, seq INTEGER NOT NULL, events BLOB NOT NULL, PRIMARY KEY "
+                        "(site, day, visitor, seq)) WITHOUT ROWID; INSERT INTO visitor_events VALUES ('demo', 1, 2, 3, "
+                        "x'00'); DELETE FROM stage_sets WHERE fdim = 1; UPDATE meta SET value = '6' WHERE key = "
+                        "'schema';"));
   }
   start();
   rollups->set_list_share(1.0);
@@ -290,8 +293,9 @@ TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
 
 // A hand-made day, read through the lists and whole. Visitors 1 and 2 are desktop in DE, 3
 // desktop in FR, 4–9 mobile in DE; visitor 10 is desktop in FR on one page and mobile in DE on
-// another (on both filters' lists, but no event has both values). Visitor 1 comes back after
-// a flush (a second part of its day).
+// another (on both filters' lists, but no event has both values). Visitors 1 and 8 come back
+// after a flush (a second part of their day). Visitors 1–3 are in visitor_events bucket 0, 4–7
+// in buckets 64–112, 8–10 in buckets -128 to -96 (ids with the top bit set come first).
 TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   testing::TempDir dir;
   SqliteStores stores;
@@ -306,7 +310,7 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
     StoredEvent e;
     e.site = "demo";
     e.event_id = "e" + std::to_string(++n);
-    e.visitor = visitor;
+    e.visitor = visitor <= 3 ? visitor : visitor << 60 | visitor;
     e.ts_ms = kEnd + n * 60'000;
     e.path = n % 2 ? "/" : "/cart";
     e.device_type = device;
@@ -319,7 +323,7 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   for (std::uint64_t v = 4; v <= 9; ++v) first.push_back(pageview(v, "mobile", "DE"));
   ASSERT_TRUE(stores.events->write(first));
   ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));
-  const std::vector<StoredEvent> again = {pageview(1, "desktop", "DE")};
+  const std::vector<StoredEvent> again = {pageview(1, "desktop", "DE"), pageview(8, "mobile", "DE")};
   ASSERT_TRUE(stores.events->write(again));
   ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));
 
@@ -354,17 +358,18 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   EXPECT_EQ(scan().visitor_days, 3);
   // mobile ∩ DE = {4..9, 10}: 7 of 10, over 40%: the day is read whole, but the chunks of
   // visitors 1, 2 and 3 (on one list only) are passed over; 10's are decoded, and one of its two
-  // events counts (mobile in DE).
+  // events counts (mobile in DE); 8's two parts are one visitor-day.
   c = totals({{Dim::Device, "mobile"}, {Dim::Country, "DE"}});
   EXPECT_EQ(c.visitors, 7);
-  EXPECT_EQ(c.pageviews, 7);
+  EXPECT_EQ(c.pageviews, 8);
   EXPECT_EQ(scan().listed_days, 0);
   EXPECT_EQ(scan().scanned_days, 1);
   EXPECT_EQ(scan().visitor_days, 7);
   EXPECT_EQ(scan().skipped_visitor_days, 3);
-  // desktop in DE through a whole read (a share under 3 of 10): only 1, 2 and 10 are decoded;
-  // 1's two parts (two chunks) are one visitor-day; 10's events are desktop in FR, mobile in DE.
-  open(0.25);
+  // desktop in DE through a whole read (a share under 3 of the 12 the two flushes count): only
+  // 1, 2 and 10 are decoded; 1's two parts (two chunks) are one visitor-day; 10's events are
+  // desktop in FR, mobile in DE.
+  open(0.2);
   c = totals({{Dim::Device, "desktop"}, {Dim::Country, "DE"}});
   EXPECT_EQ(c.visitors, 2);
   EXPECT_EQ(c.pageviews, 3);
@@ -375,6 +380,7 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   open(1.0);
   c = totals({{Dim::Device, "mobile"}, {Dim::Country, "DE"}});
   EXPECT_EQ(c.visitors, 7);
+  EXPECT_EQ(c.pageviews, 8);
   EXPECT_EQ(scan().visitor_days, 7);
   open(0.0);  // no lists: every chunk is decoded
   c = totals({{Dim::Device, "desktop"}, {Dim::Country, "DE"}});
@@ -389,6 +395,21 @@ TEST(RollupVisitorValueLists, IntersectListsOrReadTheDayWhole) {
   EXPECT_EQ(c.visitors, 0);
   EXPECT_EQ(scan().visitor_days, 0);
   EXPECT_EQ(scan().listed_days, 1);
+
+  // A damaged block (its index names a chunk past its end) is an error, read whole or listed.
+  {
+    SqliteConnection db;
+    ASSERT_TRUE(db.open(dir.str("rollups.db"), true));
+    ASSERT_TRUE(db.exec("UPDATE visitor_events SET events = x'0100010509' WHERE bucket = 0;"));
+  }
+  for (const double share : {0.0, 1.0}) {
+    open(share);
+    scope.filters = {{Dim::Device, "desktop"}, {Dim::Country, "DE"}};
+    std::vector<SeriesPoint> points;
+    const Status st = source->timeseries(scope, Interval::Day, points);
+    EXPECT_FALSE(st) << share;
+    EXPECT_NE(st.message().find("cannot be decoded"), std::string::npos) << st.message();
+  }
 }
 
 }  // namespace

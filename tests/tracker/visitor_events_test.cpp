@@ -1,9 +1,11 @@
 // The visitor_events encoding: a flush's per-(dimension, value) visitor lists, the list codec,
-// and chunk decoding that keeps only the filters' events — on small hand-made streams.
+// blocks per visitor bucket, and chunk decoding that keeps only the filters' events — on small
+// hand-made streams.
 #include "reports/visitor_events.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 namespace ithaca::tracker {
@@ -89,12 +91,16 @@ TEST(RollupVisitorChunk, KeepsOnlyTheFiltersEvents) {
   log.add(event(5, EventType::Pageview, "/cart", "desktop", "FR"), 9, 3);
   log.add(event(5, EventType::Pageview, "/cart", "desktop", "DE"), 9, 4);
   std::string bytes;
-  log.each([&](std::uint64_t visitor, std::int64_t, std::string_view chunk) {
-    EXPECT_EQ(visitor, 5u);
-    bytes = chunk;
+  log.each_block([&](std::int64_t bucket, std::string_view block) {
+    EXPECT_EQ(bucket, 0);
+    bytes = block;
   });
+  VisitorBlock block;
+  ASSERT_TRUE(block.parse(bytes));
+  ASSERT_EQ(block.entries().size(), 1u);
+  EXPECT_EQ(block.entries()[0].visitor, 5u);
   VisitorChunk chunk;
-  ASSERT_TRUE(chunk.parse(bytes));
+  ASSERT_TRUE(chunk.parse(block.entries()[0].chunk, block.strings()));
   auto index = [&](std::string_view s) {
     const auto& strings = chunk.strings();
     return static_cast<std::uint32_t>(std::find(strings.begin(), strings.end(), s) - strings.begin());
@@ -115,13 +121,66 @@ TEST(RollupVisitorChunk, KeepsOnlyTheFiltersEvents) {
   EXPECT_EQ(cart_de[1].hour, 9);
   EXPECT_EQ(cart_de[1].dims[static_cast<std::size_t>(Dim::Country)], "DE");
 
-  // A string index past the table is an error, not a read out of bounds: one string (""), one
-  // event whose first dimension names string 5.
+  // A string index past the chunk's strings is an error, not a read out of bounds: one string
+  // (the table's ""), one event whose first dimension names string 5.
+  const std::vector<std::string_view> table = {"", "DE"};
   VisitorChunk bad;
   const std::string wrong("\x01\x00\x01\x00\x00\x00\x05", 7);
-  ASSERT_TRUE(bad.parse(wrong));
+  ASSERT_TRUE(bad.parse(wrong, table));
   std::vector<VisitorEvent> broken;
   EXPECT_FALSE(bad.decode(broken));
+  // So is a chunk naming a table entry the block does not have.
+  EXPECT_FALSE(bad.parse(std::string("\x02\x00\x02\x00", 4), table));
+}
+
+// A flush's block per visitor bucket (the id's top byte, ordered as signed): one table of the
+// block's strings, each once; the index lists the bucket's visitors ascending with their chunks.
+// Visitors 7 and 3 (bucket 0) share "/" and "DE"; 2^63 + 1 is in bucket -128, written first.
+TEST(RollupVisitorBlock, OneBlockPerBucketWithSharedStrings) {
+  VisitorEventLog log;
+  const std::uint64_t high = (std::uint64_t{1} << 63) + 1;
+  log.add(event(7, EventType::Pageview, "/", "mobile", "DE"), 9, 1);
+  log.add(event(high, EventType::Pageview, "/", "desktop", "FR"), 9, 2);
+  log.add(event(3, EventType::Pageview, "/", "desktop", "DE"), 9, 3);
+  log.add(event(7, EventType::Pageview, "/cart", "mobile", "DE"), 10, 4);
+  std::vector<std::pair<std::int64_t, std::string>> blocks;
+  log.each_block([&](std::int64_t bucket, std::string_view block) { blocks.emplace_back(bucket, block); });
+  ASSERT_EQ(blocks.size(), 2u);
+  EXPECT_EQ(blocks[0].first, -128);
+  EXPECT_EQ(blocks[1].first, 0);
+  EXPECT_EQ(visitor_bucket(high), -128);
+  EXPECT_EQ(visitor_bucket(7), 0);
+  VisitorBlock block;
+  ASSERT_TRUE(block.parse(blocks[1].second));
+  ASSERT_EQ(block.entries().size(), 2u);
+  EXPECT_EQ(block.entries()[0].visitor, 3u);
+  EXPECT_EQ(block.entries()[1].visitor, 7u);
+  const auto& table = block.strings();
+  for (const char* s : {"/", "DE", "mobile", "desktop", "/cart"}) {
+    EXPECT_EQ(std::count(table.begin(), table.end(), std::string_view(s)), 1) << s;
+  }
+  EXPECT_EQ(std::count(table.begin(), table.end(), std::string_view("FR")), 0);
+  std::vector<std::string> pages;
+  for (const VisitorBlock::Entry& e : block.entries()) {
+    VisitorChunk chunk;
+    ASSERT_TRUE(chunk.parse(e.chunk, table));
+    std::vector<VisitorEvent> events;
+    ASSERT_TRUE(chunk.decode(events));
+    for (const VisitorEvent& ev : events) {
+      pages.push_back(std::to_string(e.visitor) + std::string(ev.dims[static_cast<std::size_t>(Dim::Page)]) +
+                      std::string(ev.dims[static_cast<std::size_t>(Dim::Device)]));
+    }
+  }
+  EXPECT_EQ(pages, (std::vector<std::string>{"3/desktop", "7/mobile", "7/cartmobile"}));
+  ASSERT_TRUE(block.parse(blocks[0].second));
+  ASSERT_EQ(block.entries().size(), 1u);
+  EXPECT_EQ(block.entries()[0].visitor, high);
+
+  // Blocks that do not hold together are errors: cut short, a visitor twice, lengths past the end.
+  EXPECT_FALSE(block.parse(blocks[1].second.substr(0, blocks[1].second.size() - 1)));
+  EXPECT_FALSE(block.parse(std::string("\x01\x00\x02\x05\x01\x00\x01\x00\x00", 9)));
+  EXPECT_FALSE(block.parse(std::string("\x01\x00\x01\x05\x09\x00", 6)));
+  EXPECT_TRUE(block.parse(std::string("\x01\x00\x01\x05\x01\x00", 6)));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "reports/rollup_database.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 
 namespace ithaca::tracker {
@@ -45,11 +46,11 @@ CREATE TABLE IF NOT EXISTS unit_goals (
   site TEXT NOT NULL, fdim INTEGER NOT NULL, fvalue TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL,
   variant TEXT NOT NULL, goal TEXT NOT NULL, day INTEGER NOT NULL, converted INTEGER NOT NULL,
   PRIMARY KEY (site, fdim, fvalue, kind, key, variant, goal, day)) WITHOUT ROWID;
--- Each visitor-day's events, compactly encoded in chunks (visitor_events.hpp), for the reports no
--- table above answers.
+-- Each visitor-day's events, compactly encoded (visitor_events.hpp), for the reports no table
+-- above answers: per day, visitor bucket and flush (part: its first seq), one block of chunks.
 CREATE TABLE IF NOT EXISTS visitor_events (
-  site TEXT NOT NULL, day INTEGER NOT NULL, visitor INTEGER NOT NULL, seq INTEGER NOT NULL, events BLOB NOT NULL,
-  PRIMARY KEY (site, day, visitor, seq)) WITHOUT ROWID;
+  site TEXT NOT NULL, day INTEGER NOT NULL, bucket INTEGER NOT NULL, part INTEGER NOT NULL, events BLOB NOT NULL,
+  PRIMARY KEY (site, day, bucket, part)) WITHOUT ROWID;
 -- Per day and visitor_events flush (part: its first seq), the visitors that have each (dimension,
 -- value) in some event (visitor_events.hpp's list encoding), so a selective filter reads only
 -- their chunks; dim 0 rows only count the flush's visitors (empty list).
@@ -64,8 +65,8 @@ constexpr const char* kTables[] = {"dim_day",    "dim_hour",   "dim_pair_day",  
                                    "visitor_events", "visitor_values"};
 constexpr int kTableCount = 10;
 // 4: page, landing page and event pairs; 5: visitor_events; 6: visitor_values, and journey rows
-// under a page, landing-page or event filter.
-constexpr const char* kRollupSchema = "6";
+// under a page, landing-page or event filter; 7: visitor_events in blocks per visitor bucket.
+constexpr const char* kRollupSchema = "7";
 
 Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
   if (Status s = db.open(path, writer); !s) return s;
@@ -74,7 +75,7 @@ Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
   // (the processed-events mark commits with the rows), and the builder redoes it.
   if (Status s = db.exec("PRAGMA synchronous=NORMAL;"); !s) return s;
   if (writer) return db.exec(kSchema);
-  // Reports read the visitor_events roll-up whole: mapped, its pages cost no read() call each
+  // Reports read the visitor_events roll-up in bulk: mapped, its pages cost no read() call each
   // (a quarter less CPU per scan). Mapped pages are the page cache's, not the tracker's own memory.
   return db.exec("PRAGMA query_only=ON; PRAGMA mmap_size=2147418112;");
 }
@@ -268,12 +269,11 @@ Status RollupWriter::write_visitor_events(std::string_view site, std::int32_t da
   }
   if (log.empty()) return Status::ok();
   Status status;
-  log.each([&](std::uint64_t visitor, std::int64_t seq, std::string_view chunk) {
-    if (!status) return;
-    status = s_->put_visitor_events.bind(1, site).bind(2, day).bind(3, static_cast<std::int64_t>(visitor))
-                 .bind(4, seq).bind_blob(5, chunk).run();
-  });
   const std::int64_t part = log.first_seq();
+  log.each_block([&](std::int64_t bucket, std::string_view block) {
+    if (!status) return;
+    status = s_->put_visitor_events.bind(1, site).bind(2, day).bind(3, bucket).bind(4, part).bind_blob(5, block).run();
+  });
   if (status) {
     status = s_->put_visitor_values.bind(1, site).bind(2, day).bind(3, 0).bind(4, "").bind(5, part)
                  .bind(6, static_cast<std::int64_t>(log.visitors())).bind_blob(7, "").run();
@@ -333,6 +333,95 @@ Status RollupWriter::days(std::string_view site, std::vector<std::int32_t>& out)
 
 // ---------------------------------------------------------------------------------------------
 
+// The blocks of one (day, bucket), all parts. A row's bytes last until the next step: of each
+// block only its string table and the wanted visitors' chunks are copied; the visitor-days are
+// handed out once the group is complete, a visitor-day's chunks in part order.
+class RollupReader::BlockGroup {
+ public:
+  // `only`: the wanted visitors (null: all), signed ascending; `start` its merge position at the
+  // group's first visitor. False when the block cannot be parsed.
+  bool add(std::string_view bytes, const std::vector<std::uint64_t>* only, std::size_t start) {
+    if (!block_.parse(bytes)) return false;
+    if (used_ == copies_.size()) {
+      copies_.emplace_back();
+      tables_.emplace_back();
+    }
+    const auto b = static_cast<std::uint32_t>(used_++);
+    std::string& copy = copies_[b];
+    copy.clear();
+    const std::size_t mid = items_.size();
+    std::size_t next = start;
+    bool any = false;
+    for (const VisitorBlock::Entry& e : block_.entries()) {
+      const auto visitor = static_cast<std::int64_t>(e.visitor);
+      bool wanted = true;
+      if (only) {  // a merge: both ascend
+        while (next < only->size() && static_cast<std::int64_t>((*only)[next]) < visitor) ++next;
+        wanted = next < only->size() && static_cast<std::int64_t>((*only)[next]) == visitor;
+      }
+      if (wanted && !any) {  // the table first: the chunks' strings point into it
+        copy.reserve(block_.table_bytes().size() + e.chunk.size() * 4);
+        copy.assign(block_.table_bytes());
+        any = true;
+      }
+      // Offsets for now: the copy may still grow.
+      items_.push_back({visitor, b, wanted ? copy.size() : 0, wanted ? e.chunk.size() : 0, wanted});
+      if (wanted) copy.append(e.chunk);
+    }
+    std::vector<std::string_view>& table = tables_[b];
+    table.clear();
+    if (any) {
+      for (const std::string_view s : block_.strings()) {
+        table.emplace_back(copy.data() + (s.data() - block_.table_bytes().data()), s.size());
+      }
+    }
+    // Each block ascends; a stable merge keeps a visitor's chunks in part order.
+    if (mid > 0) {
+      std::inplace_merge(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(mid), items_.end(),
+                         [](const Item& x, const Item& y) { return x.visitor < y.visitor; });
+    }
+    return true;
+  }
+  bool empty() const { return used_ == 0; }
+  // Calls `f(day, visitor, chunks)` per wanted visitor-day of the group, counts the others in
+  // `skipped`; empties the group.
+  void emit(std::int32_t day, const VisitorDayFn& f, std::int64_t* skipped) {
+    for (std::size_t i = 0; i < items_.size();) {
+      const std::int64_t visitor = items_[i].visitor;
+      std::size_t j = i;
+      while (j < items_.size() && items_[j].visitor == visitor) ++j;
+      if (items_[i].wanted) {  // a visitor's items are all wanted or none
+        chunks_.clear();
+        for (std::size_t k = i; k < j; ++k) {
+          const Item& it = items_[k];
+          chunks_.push_back({std::string_view(copies_[it.block]).substr(it.offset, it.size), &tables_[it.block]});
+        }
+        f(day, static_cast<std::uint64_t>(visitor), chunks_);
+      } else if (skipped) {
+        ++*skipped;
+      }
+      i = j;
+    }
+    items_.clear();
+    used_ = 0;
+  }
+
+ private:
+  struct Item {
+    std::int64_t visitor;
+    std::uint32_t block;
+    std::size_t offset, size;  // of the chunk in the block's copy
+    bool wanted;
+  };
+  VisitorBlock block_;
+  // Kept, with their capacity, for the next group; deques, so that growing them moves nothing.
+  std::deque<std::string> copies_;
+  std::deque<std::vector<std::string_view>> tables_;
+  std::size_t used_ = 0;
+  std::vector<Item> items_;
+  std::vector<VisitorChunkRef> chunks_;
+};
+
 struct RollupReader::Statements {
   SqliteQuery series_day, series_hour, breakdown, segment_breakdown, segment_totals, segment_entries, stage_sets, paths, attribution_all,
       attribution_goal, units, goals, visitor_chunks, data_version, visitor_list, visitor_count, visitor_day_chunks,
@@ -350,11 +439,6 @@ std::unique_ptr<RollupReader> RollupReader::open(const std::string& path, std::s
   };
   if (Status st = open_db(r->db_, path, false); !st) return fail(st);
   sqlite3* db = r->db_.handle();
-  if (sqlite3_create_function(db, "ithaca_wanted", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, &r->wanted_,
-                              &RollupReader::wanted_function, nullptr, nullptr) != SQLITE_OK) {
-    error = std::string("roll-ups: ") + sqlite3_errmsg(db);
-    return nullptr;
-  }
   Statements& s = *r->s_;
   const std::pair<SqliteQuery*, const char*> statements[] = {
       {&s.series_day, "SELECT day, pageviews, events, visitors FROM dim_day WHERE site = ?1 AND dim = ?2 AND "
@@ -383,19 +467,16 @@ std::unique_ptr<RollupReader> RollupReader::open(const std::string& path, std::s
                             "by = ?2 AND goal = ?5 AND day BETWEEN ?3 AND ?4 GROUP BY key"},
       {&s.units, "SELECT key, variant, sum(visitors), sum(exposures) FROM units WHERE site = ?1 AND fdim = ?6 AND "
                  "fvalue = ?7 AND kind = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY key, variant"},
-      // SQLite copies a blob column of every row it returns: the chunks of the visitors not
-      // wanted are left out in SQL (NULL), not after the copy (at 10M events the copies of the
-      // rows a filtered scan passes over were a sixth of its CPU).
-      {&s.visitor_chunks, "SELECT day, visitor, CASE WHEN ithaca_wanted(visitor) THEN events END FROM visitor_events "
-                          "WHERE site = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY site, day, visitor, seq"},
+      {&s.visitor_chunks, "SELECT day, bucket, events FROM visitor_events WHERE site = ?1 AND day BETWEEN ?2 AND ?3 "
+                          "ORDER BY site, day, bucket, part"},
       {&s.data_version, "PRAGMA data_version"},
       {&s.begin, "BEGIN"},
       {&s.end, "COMMIT"},
       {&s.visitor_list, "SELECT list FROM visitor_values WHERE site = ?1 AND day = ?2 AND dim = ?3 AND value = ?4"},
       {&s.visitor_count, "SELECT sum(visitors) FROM visitor_values WHERE site = ?1 AND day = ?2 AND dim = 0 AND "
                          "value = ''"},
-      {&s.visitor_day_chunks, "SELECT events FROM visitor_events WHERE site = ?1 AND day = ?2 AND visitor = ?3 "
-                              "ORDER BY site, day, visitor, seq"},
+      {&s.visitor_day_chunks, "SELECT events FROM visitor_events WHERE site = ?1 AND day = ?2 AND bucket = ?3 "
+                              "ORDER BY site, day, bucket, part"},
       {&s.goals, "SELECT key, variant, goal, sum(converted) FROM unit_goals WHERE site = ?1 AND fdim = ?6 AND "
                  "fvalue = ?7 AND kind = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY key, variant, goal "
                  "HAVING sum(converted) > 0"},
@@ -572,39 +653,46 @@ Status RollupReader::units(const ReportScope& scope, const Filter& filter, UnitK
   return g.done(rc);
 }
 
-Status RollupReader::visitor_chunks(const ReportScope& scope,
-                                    const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f,
+Status RollupReader::visitor_chunks(const ReportScope& scope, const VisitorDayFn& f,
                                     const std::vector<std::uint64_t>* only, std::int64_t* skipped) {
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteQuery& q = s_->visitor_chunks.bind(1, scope.site).bind(2, scope.first_day).bind(3, scope.last_day);
-  wanted_ = Wanted{only, 0};
+  if (!group_) group_ = std::make_unique<BlockGroup>();
+  BlockGroup& group = *group_;
+  std::int32_t day = 0;
+  std::int64_t bucket = 0;
+  std::size_t start = 0;  // `only`'s merge position at the group's first visitor
+  bool ok = true;
   int rc;
-  std::int64_t last_skipped = 0;
-  bool any_skipped = false;
   while ((rc = q.step()) == SQLITE_ROW) {
-    const std::int64_t visitor = q.integer(1);
-    if (q.null(2)) {  // not wanted (a chunk is never empty)
-      if (skipped && (!any_skipped || visitor != last_skipped)) ++*skipped;
-      any_skipped = true;
-      last_skipped = visitor;
-      continue;
+    const auto d = static_cast<std::int32_t>(q.integer(0));
+    const std::int64_t b = q.integer(1);
+    if (!group.empty() && (d != day || b != bucket)) {
+      group.emit(day, f, skipped);
+      if (d != day) start = 0;
     }
-    f(static_cast<std::int32_t>(q.integer(0)), static_cast<std::uint64_t>(visitor), q.view(2));
+    if (group.empty() && only) {
+      start = static_cast<std::size_t>(std::lower_bound(only->begin() + static_cast<std::ptrdiff_t>(start), only->end(),
+                                                        b, [](std::uint64_t v, std::int64_t bk) {
+                                                          return visitor_bucket(v) < bk;
+                                                        }) -
+                                       only->begin());
+    }
+    day = d;
+    bucket = b;
+    ok = group.add(q.view(2), only, start);
+    if (!ok) break;
   }
-  wanted_ = Wanted{};
+  if (ok && rc == SQLITE_DONE) {
+    if (!group.empty()) group.emit(day, f, skipped);
+  } else {  // dropped: the next read starts empty
+    group.emit(day, [](std::int32_t, std::uint64_t, const std::vector<VisitorChunkRef>&) {}, nullptr);
+  }
+  if (!ok) {
+    (void)q.done(SQLITE_DONE);
+    return Status::error("roll-ups: a visitor_events block cannot be decoded");
+  }
   return q.done(rc);
-}
-
-bool RollupReader::Wanted::wanted(std::int64_t visitor) {
-  if (!only) return true;
-  // The rows ascend in the table's order, as `only` does: a merge.
-  while (next < only->size() && static_cast<std::int64_t>((*only)[next]) < visitor) ++next;
-  return next < only->size() && static_cast<std::int64_t>((*only)[next]) == visitor;
-}
-
-void RollupReader::wanted_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto* w = static_cast<Wanted*>(sqlite3_user_data(ctx));
-  sqlite3_result_int(ctx, w->wanted(sqlite3_value_int64(argv[0])) ? 1 : 0);
 }
 
 Status RollupReader::visitors_with(std::string_view site, std::int32_t day, Dim dim, std::string_view value,
@@ -616,13 +704,15 @@ Status RollupReader::visitors_with(std::string_view site, std::int32_t day, Dim 
   std::size_t parts = 0;
   while ((rc = q.step()) == SQLITE_ROW) {
     ++parts;
+    const std::size_t mid = out.size();
     if (!decode_visitor_list(q.view(0), out)) {
       (void)q.done(SQLITE_DONE);
       return Status::error("roll-ups: a visitor_values list cannot be decoded");
     }
+    // Each part's list ascends: merged, not sorted.
+    if (mid > 0) std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(mid), out.end());
   }
   if (parts > 1) {  // a visitor-day flushed more than once is on several parts' lists
-    std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
   }
   return q.done(rc);
@@ -637,15 +727,29 @@ Status RollupReader::visitor_days(std::string_view site, std::int32_t day, std::
 }
 
 Status RollupReader::visitor_chunks_of(std::string_view site, std::int32_t day,
-                                       const std::vector<std::uint64_t>& visitors,
-                                       const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f) {
+                                       const std::vector<std::uint64_t>& visitors, const VisitorDayFn& f) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (!group_) group_ = std::make_unique<BlockGroup>();
+  BlockGroup& group = *group_;
   SqliteQuery& q = s_->visitor_day_chunks;
-  for (const std::uint64_t visitor : visitors) {
-    q.bind(1, site).bind(2, day).bind(3, static_cast<std::int64_t>(visitor));
+  for (std::size_t i = 0; i < visitors.size();) {
+    const std::size_t start = i;
+    const std::int64_t bucket = visitor_bucket(visitors[i]);
+    while (i < visitors.size() && visitor_bucket(visitors[i]) == bucket) ++i;
+    q.bind(1, site).bind(2, day).bind(3, bucket);
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW) f(day, visitor, q.view(0));
-    if (Status st = q.done(rc); !st) return st;
+    bool ok = true;
+    while (ok && (rc = q.step()) == SQLITE_ROW) ok = group.add(q.view(0), &visitors, start);
+    if (!ok) {
+      group.emit(day, [](std::int32_t, std::uint64_t, const std::vector<VisitorChunkRef>&) {}, nullptr);
+      (void)q.done(SQLITE_DONE);
+      return Status::error("roll-ups: a visitor_events block cannot be decoded");
+    }
+    if (Status st = q.done(rc); !st) {
+      group.emit(day, [](std::int32_t, std::uint64_t, const std::vector<VisitorChunkRef>&) {}, nullptr);
+      return st;
+    }
+    group.emit(day, f, nullptr);
   }
   return Status::ok();
 }

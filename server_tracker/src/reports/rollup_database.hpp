@@ -22,6 +22,9 @@
 
 namespace ithaca::tracker {
 
+// A visitor-day's chunks, in the order they were written.
+using VisitorDayFn = std::function<void(std::int32_t day, std::uint64_t visitor, const std::vector<VisitorChunkRef>& chunks)>;
+
 class RollupWriter {
  public:
   static std::unique_ptr<RollupWriter> open(const std::string& path, std::string& error);
@@ -70,22 +73,22 @@ class RollupReader {
                      std::vector<AttributionRow>& out);
   Status units(const ReportScope& scope, const Filter& filter, UnitKind kind, std::vector<UnitRow>& exposed,
                std::vector<UnitGoalRow>& converted);
-  // Calls `f(day, visitor, chunk)` for every visitor_events chunk of the range, by day and
-  // visitor (a visitor-day's chunks are consecutive); the chunk is valid during the call only.
-  // With `only` (one day's range; visitors in the table's order, signed ascending), the chunks of
-  // the other visitors are passed over without reading them; `skipped` counts those visitor-days.
-  Status visitor_chunks(const ReportScope& scope,
-                        const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f,
-                        const std::vector<std::uint64_t>* only = nullptr, std::int64_t* skipped = nullptr);
+  // Calls `f(day, visitor, chunks)` for every visitor-day of the range (its visitor_events chunks,
+  // valid during the call only), by day and visitor in the table's order (signed ascending). With
+  // `only` (one day's range; visitors in that order), the other visitors' chunks are passed over
+  // without decoding them; `skipped` counts those visitor-days.
+  Status visitor_chunks(const ReportScope& scope, const VisitorDayFn& f, const std::vector<std::uint64_t>* only = nullptr,
+                        std::int64_t* skipped = nullptr);
   // The visitors of `day` that have `dim` = `value` in some event (visitor_values), ascending as
   // unsigned and distinct; and how many visitor-days the day has (an upper bound when a visitor's
   // day was flushed in parts).
   Status visitors_with(std::string_view site, std::int32_t day, Dim dim, std::string_view value,
                        std::vector<std::uint64_t>& out);
   Status visitor_days(std::string_view site, std::int32_t day, std::int64_t& out);
-  // Like visitor_chunks() for the given visitors of one day, in the order given.
+  // Like visitor_chunks() for the given visitors of one day (in the table's order), reading only
+  // their buckets' blocks.
   Status visitor_chunks_of(std::string_view site, std::int32_t day, const std::vector<std::uint64_t>& visitors,
-                           const std::function<void(std::int32_t, std::uint64_t, std::string_view)>& f);
+                           const VisitorDayFn& f);
   // One read transaction over several calls: they see one state of the roll-ups, and each
   // statement does not start a transaction of its own (a file check and locks per lookup).
   Status begin_read();
@@ -99,18 +102,11 @@ class RollupReader {
 
  private:
   RollupReader();
-  // The visitors visitor_chunks() reads the chunks of (null: all), and how far the merge with
-  // the rows has come; the statement's wanted() function consults it per row.
-  struct Wanted {
-    const std::vector<std::uint64_t>* only = nullptr;
-    std::size_t next = 0;
-    bool wanted(std::int64_t visitor);
-  };
-  static void wanted_function(sqlite3_context* ctx, int argc, sqlite3_value** argv);
+  class BlockGroup;
   std::mutex mutex_;
   SqliteConnection db_;
   std::unique_ptr<Statements> s_;
-  Wanted wanted_;
+  std::unique_ptr<BlockGroup> group_;
 };
 
 // Top `limit` paths of a {steps → visits} table, with totals (shared with the raw fallback).

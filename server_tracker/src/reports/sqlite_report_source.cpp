@@ -309,62 +309,55 @@ Status SqliteReportSource::visitor_scan(const ReportScope& scope, Dim dim, bool 
 Status SqliteReportSource::visitor_scan_days(RollupReader& reader, const ReportScope& scope, Dim dim, bool journey,
                                              RawTotals& out, ScanStats& stats) {
   VisitorDayTotals totals(dim, journey);
-  // Chunk copies of the current visitor-day (the decoded events point into them); a deque, so
-  // growing it never moves the strings already in use.
-  std::deque<std::string> buffers;
-  std::size_t used = 0;
   std::vector<VisitorEvent> events;
   std::vector<const VisitorEvent*> matching;
   std::int32_t day = std::numeric_limits<std::int32_t>::min();
-  std::uint64_t visitor = 0;
   bool corrupt = false;
-  // Decoding keeps only the matching events.
-  auto finish_visitor = [&] {
-    matching.clear();
-    for (const VisitorEvent& e : events) matching.push_back(&e);
-    totals.add(matching);
-    events.clear();
-    used = 0;
-  };
   VisitorChunk chunk;
   std::vector<std::pair<Dim, std::uint32_t>> keep;
-  auto on_chunk = [&](std::int32_t d, std::uint64_t v, std::string_view bytes) {
-    if (d != day || v != visitor) {
-      ++stats.visitor_days;
-      finish_visitor();
-      if (d != day && day != std::numeric_limits<std::int32_t>::min()) {
+  // Decoding keeps only the matching events; the visitor-day is aggregated at once (its events
+  // point into the blocks, valid during the call).
+  auto on_visitor = [&](std::int32_t d, std::uint64_t, const std::vector<VisitorChunkRef>& chunks) {
+    ++stats.visitor_days;
+    if (d != day) {
+      if (day != std::numeric_limits<std::int32_t>::min()) {
         out.day = day;
         totals.emit(out);
       }
       day = d;
-      visitor = v;
     }
-    if (!chunk.parse(bytes)) {
-      corrupt = true;
-      return;
-    }
-    // A chunk none of whose strings is a filter's value holds no matching event; the others keep
-    // the events whose dimension is that string (a chunk's strings are distinct).
-    keep.clear();
-    const auto& strings = chunk.strings();
-    for (const Filter& f : scope.filters) {
-      if (f.dim == Dim::All) {  // every event's value is ""
-        if (f.value.empty()) continue;
+    events.clear();
+    for (const VisitorChunkRef& ref : chunks) {
+      if (!chunk.parse(ref.bytes, *ref.table)) {
+        corrupt = true;
         return;
       }
-      const auto it = std::find(strings.begin(), strings.end(), f.value);
-      if (it == strings.end()) return;
-      keep.emplace_back(f.dim, static_cast<std::uint32_t>(it - strings.begin()));
+      // A chunk none of whose strings is a filter's value holds no matching event; the others
+      // keep the events whose dimension is that string (a chunk's strings are distinct).
+      keep.clear();
+      const auto& strings = chunk.strings();
+      bool none = false;
+      for (const Filter& f : scope.filters) {
+        if (f.dim == Dim::All) {  // every event's value is ""
+          none = !f.value.empty();
+        } else {
+          const auto it = std::find(strings.begin(), strings.end(), f.value);
+          none = it == strings.end();
+          if (!none) keep.emplace_back(f.dim, static_cast<std::uint32_t>(it - strings.begin()));
+        }
+        if (none) break;
+      }
+      if (none) continue;
+      if (!chunk.decode(events, keep)) corrupt = true;
     }
-    if (used == buffers.size()) buffers.emplace_back();
-    std::string& copy = buffers[used++];
-    copy.assign(bytes);
-    chunk.moved_to(copy);
-    if (!chunk.decode(events, keep)) corrupt = true;
+    if (events.empty()) return;
+    matching.clear();
+    for (const VisitorEvent& e : events) matching.push_back(&e);
+    totals.add(matching);
   };
   // A day whose visitors on every filter's visitor_values list are few enough is read by looking
-  // up their chunks; the others are read whole (at 10M events a looked-up visitor-day cost about
-  // five times a visitor-day of a whole read: the lists won at 11% of them, lost at 28%).
+  // up their buckets' blocks; the others are read whole. Either way only the listed visitors'
+  // chunks are decoded.
   bool restricting = false;
   for (const Filter& f : scope.filters) restricting = restricting || f.dim != Dim::All;
   if (Status st = reader.begin_read(); !st) return st;
@@ -402,20 +395,19 @@ Status SqliteReportSource::visitor_scan_days(RollupReader& reader, const ReportS
     }
     if (listed) {
       ++stats.listed_days;
-      st = reader.visitor_chunks_of(scope.site, d, chosen, on_chunk);
+      st = reader.visitor_chunks_of(scope.site, d, chosen, on_visitor);
     } else {
       // Read whole, but only the chunks of the visitors on every list are decoded: the others
-      // hold no matching event (skipping one costs its row's header, not its bytes).
+      // hold no matching event (skipping one costs its block index entry).
       ++stats.scanned_days;
       ReportScope one = scope;
       one.first_day = one.last_day = d;
-      st = reader.visitor_chunks(one, on_chunk, consulted ? &chosen : nullptr, &stats.skipped_visitor_days);
+      st = reader.visitor_chunks(one, on_visitor, consulted ? &chosen : nullptr, &stats.skipped_visitor_days);
     }
     if (!st) return st;
     if (corrupt) break;
   }
   if (corrupt) return Status::error("roll-ups: a visitor_events chunk cannot be decoded");
-  finish_visitor();
   if (day != std::numeric_limits<std::int32_t>::min()) {
     out.day = day;
     totals.emit(out);

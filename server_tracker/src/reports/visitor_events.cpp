@@ -7,10 +7,13 @@
 namespace ithaca::tracker {
 namespace {
 
-// Chunk: varint string count, each string (varint length, bytes); varint event count, each event:
-// zigzag ts delta from the previous event, hour, type, 15 dimension string indices, zigzag visit,
-// stage index; pageviews: event id (length, bytes); exposures: experiment, slot, variant indices;
-// conversions: zigzag value, first (3), last (3), touchpoint count and each touchpoint (3).
+// Block: varint string count, each string (varint length, bytes); varint visitor count, each
+// visitor (varint id: the first whole, the others as the difference from the one before; varint
+// chunk length); then the chunks. Chunk: varint string count, each string's block table index
+// (the first is ""); varint event count, each event: zigzag ts delta from the previous event,
+// hour, type, 15 dimension string indices (into the chunk's strings), zigzag visit, stage index;
+// pageviews: event id (length, bytes); exposures: experiment, slot, variant indices; conversions:
+// zigzag value, first (3), last (3), touchpoint count and each touchpoint (3).
 void put_varint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
     out.push_back(static_cast<char>((v & 0x7F) | 0x80));
@@ -29,6 +32,7 @@ class Reader {
   bool ok() const { return ok_; }
   const char* pos() const { return p_; }
   std::uint64_t varint() {
+    if (p_ < end_ && !(static_cast<std::uint8_t>(*p_) & 0x80)) return static_cast<std::uint8_t>(*p_++);  // most
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p_ >= end_) return fail();
@@ -135,33 +139,87 @@ std::int64_t VisitorEventLog::first_seq() const {
   return first;
 }
 
-void VisitorEventLog::encode(const Pending& p, std::string& out) {
+void VisitorEventLog::encode_block(const std::pair<std::int64_t, const Pending*>* visitors, std::size_t n,
+                                   std::string& out) {
+  // The block's table: every string of its visitors once; each chunk lists its strings' places.
+  std::unordered_map<std::string_view, std::uint32_t> places;
+  std::vector<std::string_view> table;
+  std::vector<std::uint32_t> refs;
+  for (std::size_t v = 0; v < n; ++v) {
+    for (const std::string& s : visitors[v].second->strings) {
+      const auto [it, fresh] = places.try_emplace(s, static_cast<std::uint32_t>(table.size()));
+      if (fresh) table.push_back(s);
+      refs.push_back(it->second);
+    }
+  }
   out.clear();
-  put_varint(out, p.strings.size());
-  for (const std::string& s : p.strings) {
+  put_varint(out, table.size());
+  for (const std::string_view s : table) {
     put_varint(out, s.size());
     out += s;
   }
-  put_varint(out, p.events);
-  out += p.body;
+  std::string chunks;
+  std::size_t ref = 0;
+  put_varint(out, n);
+  std::uint64_t last = 0;
+  for (std::size_t v = 0; v < n; ++v) {
+    const Pending& p = *visitors[v].second;
+    const std::size_t start = chunks.size();
+    put_varint(chunks, p.strings.size());
+    for (std::size_t i = 0; i < p.strings.size(); ++i) put_varint(chunks, refs[ref++]);
+    put_varint(chunks, p.events);
+    chunks += p.body;
+    const auto visitor = static_cast<std::uint64_t>(visitors[v].first);
+    put_varint(out, visitor - last);  // one bucket: ascending as unsigned too
+    last = visitor;
+    put_varint(out, chunks.size() - start);
+  }
+  out += chunks;
 }
 
-bool VisitorChunk::parse(std::string_view bytes) {
+bool VisitorBlock::parse(std::string_view bytes) {
   Reader r(bytes);
   const std::uint64_t n = r.varint();
   strings_.clear();
+  entries_.clear();
+  lengths_.clear();
   for (std::uint64_t i = 0; i < n && r.ok(); ++i) strings_.push_back(r.bytes(r.varint()));
-  if (!r.ok() || strings_.empty()) return false;
-  events_ = std::string_view(r.pos(), static_cast<std::size_t>(bytes.data() + bytes.size() - r.pos()));
-  bytes_ = bytes;
+  table_bytes_ = std::string_view(bytes.data(), static_cast<std::size_t>(r.pos() - bytes.data()));
+  const std::uint64_t visitors = r.varint();
+  std::uint64_t visitor = 0;
+  std::uint64_t total = 0;
+  for (std::uint64_t i = 0; i < visitors && r.ok(); ++i) {
+    const std::uint64_t delta = r.varint();
+    // Ids are distinct and ascend without wrapping.
+    if ((i > 0 && delta == 0) || delta > ~std::uint64_t{0} - visitor) return false;
+    visitor += delta;
+    const std::uint64_t length = r.varint();
+    if (length > bytes.size()) return false;
+    total += length;
+    entries_.push_back({visitor, {}});
+    lengths_.push_back(static_cast<std::size_t>(length));
+  }
+  if (!r.ok() || total != static_cast<std::uint64_t>(bytes.data() + bytes.size() - r.pos())) return false;
+  const char* p = r.pos();  // the chunks follow the index
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    entries_[i].chunk = std::string_view(p, lengths_[i]);
+    p += lengths_[i];
+  }
   return true;
 }
 
-void VisitorChunk::moved_to(std::string_view copy) {
-  auto move = [&](std::string_view v) { return std::string_view(copy.data() + (v.data() - bytes_.data()), v.size()); };
-  for (std::string_view& s : strings_) s = move(s);
-  events_ = move(events_);
-  bytes_ = copy;
+bool VisitorChunk::parse(std::string_view bytes, const std::vector<std::string_view>& table) {
+  Reader r(bytes);
+  const std::uint64_t n = r.varint();
+  strings_.clear();
+  for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+    const std::uint64_t place = r.varint();
+    if (place >= table.size()) return false;
+    strings_.push_back(table[place]);
+  }
+  if (!r.ok() || strings_.empty()) return false;
+  events_ = std::string_view(r.pos(), static_cast<std::size_t>(bytes.data() + bytes.size() - r.pos()));
+  return true;
 }
 
 bool VisitorChunk::decode(std::vector<VisitorEvent>& out, const std::vector<std::pair<Dim, std::uint32_t>>& keep) const {
