@@ -66,7 +66,7 @@ class SqliteConnection {
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
-  Status open(const std::string& path, bool create);
+  Status open(const std::string& path, bool create, const char* vfs = nullptr);  // vfs: nullptr = default
   Status exec(std::string_view sql);  // statements without parameters or results
   Status prepare(std::string_view sql, SqliteStatement& out);
   std::string last_error() const;

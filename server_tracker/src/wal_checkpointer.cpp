@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "logger.hpp"
+#include "paced_vfs.hpp"
 #include "thread_name.hpp"
 
 namespace ithaca::tracker {
@@ -11,7 +12,8 @@ namespace ithaca::tracker {
 std::unique_ptr<WalCheckpointer> WalCheckpointer::start(const std::string& path, sqlite3* writer,
                                                         std::string& error) {
   std::unique_ptr<WalCheckpointer> c(new WalCheckpointer());
-  Status s = c->db_.open(path, false);
+  // Paced: its copies reach the disk in steps, not all in front of the writer's next sync.
+  Status s = c->db_.open(path, false, paced_vfs_name());
   // A connection only learns that the database is in WAL mode by reading it; until then its
   // checkpoints do nothing.
   if (s) s = c->db_.exec("PRAGMA journal_mode=WAL;");

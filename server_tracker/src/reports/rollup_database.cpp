@@ -4,6 +4,8 @@
 #include <deque>
 #include <optional>
 
+#include "paced_vfs.hpp"
+
 namespace ithaca::tracker {
 namespace {
 
@@ -69,7 +71,9 @@ constexpr int kTableCount = 10;
 constexpr const char* kRollupSchema = "7";
 
 Status open_db(SqliteConnection& db, const std::string& path, bool writer) {
-  if (Status s = db.open(path, writer); !s) return s;
+  // The writer's MBs per flush reach the disk in steps (paced_vfs.hpp), so they do not queue in
+  // front of the events WAL's fdatasync all at once when this file is synced.
+  if (Status s = db.open(path, writer, writer ? paced_vfs_name() : nullptr); !s) return s;
   if (Status s = db.exec("PRAGMA journal_mode=WAL;"); !s) return s;
   // Derived data: a crash may lose the newest roll-up transaction, never make it inconsistent
   // (the processed-events mark commits with the rows), and the builder redoes it.
