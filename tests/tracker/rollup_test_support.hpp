@@ -24,6 +24,18 @@ inline void open_events_database(const TempDir& dir, SqliteStores& stores) {
   ASSERT_TRUE(stores.events) << error;
 }
 
+// Options for a builder on DIR/ithaca.db → DIR/`rollups` with `site` in Europe/Berlin.
+inline RollupBuilderOptions rollup_builder_options(const TempDir& dir, const std::string& site,
+                                                   const std::string& rollups = "rollups.db") {
+  std::string error;
+  RollupBuilderOptions o;
+  o.events_path = dir.str("ithaca.db");
+  o.rollups_path = dir.str(rollups.c_str());
+  o.zones[site] = TimeZone::load("Europe/Berlin", error);
+  EXPECT_TRUE(o.zones[site]) << error;
+  return o;
+}
+
 // Starts a builder on DIR/ithaca.db → DIR/rollups.db with `site` in Europe/Berlin; `zone` gets
 // the site's zone. Fails the test (and leaves `builder` empty) when anything cannot be opened.
 // `rollups` names the roll-up database in DIR; `visitors_in_memory` bounds each day's visitors.
@@ -31,12 +43,9 @@ inline void start_rollup_builder(const TempDir& dir, const std::string& site, st
                                  std::unique_ptr<RollupBuilder>& builder, const std::string& rollups = "rollups.db",
                                  std::size_t visitors_in_memory = RollupBuilderOptions{}.visitors_in_memory) {
   std::string error;
-  RollupBuilderOptions o;
-  o.events_path = dir.str("ithaca.db");
-  o.rollups_path = dir.str(rollups.c_str());
+  RollupBuilderOptions o = rollup_builder_options(dir, site, rollups);
+  ASSERT_TRUE(o.zones[site]);
   o.visitors_in_memory = visitors_in_memory;
-  o.zones[site] = TimeZone::load("Europe/Berlin", error);
-  ASSERT_TRUE(o.zones[site]) << error;
   zone = o.zones[site];
   builder = RollupBuilder::start(o, error);
   ASSERT_TRUE(builder) << error;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "reports/event_loader.hpp"
 #include "reports/reports.hpp"
@@ -289,6 +290,174 @@ TEST_F(RollupsAgainstRawEvents, AnOlderRollupSchemaIsRebuilt) {
   EXPECT_GT(report(*raw, "funnel", {}, home)["stages"][0]["visitors"].get<std::int64_t>(), 0);
   EXPECT_EQ(report(*rollups, "funnel", {}, home), report(*raw, "funnel", {}, home));
   EXPECT_EQ(report(*rollups, "pages", {}, {}), report(*raw, "pages", {}, {}));
+}
+
+// One integer a query over a roll-up database gives, and every row it gives as text.
+std::int64_t count_of(const std::string& path, const std::string& sql) {
+  SqliteConnection db;
+  EXPECT_TRUE(db.open(path, false));
+  SqliteQuery q;
+  EXPECT_TRUE(q.prepare(db.handle(), sql));
+  return q.step() == SQLITE_ROW ? q.integer(0) : -1;
+}
+std::string rows_of(const std::string& path, const std::string& sql) {
+  SqliteConnection db;
+  EXPECT_TRUE(db.open(path, false));
+  SqliteQuery q;
+  EXPECT_TRUE(q.prepare(db.handle(), sql));
+  std::string text;
+  while (q.step() == SQLITE_ROW) {
+    for (int i = 0; i < q.columns(); ++i) text += q.text(i) + "|";
+    text += "\n";
+  }
+  return text;
+}
+// (day, bucket) groups with more than one block, and (day, dimension, value) groups with more
+// than one list: what compaction leaves none of.
+constexpr const char* kSplitBlocks =
+    "SELECT count(*) FROM (SELECT 1 FROM visitor_events GROUP BY site, day, bucket HAVING count(*) > 1)";
+constexpr const char* kSplitLists =
+    "SELECT count(*) FROM (SELECT 1 FROM visitor_values GROUP BY site, day, dim, value HAVING count(*) > 1)";
+// The blocks and lists without their parts (the first seq of the flush that wrote them).
+constexpr const char* kBlocks = "SELECT site, day, bucket, hex(events) FROM visitor_events ORDER BY 1, 2, 3";
+constexpr const char* kLists =
+    "SELECT site, day, dim, value, visitors, hex(list) FROM visitor_values ORDER BY 1, 2, 3, 4";
+
+// A day ingested live is written in many small flushes; compacted, its visitor_events and
+// visitor_values are exactly what one flush of the day writes (so every report reads the same
+// visitor-days), and every report answers as before and as the raw events.
+TEST_F(RollupsAgainstRawEvents, ALiveDayCompactsToWhatOneFlushWrites) {
+  ASSERT_TRUE(builder->sync(std::chrono::seconds(60)));  // this one wrote each day in one flush
+  const std::string one_flush = dir.str("rollups.db"), live_path = dir.str("rollups-live.db");
+  RollupBuilderOptions o = testing::rollup_builder_options(dir, "demo", "rollups-live.db");
+  o.chunk_events = o.flush_events = 25;  // a flush every 25 events, as a tracker every few seconds
+  o.compact_written_days = false;
+  std::string error;
+  auto live = RollupBuilder::start(o, error);
+  ASSERT_TRUE(live) << error;
+  ASSERT_TRUE(live->sync(std::chrono::seconds(60)));
+  const std::int64_t live_blocks = count_of(live_path, "SELECT count(*) FROM visitor_events");
+  const std::int64_t whole_blocks = count_of(one_flush, "SELECT count(*) FROM visitor_events");
+  EXPECT_GT(live_blocks, 2 * whole_blocks);
+  EXPECT_GT(count_of(live_path, kSplitBlocks), 100);
+  EXPECT_GT(count_of(live_path, kSplitLists), 100);
+  EXPECT_EQ(count_of(one_flush, kSplitBlocks), 0);
+
+  const std::vector<std::vector<Filter>> filter_sets = {
+      {{Dim::Device, "mobile"}, {Dim::Visit, "first"}},
+      {{Dim::Landing, "/"}, {Dim::Type, "pageview"}},
+      {{Dim::Page, "/cart"}},
+  };
+  std::vector<json> expected;  // the raw answers, per round (more events may have come)
+  auto answers = [&](const std::string& label) {
+    expected.clear();
+    for (const auto& filters : filter_sets) {
+      for (const auto& [name, params] : kReports) expected.push_back(report(*raw, name, params, filters));
+    }
+    for (const double share : {1.0, 0.0, 0.2}) {  // listed days, whole days, the default
+      auto source = SqliteReportSource::open(dir.str("ithaca.db"), live_path, *live, error);
+      ASSERT_TRUE(source) << error;
+      source->set_list_share(share);
+      std::size_t i = 0;
+      for (const auto& filters : filter_sets) {
+        for (const auto& [name, params] : kReports) {
+          EXPECT_EQ(report(*source, name, params, filters), expected[i++])
+              << label << " " << name << " " << dimension_name(filters[0].dim) << " share " << share;
+          EXPECT_EQ(source->last_source(), "rollups") << label;
+        }
+      }
+    }
+  };
+  answers("live");
+  const std::int32_t last = zone->local_day(kEnd);
+  std::vector<std::int32_t> days;
+  for (std::int32_t d = last - 4; d <= last; ++d) days.push_back(d);
+  ASSERT_TRUE(live->compact_days("demo", days));
+  EXPECT_EQ(count_of(live_path, kSplitBlocks), 0);
+  EXPECT_EQ(count_of(live_path, kSplitLists), 0);
+  EXPECT_EQ(rows_of(live_path, kBlocks), rows_of(one_flush, kBlocks));
+  EXPECT_EQ(rows_of(live_path, kLists), rows_of(one_flush, kLists));  // dim 0: the day's visitor-days
+  answers("compacted");
+  // Idempotent: a second compaction rewrites nothing.
+  const std::string compacted = rows_of(live_path, "SELECT * FROM visitor_events ORDER BY 1, 2, 3, 4");
+  ASSERT_TRUE(live->compact_days("demo", days));
+  EXPECT_EQ(rows_of(live_path, "SELECT * FROM visitor_events ORDER BY 1, 2, 3, 4"), compacted);
+
+  // Later flushes of a compacted day add their blocks after it: a visitor seen again has its
+  // compacted chunk, then the new one.
+  std::vector<std::uint64_t> returning;
+  {
+    SqliteConnection db;
+    ASSERT_TRUE(db.open(dir.str("ithaca.db"), false));
+    SqliteQuery q;
+    ASSERT_TRUE(q.prepare(db.handle(), "SELECT visitor FROM events WHERE site = 'demo' AND ts >= ?1 GROUP BY visitor "
+                                       "ORDER BY visitor LIMIT 3"));
+    q.bind(1, zone->day_start_utc(zone->local_day(kEnd)));
+    while (q.step() == SQLITE_ROW) returning.push_back(static_cast<std::uint64_t>(q.integer(0)));
+  }
+  ASSERT_EQ(returning.size(), 3u);
+  std::vector<StoredEvent> more;
+  for (int i = 0; i < 60; ++i) {
+    StoredEvent e;
+    e.site = "demo";
+    e.event_id = "late-" + std::to_string(i);
+    e.visitor = returning[static_cast<std::size_t>(i % 3)];
+    e.ts_ms = kEnd - 60'000 + i;
+    e.path = i % 2 ? "/" : "/cart";
+    e.device_type = "mobile";
+    e.visit_first = true;
+    e.landing_path = "/";
+    more.push_back(e);
+  }
+  ASSERT_TRUE(stores.events->write(more));
+  ASSERT_TRUE(live->sync(std::chrono::seconds(60)));
+  EXPECT_GT(count_of(live_path, kSplitBlocks), 0);
+  answers("compacted, then more flushes");
+  ASSERT_TRUE(live->compact_days("demo", days));
+  EXPECT_EQ(count_of(live_path, kSplitBlocks), 0);
+  answers("compacted twice");
+}
+
+// Left to itself, the builder compacts each day it lets go (here: every day but the newest, one
+// day in memory), between catch-ups; at start, every day stored in several flushes.
+TEST_F(RollupsAgainstRawEvents, TheBuilderCompactsTheDaysItLetsGo) {
+  const std::string path = dir.str("rollups-auto.db");
+  RollupBuilderOptions o = testing::rollup_builder_options(dir, "demo", "rollups-auto.db");
+  o.chunk_events = o.flush_events = 25;
+  o.days_in_memory = 1;
+  std::string error;
+  auto live = RollupBuilder::start(o, error);
+  ASSERT_TRUE(live) << error;
+  ASSERT_TRUE(live->sync(std::chrono::seconds(60)));
+  const std::string last = std::to_string(zone->local_day(kEnd));
+  auto wait_until = [&](const std::string& sql, std::int64_t wanted) {
+    for (int i = 0; i < 300 && count_of(path, sql) != wanted; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return count_of(path, sql);
+  };
+  const std::string older_split = "SELECT count(*) FROM (SELECT day FROM visitor_values WHERE dim = 0 AND day < " +
+                                  last + " GROUP BY day HAVING count(*) > 1)";
+  const std::string all_split =
+      "SELECT count(*) FROM (SELECT day FROM visitor_values WHERE dim = 0 GROUP BY day HAVING count(*) > 1)";
+  EXPECT_EQ(wait_until(older_split, 0), 0);
+  EXPECT_EQ(count_of(path, all_split), 1);  // the newest day: still being written
+  auto compare = [&](const std::string& label) {
+    auto source = SqliteReportSource::open(dir.str("ithaca.db"), path, *live, error);
+    ASSERT_TRUE(source) << error;
+    const std::vector<Filter> two = {Filter{Dim::Device, "desktop"}, Filter{Dim::Visit, "repeat"}};
+    for (const auto& [name, params] : kReports) {
+      EXPECT_EQ(report(*source, name, params, two), report(*raw, name, params, two)) << label << " " << name;
+    }
+  };
+  compare("running");
+  live.reset();
+  live = RollupBuilder::start(o, error);  // the newest day was left in several flushes
+  ASSERT_TRUE(live) << error;
+  EXPECT_EQ(wait_until(all_split, 0), 0);
+  EXPECT_EQ(count_of(path, kSplitBlocks), 0);
+  EXPECT_EQ(count_of(path, kSplitLists), 0);
+  compare("restarted");
 }
 
 // A hand-made day, read through the lists and whole. Visitors 1 and 2 are desktop in DE, 3

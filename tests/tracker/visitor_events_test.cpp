@@ -1,6 +1,6 @@
 // The visitor_events encoding: a flush's per-(dimension, value) visitor lists, the list codec,
-// blocks per visitor bucket, and chunk decoding that keeps only the filters' events — on small
-// hand-made streams.
+// blocks per visitor bucket, chunk decoding that keeps only the filters' events, and compaction
+// (merging a day's blocks and lists) — on small hand-made streams.
 #include "reports/visitor_events.hpp"
 
 #include <gtest/gtest.h>
@@ -181,6 +181,81 @@ TEST(RollupVisitorBlock, OneBlockPerBucketWithSharedStrings) {
   EXPECT_FALSE(block.parse(std::string("\x01\x00\x02\x05\x01\x00\x01\x00\x00", 9)));
   EXPECT_FALSE(block.parse(std::string("\x01\x00\x01\x05\x09\x00", 6)));
   EXPECT_TRUE(block.parse(std::string("\x01\x00\x01\x05\x01\x00", 6)));
+}
+
+// Compaction: the blocks of one bucket written by three flushes merge into the block one flush
+// of all the events would have written — byte for byte: each visitor's chunks become one chunk
+// with the same events in the same order (a conversion's touchpoints included).
+TEST(RollupVisitorBlock, MergingAFlushesBlocksGivesTheBlockOfOneFlush) {
+  StoredEvent buy = event(5, EventType::Conversion, "/cart", "desktop", "DE", "purchase");
+  buy.context_json = R"({"journey":{"touchpoints":[{"category":"search","source":"google"}]}})";
+  buy.ts_ms += 30'000;
+  StoredEvent late = event(5, EventType::Pageview, "/thanks", "desktop", "DE");
+  late.ts_ms -= 5'000;  // out of order in time: kept in arrival order
+  StoredEvent shown = event(9, EventType::Exposure, "/", "mobile", "FR");
+  shown.experiment = "hero-test";
+  shown.slot = "hero";
+  shown.variant = "b";
+  shown.visit_count = 2;
+  const std::vector<std::vector<StoredEvent>> flushes = {
+      {event(5, EventType::Pageview, "/", "desktop", "DE"), event(9, EventType::Pageview, "/", "mobile", "FR")},
+      {buy, shown, event(7, EventType::Pageview, "/cart", "tablet", "AT")},
+      {late}};
+  VisitorEventLog whole;
+  std::vector<std::string> parts;
+  std::int64_t seq = 0;
+  for (const auto& flush : flushes) {
+    VisitorEventLog log;
+    for (const StoredEvent& e : flush) {
+      log.add(e, 10, ++seq);
+      whole.add(e, 10, seq);
+    }
+    log.each_block([&](std::int64_t bucket, std::string_view block) {
+      EXPECT_EQ(bucket, 0);
+      parts.emplace_back(block);
+    });
+  }
+  ASSERT_EQ(parts.size(), 3u);
+  std::string expected;
+  whole.each_block([&](std::int64_t, std::string_view block) { expected = block; });
+  const std::vector<std::string_view> views(parts.begin(), parts.end());
+  std::string merged;
+  std::size_t visitors = 0;
+  ASSERT_TRUE(merge_visitor_blocks(views, merged, visitors));
+  EXPECT_EQ(visitors, 3u);
+  EXPECT_EQ(merged, expected);
+  VisitorBlock block;
+  ASSERT_TRUE(block.parse(merged));
+  ASSERT_EQ(block.entries().size(), 3u);
+  VisitorChunk chunk;
+  ASSERT_TRUE(chunk.parse(block.entries()[0].chunk, block.strings()));  // visitor 5: three flushes
+  std::vector<VisitorEvent> events;
+  ASSERT_TRUE(chunk.decode(events));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].type, EventType::Conversion);
+  ASSERT_EQ(events[1].linear.size(), 1u);
+  EXPECT_EQ(events[1].linear[0][1], "google");
+  EXPECT_EQ(events[2].dims[static_cast<std::size_t>(Dim::Page)], "/thanks");
+  EXPECT_LT(events[2].ts, events[1].ts);
+
+  // One block merges into itself; a damaged one is an error.
+  ASSERT_TRUE(merge_visitor_blocks({expected}, merged, visitors));
+  EXPECT_EQ(merged, expected);
+  EXPECT_FALSE(merge_visitor_blocks({views[0], views[1].substr(0, views[1].size() - 1)}, merged, visitors));
+}
+
+TEST(RollupVisitorList, MergingPartsGivesTheirUnion) {
+  std::string a, b, c, merged;
+  encode_visitor_list({3, 10, 40}, a);
+  encode_visitor_list({10}, b);
+  encode_visitor_list({1, 40, ~std::uint64_t{0}}, c);
+  std::size_t visitors = 0;
+  ASSERT_TRUE(merge_visitor_lists({a, b, c}, merged, visitors));
+  EXPECT_EQ(visitors, 5u);
+  std::vector<std::uint64_t> ids;
+  ASSERT_TRUE(decode_visitor_list(merged, ids));
+  EXPECT_EQ(ids, (std::vector<std::uint64_t>{1, 3, 10, 40, ~std::uint64_t{0}}));
+  EXPECT_FALSE(merge_visitor_lists({a, std::string("\x05\x00", 2)}, merged, visitors));
 }
 
 }  // namespace

@@ -55,6 +55,7 @@ struct RollupBuilder::Impl {
   SqliteQuery erase_days, erase_human, erase_bots, write_max_seq, retain_human, retain_bots, begin, commit, rollback;
 
   std::map<DayKey, CachedDay> days;
+  std::set<DayKey> to_compact;  // days let go of (or found at start) whose blocks may be many
   std::uint64_t tick = 0;
   std::atomic<std::int64_t> last_seq{0};
   std::int64_t flushed_seq = 0;        // the high-water mark rollups.db holds
@@ -198,6 +199,8 @@ struct RollupBuilder::Impl {
         if (oldest == days.end() || it->second.used < oldest->second.used) oldest = it;
       }
       if (oldest == days.end()) return;
+      // No longer written: a late event replays the day and rewrites it whole.
+      if (options.compact_written_days) to_compact.insert(oldest->first);
       drop(oldest);
     }
   }
@@ -298,6 +301,56 @@ struct RollupBuilder::Impl {
     cached.used = ++tick;
     days.emplace(DayKey{site, day}, std::move(cached));
     evict();
+    return Status::ok();
+  }
+
+  // Rewrites a day's stored visitor_events / visitor_values in one transaction, when more than
+  // one flush wrote them (otherwise nothing to do: idempotent).
+  Status compact(const DayKey& key) {
+    std::int64_t parts = 0;
+    if (Status s = writer->visitor_event_parts(key.site, key.day, parts); !s || parts <= 1) return s;
+    const auto start = std::chrono::steady_clock::now();
+    VisitorEventsCompaction c;
+    if (Status s = writer->begin(); !s) return s;
+    Status s = writer->compact_visitor_events(key.site, key.day, c);
+    if (s) s = writer->commit();
+    if (!s) {
+      writer->rollback();
+      return s;
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    log_info("visitor_events compacted", {{"site", key.site},
+                                          {"day", std::to_string(key.day)},
+                                          {"flushes", std::to_string(parts)},
+                                          {"blocks", std::to_string(c.blocks_before) + "->" + std::to_string(c.blocks_after)},
+                                          {"lists", std::to_string(c.lists_before) + "->" + std::to_string(c.lists_after)},
+                                          {"ms", std::to_string(ms.count())}});
+    return Status::ok();
+  }
+
+  // One queued day (not one still in memory: it is queued again when let go).
+  void compact_one() {
+    while (!to_compact.empty()) {
+      const DayKey key = *to_compact.begin();
+      to_compact.erase(to_compact.begin());
+      if (days.count(key)) continue;
+      if (Status s = compact(key); !s) log_error("roll-up compaction failed", {{"error", s.message()}});
+      return;
+    }
+  }
+
+  // Days stored in several flushes that no builder compacted (it stopped first, or a rebuild
+  // wrote a large day in parts).
+  Status queue_stored_days() {
+    std::vector<std::int32_t> stored;
+    for (const auto& [site, z] : options.zones) {
+      if (Status s = writer->days(site, stored); !s) return s;
+      for (std::int32_t day : stored) {
+        std::int64_t parts = 0;
+        if (Status s = writer->visitor_event_parts(site, day, parts); !s) return s;
+        if (parts > 1) to_compact.insert(DayKey{site, day});
+      }
+    }
     return Status::ok();
   }
 
@@ -452,6 +505,12 @@ struct RollupBuilder::Impl {
       lock.lock();
       completed = std::max(completed, generation);
       done.notify_all();
+      // Compaction between catch-ups, a day at a time, when no report or job waits for the thread.
+      if (!to_compact.empty() && requested == completed && jobs.empty() && !stopping) {
+        lock.unlock();
+        compact_one();
+        lock.lock();
+      }
     }
     lock.unlock();
     // What is rolled up but not yet written, so that a restart need not redo it.
@@ -529,6 +588,9 @@ std::unique_ptr<RollupBuilder> RollupBuilder::start(RollupBuilderOptions options
   if (found) m.last_seq = std::strtoll(value.c_str(), nullptr, 10);
   m.flushed_seq = m.last_seq.load();
   if (Status s = m.check_zones(); !s) return fail(s);
+  if (m.options.compact_written_days) {
+    if (Status s = m.queue_stored_days(); !s) return fail(s);
+  }
 
   std::unique_ptr<RollupBuilder> builder(new RollupBuilder(std::move(impl)));
   Impl* raw = builder->impl_.get();
@@ -579,6 +641,17 @@ Status RollupBuilder::rebuild_days(const std::string& site, std::vector<std::int
     if (Status s = impl_->catch_up(true); !s) return s;
     for (std::int32_t day : days) {
       if (Status s = impl_->rebuild(site, day); !s) return s;
+    }
+    return Status::ok();
+  });
+}
+
+Status RollupBuilder::compact_days(const std::string& site, std::vector<std::int32_t> days) {
+  return impl_->submit([&]() -> Status {
+    if (!impl_->zone(site)) return Status::error("unknown site " + site);
+    if (Status s = impl_->catch_up(true); !s) return s;
+    for (std::int32_t day : days) {
+      if (Status s = impl_->compact(DayKey{site, day}); !s) return s;
     }
     return Status::ok();
   });

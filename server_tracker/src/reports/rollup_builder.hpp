@@ -10,7 +10,8 @@
 // (visitor_spill_database.hpp): memory stays flat however many visitors a day has.
 //
 // Everything that changes roll-ups runs on this thread: catching up, rebuilding days after an
-// erasure, retention, and rebuilding a site whose time zone changed. Public methods are
+// erasure, retention, rebuilding a site whose time zone changed, and compacting the
+// visitor_events of days written in many flushes once they leave memory. Public methods are
 // thread-safe; the blocking ones wait for the thread to finish the job.
 #pragma once
 
@@ -46,6 +47,11 @@ struct RollupBuilderOptions {
   // ingest the write comes sooner (at 125,000 events/s: about 60 MB more with 5 s than 1 s).
   std::size_t flush_events = 100'000;
   std::size_t flush_log_bytes = 8 << 20;
+  // A day written in many flushes (live ingest: one every few seconds) has many small
+  // visitor_events blocks and visitor_values lists; once the builder lets the day go (and for
+  // such days found at start) it rewrites them as one block per bucket and one list per value,
+  // between catch-ups when no report waits. Off: only compact_days() does it (benchmarks).
+  bool compact_written_days = true;
 };
 
 struct ErasureResult {
@@ -76,6 +82,9 @@ class RollupBuilder {
   Status apply_retention(const std::string& site, std::int64_t cutoff_ms, std::int64_t& deleted);
   // Rebuilds days of a site from the events (tests and operators).
   Status rebuild_days(const std::string& site, std::vector<std::int32_t> days);
+  // Compacts the stored visitor_events and visitor_values of days of a site now, in memory or
+  // not (what the builder does by itself once it lets a day go), after catching up.
+  Status compact_days(const std::string& site, std::vector<std::int32_t> days);
 
   std::int64_t processed_seq() const;
 

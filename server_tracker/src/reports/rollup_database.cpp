@@ -91,6 +91,7 @@ struct RollupWriter::Statements {
   SqliteQuery put_dim_day, del_dim_day, put_dim_hour, del_dim_hour;
   SqliteQuery put_pair, del_pair, put_stage, del_stage, put_path, del_path, put_attr, put_unit, put_goal, del_goal;
   SqliteQuery put_visitor_events, del_visitor_events, put_visitor_values, del_visitor_values;
+  SqliteQuery bucket_blocks, del_bucket_blocks, day_lists, day_parts;
   SqliteQuery set_meta, get_meta, days;
   SqliteQuery delete_day[kTableCount], delete_before[kTableCount], delete_site[kTableCount];
 };
@@ -135,6 +136,13 @@ std::unique_ptr<RollupWriter> RollupWriter::open(const std::string& path, std::s
       {&s.del_visitor_events, "DELETE FROM visitor_events WHERE site = ?1 AND day = ?2"},
       {&s.put_visitor_values, "INSERT OR REPLACE INTO visitor_values VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&s.del_visitor_values, "DELETE FROM visitor_values WHERE site = ?1 AND day = ?2"},
+      {&s.bucket_blocks, "SELECT part, events FROM visitor_events WHERE site = ?1 AND day = ?2 AND bucket = ?3 "
+                         "ORDER BY site, day, bucket, part"},
+      {&s.del_bucket_blocks, "DELETE FROM visitor_events WHERE site = ?1 AND day = ?2 AND bucket = ?3"},
+      {&s.day_lists, "SELECT dim, value, part, list FROM visitor_values WHERE site = ?1 AND day = ?2 AND dim > 0 "
+                     "ORDER BY site, day, dim, value, part"},
+      {&s.day_parts, "SELECT count(*), min(part) FROM visitor_values WHERE site = ?1 AND day = ?2 AND dim = 0 AND "
+                     "value = ''"},
       {&s.set_meta, "INSERT OR REPLACE INTO meta VALUES (?1, ?2)"},
       {&s.days, "SELECT DISTINCT day FROM dim_day WHERE site = ?1 AND dim = 0 ORDER BY day"},
   };
@@ -290,6 +298,114 @@ Status RollupWriter::write_visitor_events(std::string_view site, std::int32_t da
                  .bind(5, part).bind(6, static_cast<std::int64_t>(visitors.size())).bind_blob(7, list).run();
   });
   return status;
+}
+
+Status RollupWriter::visitor_event_parts(std::string_view site, std::int32_t day, std::int64_t& parts) {
+  SqliteQuery& q = s_->day_parts.bind(1, site).bind(2, day);
+  const int rc = q.step();
+  parts = rc == SQLITE_ROW ? q.integer(0) : 0;
+  return q.done(rc == SQLITE_ROW ? SQLITE_DONE : rc);
+}
+
+Status RollupWriter::compact_visitor_events(std::string_view site, std::int32_t day, VisitorEventsCompaction& out) {
+  out = VisitorEventsCompaction{};
+  const Status undecodable = Status::error("roll-ups: a visitor_events block cannot be decoded");
+  // Blocks, bucket by bucket: each bucket's rows are read (copied) before they are replaced.
+  std::vector<std::string> rows;
+  std::vector<std::string_view> views;
+  std::string merged;
+  for (std::int64_t bucket = -128; bucket < 128; ++bucket) {
+    rows.clear();
+    std::int64_t first_part = 0;
+    SqliteQuery& q = s_->bucket_blocks.bind(1, site).bind(2, day).bind(3, bucket);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      if (rows.empty()) first_part = q.integer(0);
+      rows.emplace_back(q.view(1));
+    }
+    if (Status st = q.done(rc); !st) return st;
+    out.blocks_before += static_cast<std::int64_t>(rows.size());
+    if (rows.empty()) continue;
+    ++out.blocks_after;
+    if (rows.size() == 1) {  // already whole: only counted
+      VisitorBlock block;
+      if (!block.parse(rows[0])) return undecodable;
+      out.visitors += static_cast<std::int64_t>(block.entries().size());
+      continue;
+    }
+    views.assign(rows.begin(), rows.end());
+    std::size_t visitors = 0;
+    if (!merge_visitor_blocks(views, merged, visitors)) return undecodable;
+    out.visitors += static_cast<std::int64_t>(visitors);
+    // The earliest part: a later flush of the day (a larger first seq) still sorts after it.
+    if (Status st = s_->del_bucket_blocks.bind(1, site).bind(2, day).bind(3, bucket).run(); !st) return st;
+    if (Status st = s_->put_visitor_events.bind(1, site).bind(2, day).bind(3, bucket).bind(4, first_part)
+                        .bind_blob(5, merged).run();
+        !st) {
+      return st;
+    }
+  }
+
+  // Lists: the day's are merged in memory (a whole day's, as compact as they get), then written.
+  struct List {
+    int dim;
+    std::string value;
+    std::int64_t part;
+    std::string list;
+    std::size_t visitors;
+  };
+  std::vector<List> lists;
+  std::int64_t first_part = 0;
+  {
+    SqliteQuery& q = s_->day_parts.bind(1, site).bind(2, day);
+    const int rc = q.step();
+    if (rc == SQLITE_ROW) {
+      out.lists_before = q.integer(0);
+      first_part = q.integer(1);
+    }
+    if (Status st = q.done(rc == SQLITE_ROW ? SQLITE_DONE : rc); !st) return st;
+  }
+  if (out.lists_before == 0) return Status::ok();  // no flush wrote the day's lists
+  const Status bad_list = Status::error("roll-ups: a visitor_values list cannot be decoded");
+  std::vector<std::string> parts;
+  auto finish = [&](List& l) -> bool {
+    views.assign(parts.begin(), parts.end());
+    return merge_visitor_lists(views, l.list, l.visitors);
+  };
+  SqliteQuery& q = s_->day_lists.bind(1, site).bind(2, day);
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    ++out.lists_before;
+    const int dim = static_cast<int>(q.integer(0));
+    const std::string_view value = q.view(1);
+    if (lists.empty() || lists.back().dim != dim || lists.back().value != value) {
+      if (!lists.empty() && !finish(lists.back())) {
+        (void)q.done(SQLITE_DONE);
+        return bad_list;
+      }
+      parts.clear();
+      lists.push_back({dim, std::string(value), q.integer(2), {}, 0});
+    }
+    parts.emplace_back(q.view(3));
+  }
+  if (Status st = q.done(rc); !st) return st;
+  if (!lists.empty() && !finish(lists.back())) return bad_list;
+  out.lists_after = 1 + static_cast<std::int64_t>(lists.size());
+  if (out.lists_after == out.lists_before) return Status::ok();  // already one list per value
+  if (Status st = s_->del_visitor_values.bind(1, site).bind(2, day).run(); !st) return st;
+  if (Status st = s_->put_visitor_values.bind(1, site).bind(2, day).bind(3, 0).bind(4, "").bind(5, first_part)
+                      .bind(6, out.visitors).bind_blob(7, "").run();
+      !st) {
+    return st;
+  }
+  for (const List& l : lists) {
+    if (Status st = s_->put_visitor_values.bind(1, site).bind(2, day).bind(3, l.dim).bind(4, l.value).bind(5, l.part)
+                        .bind(6, static_cast<std::int64_t>(l.visitors)).bind_blob(7, l.list).run();
+        !st) {
+      return st;
+    }
+  }
+  return Status::ok();
 }
 
 Status RollupWriter::delete_day(std::string_view site, std::int32_t day) {

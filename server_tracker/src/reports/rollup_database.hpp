@@ -25,6 +25,13 @@ namespace ithaca::tracker {
 // A visitor-day's chunks, in the order they were written.
 using VisitorDayFn = std::function<void(std::int32_t day, std::uint64_t visitor, const std::vector<VisitorChunkRef>& chunks)>;
 
+// What compacting one day's visitor_events and visitor_values changed (rows before and after).
+struct VisitorEventsCompaction {
+  std::int64_t blocks_before = 0, blocks_after = 0;
+  std::int64_t lists_before = 0, lists_after = 0;
+  std::int64_t visitors = 0;  // the day's visitor-days
+};
+
 class RollupWriter {
  public:
   static std::unique_ptr<RollupWriter> open(const std::string& path, std::string& error);
@@ -39,6 +46,14 @@ class RollupWriter {
   // Writes the log's chunks (after deleting the day's stored ones when `log.replace`); the
   // caller empties the log once the transaction has committed.
   Status write_visitor_events(std::string_view site, std::int32_t day, const VisitorEventLog& log);
+  // How many flushes wrote the day's visitor_events and visitor_values since they were last
+  // written whole or compacted (0: none stored).
+  Status visitor_event_parts(std::string_view site, std::int32_t day, std::int64_t& parts);
+  // Rewrites the day's stored visitor_events as one block per bucket (each visitor's chunks
+  // merged) and its visitor_values as one list per (dimension, value); buckets and lists already
+  // whole are left as they are. Call inside begin()/commit(): readers see the old rows or the
+  // new. Memory: one bucket's blocks and the day's merged lists.
+  Status compact_visitor_events(std::string_view site, std::int32_t day, VisitorEventsCompaction& out);
   Status delete_day(std::string_view site, std::int32_t day);
   Status delete_before(std::string_view site, std::int32_t day);
   Status delete_site(std::string_view site);

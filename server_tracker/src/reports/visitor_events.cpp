@@ -81,7 +81,33 @@ std::uint32_t intern(std::vector<std::string>& strings, std::vector<std::uint16_
 }  // namespace
 
 void VisitorEventLog::add(const StoredEvent& e, int hour, std::int64_t seq) {
-  auto [it, fresh] = pending_.try_emplace(e.visitor);
+  VisitorEvent v;  // views into `e` (and `touches`)
+  v.ts = e.ts_ms;
+  v.hour = static_cast<std::uint8_t>(std::clamp(hour, 0, 23));
+  v.type = e.type;
+  for (int d = 1; d < kDimCount; ++d) v.dims[static_cast<std::size_t>(d)] = dimension_value(e, static_cast<Dim>(d));
+  v.visit = e.visit_count.value_or(-1);
+  v.stage = e.journey_stage;
+  if (e.type == EventType::Pageview) v.event_id = e.event_id;
+  if (e.type == EventType::Exposure) {
+    v.experiment = e.experiment;
+    v.slot = e.slot;
+    v.variant = e.variant;
+  }
+  Touches touches;
+  if (e.type == EventType::Conversion) {
+    touches = extract_touches(e.context_json);
+    v.value_micro = value_micro(e.value);
+    auto keys = [](const Touch& t) { return std::array<std::string_view, 3>{t.category, t.source, t.campaign}; };
+    v.first = keys(touches.first);
+    v.last = keys(touches.last);
+    for (const Touch& t : touches.linear) v.linear.push_back(keys(t));
+  }
+  add(e.visitor, v, seq);
+}
+
+void VisitorEventLog::add(std::uint64_t visitor, const VisitorEvent& e, std::int64_t seq) {
+  auto [it, fresh] = pending_.try_emplace(visitor);
   Pending& p = it->second;
   if (fresh) {
     p.first_seq = seq;
@@ -90,17 +116,17 @@ void VisitorEventLog::add(const StoredEvent& e, int hour, std::int64_t seq) {
   const std::size_t before = p.body.size();
   std::string& b = p.body;
   auto str = [&](std::string_view s) { put_varint(b, intern(p.strings, p.dims, bytes_, s)); };
-  put_varint(b, zigzag(e.ts_ms - p.last_ts));
-  p.last_ts = e.ts_ms;
-  b.push_back(static_cast<char>(std::clamp(hour, 0, 23)));
+  put_varint(b, zigzag(e.ts - p.last_ts));
+  p.last_ts = e.ts;
+  b.push_back(static_cast<char>(e.hour));
   b.push_back(static_cast<char>(e.type));
   for (int d = 1; d < kDimCount; ++d) {
-    const std::uint32_t i = intern(p.strings, p.dims, bytes_, dimension_value(e, static_cast<Dim>(d)));
+    const std::uint32_t i = intern(p.strings, p.dims, bytes_, e.dims[static_cast<std::size_t>(d)]);
     p.dims[i] = static_cast<std::uint16_t>(p.dims[i] | (1u << d));
     put_varint(b, i);
   }
-  put_varint(b, zigzag(e.visit_count.value_or(-1)));
-  str(e.journey_stage);
+  put_varint(b, zigzag(e.visit));
+  str(e.stage);
   if (e.type == EventType::Pageview) {  // unique: inline, not in the string table filters search
     put_varint(b, e.event_id.size());
     b += e.event_id;
@@ -111,18 +137,13 @@ void VisitorEventLog::add(const StoredEvent& e, int hour, std::int64_t seq) {
     str(e.variant);
   }
   if (e.type == EventType::Conversion) {
-    const Touches t = extract_touches(e.context_json);
-    put_varint(b, zigzag(value_micro(e.value)));
-    for (const Touch* touch : {&t.first, &t.last}) {
-      str(touch->category);
-      str(touch->source);
-      str(touch->campaign);
+    put_varint(b, zigzag(e.value_micro));
+    for (const auto* keys : {&e.first, &e.last}) {
+      for (const std::string_view k : *keys) str(k);
     }
-    put_varint(b, t.linear.size());
-    for (const Touch& touch : t.linear) {
-      str(touch.category);
-      str(touch.source);
-      str(touch.campaign);
+    put_varint(b, e.linear.size());
+    for (const auto& keys : e.linear) {
+      for (const std::string_view k : keys) str(k);
     }
   }
   ++p.events;
@@ -311,6 +332,52 @@ bool decode_visitor_list(std::string_view bytes, std::vector<std::uint64_t>& out
     v += delta;
     out.push_back(v);
   }
+  return true;
+}
+
+bool merge_visitor_blocks(const std::vector<std::string_view>& blocks, std::string& out, std::size_t& visitors) {
+  // The blocks' entries, by visitor, each visitor's in part order (a stable sort). One bucket:
+  // signed and unsigned order agree.
+  struct Item {
+    std::uint64_t visitor;
+    std::size_t block;
+    std::string_view chunk;
+  };
+  std::vector<VisitorBlock> parsed(blocks.size());
+  std::vector<Item> items;
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    if (!parsed[b].parse(blocks[b])) return false;
+    for (const VisitorBlock::Entry& e : parsed[b].entries()) items.push_back({e.visitor, b, e.chunk});
+  }
+  std::stable_sort(items.begin(), items.end(), [](const Item& x, const Item& y) { return x.visitor < y.visitor; });
+  VisitorEventLog log;
+  VisitorChunk chunk;
+  std::vector<VisitorEvent> events;
+  for (const Item& item : items) {
+    events.clear();
+    if (!chunk.parse(item.chunk, parsed[item.block].strings()) || !chunk.decode(events)) return false;
+    for (const VisitorEvent& e : events) log.add(item.visitor, e, 0);
+  }
+  visitors = log.visitors();
+  out.clear();
+  std::size_t written = 0;
+  log.each_block([&](std::int64_t, std::string_view block) {
+    out.assign(block);
+    ++written;
+  });
+  return written <= 1;
+}
+
+bool merge_visitor_lists(const std::vector<std::string_view>& lists, std::string& out, std::size_t& visitors) {
+  std::vector<std::uint64_t> all;
+  for (const std::string_view list : lists) {
+    const std::size_t mid = all.size();
+    if (!decode_visitor_list(list, all)) return false;
+    std::inplace_merge(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(mid), all.end());
+  }
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  visitors = all.size();
+  encode_visitor_list(all, out);
   return true;
 }
 

@@ -54,6 +54,8 @@ class VisitorEventLog {
  public:
   // `hour`: the event's local hour of its day (clamped to 0..23 as the aggregator does).
   void add(const StoredEvent& event, int hour, std::int64_t seq);
+  // An event decoded from a stored chunk, encoded again (compaction: merge_visitor_blocks()).
+  void add(std::uint64_t visitor, const VisitorEvent& event, std::int64_t seq);
   bool empty() const { return pending_.empty(); }
   std::size_t bytes() const { return bytes_; }
   // Calls `f(bucket, block)` for every bucket with pending visitors, buckets ascending.
@@ -166,5 +168,13 @@ class VisitorChunk {
 void encode_visitor_list(const std::vector<std::uint64_t>& sorted, std::string& out);
 // Appends the list's ids to `out`; false when the bytes are not a valid list.
 bool decode_visitor_list(std::string_view bytes, std::vector<std::uint64_t>& out);
+
+// Compaction of a day written in many flushes. The blocks of one (day, bucket), in part order,
+// become one block: each visitor's chunks are merged into one chunk with the same events in the
+// same order (so every report reads the same visitor-day). `visitors` gets the block's visitor
+// count. False when a block or chunk cannot be decoded.
+bool merge_visitor_blocks(const std::vector<std::string_view>& blocks, std::string& out, std::size_t& visitors);
+// The lists of one (day, dimension, value), one per part, become one list (their union).
+bool merge_visitor_lists(const std::vector<std::string_view>& lists, std::string& out, std::size_t& visitors);
 
 }  // namespace ithaca::tracker
