@@ -6,8 +6,11 @@
 // run --runs times on each, alternately, each time through a fresh report source (no kept scan;
 // the page cache warm), with the process's CPU time around it; the answers must be identical.
 //
-//   compaction_bench --events N [--days D] [--flush-events F] [--runs R] [--dir DIR]
+//   compaction_bench --events N [--days D] [--flush-events F] [--runs R] [--dir DIR [--reuse]]
 //                    [--report 'pages?landing_page=/&visit=first']...
+//
+// --reuse: DIR already holds the events and the live roll-ups (a run with --dir): only the copy,
+// its compaction and the measurement are done again (so that only they need the bench lock).
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -20,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "ithaca/tracker/sqlite_store.hpp"
+#include "bench_rollups.hpp"
 #include "reports/event_generator.hpp"
 #include "reports/event_loader.hpp"
 #include "reports/reports.hpp"
@@ -120,6 +123,7 @@ int main(int argc, char** argv) {
   std::int64_t events = 100'000, flush_events = 20, runs = 5;
   double days = 3;
   std::string dir;
+  bool reuse = false;
   std::vector<std::string> specs;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -132,6 +136,7 @@ int main(int argc, char** argv) {
     else if (a == "--flush-events") flush_events = std::atoll(value().c_str());
     else if (a == "--runs") runs = std::atoll(value().c_str());
     else if (a == "--dir") dir = value();
+    else if (a == "--reuse") reuse = true;
     else if (a == "--report") specs.push_back(value());
     else die("unknown option " + a);
   }
@@ -142,57 +147,61 @@ int main(int argc, char** argv) {
   for (const std::string& spec : specs) reports.push_back(parse_report(spec));
   const bool temporary = dir.empty();
   if (temporary) dir = (fs::temp_directory_path() / ("compaction-bench-" + std::to_string(::getpid()))).string();
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  if (reuse && (temporary || !fs::exists(dir + "/rollups-live.db"))) die("--reuse needs a --dir with rollups-live.db");
+  if (!reuse) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
 
   std::string error;
-  SqliteOptions so;
-  so.path = dir + "/ithaca.db";
-  so.synchronous_full = false;
-  SqliteStores stores = open_sqlite_stores(so, error);
-  if (!stores.events) die(error);
-  RollupBuilderOptions o;
-  o.events_path = so.path;
-  o.rollups_path = dir + "/rollups-live.db";
-  o.zones["demo"] = TimeZone::load("Europe/Berlin", error);
-  if (!o.zones["demo"]) die(error);
+  BenchRollups bench;
+  if (!open_bench_rollups(dir, "rollups-live.db", bench, error)) die(error);
+  SqliteStores& stores = bench.stores;
+  RollupBuilderOptions& o = bench.options;
   o.chunk_events = o.flush_events = static_cast<std::size_t>(flush_events);
   o.flush_interval = std::chrono::hours(24);
   o.compact_written_days = false;
 
   // The stream, then the live roll-up of it.
-  GeneratorOptions g;
-  g.events = events;
-  g.days = days;
-  g.seed = 5;
-  g.rules_json = read_file(ITHACA_SOURCE_DIR "/demo_site/rules/demo.json");
-  const std::string rules_json = g.rules_json;
-  EventGenerator generator(g);
-  GeneratedRequest r;
-  std::vector<StoredEvent> pending;
-  std::int64_t written = 0;
+  const std::string rules_json = read_file(ITHACA_SOURCE_DIR "/demo_site/rules/demo.json");
   std::int64_t last_ts = 0;
-  while (generator.next(r)) {
-    append_stored_events(r, pending);
-    if (pending.size() >= 10'000) {
-      for (const StoredEvent& e : pending) last_ts = std::max(last_ts, e.ts_ms);
+  if (!reuse) {
+    GeneratorOptions g;
+    g.events = events;
+    g.days = days;
+    g.seed = 5;
+    g.rules_json = rules_json;
+    EventGenerator generator(g);
+    GeneratedRequest r;
+    std::vector<StoredEvent> pending;
+    std::int64_t written = 0;
+    auto write = [&] {
       if (Status s = stores.events->write(pending); !s) die(s.message());
       written += static_cast<std::int64_t>(pending.size());
       pending.clear();
+    };
+    while (generator.next(r)) {
+      append_stored_events(r, pending);
+      if (pending.size() >= 10'000) write();
     }
+    write();
+    const double cpu = cpu_seconds();
+    const auto wall = std::chrono::steady_clock::now();
+    {
+      auto live = RollupBuilder::start(o, error);
+      if (!live || !live->sync(std::chrono::hours(2))) die("the live roll-up failed: " + error);
+    }
+    std::printf("rolled up %lld events live (a flush every %lld): %.1f s, %.1f CPU-s\n",
+                static_cast<long long>(written), static_cast<long long>(flush_events),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count(), cpu_seconds() - cpu);
   }
-  for (const StoredEvent& e : pending) last_ts = std::max(last_ts, e.ts_ms);
-  if (Status s = stores.events->write(pending); !s) die(s.message());
-  written += static_cast<std::int64_t>(pending.size());
-  double cpu = cpu_seconds();
-  auto wall = std::chrono::steady_clock::now();
   {
-    auto live = RollupBuilder::start(o, error);
-    if (!live || !live->sync(std::chrono::hours(2))) die("the live roll-up failed: " + error);
+    SqliteConnection db;
+    SqliteQuery q;
+    if (Status s = db.open(o.events_path, false); !s) die(s.message());
+    if (Status s = q.prepare(db.handle(), "SELECT max(ts) FROM events"); !s) die(s.message());
+    if (q.step() == SQLITE_ROW) last_ts = q.integer(0);
   }
-  std::printf("rolled up %lld events live (a flush every %lld): %.1f s, %.1f CPU-s\n", static_cast<long long>(written),
-              static_cast<long long>(flush_events),
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count(), cpu_seconds() - cpu);
 
   // The copy, compacted.
   const std::string compacted_path = dir + "/rollups-compacted.db";
@@ -210,8 +219,8 @@ int main(int argc, char** argv) {
   const std::int32_t first_day = last_day - static_cast<std::int32_t>(days) - 1;
   std::vector<std::int32_t> all_days;
   for (std::int32_t d = first_day; d <= last_day; ++d) all_days.push_back(d);
-  cpu = cpu_seconds();
-  wall = std::chrono::steady_clock::now();
+  const double cpu = cpu_seconds();
+  const auto wall = std::chrono::steady_clock::now();
   if (Status s = compacted->compact_days("demo", all_days); !s) die(s.message());
   std::printf("compacted %zu days: %.2f s, %.2f CPU-s\n", all_days.size(),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count(), cpu_seconds() - cpu);
@@ -242,7 +251,7 @@ int main(int argc, char** argv) {
     for (std::int64_t run = 0; run < runs; ++run) {
       for (int which = 0; which < 2; ++which) {
         RollupBuilder& b = which == 0 ? *live : *compacted;
-        auto source = SqliteReportSource::open(so.path, which == 0 ? o.rollups_path : compacted_path, b, error);
+        auto source = SqliteReportSource::open(o.events_path, which == 0 ? o.rollups_path : compacted_path, b, error);
         if (!source) die(error);
         scope.filters = rep.filters;
         ReportResult result;

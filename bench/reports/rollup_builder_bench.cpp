@@ -20,7 +20,7 @@
 
 #include <unistd.h>
 
-#include "ithaca/tracker/sqlite_store.hpp"
+#include "bench_rollups.hpp"
 #include "reports/event_generator.hpp"
 #include "reports/event_loader.hpp"
 #include "reports/rollup_builder.hpp"
@@ -84,18 +84,14 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
 
   std::string error;
-  SqliteOptions so;
-  so.path = dir + "/ithaca.db";
-  so.synchronous_full = false;
-  SqliteStores stores = open_sqlite_stores(so, error);
-  RollupBuilderOptions o;
-  o.events_path = so.path;
-  o.rollups_path = dir + "/rollups.db";
-  o.zones["demo"] = TimeZone::load("Europe/Berlin", error);
+  BenchRollups bench;
+  const bool opened = open_bench_rollups(dir, "rollups.db", bench, error);
+  SqliteStores& stores = bench.stores;
+  RollupBuilderOptions& o = bench.options;
   o.flush_events = static_cast<std::size_t>(flush_events);
   o.flush_interval = std::chrono::hours(24);
   if (visitors_in_memory >= 0) o.visitors_in_memory = static_cast<std::size_t>(visitors_in_memory);
-  std::unique_ptr<RollupBuilder> builder = stores.events && o.zones["demo"] ? RollupBuilder::start(o, error) : nullptr;
+  std::unique_ptr<RollupBuilder> builder = opened ? RollupBuilder::start(o, error) : nullptr;
   if (!builder) {
     std::fprintf(stderr, "rollup_builder_bench: %s\n", error.c_str());
     return 1;
