@@ -419,7 +419,8 @@ TEST_F(RollupsAgainstRawEvents, ALiveDayCompactsToWhatOneFlushWrites) {
 }
 
 // Left to itself, the builder compacts each day it lets go (here: every day but the newest, one
-// day in memory), between catch-ups; at start, every day stored in several flushes.
+// day in memory), between catch-ups, and older days in memory once idle; at start, every day
+// stored in several flushes.
 TEST_F(RollupsAgainstRawEvents, TheBuilderCompactsTheDaysItLetsGo) {
   const std::string path = dir.str("rollups-auto.db");
   RollupBuilderOptions o = testing::rollup_builder_options(dir, "demo", "rollups-auto.db");
@@ -452,6 +453,28 @@ TEST_F(RollupsAgainstRawEvents, TheBuilderCompactsTheDaysItLetsGo) {
   };
   compare("running");
   live.reset();
+  {  // Every day in memory: those but the newest are compacted once no flush has written them for
+     // compact_idle_after.
+    RollupBuilderOptions idle = testing::rollup_builder_options(dir, "demo", "rollups-idle.db");
+    idle.chunk_events = idle.flush_events = 25;
+    idle.days_in_memory = 8;
+    idle.compact_idle_after = std::chrono::milliseconds(0);
+    auto kept = RollupBuilder::start(idle, error);
+    ASSERT_TRUE(kept) << error;
+    ASSERT_TRUE(kept->sync(std::chrono::seconds(60)));
+    const std::string idle_path = dir.str("rollups-idle.db");
+    for (int i = 0; i < 300 && count_of(idle_path, older_split) != 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(count_of(idle_path, older_split), 0);
+    EXPECT_EQ(count_of(idle_path, all_split), 1);
+    auto source = SqliteReportSource::open(dir.str("ithaca.db"), idle_path, *kept, error);
+    ASSERT_TRUE(source) << error;
+    const std::vector<Filter> two = {Filter{Dim::Device, "mobile"}, Filter{Dim::Visit, "first"}};
+    for (const auto& [name, params] : kReports) {
+      EXPECT_EQ(report(*source, name, params, two), report(*raw, name, params, two)) << "idle " << name;
+    }
+  }
   live = RollupBuilder::start(o, error);  // the newest day was left in several flushes
   ASSERT_TRUE(live) << error;
   EXPECT_EQ(wait_until(all_split, 0), 0);

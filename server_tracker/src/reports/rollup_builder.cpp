@@ -41,6 +41,10 @@ struct CachedDay {
   VisitorEventLog log;  // the day's events since the last flush, for visitor_events
   std::uint64_t used = 0;
   bool dirty = false;
+  // Flushes that wrote the day's visitor_events since it was written whole or compacted, and when
+  // the last one was.
+  std::size_t flushes = 0;
+  std::chrono::steady_clock::time_point written;
 };
 
 }  // namespace
@@ -161,8 +165,11 @@ struct RollupBuilder::Impl {
       return s;
     }
     if (any) {
+      const auto now = std::chrono::steady_clock::now();
       for (auto& [key, d] : days) {
         if (!d.dirty) continue;
+        d.flushes = d.log.replace ? 1 : d.flushes + 1;
+        d.written = now;
         d.aggregator->clear_dirty();
         d.log.clear();
         d.log.replace = false;
@@ -318,6 +325,7 @@ struct RollupBuilder::Impl {
       writer->rollback();
       return s;
     }
+    if (auto it = days.find(key); it != days.end()) it->second.flushes = 1;
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     log_info("visitor_events compacted", {{"site", key.site},
                                           {"day", std::to_string(key.day)},
@@ -328,13 +336,25 @@ struct RollupBuilder::Impl {
     return Status::ok();
   }
 
-  // One queued day (not one still in memory: it is queued again when let go).
+  // One queued day (not one still in memory: it is queued again when let go), else a day in
+  // memory written in several flushes, none for `compact_idle_after`, that is not its site's
+  // newest (yesterday, once its late events have stopped; a later one is added after it).
   void compact_one() {
     while (!to_compact.empty()) {
       const DayKey key = *to_compact.begin();
       to_compact.erase(to_compact.begin());
       if (days.count(key)) continue;
       if (Status s = compact(key); !s) log_error("roll-up compaction failed", {{"error", s.message()}});
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = days.begin(); it != days.end(); ++it) {
+      CachedDay& d = it->second;
+      const auto next = std::next(it);
+      const bool newest = next == days.end() || next->first.site != it->first.site;
+      if (newest || d.dirty || d.flushes <= 1 || now - d.written < options.compact_idle_after) continue;
+      d.flushes = 1;  // also after a failure: not retried at every turn
+      if (Status s = compact(it->first); !s) log_error("roll-up compaction failed", {{"error", s.message()}});
       return;
     }
   }
@@ -506,7 +526,7 @@ struct RollupBuilder::Impl {
       completed = std::max(completed, generation);
       done.notify_all();
       // Compaction between catch-ups, a day at a time, when no report or job waits for the thread.
-      if (!to_compact.empty() && requested == completed && jobs.empty() && !stopping) {
+      if (options.compact_written_days && requested == completed && jobs.empty() && !stopping) {
         lock.unlock();
         compact_one();
         lock.lock();

@@ -48,10 +48,12 @@ struct RollupBuilderOptions {
   std::size_t flush_events = 100'000;
   std::size_t flush_log_bytes = 8 << 20;
   // A day written in many flushes (live ingest: one every few seconds) has many small
-  // visitor_events blocks and visitor_values lists; once the builder lets the day go (and for
-  // such days found at start) it rewrites them as one block per bucket and one list per value,
+  // visitor_events blocks and visitor_values lists; once the builder lets the day go, or it is
+  // not its site's newest day and no flush has written it for `compact_idle_after` (and for such
+  // days found at start), it rewrites them as one block per bucket and one list per value,
   // between catch-ups when no report waits. Off: only compact_days() does it (benchmarks).
   bool compact_written_days = true;
+  std::chrono::milliseconds compact_idle_after{std::chrono::minutes(10)};
 };
 
 struct ErasureResult {

@@ -371,10 +371,10 @@ bool merge_visitor_blocks(const std::vector<std::string_view>& blocks, std::stri
 bool merge_visitor_lists(const std::vector<std::string_view>& lists, std::string& out, std::size_t& visitors) {
   std::vector<std::uint64_t> all;
   for (const std::string_view list : lists) {
-    const std::size_t mid = all.size();
     if (!decode_visitor_list(list, all)) return false;
-    std::inplace_merge(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(mid), all.end());
   }
+  // One sort: a live day's value has hundreds of parts, and merging them one by one is quadratic.
+  std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   visitors = all.size();
   encode_visitor_list(all, out);
