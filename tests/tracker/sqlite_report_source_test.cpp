@@ -418,6 +418,42 @@ TEST_F(RollupsAgainstRawEvents, ALiveDayCompactsToWhatOneFlushWrites) {
   answers("compacted twice");
 }
 
+// A day's compaction is one transaction: a block that cannot be decoded fails it, and every
+// bucket compacted before it stays as it was.
+TEST_F(RollupsAgainstRawEvents, AFailedCompactionChangesNothing) {
+  RollupBuilderOptions o = testing::rollup_builder_options(dir, "demo", "rollups-live.db");
+  o.chunk_events = o.flush_events = 25;
+  o.compact_written_days = false;
+  std::string error;
+  auto live = RollupBuilder::start(o, error);
+  ASSERT_TRUE(live) << error;
+  ASSERT_TRUE(live->sync(std::chrono::seconds(60)));
+  const std::string path = dir.str("rollups-live.db");
+  const std::int32_t day = zone->local_day(kEnd) - 1;
+  const std::string last_split_bucket = "(SELECT max(bucket) FROM (SELECT bucket FROM visitor_events WHERE day = " +
+                                        std::to_string(day) + " GROUP BY bucket HAVING count(*) > 1))";
+  ASSERT_GT(count_of(path, "SELECT count(*) FROM visitor_events WHERE day = " + std::to_string(day) +
+                               " AND bucket < " + last_split_bucket),
+            1);  // buckets before the damaged one: compacted first, then rolled back
+  {
+    SqliteConnection db;
+    ASSERT_TRUE(db.open(path, true));
+    ASSERT_TRUE(db.exec("UPDATE visitor_events SET events = x'0100010509' WHERE day = " + std::to_string(day) +
+                        " AND bucket = " + last_split_bucket + ";"));
+  }
+  const std::string blocks = rows_of(path, "SELECT * FROM visitor_events ORDER BY 1, 2, 3, 4");
+  const std::string lists = rows_of(path, "SELECT * FROM visitor_values ORDER BY 1, 2, 3, 4, 5");
+  const Status st = live->compact_days("demo", {day});
+  EXPECT_FALSE(st);
+  EXPECT_NE(st.message().find("cannot be decoded"), std::string::npos) << st.message();
+  EXPECT_EQ(rows_of(path, "SELECT * FROM visitor_events ORDER BY 1, 2, 3, 4"), blocks);
+  EXPECT_EQ(rows_of(path, "SELECT * FROM visitor_values ORDER BY 1, 2, 3, 4, 5"), lists);
+  EXPECT_TRUE(live->compact_days("demo", {day + 1}));  // the builder goes on
+  EXPECT_EQ(count_of(path, "SELECT count(*) FROM (SELECT 1 FROM visitor_events WHERE day = " +
+                               std::to_string(day + 1) + " GROUP BY bucket HAVING count(*) > 1)"),
+            0);
+}
+
 // Left to itself, the builder compacts each day it lets go (here: every day but the newest, one
 // day in memory), between catch-ups, and older days in memory once idle; at start, every day
 // stored in several flushes.
