@@ -45,8 +45,6 @@ test('the tarball holds the package files and nothing else', () => {
     'browser/openfeature.mjs',
     'index.d.ts',
     'index.mjs',
-    'node/ithaca.cjs',
-    'node/ithaca.wasm',
     'openfeature.d.ts',
     'package.json',
   ]);

@@ -2,8 +2,10 @@
 // Writes wasm_sdk/dist/ (the npm package) from an emcmake build: `node package.mjs BUILD_DIR`.
 //   dist/browser/   exactly what a page downloads: ithaca.mjs (SDK + wasm loader, minified),
 //                   ithaca.wasm, openfeature.mjs (the optional OpenFeature provider)
-//   dist/node/      the Node build of the same core (CommonJS factory + its wasm)
-//   dist/index.mjs  loadEngine() for Node ≥ 20; *.d.ts types; package.json with "exports".
+//   dist/index.mjs  loadEngine() for Node ≥ 20 (the same browser/ithaca.wasm); *.d.ts types;
+//                   package.json with "exports".
+// Emscripten's JS glue is not shipped: src/wasm_loader.js instantiates the wasm itself, with the
+// import and export names read here from the glue the link wrote.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,20 +26,56 @@ const built = (...p) => {
   }
   return f;
 };
-const glue = built('browser', 'ithaca.mjs');
+const glue = readFileSync(built('browser', 'ithaca.mjs'), 'utf8');
 const browserWasm = built('browser', 'ithaca.wasm');
-const nodeGlue = built('node', 'ithaca.js');
-const nodeWasm = built('node', 'ithaca.wasm');
+
+// The link minifies the wasm's import and export names; its glue (Emscripten 3.1.6) says which
+// is which. Anything not found here is a build error, not a broken package.
+function wasmNames(text) {
+  const one = (re, what) => {
+    const m = text.match(re);
+    if (!m) {
+      console.error(`package.mjs: cannot find ${what} in Emscripten's glue (a different Emscripten version?)`);
+      process.exit(1);
+    }
+    return m[1];
+  };
+  const lib = one(/asmLibraryArg\s*=\s*\{([^}]*)\}/, 'the import object');
+  const imports = Object.fromEntries([...lib.matchAll(/"(\w+)":(\w+)/g)].map(([, k, v]) => [v, k]));
+  if (!imports._abort || !imports._emscripten_resize_heap || Object.keys(imports).length !== 2) {
+    console.error(`package.mjs: the wasm imports ${JSON.stringify(imports)}; wasm_loader.js provides only abort and emscripten_resize_heap`);
+    process.exit(1);
+  }
+  const exports = {};
+  for (const [, name, short] of text.matchAll(/var (_ithaca_\w+)=Module\["\1"\]=function\(\)\{return\(\1=Module\["\1"\]=Module\["asm"\]\["(\w+)"\]\)/g)) {
+    exports[name] = short;
+  }
+  return {
+    module: one(/var info=\{"(\w+)":asmLibraryArg\}/, 'the import module name'),
+    abort: imports._abort,
+    resize: imports._emscripten_resize_heap,
+    memory: one(/wasmMemory=Module\["asm"\]\["(\w+)"\]/, 'the memory export'),
+    ctors: one(/addOnInit\(Module\["asm"\]\["(\w+)"\]\)/, 'the static constructors export'),
+    exports,
+  };
+}
+const names = wasmNames(glue);
+const wanted = readFileSync(join(sdk, 'CMakeLists.txt'), 'utf8').match(/set\(ITHACA_WASM_EXPORTS([^)]*)\)/)[1].match(/_ithaca_\w+/g);
+const missing = wanted.filter((n) => !names.exports[n]);
+if (missing.length) {
+  console.error(`package.mjs: exports not found in Emscripten's glue: ${missing.join(', ')}`);
+  process.exit(1);
+}
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'browser'), { recursive: true });
-mkdirSync(join(out, 'node'), { recursive: true });
 
-// The browser entry imports the Emscripten loader as 'ithaca:wasm-glue'.
-const gluePlugin = {
-  name: 'ithaca-wasm-glue',
+// The loader imports those names as 'ithaca:wasm-names'.
+const namesPlugin = {
+  name: 'ithaca-wasm-names',
   setup(b) {
-    b.onResolve({ filter: /^ithaca:wasm-glue$/ }, () => ({ path: glue }));
+    b.onResolve({ filter: /^ithaca:wasm-names$/ }, () => ({ path: 'wasm-names', namespace: 'ithaca' }));
+    b.onLoad({ filter: /.*/, namespace: 'ithaca' }, () => ({ contents: `export default ${JSON.stringify(names)};`, loader: 'js' }));
   },
 };
 const browserOptions = {
@@ -53,7 +91,7 @@ await build({
   ...browserOptions,
   entryPoints: [join(sdk, 'src', 'browser', 'index.js')],
   outfile: join(out, 'browser', 'ithaca.mjs'),
-  plugins: [gluePlugin],
+  plugins: [namesPlugin],
 });
 await build({
   ...browserOptions,
@@ -62,9 +100,7 @@ await build({
 });
 copyFileSync(browserWasm, join(out, 'browser', 'ithaca.wasm'));
 
-// Node: the CommonJS factory with its own wasm, and an ES module entry around it.
-copyFileSync(nodeGlue, join(out, 'node', 'ithaca.cjs'));
-copyFileSync(nodeWasm, join(out, 'node', 'ithaca.wasm'));
+// Node: an ES module entry that loads the browser's wasm file.
 await build({
   entryPoints: [join(sdk, 'src', 'node.mjs')],
   outfile: join(out, 'index.mjs'),
@@ -72,7 +108,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['./node/*'],
+  plugins: [namesPlugin],
   logLevel: 'warning',
 });
 

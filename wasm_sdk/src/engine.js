@@ -66,7 +66,7 @@ function fromCodes(cat, codes, segmentErrors) {
 }
 
 /**
- * @param {any} m an instantiated Emscripten module (createIthacaModule())
+ * @param {any} m the instantiated wasm as wasm_loader.js gives it (`_ithaca_*` functions, HEAPU8)
  */
 export function wrapModule(m) {
   let dead = null;

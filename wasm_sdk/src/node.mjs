@@ -2,14 +2,11 @@
 // tools. Each loadEngine() call instantiates its own module; results are the JSON text the
 // native `ithaca` command prints.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { instantiateBytes } from './wasm_loader.js';
 import { wrapModule } from './engine.js';
 
-const require = createRequire(import.meta.url);
-
 export async function loadEngine() {
-  const createIthacaModule = require('./node/ithaca.cjs');
-  // Node 20's global fetch cannot read a file path, so the bytes are handed over directly.
-  const wasmBinary = readFileSync(new URL('./node/ithaca.wasm', import.meta.url));
-  return wrapModule(await createIthacaModule({ wasmBinary }));
+  // The browser's wasm file; compiled synchronously: the bytes are at hand, and V8's
+  // asynchronous compile only adds task hops here (docs/performance.md, "Cold start").
+  return wrapModule(instantiateBytes(readFileSync(new URL('./browser/ithaca.wasm', import.meta.url))));
 }

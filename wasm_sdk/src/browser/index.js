@@ -2,7 +2,7 @@
 // the chosen variants without flicker, and reports page views, events, conversions and
 // exposures to the first-party tracker. Contract: no function here throws into the host page;
 // anything that fails leaves the page with its default content.
-import createIthacaModule from 'ithaca:wasm-glue';
+import { instantiateUrl } from '../wasm_loader.js';
 import { wrapModule } from '../engine.js';
 import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.js';
 import { readJson, writeJson, removeKeys, randomId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
@@ -20,11 +20,10 @@ const moduleStart = clock(); // when this module began to run: the zero of `timi
 
 function loadBrowserEngine(wasmUrl) {
   if (!sharedEngine) {
-    const opts = {};
-    if (wasmUrl) opts.locateFile = () => String(wasmUrl);
+    const url = wasmUrl ? String(wasmUrl) : new URL('ithaca.wasm', import.meta.url).href;
     // Called now, not in a later microtask, so the wasm download starts at once; a throw still
     // becomes a rejection.
-    sharedEngine = new Promise((resolve) => resolve(createIthacaModule(opts))).then(wrapModule);
+    sharedEngine = new Promise((resolve) => resolve(instantiateUrl(url))).then(wrapModule);
     sharedEngine.catch(() => {
       sharedEngine = null; // let a later start() try again
     });
