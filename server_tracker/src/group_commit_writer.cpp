@@ -33,52 +33,27 @@ GroupCommitWriter::~GroupCommitWriter() { stop(); }
 
 GroupCommitWriter::Outcome GroupCommitWriter::write(std::vector<StoredEvent> events) {
   if (events.empty()) return Outcome::Durable;
-  const std::size_t count = events.size();
+  auto shared = std::make_shared<Ticket>();
+  Ticket& ticket = *shared;
+  ticket.count = events.size();
+  ticket.events = std::move(events);
   std::unique_lock<std::mutex> lock(mutex_);
   if (stopping_) return Outcome::Stopped;
   // A batch larger than the whole queue is still admitted into an empty queue, so a
   // capacity below the batch limit cannot starve one client forever.
-  if (queued_events_ > 0 && queued_events_ + count > options_.queue_capacity_events) {
+  if (queued_events_ > 0 && queued_events_ + ticket.count > options_.queue_capacity_events) {
     return Outcome::QueueFull;
   }
-  queued_events_ += count;
-  if (!committing_ && queue_.empty()) {
-    committing_ = true;
-    lock.unlock();
-    return lead(events);
-  }
-  auto shared = std::make_shared<Ticket>();
-  Ticket& ticket = *shared;
-  ticket.count = count;
-  ticket.events = std::move(events);
+  queued_events_ += ticket.count;
   if (metrics_) ticket.queued_at = std::chrono::steady_clock::now();
   ticket.slot = static_cast<unsigned>(next_group_ & 1);
-  // No wake-up needed: a commit is running (its end takes the queue) or the queue was already
-  // non-empty (whoever queued first is behind such a commit, or the writer was woken for it).
+  // The writer sleeps only on an empty queue.
+  const bool writer_idle = queue_.empty();
   queue_.push_back(shared);  // the caller keeps its own reference while it waits
   lock.unlock();
+  if (writer_idle) work_cv_.notify_one();
   wait_for(ticket);
   return ticket.outcome;
-}
-
-GroupCommitWriter::Outcome GroupCommitWriter::lead(std::vector<StoredEvent>& events) {
-  const auto start = std::chrono::steady_clock::now();
-  if (metrics_) metrics_->observe_commit_wait(0.0);
-  const Status status = store_.write(events);
-  if (metrics_) {
-    if (!status) metrics_->add_store_error();
-    metrics_->observe_commit(events.size(),
-                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  bool wake_writer = false;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    queued_events_ -= events.size();
-    committing_ = false;
-    wake_writer = !queue_.empty() || stopping_;
-  }
-  if (wake_writer) work_cv_.notify_one();
-  return status ? Outcome::Durable : Outcome::StoreFailed;
 }
 
 void GroupCommitWriter::wait_for(const Ticket& ticket) {
@@ -123,10 +98,8 @@ void GroupCommitWriter::run() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      // A leading caller's commit ends before the writer starts one (and before it exits).
-      work_cv_.wait(lock, [&] { return !committing_ && (!queue_.empty() || stopping_); });
+      work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
       if (queue_.empty()) return;  // stopping, and everything queued is committed
-      committing_ = true;
       std::size_t events = 0;
       while (!queue_.empty() &&
              (group.empty() || events + queue_.front()->count <= options_.commit_max_events)) {
@@ -146,7 +119,6 @@ void GroupCommitWriter::run() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       for (auto& ticket : group) queued_events_ -= ticket->count;
-      committing_ = false;
     }
     for (auto& ticket : group) ticket->done.store(true, std::memory_order_release);
     wake(group);

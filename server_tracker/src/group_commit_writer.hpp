@@ -3,12 +3,6 @@
 // every waiter. Concurrent batches thus share one fsync, and each caller learns the outcome of
 // the transaction that holds its events — an "ok" means durable.
 //
-// Leader: a caller that finds no commit in progress and nothing queued commits its own batch on
-// its own thread (as in LevelDB) instead of waking the writer and sleeping until the writer
-// wakes it: one hand-off and one sleep fewer, which on this project's virtual machines cost more
-// than a single event's own work. Batches that arrive meanwhile queue as before, and the leader
-// wakes the writer for them when it is done. Commits never overlap.
-//
 // Waking: a caller sleeps on one of two futex words chosen by the group it will join, and the
 // writer wakes a whole group with one system call per word instead of one per caller (on this
 // project's virtual machines a system call and a wake-up are most of a single-event request's
@@ -68,7 +62,6 @@ class GroupCommitWriter {
   };
 
   void run();
-  Outcome lead(std::vector<StoredEvent>& events);
   void commit(std::vector<std::shared_ptr<Ticket>>& group);
   void wait_for(const Ticket& ticket);
   void wake(const std::vector<std::shared_ptr<Ticket>>& group);
@@ -82,7 +75,6 @@ class GroupCommitWriter {
   std::deque<std::shared_ptr<Ticket>> queue_;
   std::size_t queued_events_ = 0;
   bool stopping_ = false;
-  bool committing_ = false;  // a commit is running, on the writer or on a leading caller
   // Callers queued while group n is the next to be taken sleep on word n % 2; a finished group
   // bumps the words its callers sleep on (a group split by commit_max_events holds both).
   std::uint64_t next_group_ = 0;

@@ -27,7 +27,6 @@ class FakeStore : public EventStore {
     }
     if (fail) return Status::error("disk full");
     transactions.push_back(events.size());
-    threads.push_back(std::this_thread::get_id());
     for (const auto& e : events) ids.push_back(e.event_id);
     return Status::ok();
   }
@@ -51,7 +50,6 @@ class FakeStore : public EventStore {
   bool fail = false;
   int entered = 0;
   std::vector<std::size_t> transactions;
-  std::vector<std::thread::id> threads;  // which thread ran each transaction
   std::vector<std::string> ids;
 };
 
@@ -90,66 +88,6 @@ TEST(GroupCommitWriter, WriteReturnsAfterTheCommit) {
   ASSERT_EQ(store.transactions.size(), 1u);
   EXPECT_EQ(store.transactions[0], 3u);
   EXPECT_EQ(writer.queued_events(), 0u);
-}
-
-// With no commit running and nothing queued the caller commits its batch itself: no hand-off to
-// the writer thread, no sleep waiting for it.
-TEST(GroupCommitWriter, ACallerFindingTheWriterIdleCommitsItself) {
-  FakeStore store;
-  Metrics metrics;
-  GroupCommitWriter writer(store, {}, &metrics);
-  EXPECT_EQ(writer.write(batch("a", 2)), GroupCommitWriter::Outcome::Durable);
-  EXPECT_EQ(writer.write(batch("b", 1)), GroupCommitWriter::Outcome::Durable);
-  ASSERT_EQ(store.threads.size(), 2u);
-  EXPECT_EQ(store.threads[0], std::this_thread::get_id());
-  EXPECT_EQ(store.threads[1], std::this_thread::get_id());
-  EXPECT_EQ(writer.queued_events(), 0u);
-  const std::string text = metrics.render({});
-  EXPECT_NE(text.find("ithaca_commits_total 2\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("ithaca_commit_events_total 3\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("ithaca_commit_wait_seconds_count 2\n"), std::string::npos) << text;
-}
-
-// Batches that arrive while a caller commits its own wait for the writer thread, which starts
-// only after that commit ends (commits never overlap) and takes them all in one transaction.
-TEST(GroupCommitWriter, BatchesQueuedBehindALeadingCallerGoToTheWriter) {
-  HeldFirstCommit held;
-  std::vector<std::thread> others;
-  for (int t = 0; t < 3; ++t) {
-    others.emplace_back([&, t] {
-      EXPECT_EQ(held.writer.write(batch("q" + std::to_string(t) + "-", 2)), GroupCommitWriter::Outcome::Durable);
-    });
-  }
-  while (held.writer.queued_events() < 7) std::this_thread::yield();
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  {
-    std::lock_guard<std::mutex> lock(held.store.mutex);
-    EXPECT_EQ(held.store.entered, 1);  // the writer has not started a second, overlapping commit
-  }
-  const std::thread::id leader = held.first.get_id();
-  held.release();
-  for (auto& t : others) t.join();
-  ASSERT_EQ(held.store.transactions.size(), 2u);
-  EXPECT_EQ(held.store.threads[0], leader);
-  EXPECT_NE(held.store.threads[1], leader);
-  EXPECT_EQ(held.store.transactions[1], 6u);
-  EXPECT_EQ(held.writer.queued_events(), 0u);
-}
-
-// Shutdown waits for a caller's own commit too: the store must outlive it.
-TEST(GroupCommitWriter, StopWaitsForALeadingCallersCommit) {
-  HeldFirstCommit held;
-  std::atomic<bool> stopped{false};
-  std::thread stopper([&] {
-    held.writer.stop();
-    stopped = true;
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  EXPECT_FALSE(stopped.load());
-  held.release();
-  stopper.join();
-  ASSERT_EQ(held.store.ids.size(), 1u);
-  EXPECT_EQ(held.writer.write(batch("late", 1)), GroupCommitWriter::Outcome::Stopped);
 }
 
 TEST(GroupCommitWriter, ConcurrentBatchesShareOneTransaction) {
