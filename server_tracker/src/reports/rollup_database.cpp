@@ -9,6 +9,10 @@
 namespace ithaca::tracker {
 namespace {
 
+// The errors of a damaged roll-up row, for the writer's compaction and the reader alike.
+Status undecodable_block() { return Status::error("roll-ups: a visitor_events block cannot be decoded"); }
+Status undecodable_list() { return Status::error("roll-ups: a visitor_values list cannot be decoded"); }
+
 constexpr const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS dim_day (
@@ -309,7 +313,6 @@ Status RollupWriter::visitor_event_parts(std::string_view site, std::int32_t day
 
 Status RollupWriter::compact_visitor_events(std::string_view site, std::int32_t day, VisitorEventsCompaction& out) {
   out = VisitorEventsCompaction{};
-  const Status undecodable = Status::error("roll-ups: a visitor_events block cannot be decoded");
   // Blocks, bucket by bucket: each bucket's rows are read (copied) before they are replaced.
   std::vector<std::string> rows;
   std::vector<std::string_view> views;
@@ -329,13 +332,13 @@ Status RollupWriter::compact_visitor_events(std::string_view site, std::int32_t 
     ++out.blocks_after;
     if (rows.size() == 1) {  // already whole: only counted
       VisitorBlock block;
-      if (!block.parse(rows[0])) return undecodable;
+      if (!block.parse(rows[0])) return undecodable_block();
       out.visitors += static_cast<std::int64_t>(block.entries().size());
       continue;
     }
     views.assign(rows.begin(), rows.end());
     std::size_t visitors = 0;
-    if (!merge_visitor_blocks(views, merged, visitors)) return undecodable;
+    if (!merge_visitor_blocks(views, merged, visitors)) return undecodable_block();
     out.visitors += static_cast<std::int64_t>(visitors);
     // The earliest part: a later flush of the day (a larger first seq) still sorts after it.
     if (Status st = s_->del_bucket_blocks.bind(1, site).bind(2, day).bind(3, bucket).run(); !st) return st;
@@ -366,7 +369,6 @@ Status RollupWriter::compact_visitor_events(std::string_view site, std::int32_t 
     if (Status st = q.done(rc == SQLITE_ROW ? SQLITE_DONE : rc); !st) return st;
   }
   if (out.lists_before == 0) return Status::ok();  // no flush wrote the day's lists
-  const Status bad_list = Status::error("roll-ups: a visitor_values list cannot be decoded");
   std::vector<std::string> parts;
   auto finish = [&](List& l) -> bool {
     views.assign(parts.begin(), parts.end());
@@ -381,7 +383,7 @@ Status RollupWriter::compact_visitor_events(std::string_view site, std::int32_t 
     if (lists.empty() || lists.back().dim != dim || lists.back().value != value) {
       if (!lists.empty() && !finish(lists.back())) {
         (void)q.done(SQLITE_DONE);
-        return bad_list;
+        return undecodable_list();
       }
       parts.clear();
       lists.push_back({dim, std::string(value), q.integer(2), {}, 0});
@@ -389,7 +391,7 @@ Status RollupWriter::compact_visitor_events(std::string_view site, std::int32_t 
     parts.emplace_back(q.view(3));
   }
   if (Status st = q.done(rc); !st) return st;
-  if (!lists.empty() && !finish(lists.back())) return bad_list;
+  if (!lists.empty() && !finish(lists.back())) return undecodable_list();
   out.lists_after = 1 + static_cast<std::int64_t>(lists.size());
   if (out.lists_after == out.lists_before) return Status::ok();  // already one list per value
   if (Status st = s_->del_visitor_values.bind(1, site).bind(2, day).run(); !st) return st;
@@ -522,6 +524,10 @@ class RollupReader::BlockGroup {
       }
       i = j;
     }
+    clear();
+  }
+  // Drops the group's visitor-days unread (a failed read: the next one starts empty).
+  void clear() {
     items_.clear();
     used_ = 0;
   }
@@ -806,11 +812,11 @@ Status RollupReader::visitor_chunks(const ReportScope& scope, const VisitorDayFn
   if (ok && rc == SQLITE_DONE) {
     if (!group.empty()) group.emit(day, f, skipped);
   } else {  // dropped: the next read starts empty
-    group.emit(day, [](std::int32_t, std::uint64_t, const std::vector<VisitorChunkRef>&) {}, nullptr);
+    group.clear();
   }
   if (!ok) {
     (void)q.done(SQLITE_DONE);
-    return Status::error("roll-ups: a visitor_events block cannot be decoded");
+    return undecodable_block();
   }
   return q.done(rc);
 }
@@ -827,7 +833,7 @@ Status RollupReader::visitors_with(std::string_view site, std::int32_t day, Dim 
     const std::size_t mid = out.size();
     if (!decode_visitor_list(q.view(0), out)) {
       (void)q.done(SQLITE_DONE);
-      return Status::error("roll-ups: a visitor_values list cannot be decoded");
+      return undecodable_list();
     }
     // Each part's list ascends: merged, not sorted.
     if (mid > 0) std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(mid), out.end());
@@ -861,12 +867,12 @@ Status RollupReader::visitor_chunks_of(std::string_view site, std::int32_t day,
     bool ok = true;
     while (ok && (rc = q.step()) == SQLITE_ROW) ok = group.add(q.view(0), &visitors, start);
     if (!ok) {
-      group.emit(day, [](std::int32_t, std::uint64_t, const std::vector<VisitorChunkRef>&) {}, nullptr);
+      group.clear();
       (void)q.done(SQLITE_DONE);
-      return Status::error("roll-ups: a visitor_events block cannot be decoded");
+      return undecodable_block();
     }
     if (Status st = q.done(rc); !st) {
-      group.emit(day, [](std::int32_t, std::uint64_t, const std::vector<VisitorChunkRef>&) {}, nullptr);
+      group.clear();
       return st;
     }
     group.emit(day, f, nullptr);
