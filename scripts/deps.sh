@@ -9,7 +9,8 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   clang lld libclang-rt-14-dev            # libFuzzer + sanitizers
   libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev sqlite3
+  nlohmann-json3-dev libsqlite3-dev sqlite3
+  patch                                   # cpp-httplib is built from Debian's source, patched (cmake/IthacaHttplib.cmake)
   libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
   emscripten                              # node 20 and npm come with the base image
   clickhouse-server clickhouse-client

@@ -29,7 +29,7 @@ target_sources(ithaca_tracker PRIVATE
 
 add_executable(ithaca-gen tools/ithaca_gen.cpp)
 target_include_directories(ithaca-gen PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
-target_link_libraries(ithaca-gen PRIVATE ithaca::tracker PkgConfig::ITHACA_HTTPLIB nlohmann_json::nlohmann_json
+target_link_libraries(ithaca-gen PRIVATE ithaca::tracker ithaca::httplib nlohmann_json::nlohmann_json
                       Threads::Threads)
 ithaca_warnings(ithaca-gen)
 ithaca_sanitize(ithaca-gen)

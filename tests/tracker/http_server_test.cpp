@@ -4,6 +4,10 @@
 
 #include <httplib.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -150,6 +154,77 @@ TEST(HttpServer, GracefulStopLosesNoAcknowledgedEvent) {
   for (auto& c : clients) c.join();
   server.reset();
   EXPECT_GE(stored_events(dir), acknowledged.load());
+}
+
+// A client socket kept open across requests, to see what the server does with an idle
+// keep-alive connection. Answers are read by their Content-Length (the tracker always sends one).
+class KeepAliveSocket {
+ public:
+  explicit KeepAliveSocket(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~KeepAliveSocket() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  KeepAliveSocket(const KeepAliveSocket&) = delete;
+  KeepAliveSocket& operator=(const KeepAliveSocket&) = delete;
+
+  // GET /healthz on this connection; the status, or 0 when the server closed it or said nothing.
+  int get_health() {
+    if (!connected_) return 0;
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
+    if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return 0;
+    std::string answer;
+    char buffer[4096];
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto head_end = answer.find("\r\n\r\n");
+      if (head_end != std::string::npos) {
+        const auto length_at = answer.find("Content-Length: ");
+        if (length_at != std::string::npos && length_at < head_end &&
+            answer.size() >= head_end + 4 + std::stoul(answer.substr(length_at + 16))) {
+          return testing::status_of(answer);
+        }
+      }
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) continue;
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) return 0;
+      answer.append(buffer, static_cast<std::size_t>(n));
+    }
+    return 0;
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+// The keep-alive wait (cmake/IthacaHttplib.cmake) sleeps in poll() in steps; a connection that
+// idles across several steps must still be served.
+TEST(HttpServer, AKeepAliveConnectionIsServedAfterIdling) {
+  TempDir dir;
+  RunningServer server(testing::test_options(dir));
+  KeepAliveSocket connection(server.port());
+  EXPECT_EQ(connection.get_health(), 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  EXPECT_EQ(connection.get_health(), 200);
+  EXPECT_EQ(connection.get_health(), 200);
+}
+
+// A stop must not wait out the 5 s keep-alive timeout of a connection that sends nothing more
+// (Debian's build of the library did: SIGTERM took up to 5 s with a browser tab open).
+TEST(HttpServer, StopDoesNotWaitForIdleKeepAliveConnections) {
+  TempDir dir;
+  RunningServer server(testing::test_options(dir));
+  KeepAliveSocket idle(server.port());
+  ASSERT_EQ(idle.get_health(), 200);
+  auto stopped = std::async(std::launch::async, [&] { server.stop(); });
+  EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(2500)), std::future_status::ready);
 }
 
 // listen() on its own thread; true when it returned within `limit`. If it did not, the server
