@@ -17,7 +17,6 @@ FetchContent_Declare(ithaca_cpp_httplib
   URL "http://deb.debian.org/debian/pool/main/c/cpp-httplib/${ITHACA_HTTPLIB_TARBALL}"
       "http://snapshot.debian.org/archive/debian/20250520T000000Z/pool/main/c/cpp-httplib/${ITHACA_HTTPLIB_TARBALL}"
   URL_HASH SHA256=8b1a5df569003b6a4f24c68489bbda5c64aec94697bdc9ebba5d79408b2ae7eb
-  PATCH_COMMAND patch -p1 --quiet -i ${CMAKE_CURRENT_LIST_DIR}/../third_party/cpp-httplib/keep-alive-wait.patch
   DOWNLOAD_EXTRACT_TIMESTAMP TRUE)
 FetchContent_GetProperties(ithaca_cpp_httplib)
 if(NOT ithaca_cpp_httplib_POPULATED)
@@ -25,9 +24,31 @@ if(NOT ithaca_cpp_httplib_POPULATED)
   FetchContent_Populate(ithaca_cpp_httplib)
 endif()
 
+# The patched header is written next to the pristine source, and again only when the patch
+# changes (a stamp holds its hash), so a re-configure does not rebuild everything that includes it.
+set(ITHACA_HTTPLIB_PATCH ${CMAKE_CURRENT_LIST_DIR}/../third_party/cpp-httplib/keep-alive-wait.patch)
+set(ITHACA_HTTPLIB_DIR ${CMAKE_BINARY_DIR}/third_party/cpp-httplib)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ITHACA_HTTPLIB_PATCH})
+file(SHA256 ${ITHACA_HTTPLIB_PATCH} ITHACA_HTTPLIB_PATCH_HASH)
+set(ITHACA_HTTPLIB_STAMP ${ITHACA_HTTPLIB_DIR}/patched-with.sha256)
+if(EXISTS ${ITHACA_HTTPLIB_STAMP})
+  file(READ ${ITHACA_HTTPLIB_STAMP} ITHACA_HTTPLIB_STAMPED)
+endif()
+if(NOT EXISTS ${ITHACA_HTTPLIB_DIR}/httplib.h OR NOT ITHACA_HTTPLIB_STAMPED STREQUAL ITHACA_HTTPLIB_PATCH_HASH)
+  file(REMOVE_RECURSE ${ITHACA_HTTPLIB_DIR})
+  file(COPY ${ithaca_cpp_httplib_SOURCE_DIR}/httplib.h DESTINATION ${ITHACA_HTTPLIB_DIR})
+  execute_process(COMMAND patch -p1 --quiet --no-backup-if-mismatch -i ${ITHACA_HTTPLIB_PATCH}
+                  WORKING_DIRECTORY ${ITHACA_HTTPLIB_DIR} RESULT_VARIABLE patched)
+  if(NOT patched EQUAL 0)
+    message(FATAL_ERROR "cpp-httplib: ${ITHACA_HTTPLIB_PATCH} does not apply to "
+                        "${ithaca_cpp_httplib_SOURCE_DIR}/httplib.h (is `patch` installed? make deps)")
+  endif()
+  file(WRITE ${ITHACA_HTTPLIB_STAMP} ${ITHACA_HTTPLIB_PATCH_HASH})
+endif()
+
 add_library(ithaca_httplib INTERFACE)
 add_library(ithaca::httplib ALIAS ithaca_httplib)
 # SYSTEM: the library's own warnings are not ours to fix.
-target_include_directories(ithaca_httplib SYSTEM INTERFACE ${ithaca_cpp_httplib_SOURCE_DIR})
+target_include_directories(ithaca_httplib SYSTEM INTERFACE ${ITHACA_HTTPLIB_DIR})
 target_compile_definitions(ithaca_httplib INTERFACE CPPHTTPLIB_USE_POLL)
 target_link_libraries(ithaca_httplib INTERFACE Threads::Threads)
