@@ -66,14 +66,16 @@ long WalCheckpointer::throttled_commits() const {
 int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
   auto* c = static_cast<WalCheckpointer*>(self);
   std::unique_lock<std::mutex> lock(c->mutex_);
-  if (frames < c->frames_) c->backfilled_ = c->attempted_at_ = 0;  // the WAL started over
-  const bool due_before = c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint;
+  if (frames < c->frames_) c->backfilled_ = c->attempted_at_ = c->catch_up_tries_ = 0;  // the WAL started over
+  const bool due_before = c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint || c->catching_up();
   c->frames_ = frames;
   // SQLite starts the WAL over only when a write finds every frame copied back. While a reader
   // holds an old snapshot no checkpoint can get there, so waiting would only slow the writer.
   const bool over_limit = c->frames_ >= kFramesHardLimit && c->frames_ > c->backfilled_ && !c->reader_blocks_;
   if (!over_limit) {
-    if (!due_before && c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint) c->cv_.notify_one();
+    if (!due_before && (c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint || c->catching_up())) {
+      c->cv_.notify_one();
+    }
     return SQLITE_OK;
   }
   // Wait for a checkpoint that starts after this commit (one already running may have started
@@ -86,14 +88,21 @@ int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
   return SQLITE_OK;
 }
 
+bool WalCheckpointer::catching_up() const {
+  return frames_ >= kFramesBeforeCatchUp && frames_ > backfilled_ && !reader_blocks_ &&
+         catch_up_tries_ < kCatchUpTries;
+}
+
 void WalCheckpointer::run() {
   name_this_thread("ithaca-ckpt");
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_) {
     // Checkpoint once the WAL grew enough since the last try, at least every second while it
-    // holds frames not yet copied, and at once for a commit waiting past the hard limit.
+    // holds frames not yet copied, at once while catching up, and at once for a commit waiting
+    // past the hard limit.
     cv_.wait_for(lock, std::chrono::seconds(1), [&] {
-      return stop_ || checkpoints_ < wanted_ || frames_ - attempted_at_ >= kFramesBeforeCheckpoint;
+      return stop_ || checkpoints_ < wanted_ || frames_ - attempted_at_ >= kFramesBeforeCheckpoint ||
+             catching_up();
     });
     if (stop_) break;
     if (frames_ <= backfilled_) {
@@ -103,6 +112,7 @@ void WalCheckpointer::run() {
       }
       continue;
     }
+    if (catching_up()) ++catch_up_tries_;
     attempted_at_ = frames_;
     ++checkpoints_;
     lock.unlock();
