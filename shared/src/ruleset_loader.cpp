@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>
+#include <map>
+#include <set>
 
 #include "ithaca/json.hpp"
 #include "ruleset_impl.hpp"
@@ -14,46 +16,6 @@ namespace ithaca {
 namespace {
 
 using Impl = RuleSet::Impl;
-
-// Names → numbers in a sorted vector, where the loader used std::map and std::set: they were the
-// core's only red-black trees, and their code cost 400 B of gzipped wasm (measured). A rule set
-// has few segments, experiments and ids, so the shifts on insert cost nothing that shows.
-class NameIndex {
- public:
-  // The number kept for `name`, added as 0 if new; *added says whether it was.
-  std::size_t& at(std::string_view name, bool* added = nullptr) {
-    std::size_t i = lower(name);
-    const bool is_new = i == entries_.size() || entries_[i].first != name;
-    if (added) *added = is_new;
-    if (is_new) {
-      entries_.emplace_back(std::string(name), 0);
-      for (std::size_t k = entries_.size() - 1; k > i; --k) std::swap(entries_[k], entries_[k - 1]);
-    }
-    return entries_[i].second;
-  }
-  // Adds `name`; false if it was there already.
-  bool insert(std::string_view name) {
-    bool added;
-    at(name, &added);
-    return added;
-  }
-  const std::size_t* find(std::string_view name) const {
-    std::size_t i = lower(name);
-    return i < entries_.size() && entries_[i].first == name ? &entries_[i].second : nullptr;
-  }
-
- private:
-  std::size_t lower(std::string_view name) const {
-    std::size_t lo = 0, hi = entries_.size();
-    while (lo < hi) {
-      const std::size_t mid = (lo + hi) / 2;
-      if (std::string_view(entries_[mid].first) < name) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-  std::vector<std::pair<std::string, std::size_t>> entries_;
-};
 
 bool is_name(std::string_view s, bool allow_dash) {
   if (s.empty() || s.size() > 64) return false;
@@ -236,11 +198,11 @@ class Loader {
       pending.push_back(std::move(p));
     }
     // Topological order; unknown names and cycles are errors.
-    NameIndex index;
-    for (std::size_t i = 0; i < pending.size(); ++i) index.at(pending[i].name.as_string()) = i;
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < pending.size(); ++i) index[std::string(pending[i].name.as_string())] = i;
     for (const auto& p : pending)
       for (const auto& d : p.deps)
-        if (!index.find(d)) error(p.path, "unknown segment '" + d + "'");
+        if (!index.count(d)) error(p.path, "unknown segment '" + d + "'");
     std::vector<int> state(pending.size(), 0);  // 0 new, 1 visiting, 2 done
     std::vector<std::string> stack;
     // Recursion through a `self` parameter, not std::function (whose machinery costs wasm bytes).
@@ -256,11 +218,11 @@ class Loader {
       state[i] = 1;
       stack.emplace_back(pending[i].name.as_string());
       for (const auto& d : pending[i].deps)
-        if (const std::size_t* j = index.find(d)) self(self, *j);
+        if (auto it = index.find(d); it != index.end()) self(self, it->second);
       stack.pop_back();
       state[i] = 2;
       if (pending[i].when) impl_->segments.push_back({pending[i].name, to_json(pending[i].name), std::move(*pending[i].when)});
-      known_segments_.insert(pending[i].name.as_string());
+      known_segments_.insert(std::string(pending[i].name.as_string()));
     };
     for (std::size_t i = 0; i < pending.size(); ++i) visit(visit, i);
   }
@@ -273,14 +235,14 @@ class Loader {
       error("$.journey.stages", "\"stages\" must be a list of {\"id\", \"when\"} in order from first to last");
       return;
     }
-    NameIndex ids;
+    std::set<std::string> ids;
     for (std::size_t i = 0; i < stages->as_list().size(); ++i) {
       const Value& st = stages->as_list()[i];
       const std::string path = "$.journey.stages[" + std::to_string(i) + "]";
       if (!expect_object(&st, path, "a stage")) continue;
       fields(st, path, {"id", "when", "description"});
       const Value* id = require_string(st, path, "id");
-      if (id && !ids.insert(id->as_string())) error(path + ".id", "duplicate stage id '" + std::string(id->as_string()) + "'");
+      if (id && !ids.insert(std::string(id->as_string())).second) error(path + ".id", "duplicate stage id '" + std::string(id->as_string()) + "'");
       const Value* when = st.find("when");
       if (!when) { error(path + ".when", "missing \"when\" (the stage's entry condition)"); continue; }
       auto c = condition(*when, path + ".when");
@@ -322,7 +284,7 @@ class Loader {
         error(path + ".variants", "\"variants\" must be a non-empty list of {\"id\", \"weight\"}");
       } else {
         double total = 0;
-        NameIndex ids;
+        std::set<std::string> ids;
         bool ok = true;
         for (std::size_t i = 0; i < variants->as_list().size(); ++i) {
           const Value& var = variants->as_list()[i];
@@ -330,7 +292,7 @@ class Loader {
           if (!expect_object(&var, vpath, "an experiment variant")) { ok = false; continue; }
           fields(var, vpath, {"id", "weight", "description"});
           const Value* vid = require_string(var, vpath, "id");
-          if (vid && !ids.insert(vid->as_string())) error(vpath + ".id", "duplicate variant '" + std::string(vid->as_string()) + "'");
+          if (vid && !ids.insert(std::string(vid->as_string())).second) error(vpath + ".id", "duplicate variant '" + std::string(vid->as_string()) + "'");
           const Value* w = var.find("weight");
           double weight = -1;
           if (w && (w->kind() == Kind::Int || w->kind() == Kind::Double))
@@ -343,7 +305,7 @@ class Loader {
           error(path + ".variants", "variant weights add up to " + to_json(Value::real(total)) + ", not 100");
         if (!e.variants.empty()) e.variants.back().upper = 10000;
       }
-      experiment_index_.at(id) = impl_->experiments.size();
+      experiment_index_[id] = impl_->experiments.size();
       impl_->experiments.push_back(std::move(e));
     }
   }
@@ -393,7 +355,7 @@ class Loader {
       return;
     }
     if (!expect_object(v, "$.slots", "\"slots\"")) return;
-    NameIndex rule_ids;
+    std::set<std::string> rule_ids;
     for (const auto& [k, def] : v->as_map()) {
       const std::string name(k.as_string());
       const std::string path = member_path("$.slots", name);
@@ -439,7 +401,7 @@ class Loader {
           if (const Value* id = require_string(r, rpath, "id")) {
             rule.id = std::string(id->as_string());
             rule.id_json = to_json(*id);
-            if (!rule_ids.insert(id->as_string())) error(rpath + ".id", "duplicate rule id '" + std::string(id->as_string()) + "'");
+            if (!rule_ids.insert(std::string(id->as_string())).second) error(rpath + ".id", "duplicate rule id '" + std::string(id->as_string()) + "'");
           }
           if (const Value* when = r.find("when")) rule.when = condition(*when, rpath + ".when");
           const Value* variant = optional_string(r, rpath, "variant");
@@ -452,12 +414,12 @@ class Loader {
             check_variant(*variant, rpath + ".variant");
           }
           if (experiment) {
-            const std::size_t* it = experiment_index_.find(experiment->as_string());
-            if (!it) {
+            auto it = experiment_index_.find(std::string(experiment->as_string()));
+            if (it == experiment_index_.end()) {
               error(rpath + ".experiment", "unknown experiment '" + std::string(experiment->as_string()) + "'");
             } else {
-              rule.experiment = static_cast<int>(*it);
-              for (const auto& ev : impl_->experiments[*it].variants) check_variant(Value::string(ev.id), rpath + ".experiment");
+              rule.experiment = static_cast<int>(it->second);
+              for (const auto& ev : impl_->experiments[it->second].variants) check_variant(Value::string(ev.id), rpath + ".experiment");
             }
           }
           if (!r.find("when") && !r.find("schedule") && variant && rules->as_list().size() > i + 1)
@@ -480,7 +442,7 @@ class Loader {
         if (ref.rfind("segment.", 0) != 0) continue;
         std::string name = ref.substr(8);
         name = name.substr(0, name.find('.'));
-        if (!known_segments_.find(name)) error(path, "unknown segment '" + name + "'");
+        if (!known_segments_.count(name)) error(path, "unknown segment '" + name + "'");
       }
     }
   }
@@ -505,8 +467,8 @@ class Loader {
 
   Impl* impl_ = nullptr;
   std::vector<Error> errors_;
-  NameIndex known_segments_;
-  NameIndex experiment_index_;
+  std::set<std::string> known_segments_;
+  std::map<std::string, std::size_t> experiment_index_;
   std::vector<std::pair<std::string, std::vector<std::string>>> pending_refs_;  // (path, references)
 };
 
