@@ -270,8 +270,9 @@ Value arithmetic(Op op, const Value& a, const Value& b, const Limits& limits) {
       if (total > limits.max_value_items) return Value::error("list longer than the evaluation limit");
       List r;
       r.reserve(total);
-      r.insert(r.end(), a.as_list().begin(), a.as_list().end());
-      r.insert(r.end(), b.as_list().begin(), b.as_list().end());
+      // push_back, not a range insert: that would be a 600 B template instance of its own.
+      for (const Value& x : a.as_list()) r.push_back(x);
+      for (const Value& x : b.as_list()) r.push_back(x);
       return Value::list(std::move(r));
     }
     case Kind::Duration: {
