@@ -4,7 +4,6 @@
 
 #include <httplib.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -160,13 +159,7 @@ TEST(HttpServer, GracefulStopLosesNoAcknowledgedEvent) {
 // keep-alive connection. Answers are read by their Content-Length (the tracker always sends one).
 class KeepAliveSocket {
  public:
-  explicit KeepAliveSocket(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  }
+  explicit KeepAliveSocket(int port) : fd_(testing::connect_loopback(port)) {}
   ~KeepAliveSocket() {
     if (fd_ >= 0) ::close(fd_);
   }
@@ -175,7 +168,7 @@ class KeepAliveSocket {
 
   // GET /healthz on this connection; the status, or 0 when the server closed it or said nothing.
   int get_health() {
-    if (!connected_) return 0;
+    if (fd_ < 0) return 0;
     const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
     if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return 0;
     std::string answer;
@@ -201,7 +194,6 @@ class KeepAliveSocket {
 
  private:
   int fd_;
-  bool connected_ = false;
 };
 
 // The keep-alive wait (cmake/IthacaHttplib.cmake) sleeps in poll() in steps; a connection that

@@ -32,11 +32,13 @@ class RunningServer {
   int port_ = -1;
 };
 
-// Sends `bytes` on a fresh connection to 127.0.0.1:port and returns everything the server
-// answers until it closes the connection (or 10 s pass).
 // An httplib client that presents itself as a browser.
 std::unique_ptr<httplib::Client> browser_client(int port);
 
+// A TCP connection to 127.0.0.1:port: its descriptor (the caller closes it), or -1.
+int connect_loopback(int port);
+// Sends `bytes` on a fresh connection to 127.0.0.1:port and returns everything the server
+// answers until it closes the connection (or 10 s pass).
 std::string raw_exchange(int port, const std::string& bytes);
 int status_of(const std::string& raw_response);  // 0 when there is no status line
 std::string body_of(const std::string& raw_response);
