@@ -30,7 +30,7 @@ if [ -n "$rate_limit" ]; then
   load+=(SCRIPT="$script" TARGET_RPS="$rate_limit" CONNECTIONS=64)
   wrk_script=$here/throttle.lua
 fi
-[ $# -ge 1 ] || { echo "usage: $0 [-b] BINARY..." >&2; exit 1; }
+[ $# -ge 1 ] || { echo "usage: $0 [-b] [-r RATE] BINARY..." >&2; exit 1; }
 command -v wrk >/dev/null || { echo "missing: wrk" >&2; exit 1; }
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-6}

@@ -67,15 +67,13 @@ int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
   auto* c = static_cast<WalCheckpointer*>(self);
   std::unique_lock<std::mutex> lock(c->mutex_);
   if (frames < c->frames_) c->backfilled_ = c->attempted_at_ = c->catch_up_tries_ = 0;  // the WAL started over
-  const bool due_before = c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint || c->catching_up();
+  const bool due_before = c->checkpoint_due();
   c->frames_ = frames;
   // SQLite starts the WAL over only when a write finds every frame copied back. While a reader
   // holds an old snapshot no checkpoint can get there, so waiting would only slow the writer.
   const bool over_limit = c->frames_ >= kFramesHardLimit && c->frames_ > c->backfilled_ && !c->reader_blocks_;
   if (!over_limit) {
-    if (!due_before && (c->frames_ - c->attempted_at_ >= kFramesBeforeCheckpoint || c->catching_up())) {
-      c->cv_.notify_one();
-    }
+    if (!due_before && c->checkpoint_due()) c->cv_.notify_one();
     return SQLITE_OK;
   }
   // Wait for a checkpoint that starts after this commit (one already running may have started
@@ -93,6 +91,10 @@ bool WalCheckpointer::catching_up() const {
          catch_up_tries_ < kCatchUpTries;
 }
 
+bool WalCheckpointer::checkpoint_due() const {
+  return frames_ - attempted_at_ >= kFramesBeforeCheckpoint || catching_up();
+}
+
 void WalCheckpointer::run() {
   name_this_thread("ithaca-ckpt");
   std::unique_lock<std::mutex> lock(mutex_);
@@ -101,8 +103,7 @@ void WalCheckpointer::run() {
     // holds frames not yet copied, at once while catching up, and at once for a commit waiting
     // past the hard limit.
     cv_.wait_for(lock, std::chrono::seconds(1), [&] {
-      return stop_ || checkpoints_ < wanted_ || frames_ - attempted_at_ >= kFramesBeforeCheckpoint ||
-             catching_up();
+      return stop_ || checkpoints_ < wanted_ || checkpoint_due();
     });
     if (stop_) break;
     if (frames_ <= backfilled_) {

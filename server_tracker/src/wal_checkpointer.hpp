@@ -58,7 +58,9 @@ class WalCheckpointer {
   WalCheckpointer() = default;
   static int on_commit(void* self, sqlite3* db, const char* name, int frames);
   void run();
-  bool catching_up() const;  // with mutex_ held
+  // With mutex_ held: running checkpoints back to back; a checkpoint due (grown enough, or that).
+  bool catching_up() const;
+  bool checkpoint_due() const;
 
   SqliteConnection db_;
   sqlite3* writer_ = nullptr;
