@@ -471,7 +471,6 @@ class RollupReader::BlockGroup {
     const auto b = static_cast<std::uint32_t>(used_++);
     std::string& copy = copies_[b];
     copy.clear();
-    const std::size_t mid = items_.size();
     std::size_t next = start;
     bool any = false;
     for (const VisitorBlock::Entry& e : block_.entries()) {
@@ -497,17 +496,17 @@ class RollupReader::BlockGroup {
         table.emplace_back(copy.data() + (s.data() - block_.table_bytes().data()), s.size());
       }
     }
-    // Each block ascends; a stable merge keeps a visitor's chunks in part order.
-    if (mid > 0) {
-      std::inplace_merge(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(mid), items_.end(),
-                         [](const Item& x, const Item& y) { return x.visitor < y.visitor; });
-    }
     return true;
   }
   bool empty() const { return used_ == 0; }
   // Calls `f(day, visitor, chunks)` per wanted visitor-day of the group, counts the others in
   // `skipped`; empties the group.
   void emit(std::int32_t day, const VisitorDayFn& f, std::int64_t* skipped) {
+    // Each block ascends, and blocks were added in part order: one stable sort keeps a visitor's
+    // chunks in that order (merging block by block was quadratic in a live day's many parts).
+    if (used_ > 1) {
+      std::stable_sort(items_.begin(), items_.end(), [](const Item& x, const Item& y) { return x.visitor < y.visitor; });
+    }
     for (std::size_t i = 0; i < items_.size();) {
       const std::int64_t visitor = items_[i].visitor;
       std::size_t j = i;
@@ -830,17 +829,13 @@ Status RollupReader::visitors_with(std::string_view site, std::int32_t day, Dim 
   std::size_t parts = 0;
   while ((rc = q.step()) == SQLITE_ROW) {
     ++parts;
-    const std::size_t mid = out.size();
     if (!decode_visitor_list(q.view(0), out)) {
       (void)q.done(SQLITE_DONE);
       return undecodable_list();
     }
-    // Each part's list ascends: merged, not sorted.
-    if (mid > 0) std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(mid), out.end());
   }
-  if (parts > 1) {  // a visitor-day flushed more than once is on several parts' lists
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-  }
+  // One part's list is already ascending; a visitor-day flushed more than once is on several.
+  if (parts > 1) union_of_decoded_lists(out);
   return q.done(rc);
 }
 

@@ -368,14 +368,18 @@ bool merge_visitor_blocks(const std::vector<std::string_view>& blocks, std::stri
   return written <= 1;
 }
 
+void union_of_decoded_lists(std::vector<std::uint64_t>& ids) {
+  // One sort: a live day's value has hundreds of parts, and merging them one by one is quadratic.
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
 bool merge_visitor_lists(const std::vector<std::string_view>& lists, std::string& out, std::size_t& visitors) {
   std::vector<std::uint64_t> all;
   for (const std::string_view list : lists) {
     if (!decode_visitor_list(list, all)) return false;
   }
-  // One sort: a live day's value has hundreds of parts, and merging them one by one is quadratic.
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
+  union_of_decoded_lists(all);
   visitors = all.size();
   encode_visitor_list(all, out);
   return true;

@@ -168,6 +168,8 @@ class VisitorChunk {
 void encode_visitor_list(const std::vector<std::uint64_t>& sorted, std::string& out);
 // Appends the list's ids to `out`; false when the bytes are not a valid list.
 bool decode_visitor_list(std::string_view bytes, std::vector<std::uint64_t>& out);
+// Several parts' lists decoded one after another into `ids` become their union, ascending.
+void union_of_decoded_lists(std::vector<std::uint64_t>& ids);
 
 // Compaction of a day written in many flushes. The blocks of one (day, bucket), in part order,
 // become one block: each visitor's chunks are merged into one chunk with the same events in the
