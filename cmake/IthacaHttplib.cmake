@@ -4,10 +4,16 @@
 # every idle keep-alive connection wake every 10 ms and sleep 1 ms while it waits for the next
 # request: measured at 38-53% of the request threads' CPU at half of peak load (docs/performance.md,
 # Tracker). It also uses select(), which misreads sockets numbered 1024 and above. So we build the
-# same release from Debian's own source tarball, header-only, with poll() and one patch
-# (third_party/cpp-httplib/keep-alive-wait.patch): an idle connection waits in poll() and wakes
-# only every 100 ms to see whether the server is stopping. Later upstream releases made this
-# interval a setting (cpp-httplib issues #1959, #1969); 0.11.4 has none.
+# same release from Debian's own source tarball, header-only, with poll() and two patches
+# (third_party/cpp-httplib/), applied in this order:
+# - keep-alive-wait.patch: an idle connection waits in poll() and wakes only every 100 ms to see
+#   whether the server is stopping. Later upstream releases made this interval a setting
+#   (cpp-httplib issues #1959, #1969); 0.11.4 has none.
+# - per-request-costs.patch: no poll() before each recv() and send() (the sockets' own
+#   SO_RCVTIMEO / SO_SNDTIMEO time them out the same way), a small response body sent with its
+#   headers in one send() (one TCP segment per response instead of two), and header names
+#   compared with an inline ASCII fold instead of ::tolower() per character (as upstream's later
+#   releases do): a third less CPU per small request (docs/performance.md, Tracker, round 7).
 include_guard(GLOBAL)
 include(FetchContent)
 find_package(Threads REQUIRED)
@@ -24,12 +30,18 @@ if(NOT ithaca_cpp_httplib_POPULATED)
   FetchContent_Populate(ithaca_cpp_httplib)
 endif()
 
-# The patched header is written next to the pristine source, and again only when the patch
-# changes (a stamp holds its hash), so a re-configure does not rebuild everything that includes it.
-set(ITHACA_HTTPLIB_PATCH ${CMAKE_CURRENT_LIST_DIR}/../third_party/cpp-httplib/keep-alive-wait.patch)
+# The patched header is written next to the pristine source, and again only when a patch changes
+# (a stamp holds their hashes), so a re-configure does not rebuild everything that includes it.
+set(ITHACA_HTTPLIB_PATCH_DIR ${CMAKE_CURRENT_LIST_DIR}/../third_party/cpp-httplib)
+set(ITHACA_HTTPLIB_PATCHES ${ITHACA_HTTPLIB_PATCH_DIR}/keep-alive-wait.patch
+                           ${ITHACA_HTTPLIB_PATCH_DIR}/per-request-costs.patch)
 set(ITHACA_HTTPLIB_DIR ${CMAKE_BINARY_DIR}/third_party/cpp-httplib)
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ITHACA_HTTPLIB_PATCH})
-file(SHA256 ${ITHACA_HTTPLIB_PATCH} ITHACA_HTTPLIB_PATCH_HASH)
+set(ITHACA_HTTPLIB_PATCH_HASH "")
+foreach(patch_file IN LISTS ITHACA_HTTPLIB_PATCHES)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${patch_file})
+  file(SHA256 ${patch_file} patch_hash)
+  string(APPEND ITHACA_HTTPLIB_PATCH_HASH "${patch_hash}\n")
+endforeach()
 set(ITHACA_HTTPLIB_STAMP ${ITHACA_HTTPLIB_DIR}/patched-with.sha256)
 if(EXISTS ${ITHACA_HTTPLIB_STAMP})
   file(READ ${ITHACA_HTTPLIB_STAMP} ITHACA_HTTPLIB_STAMPED)
@@ -37,12 +49,14 @@ endif()
 if(NOT EXISTS ${ITHACA_HTTPLIB_DIR}/httplib.h OR NOT ITHACA_HTTPLIB_STAMPED STREQUAL ITHACA_HTTPLIB_PATCH_HASH)
   file(REMOVE_RECURSE ${ITHACA_HTTPLIB_DIR})
   file(COPY ${ithaca_cpp_httplib_SOURCE_DIR}/httplib.h DESTINATION ${ITHACA_HTTPLIB_DIR})
-  execute_process(COMMAND patch -p1 --quiet --no-backup-if-mismatch -i ${ITHACA_HTTPLIB_PATCH}
-                  WORKING_DIRECTORY ${ITHACA_HTTPLIB_DIR} RESULT_VARIABLE patched)
-  if(NOT patched EQUAL 0)
-    message(FATAL_ERROR "cpp-httplib: ${ITHACA_HTTPLIB_PATCH} does not apply to "
-                        "${ithaca_cpp_httplib_SOURCE_DIR}/httplib.h (is `patch` installed? make deps)")
-  endif()
+  foreach(patch_file IN LISTS ITHACA_HTTPLIB_PATCHES)
+    execute_process(COMMAND patch -p1 --quiet --no-backup-if-mismatch -i ${patch_file}
+                    WORKING_DIRECTORY ${ITHACA_HTTPLIB_DIR} RESULT_VARIABLE patched)
+    if(NOT patched EQUAL 0)
+      message(FATAL_ERROR "cpp-httplib: ${patch_file} does not apply to "
+                          "${ithaca_cpp_httplib_SOURCE_DIR}/httplib.h (is `patch` installed? make deps)")
+    endif()
+  endforeach()
   file(WRITE ${ITHACA_HTTPLIB_STAMP} ${ITHACA_HTTPLIB_PATCH_HASH})
 endif()
 
@@ -50,5 +64,7 @@ add_library(ithaca_httplib INTERFACE)
 add_library(ithaca::httplib ALIAS ithaca_httplib)
 # SYSTEM: the library's own warnings are not ours to fix.
 target_include_directories(ithaca_httplib SYSTEM INTERFACE ${ITHACA_HTTPLIB_DIR})
-target_compile_definitions(ithaca_httplib INTERFACE CPPHTTPLIB_USE_POLL)
+# MSG_NOSIGNAL: a send() to a reset connection fails instead of raising SIGPIPE, also in a
+# process that has no httplib::Server (which ignores SIGPIPE) but a client.
+target_compile_definitions(ithaca_httplib INTERFACE CPPHTTPLIB_USE_POLL CPPHTTPLIB_SEND_FLAGS=MSG_NOSIGNAL)
 target_link_libraries(ithaca_httplib INTERFACE Threads::Threads)

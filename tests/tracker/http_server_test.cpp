@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -217,6 +219,81 @@ TEST(HttpServer, StopDoesNotWaitForIdleKeepAliveConnections) {
   ASSERT_EQ(idle.get_health(), 200);
   auto stopped = std::async(std::launch::async, [&] { server.stop(); });
   EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(2500)), std::future_status::ready);
+}
+
+// Reads on a connection time out through the socket's SO_RCVTIMEO, not a poll() before each
+// recv() (third_party/cpp-httplib/per-request-costs.patch): a client that stops halfway through
+// its headers or its body is still dropped after the 5 s read timeout, and others are served
+// meanwhile.
+TEST(HttpServer, AClientThatStallsMidRequestIsDroppedAfterTheReadTimeout) {
+  TempDir dir;
+  RunningServer server(testing::test_options(dir));
+  const int in_headers = testing::connect_loopback(server.port());
+  const int in_body = testing::connect_loopback(server.port());
+  ASSERT_GE(in_headers, 0);
+  ASSERT_GE(in_body, 0);
+  const std::string half_headers = "POST /v1/collect HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty";
+  const std::string half_body =
+      "POST /v1/collect HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: 40\r\n\r\n{\"site\":\"shop\",";
+  ASSERT_EQ(::send(in_headers, half_headers.data(), half_headers.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(half_headers.size()));
+  ASSERT_EQ(::send(in_body, half_body.data(), half_body.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(half_body.size()));
+  const auto start = std::chrono::steady_clock::now();
+
+  KeepAliveSocket other(server.port());
+  EXPECT_EQ(other.get_health(), 200);
+
+  // Each stalled connection ends (closed, perhaps after an error answer) within the timeout plus
+  // slack, and never with a 202: the half-sent event is not taken.
+  for (const int fd : {in_headers, in_body}) {
+    std::string answer;
+    char buffer[4096];
+    bool closed = false;
+    while (!closed && std::chrono::steady_clock::now() - start < std::chrono::seconds(15)) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) continue;
+      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) {
+        closed = true;
+      } else {
+        answer.append(buffer, static_cast<std::size_t>(n));
+      }
+    }
+    EXPECT_TRUE(closed) << "a connection stalled mid-request was still open after 15 s";
+    EXPECT_NE(testing::status_of(answer), 202) << answer;
+    ::close(fd);
+  }
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, std::chrono::seconds(4)) << "dropped before the 5 s read timeout";
+  EXPECT_EQ(stored_events(dir), 0);
+}
+
+// A response body up to 64 KB goes out with its headers in one send(), a larger one after them
+// (per-request-costs.patch): both arrive whole, byte for byte.
+TEST(HttpServer, SmallAndLargeBodiesArriveWhole) {
+  TempDir dir;
+  TrackerOptions options = testing::test_options(dir);
+  options.static_dir = dir.str("static");
+  std::filesystem::create_directories(options.static_dir);
+  std::string large(300 * 1024, '\0');
+  for (std::size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>('a' + (i * 7919) % 26);
+  const std::string small = large.substr(0, 65536);
+  std::ofstream(options.static_dir + "/small.txt", std::ios::binary) << small;
+  std::ofstream(options.static_dir + "/large.txt", std::ios::binary) << large;
+  RunningServer server(options);
+  auto owned = testing::browser_client(server.port());
+  for (int round = 0; round < 3; ++round) {  // on one keep-alive connection
+    auto got_small = owned->Get("/small.txt");
+    auto got_large = owned->Get("/large.txt");
+    ASSERT_TRUE(got_small);
+    ASSERT_TRUE(got_large);
+    EXPECT_EQ(got_small->status, 200);
+    EXPECT_EQ(got_large->status, 200);
+    EXPECT_TRUE(got_small->body == small) << "small body differs, " << got_small->body.size() << " bytes";
+    EXPECT_TRUE(got_large->body == large) << "large body differs, " << got_large->body.size() << " bytes";
+  }
 }
 
 // listen() on its own thread; true when it returned within `limit`. If it did not, the server
