@@ -38,7 +38,7 @@ measure() {
   pid=$!
   local port
   port=$(port_from "$work/$name.log" "$regex")
-  RUN_TAG=$name wrk -t1 -c4 -d"${DURATION}s" --timeout 10s -s "$here/collect_single.lua" \
+  RUN_TAG=$name SCRIPT_DIR=$here wrk -t1 -c4 -d"${DURATION}s" --timeout 10s -s "$here/collect_single.lua" \
     "http://127.0.0.1:$port" >"$work/$name.wrk"
   kill -TERM "$pid"
   wait "$pid" || true

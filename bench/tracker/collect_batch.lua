@@ -1,5 +1,7 @@
--- Batches of BATCH events (default 50) per request, unique ids, a realistic mix of types.
+-- Batches of BATCH events (default 50) per request, unique ids (event_ids.lua), a realistic mix
+-- of types.
 local batch = tonumber(os.getenv("BATCH") or "50")
+dofile(os.getenv("SCRIPT_DIR") .. "/event_ids.lua")
 local counter = 0
 -- Each wrk thread gets its own tag (setup runs in the main state, request in the thread's).
 local next_thread = 0
@@ -14,9 +16,9 @@ request = function()
     counter = counter + 1
     local kind = (i % 10 == 0) and '"event","name":"add_to_cart"' or '"pageview"'
     parts[i] = string.format(
-      '{"type":%s,"id":"b-%s-%d","url":"https://shop.example/p/%d","referrer":"https://www.google.com/",' ..
+      '{"type":%s,"id":"%s","url":"https://shop.example/p/%d","referrer":"https://www.google.com/",' ..
       '"context":{"time":{"timezone":"Europe/Berlin"},"visit":{"first":false,"count":3}}}',
-      kind, thread_tag, counter, counter % 50)
+      kind, event_id(), counter % 50)
   end
   local body = '{"site":"bench","events":[' .. table.concat(parts, ",") .. ']}'
   return wrk.format("POST", "/v1/collect", {["Content-Type"] = "application/json"}, body)

@@ -1,4 +1,6 @@
--- One pageview per request, each with a unique client event id (as the SDK sends them).
+-- One pageview per request, each with a unique client event id (event_ids.lua: as the SDK
+-- sends them, or random with IDS=v4).
+dofile(os.getenv("SCRIPT_DIR") .. "/event_ids.lua")
 local counter = 0
 -- Each wrk thread gets its own tag (setup runs in the main state, request in the thread's).
 local next_thread = 0
@@ -10,8 +12,8 @@ end
 request = function()
   counter = counter + 1
   local body = string.format(
-    '{"site":"bench","type":"pageview","id":"s-%s-%d","url":"https://shop.example/p/%d",' ..
+    '{"site":"bench","type":"pageview","id":"%s","url":"https://shop.example/p/%d",' ..
     '"referrer":"https://www.google.com/","context":{"time":{"timezone":"Europe/Berlin"},' ..
-    '"visit":{"first":false,"count":3}}}', thread_tag, counter, counter % 50)
+    '"visit":{"first":false,"count":3}}}', event_id(), counter % 50)
   return wrk.format("POST", "/v1/collect", {["Content-Type"] = "application/json"}, body)
 end

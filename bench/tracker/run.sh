@@ -166,6 +166,10 @@ single_rps=$(rps tracker-single)
 half_single=$(awk -v r="$single_rps" 'BEGIN { printf "%d", r / 2 }')
 TARGET_RPS=$half_single CONNECTIONS=$CONNECTIONS SCRIPT=collect_single.lua \
   run tracker-single-half "$tracker_url" throttle.lua
+# Single events with random (v4) client ids, as a client using crypto.randomUUID() sends them:
+# each takes a page of its own in the unique index of event ids (the runs above send
+# time-ordered UUIDv7s, as the browser SDK does; bench/tracker/event_ids.lua).
+IDS=v4 run tracker-single-v4 "$tracker_url" collect_single.lua
 
 # Memory under sustained batched load: resident size sampled every second.
 rss_start=$(rss_kb)
@@ -208,6 +212,7 @@ cat <<REPORT
 | tracker, $BATCH events/request | $batch_rps | $(awk -v r="$batch_rps" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch) | $(errors tracker-batch | tr '\n' ' ') |
 | tracker, batched at ~half of peak, fixed pauses as before (phase-locked clumps; target $half req/s) | $(rps tracker-batch-half-fixed) | $(awk -v r="$(rps tracker-batch-half-fixed)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half-fixed) | $(errors tracker-batch-half-fixed | tr '\n' ' ') |
 | tracker, batched at ~half of peak, exponential pauses | $(rps tracker-batch-half) | $(awk -v r="$(rps tracker-batch-half)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-batch-half) | $(errors tracker-batch-half | tr '\n' ' ') |
+| tracker, 1 event/request, random (v4) client ids | $(rps tracker-single-v4) | $(rps tracker-single-v4) | $(p99 tracker-single-v4) | $(errors tracker-single-v4 | tr '\n' ' ') |
 | tracker, single at ~half of peak (target $half_single req/s) | $(rps tracker-single-half) | $(rps tracker-single-half) | $(p99 tracker-single-half) | $(errors tracker-single-half | tr '\n' ' ') |
 | tracker, ${SOAK}s sustained batched load | $(rps tracker-soak) | $(awk -v r="$(rps tracker-soak)" -v b="$BATCH" 'BEGIN { printf "%d", r * b }') | $(p99 tracker-soak) | $(errors tracker-soak | tr '\n' ' ') |
 

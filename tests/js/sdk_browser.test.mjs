@@ -305,11 +305,14 @@ test('events: pageview, exposure only when shown, beacon on page hide', async ()
   const exposures = events.filter((e) => e.type === 'exposure').map((e) => e.props.experiment).sort();
   assert.deepEqual(exposures, ['hero-test', 'offer-test']);
   for (const e of events) {
-    assert.equal(typeof e.id, 'string');
+    // UUIDv7 carrying the event's time (tests/js/sdk_event_ids.test.mjs has the details).
+    assert.match(e.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(typeof e.ts, 'number');
+    assert.equal(parseInt(e.id.replace(/-/g, '').slice(0, 12), 16), e.ts);
     assert.match(e.url, /slots\.html/);
     assert.equal(typeof e.context, 'object');
   }
+  assert.equal(new Set(events.map((e) => e.id)).size, events.length, 'event ids are unique');
   const ev = events.find((e) => e.type === 'event');
   assert.equal(ev.name, 'add_to_cart');
   assert.deepEqual(ev.props, { sku: 'A1', interest: 'shoes' });

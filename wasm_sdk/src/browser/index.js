@@ -5,7 +5,7 @@
 import { instantiateUrl } from '../wasm_loader.js';
 import { wrapModule } from '../engine.js';
 import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.js';
-import { readJson, writeJson, removeKeys, randomId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
+import { readJson, writeJson, removeKeys, eventId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
 import { createQueue } from './events.js';
 import { fetchRules, fetchServerContext } from './rules.js';
 import { installHideCss, findSlots, render, fallback, isSettled, hideCss } from './slots.js';
@@ -439,10 +439,11 @@ class Ithaca {
 
   event(type, name, props) {
     const loc = globalThis.location;
+    const ts = this.now();
     const e = {
       type,
-      id: randomId(),
-      ts: this.now(),
+      id: eventId(ts),
+      ts,
       url: loc ? loc.href : '',
       referrer: this.doc ? this.doc.referrer : '',
     };
