@@ -13,7 +13,8 @@
 #   SO_RCVTIMEO / SO_SNDTIMEO time them out the same way), a small response body sent with its
 #   headers in one send() (one TCP segment per response instead of two), and header names
 #   compared with an inline ASCII fold instead of ::tolower() per character (as upstream's later
-#   releases do): a third less CPU per small request (docs/performance.md, Tracker, round 7).
+#   releases do): a quarter less CPU in the request threads per small request (docs/performance.md,
+#   Tracker, round 7).
 include_guard(GLOBAL)
 include(FetchContent)
 find_package(Threads REQUIRED)
