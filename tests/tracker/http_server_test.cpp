@@ -248,19 +248,8 @@ TEST(HttpServer, AClientThatStallsMidRequestIsDroppedAfterTheReadTimeout) {
   // Each stalled connection ends (closed, perhaps after an error answer) within the timeout plus
   // slack, and never with a 202: the half-sent event is not taken.
   for (const int fd : {in_headers, in_body}) {
-    std::string answer;
-    char buffer[4096];
     bool closed = false;
-    while (!closed && std::chrono::steady_clock::now() - start < std::chrono::seconds(15)) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 200) <= 0) continue;
-      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) {
-        closed = true;
-      } else {
-        answer.append(buffer, static_cast<std::size_t>(n));
-      }
-    }
+    const std::string answer = testing::read_until_closed(fd, std::chrono::seconds(15), &closed);
     EXPECT_TRUE(closed) << "a connection stalled mid-request was still open after 15 s";
     EXPECT_NE(testing::status_of(answer), 202) << answer;
     ::close(fd);

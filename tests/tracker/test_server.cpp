@@ -64,17 +64,26 @@ std::string raw_exchange(int port, const std::string& bytes) {
     sent += static_cast<std::size_t>(n);
   }
   ::shutdown(fd, SHUT_WR);
+  std::string response = read_until_closed(fd, std::chrono::seconds(10));
+  ::close(fd);
+  return response;
+}
+
+std::string read_until_closed(int fd, std::chrono::seconds limit, bool* closed) {
+  if (closed) *closed = false;
   std::string response;
   char buffer[8192];
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 200) <= 0) continue;
     ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) break;
+    if (n <= 0) {
+      if (closed) *closed = true;
+      break;
+    }
     response.append(buffer, static_cast<std::size_t>(n));
   }
-  ::close(fd);
   return response;
 }
 

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -40,6 +41,9 @@ int connect_loopback(int port);
 // Sends `bytes` on a fresh connection to 127.0.0.1:port and returns everything the server
 // answers until it closes the connection (or 10 s pass).
 std::string raw_exchange(int port, const std::string& bytes);
+// Everything the server sends on `fd` until it closes the connection or `limit` passes; whether
+// it closed goes to `closed` when given.
+std::string read_until_closed(int fd, std::chrono::seconds limit, bool* closed = nullptr);
 int status_of(const std::string& raw_response);  // 0 when there is no status line
 std::string body_of(const std::string& raw_response);
 
