@@ -1,3 +1,7 @@
+// The core's regex engine (regex.hpp says what it accepts), in three parts, in this order:
+// character tables (case folding, named classes), the one-pass compiler to a program of Inst
+// (RegexCompiler), and the matcher: Regex::compile readies the program (first_byte_set) and
+// Regex::search runs it.
 #include "regex.hpp"
 
 #include <algorithm>
@@ -187,6 +191,8 @@ int hex_value(char c) {
 bool is_word_char(char c) { return is_word_byte(static_cast<unsigned char>(c)); }
 
 }  // namespace
+
+// ---- The compiler.
 
 // Parses and compiles in one pass. Every fragment of code is contiguous, its jumps are relative
 // and all its exits fall through to its end, so fragments concatenate by adjacency and a
@@ -741,6 +747,8 @@ bool RegexCompiler::check_names() {
       return fail("duplicate capture group name: ", names_[i].second, names_[i].first);
   return true;
 }
+
+// ---- The matcher.
 
 namespace {
 
