@@ -27,6 +27,12 @@ class StringPool {
   const std::string& str(std::uint32_t id) const { return *strings_[id]; }
   std::size_t bytes() const { return bytes_; }
 
+  // The last list of steps joined (State::steps_of): an event usually gives the segment states
+  // it feeds the same steps as the top level, and joining and hashing them is most of the cost.
+  std::array<std::uint32_t, kMaxPathSteps> last_steps{};
+  std::size_t last_steps_size = kMaxPathSteps + 1;  // none yet
+  std::uint32_t last_steps_id = 0;
+
  private:
   StringMap<std::uint32_t> ids_;
   std::vector<const std::string*> strings_;  // the map is node-based: pointers stay valid
@@ -215,6 +221,14 @@ bool insert_sorted(std::vector<T>& v, const T& key) {
 
 }  // namespace
 
+// The strings of one event that journey() reads, interned once for the aggregator and all its
+// segment states (they share one pool): each event feeds journey() once per segment value.
+struct EventIds {
+  std::uint32_t path = 0, name = 0, stage = 0, variant = 0, experiment = 0, slot = 0;
+  // Conversions: the touchpoints' keys by TouchKey — first, last, then the linear ones.
+  std::vector<std::array<std::uint32_t, 3>> touches;
+};
+
 struct DayAggregator::State {
   // Segment states share their parent's pool, so a visitor's spilled state needs one.
   explicit State(StringPool* shared = nullptr) : pool(shared ? *shared : own_pool) {}
@@ -291,13 +305,24 @@ struct DayAggregator::State {
   }
 
   std::uint32_t steps_of(const std::vector<TimedId>& list) {
-    std::string joined;
     const std::size_t n = std::min<std::size_t>(list.size(), kMaxPathSteps);
+    auto same = [&] {
+      if (n != pool.last_steps_size) return false;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (list[i].id != pool.last_steps[i]) return false;
+      }
+      return true;
+    };
+    if (same()) return pool.last_steps_id;
+    std::string joined;
     for (std::size_t i = 0; i < n; ++i) {
       if (i) joined += kListSeparator;
       joined += pool.str(list[i].id);
+      pool.last_steps[i] = list[i].id;
     }
-    return pool.id(joined);
+    pool.last_steps_size = n;
+    pool.last_steps_id = pool.id(joined);
+    return pool.last_steps_id;
   }
 
   void move_path(PathKind kind, std::uint32_t& current, std::uint32_t next) {
@@ -354,7 +379,7 @@ struct DayAggregator::State {
     return v.visits.back();
   }
 
-  void journey(const StoredEvent& e, VisitorDay& v, Visit& visit, const Touches& touches);
+  void journey(const StoredEvent& e, const EventIds& ids, VisitorDay& v, Visit& visit, const Touches& touches);
   void emit_journey(AggregateSink& sink, bool dirty_only) const;
 
   void refresh_conversions(VisitorDay& v, Unit& u) {
@@ -466,7 +491,25 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
       s.entry_delta(dims, +1);
     }
   }
-  s.journey(e, v, visit, touches);
+  EventIds ids;
+  ids.path = dims[static_cast<int>(Dim::Page)];
+  ids.name = dims[static_cast<int>(Dim::Event)];
+  if (!e.journey_stage.empty()) ids.stage = s.pool.id(e.journey_stage);
+  if (e.type == EventType::Exposure) {
+    ids.variant = s.pool.id(e.variant);
+    if (!e.experiment.empty()) ids.experiment = s.pool.id(e.experiment);
+    if (!e.slot.empty()) ids.slot = s.pool.id(e.slot);
+  }
+  if (e.type == EventType::Conversion) {
+    auto keys = [&](const Touch& t) {
+      return std::array<std::uint32_t, 3>{s.pool.id(t.category), s.pool.id(t.source), s.pool.id(t.campaign)};
+    };
+    ids.touches.reserve(2 + touches.linear.size());
+    ids.touches.push_back(keys(touches.first));
+    ids.touches.push_back(keys(touches.last));
+    for (const Touch& t : touches.linear) ids.touches.push_back(keys(t));
+  }
+  s.journey(e, ids, v, visit, touches);
 
   // Journey rows under one filter: the matching events, aggregated as if they were all there is.
   for (std::uint8_t sc = 0; segmented && sc < kPairDims.size(); ++sc) {
@@ -475,7 +518,7 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
     auto& nested = s.segments[key];
     if (!nested) nested = std::make_unique<State>(&s.pool);
     VisitorDay& nv = State::segment_day(state, key);
-    nested->journey(e, nv, State::visit_of(nv, number), touches);
+    nested->journey(e, ids, nv, State::visit_of(nv, number), touches);
   }
   if (s.max_visitors && s.visitors.size() > s.max_visitors) s.spill_oldest(s.max_visitors - s.max_visitors / 4);
 }
@@ -484,15 +527,16 @@ void DayAggregator::keep_visitors(std::size_t n) {
   if (state_->spill && state_->visitors.size() > n) state_->spill_oldest(n);
 }
 
-void DayAggregator::State::journey(const StoredEvent& e, VisitorDay& v, Visit& visit, const Touches& touches) {
+void DayAggregator::State::journey(const StoredEvent& e, const EventIds& ids, VisitorDay& v, Visit& visit,
+                                   const Touches& touches) {
   State& s = *this;
   if (e.type == EventType::Pageview) {
-    if (s.touch(visit.pages, s.pool.id(e.path), e.ts_ms)) {
+    if (s.touch(visit.pages, ids.path, e.ts_ms)) {
       s.move_path(PathKind::Pages, visit.page_steps, s.steps_of(visit.pages));
     }
   }
   if (!e.journey_stage.empty()) {
-    const std::uint32_t stage = s.pool.id(e.journey_stage);
+    const std::uint32_t stage = ids.stage;
     if (s.touch(visit.stages, stage, e.ts_ms)) {
       s.move_path(PathKind::Stages, visit.stage_steps, s.steps_of(visit.stages));
     }
@@ -514,10 +558,10 @@ void DayAggregator::State::journey(const StoredEvent& e, VisitorDay& v, Visit& v
   }
 
   if (e.type == EventType::Exposure) {
-    const std::uint32_t variant = s.pool.id(e.variant);
-    for (auto [kind, name] : {std::pair{UnitKind::Experiment, &e.experiment}, std::pair{UnitKind::Slot, &e.slot}}) {
+    for (auto [kind, name, id] : {std::tuple{UnitKind::Experiment, &e.experiment, ids.experiment},
+                                  std::tuple{UnitKind::Slot, &e.slot, ids.slot}}) {
       if (name->empty()) continue;
-      const UnitKey key{static_cast<std::uint8_t>(kind), s.pool.id(*name), variant};
+      const UnitKey key{static_cast<std::uint8_t>(kind), id, ids.variant};
       UnitCounts& counts = s.touch(s.units, s.dirty_units, key);
       ++counts.exposures;
       auto uit = std::find_if(v.units.begin(), v.units.end(), [&](const Unit& u) { return u.key == key; });
@@ -534,7 +578,7 @@ void DayAggregator::State::journey(const StoredEvent& e, VisitorDay& v, Visit& v
 
   if (e.type == EventType::Conversion) {
     bool changed = false;
-    for (std::uint32_t goal : {s.pool.id(e.name), s.any_goal}) {
+    for (std::uint32_t goal : {ids.name, s.any_goal}) {
       auto git = std::find_if(v.goals.begin(), v.goals.end(), [&](const Goal& g) { return g.id == goal; });
       if (git == v.goals.end()) {
         v.goals.push_back(Goal{goal, e.ts_ms});
@@ -549,21 +593,21 @@ void DayAggregator::State::journey(const StoredEvent& e, VisitorDay& v, Visit& v
     }
 
     const std::int64_t value = value_micro(e.value);
-    const std::uint32_t goal = s.pool.id(e.name);
+    const std::uint32_t goal = ids.name;
     const std::size_t n = touches.linear.size();
     for (std::uint8_t by = 0; by < 3; ++by) {
-      const auto key = static_cast<TouchKey>(by);
-      auto credit = [&](const Touch& t) -> AttrCounts& {
-        return s.touch(s.attribution, s.dirty_attribution, AttrKey{goal, s.pool.id(t.key(key)), by});
+      // ids.touches: first, last, then the linear touchpoints.
+      auto credit = [&](std::size_t touch) -> AttrCounts& {
+        return s.touch(s.attribution, s.dirty_attribution, AttrKey{goal, ids.touches[touch][by], by});
       };
-      AttrCounts& first = credit(touches.first);
+      AttrCounts& first = credit(0);
       first.row.first += kMicro;
       first.row.first_value += value;
-      AttrCounts& last = credit(touches.last);
+      AttrCounts& last = credit(1);
       last.row.last += kMicro;
       last.row.last_value += value;
       for (std::size_t i = 0; i < n; ++i) {
-        AttrCounts& c = credit(touches.linear[i]);
+        AttrCounts& c = credit(2 + i);
         c.row.linear += linear_credit(i, n);
         c.row.linear_value += linear_share(value, i, n);
       }
