@@ -1,3 +1,7 @@
+// DayAggregator (day_aggregator.hpp says what it keeps), in four parts, in this order: the
+// counters and per-visitor records (StringPool, FlatMap, VisitorDay, …) and State, which holds
+// them; adding an event (add, journey); emitting rows (emit, emit_journey, clear_dirty); and
+// spilling visitor states to a VisitorSpill and reading them back (StateWriter, StateReader).
 #include "reports/day_aggregator.hpp"
 
 #include <algorithm>
@@ -407,6 +411,8 @@ DayAggregator::DayAggregator(std::int32_t day, Detail detail, VisitorSpill* spil
 }
 DayAggregator::~DayAggregator() = default;
 
+// ------------------------------------------------------------------------ adding an event
+
 void DayAggregator::add(const StoredEvent& e, int hour) {
   State& s = *state_;
   ++events_;
@@ -614,6 +620,8 @@ void DayAggregator::State::journey(const StoredEvent& e, const EventIds& ids, Vi
     }
   }
 }
+
+// ------------------------------------------------------------------------ emitting rows
 
 namespace {
 
