@@ -3,8 +3,39 @@
 #include "request_guards.hpp"
 
 namespace ithaca::tracker {
+namespace {
 
-HttpResponse handle_collect(Tracker::State& state, const HttpRequest& request) {
+// The answer once the writer has the outcome; `cors` holds the request's CORS headers.
+HttpResponse outcome_response(Tracker::State& state, GroupCommitWriter::Outcome outcome, std::size_t count,
+                              bool bot, const HttpResponse& cors) {
+  HttpResponse response;
+  switch (outcome) {
+    case GroupCommitWriter::Outcome::Durable:
+      state.metrics.add_events_written(bot, count);
+      response = json_response(202, "{\"accepted\":" + std::to_string(count) + "}");
+      break;
+    case GroupCommitWriter::Outcome::QueueFull:
+      state.metrics.add_queue_full();
+      response = json_error(503, "overloaded", "the write queue is full; retry later");
+      response.set_header("Retry-After", "1");
+      break;
+    case GroupCommitWriter::Outcome::Stopped:
+      response = json_error(503, "shutting_down", "the tracker is shutting down; retry later");
+      response.set_header("Retry-After", "5");
+      break;
+    case GroupCommitWriter::Outcome::StoreFailed:
+      response = json_error(503, "store_unavailable", "the events could not be stored; retry later");
+      response.set_header("Retry-After", "5");
+      break;
+  }
+  for (const auto& [name, value] : cors.headers) response.set_header(name, value);
+  return response;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> handle_collect(Tracker::State& state, const HttpRequest& request,
+                                           const AnswerLater* later) {
   if (request.method != "POST") return method_not_allowed("POST, OPTIONS");
   const std::string type = media_type(request);
   // text/plain is what navigator.sendBeacon sends for a string body.
@@ -27,29 +58,18 @@ HttpResponse handle_collect(Tracker::State& state, const HttpRequest& request) {
   const std::size_t count = payload.events.size();
   std::vector<StoredEvent> rows = enrich_events(state, request, payload, now);
   const bool bot = !rows.empty() && rows.front().bot;
+  HttpResponse cors;
+  add_cors_headers(request, cors);
 
-  HttpResponse response;
-  switch (state.writer->write(std::move(rows))) {
-    case GroupCommitWriter::Outcome::Durable:
-      state.metrics.add_events_written(bot, count);
-      response = json_response(202, "{\"accepted\":" + std::to_string(count) + "}");
-      break;
-    case GroupCommitWriter::Outcome::QueueFull:
-      state.metrics.add_queue_full();
-      response = json_error(503, "overloaded", "the write queue is full; retry later");
-      response.set_header("Retry-After", "1");
-      break;
-    case GroupCommitWriter::Outcome::Stopped:
-      response = json_error(503, "shutting_down", "the tracker is shutting down; retry later");
-      response.set_header("Retry-After", "5");
-      break;
-    case GroupCommitWriter::Outcome::StoreFailed:
-      response = json_error(503, "store_unavailable", "the events could not be stored; retry later");
-      response.set_header("Retry-After", "5");
-      break;
+  // Answer from the writer's thread once the commit is done, so this thread is free meanwhile.
+  if (auto answer = later && *later ? (*later)() : nullptr) {
+    state.writer->write(std::move(rows), [&state, answer = std::move(answer), count, bot,
+                                          cors = std::move(cors)](GroupCommitWriter::Outcome outcome) {
+      answer(outcome_response(state, outcome, count, bot, cors));
+    });
+    return std::nullopt;
   }
-  add_cors_headers(request, response);
-  return response;
+  return outcome_response(state, state.writer->write(std::move(rows)), count, bot, cors);
 }
 
 }  // namespace ithaca::tracker

@@ -1,25 +1,23 @@
-// Group commit: request threads hand their batches to one writer thread and wait; the writer
-// takes everything queued since its last commit and stores it in one transaction, then wakes
-// every waiter. Concurrent batches thus share one fsync, and each caller learns the outcome of
-// the transaction that holds its events — an "ok" means durable.
+// Group commit: request threads hand their batches to one writer thread; the writer takes
+// everything queued since its last commit and stores it in one transaction, then tells each
+// batch's caller the outcome of the transaction that holds its events — "durable" means on disk.
+// Concurrent batches thus share one fsync.
 //
-// Waking: a caller sleeps on one of two futex words chosen by the group it will join, and the
-// writer wakes a whole group with one system call per word instead of one per caller (on this
-// project's virtual machines a system call and a wake-up are most of a single-event request's
-// cost); the callers then return without taking the writer's mutex again.
+// The outcome arrives through a callback on the writer's thread, so a caller need not wait:
+// the HTTP layer answers a collect request from there (cpp-httplib's answer_later), and the
+// request's thread is free for the connection's next request meanwhile. A blocking form is
+// there for callers without that (tests, a socket-less embedding).
 //
 // The queue is bounded in events: when full, write() refuses at once (the caller answers 503)
 // instead of growing. stop() drains what is queued, then stops; later writes are refused.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -37,13 +35,18 @@ class GroupCommitWriter {
     std::size_t commit_max_events = 20'000;
   };
   enum class Outcome { Durable, QueueFull, Stopped, StoreFailed };
+  using Done = std::function<void(Outcome)>;
 
   GroupCommitWriter(EventStore& store, Options options, Metrics* metrics = nullptr);
   ~GroupCommitWriter();
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
 
-  // Blocks until the events are committed or refused. Empty batches are Durable at once.
+  // Queues the events. `done` is called exactly once with the outcome: at once, on this thread,
+  // when they are refused or the batch is empty (Durable); otherwise on the writer's thread after
+  // the commit that holds them. It should be quick: the next commit waits for it.
+  void write(std::vector<StoredEvent> events, Done done);
+  // Blocks until the events are committed or refused.
   Outcome write(std::vector<StoredEvent> events);
 
   void stop();
@@ -51,20 +54,16 @@ class GroupCommitWriter {
   std::size_t capacity() const noexcept { return options_.queue_capacity_events; }
 
  private:
-  // Shared with the writer: `outcome` is written before `done` is set (release).
   struct Ticket {
     std::vector<StoredEvent> events;
     std::size_t count = 0;
+    Done done;
     Outcome outcome = Outcome::Durable;
-    std::atomic<bool> done{false};
     std::chrono::steady_clock::time_point queued_at;
-    unsigned slot = 0;  // which of wake_words_ the caller sleeps on; set before it is queued
   };
 
   void run();
-  void commit(std::vector<std::shared_ptr<Ticket>>& group);
-  void wait_for(const Ticket& ticket);
-  void wake(const std::vector<std::shared_ptr<Ticket>>& group);
+  void commit(std::vector<Ticket>& group);
 
   EventStore& store_;
   Options options_;
@@ -72,13 +71,9 @@ class GroupCommitWriter {
 
   mutable std::mutex mutex_;
   std::condition_variable work_cv_;
-  std::deque<std::shared_ptr<Ticket>> queue_;
+  std::deque<Ticket> queue_;
   std::size_t queued_events_ = 0;
   bool stopping_ = false;
-  // Callers queued while group n is the next to be taken sleep on word n % 2; a finished group
-  // bumps the words its callers sleep on (a group split by commit_max_events holds both).
-  std::uint64_t next_group_ = 0;
-  std::atomic<std::uint32_t> wake_words_[2] = {0, 0};
   std::vector<StoredEvent> scratch_;  // writer thread only
   std::thread thread_;
 };

@@ -2,6 +2,7 @@
 // Handlers validate everything they read and answer errors in the one JSON error shape.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "ithaca/tracker/http_types.hpp"
@@ -9,7 +10,10 @@
 
 namespace ithaca::tracker {
 
-HttpResponse handle_collect(Tracker::State& state, const HttpRequest& request);
+// Answers at once, or — given `later` — queues the events and answers through it once they
+// are durable (returning nothing).
+std::optional<HttpResponse> handle_collect(Tracker::State& state, const HttpRequest& request,
+                                           const AnswerLater* later);
 HttpResponse handle_rules(Tracker::State& state, const HttpRequest& request, std::string_view site);
 HttpResponse handle_decide(Tracker::State& state, const HttpRequest& request);
 HttpResponse handle_context(Tracker::State& state, const HttpRequest& request);

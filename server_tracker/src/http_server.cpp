@@ -1,5 +1,7 @@
 // The only file that includes httplib.h: it turns httplib's request into an HttpRequest,
-// hands it to the Tracker, and writes the HttpResponse back.
+// hands it to the Tracker, and writes the HttpResponse back — at once, or later from the
+// writer's thread for a collect request (httplib's answer_later: the request's thread then
+// goes back to the connection instead of sleeping until the commit).
 #include "ithaca/tracker/http_server.hpp"
 
 #include <httplib.h>
@@ -109,7 +111,17 @@ HttpServer::HttpServer(Tracker& tracker) : impl_(std::make_unique<Impl>(tracker)
       name_this_thread("ithaca-http");
       named = true;
     }
-    write_back(impl_->tracker.handle(convert(req)), res);
+    httplib::Server& http = impl_->server;
+    const AnswerLater later = [&http, &req]() -> std::function<void(HttpResponse)> {
+      std::shared_ptr<httplib::LateReply> reply = http.answer_later(req);
+      if (!reply) return nullptr;
+      return [reply = std::move(reply)](HttpResponse response) {
+        httplib::Response out;
+        write_back(std::move(response), out);
+        reply->send(out);
+      };
+    };
+    if (auto response = impl_->tracker.handle(convert(req), later)) write_back(std::move(*response), res);
   };
   server.Get(".*", handler);
   server.Post(".*", handler);

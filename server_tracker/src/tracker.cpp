@@ -114,7 +114,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return parts;
 }
 
-HttpResponse route_request(Tracker::State& state, const HttpRequest& request, Route& route) {
+std::optional<HttpResponse> route_request(Tracker::State& state, const HttpRequest& request, Route& route,
+                                          const AnswerLater* later) {
   const std::string_view path = request.path;
   if (path == "/healthz") {
     route = Route::Healthz;
@@ -138,7 +139,7 @@ HttpResponse route_request(Tracker::State& state, const HttpRequest& request, Ro
     const auto parts = split_path(path.substr(4));
     if (parts.size() == 1 && parts[0] == "collect") {
       route = Route::Collect;
-      return handle_collect(state, request);
+      return handle_collect(state, request, later);
     }
     if (parts.size() == 2 && parts[0] == "rules") {
       route = Route::Rules;
@@ -248,26 +249,51 @@ std::unique_ptr<Tracker> Tracker::create(TrackerOptions options, std::string& er
   return std::unique_ptr<Tracker>(new Tracker(std::move(state)));
 }
 
-HttpResponse Tracker::handle(const HttpRequest& request) {
+namespace {
+
+// What every answer gets, now or later: the nosniff header, the metrics, the access log line.
+void finish(Tracker::State& state, HttpResponse& response, Route route, std::string_view method,
+            std::chrono::steady_clock::time_point start) {
+  response.set_header("X-Content-Type-Options", "nosniff");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  state.metrics.observe_request(route, response.status, seconds);
+  if (state.options.access_log) {
+    log_info("request", {{"method", std::string(method)},
+                         {"route", route_name(route)},
+                         {"status", std::to_string(response.status)},
+                         {"ms", std::to_string(seconds * 1000.0)}});
+  }
+}
+
+}  // namespace
+
+HttpResponse Tracker::handle(const HttpRequest& request) { return *handle(request, AnswerLater()); }
+
+std::optional<HttpResponse> Tracker::handle(const HttpRequest& request, const AnswerLater& later) {
   const auto start = std::chrono::steady_clock::now();
   Route route = Route::Other;
-  HttpResponse response;
+  // A late answer is finished like one given now, with the time until it was sent.
+  AnswerLater finishing_later;
+  if (later) {
+    finishing_later = [this, &later, &route, &request, start]() -> std::function<void(HttpResponse)> {
+      auto answer = later();
+      if (!answer) return nullptr;
+      return [state = state_.get(), answer = std::move(answer), route, method = request.method,
+              start](HttpResponse response) {
+        finish(*state, response, route, method, start);
+        answer(std::move(response));
+      };
+    };
+  }
+  std::optional<HttpResponse> response;
   try {
-    response = route_request(*state_, request, route);
+    response = route_request(*state_, request, route, later ? &finishing_later : nullptr);
   } catch (const std::exception& e) {
     // Handlers validate their input; reaching this is a bug, reported without the request.
     log_error("handler failed", {{"route", route_name(route)}, {"error", e.what()}});
     response = json_error(500, "internal", "internal error");
   }
-  response.set_header("X-Content-Type-Options", "nosniff");
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  state_->metrics.observe_request(route, response.status, seconds);
-  if (state_->options.access_log) {
-    log_info("request", {{"method", request.method},
-                         {"route", route_name(route)},
-                         {"status", std::to_string(response.status)},
-                         {"ms", std::to_string(seconds * 1000.0)}});
-  }
+  if (response) finish(*state_, *response, route, request.method, start);
   return response;
 }
 

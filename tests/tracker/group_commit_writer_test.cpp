@@ -214,8 +214,8 @@ TEST(GroupCommitWriter, RespectsTheCommitSizeLimit) {
   EXPECT_EQ(store.transactions[2], 8u);
 }
 
-// Callers sleep on one of two wake words by the group they join; groups split by the size limit
-// hold callers of both. Many callers, many small groups: each returns once, after its own commit.
+// Many callers, many small groups (some split by the size limit): each returns once, after its
+// own commit.
 TEST(GroupCommitWriter, EveryCallerIsWokenByItsOwnCommit) {
   FakeStore store;
   GroupCommitWriter::Options options;
@@ -246,6 +246,79 @@ TEST(GroupCommitWriter, EveryCallerIsWokenByItsOwnCommit) {
   }
   EXPECT_EQ(events, store.ids.size());
   EXPECT_EQ(events, static_cast<std::size_t>(kThreads) * (kWrites / 3) * (1 + 2 + 3));
+}
+
+// The callback form, as the HTTP layer uses it: write() returns at once, and the outcome comes
+// once, on the writer's thread, after the events are stored.
+TEST(GroupCommitWriter, TheCallbackComesFromTheWriterAfterTheCommit) {
+  FakeStore store;
+  store.hold = true;
+  GroupCommitWriter writer(store, {});
+  std::mutex mutex;
+  std::condition_variable called;
+  int calls = 0;
+  bool stored_when_called = false;
+  std::thread::id caller_thread;
+  GroupCommitWriter::Outcome outcome = GroupCommitWriter::Outcome::StoreFailed;
+  writer.write(batch("cb", 2), [&](GroupCommitWriter::Outcome o) {
+    std::lock_guard<std::mutex> lock(mutex);
+    {
+      std::lock_guard<std::mutex> store_lock(store.mutex);
+      stored_when_called = store.ids.size() == 2;
+    }
+    ++calls;
+    outcome = o;
+    caller_thread = std::this_thread::get_id();
+    called.notify_all();
+  });
+  store.wait_entered(1);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    EXPECT_EQ(calls, 0);  // held in the store: not answered yet
+  }
+  store.release();
+  std::unique_lock<std::mutex> lock(mutex);
+  called.wait(lock, [&] { return calls > 0; });
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(outcome, GroupCommitWriter::Outcome::Durable);
+  EXPECT_TRUE(stored_when_called);
+  EXPECT_NE(caller_thread, std::this_thread::get_id());
+}
+
+TEST(GroupCommitWriter, ARefusedCallbackIsAnsweredAtOnceOnTheCallersThread) {
+  FakeStore store;
+  store.hold = true;
+  GroupCommitWriter::Options options;
+  options.queue_capacity_events = 4;
+  GroupCommitWriter writer(store, options);
+  std::thread first([&] { writer.write(batch("a", 1)); });  // held in the store, still counted
+  store.wait_entered(1);
+  std::atomic<int> queued_calls{0};
+  writer.write(batch("b", 3), [&](GroupCommitWriter::Outcome o) {
+    EXPECT_EQ(o, GroupCommitWriter::Outcome::Durable);
+    ++queued_calls;
+  });
+  EXPECT_EQ(queued_calls.load(), 0);
+  std::vector<GroupCommitWriter::Outcome> now;
+  const auto me = std::this_thread::get_id();
+  auto record = [&](GroupCommitWriter::Outcome o) {
+    EXPECT_EQ(std::this_thread::get_id(), me);
+    now.push_back(o);
+  };
+  writer.write(batch("c", 1), record);  // the queue holds 4 of 4
+  writer.write({}, record);             // nothing to store
+  ASSERT_EQ(now.size(), 2u);
+  EXPECT_EQ(now[0], GroupCommitWriter::Outcome::QueueFull);
+  EXPECT_EQ(now[1], GroupCommitWriter::Outcome::Durable);
+  std::thread stopper([&] { writer.stop(); });
+  store.release();
+  stopper.join();
+  first.join();
+  EXPECT_EQ(queued_calls.load(), 1);  // stop() drained it
+  writer.write(batch("d", 1), record);
+  ASSERT_EQ(now.size(), 3u);
+  EXPECT_EQ(now[2], GroupCommitWriter::Outcome::Stopped);
+  EXPECT_EQ(store.ids.size(), 4u);
 }
 
 }  // namespace

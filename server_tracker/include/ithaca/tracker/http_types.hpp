@@ -3,6 +3,7 @@
 // to and from these. Header names in HttpRequest::headers are lower-case.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,6 +35,12 @@ struct HttpResponse {
   void set_header(std::string name, std::string value);
   std::string_view header(std::string_view name) const noexcept;  // case-insensitive
 };
+
+// How a handler answers after it returns (collect, once its events are durable), when the HTTP
+// layer can do that: called on the request's own thread before the handler returns, it gives a
+// function that sends the response from any thread and must be called exactly once. It may
+// give an empty function (the connection cannot answer later); the handler then waits.
+using AnswerLater = std::function<std::function<void(HttpResponse)>()>;
 
 // The one error shape of every endpoint: {"error": {"code": …, "message": …}}.
 HttpResponse json_error(int status, std::string_view code, std::string_view message);

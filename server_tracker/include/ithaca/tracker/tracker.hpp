@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ithaca/tracker/http_types.hpp"
@@ -21,6 +22,10 @@ class Tracker {
   Tracker& operator=(const Tracker&) = delete;
 
   HttpResponse handle(const HttpRequest& request);
+  // The same, for an HTTP layer that can answer later: a collect request is then answered
+  // through `later` once its events are durable (and nothing is returned), so the calling
+  // thread does not wait for the commit. Every other request is answered at once.
+  std::optional<HttpResponse> handle(const HttpRequest& request, const AnswerLater& later);
 
   // Records a response produced outside handle() (e.g. by the HTTP layer rejecting a body
   // that is too large) in the metrics.
