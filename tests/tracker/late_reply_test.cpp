@@ -180,6 +180,22 @@ TEST(LateReply, TheNextRequestIsAnsweredAfterIt) {
   EXPECT_EQ(received.rfind("HTTP/1.1 202 Accepted", 0), 0u) << received;
 }
 
+// Requests sent together (HTTP/1.1 pipelining) arrive in one read: the bytes of the second stay
+// in the connection's stream for the next request instead of being dropped with the first's.
+TEST(LateReply, PipelinedRequestsAreAnsweredInOrder) {
+  LateServer server(50ms);
+  const int fd = connect_to(server.port());
+  send_all(fd, kLateRequest + kNowRequest + kLateRequest);
+  const std::string received = read_until(fd, [](const std::string& r) { return count_of(r, "late:A") >= 2; });
+  ::close(fd);
+  const auto first = received.find("late:A");
+  const auto now_at = received.find("\r\n\r\nnow");
+  ASSERT_NE(now_at, std::string::npos) << received;
+  EXPECT_LT(first, now_at) << received;
+  EXPECT_EQ(count_of(received, "HTTP/1.1 "), 3u) << received;
+  EXPECT_LT(now_at, received.rfind("late:A")) << received;
+}
+
 // What the socket does not take at once (a body far larger than its send buffer) the
 // connection's own thread sends; the client gets every byte.
 TEST(LateReply, ABodyTheSocketCannotTakeAtOnceArrivesWhole) {
