@@ -21,7 +21,9 @@
 #   its group commit is durable, so a request thread sleeps once per request instead of twice
 #   (docs/performance.md, Tracker, round 9). It also gives a connection one SocketStream for its
 #   whole life instead of one per request, so the bytes of a pipelined request that a read took
-#   with the one before are no longer dropped, and no 4 KB read buffer is allocated per request.
+#   with the one before are no longer dropped, and no 4 KB read buffer is allocated per request;
+#   a request whose end is unknown (unparsable headers, a URI or body over the limit) therefore
+#   closes its connection after the error instead of reading on from the middle of it.
 include_guard(GLOBAL)
 include(FetchContent)
 find_package(Threads REQUIRED)
