@@ -230,7 +230,9 @@ TEST_F(RollupsAgainstRawEvents, SeveralFiltersAndJourneyReportsUnderPageFilters)
         EXPECT_EQ(whole->last_scan().skipped_visitor_days, 0) << label;
         // Every visitor-day is read or passed over, and a read one is on every list.
         const SqliteReportSource::ScanStats s = skipping->last_scan();
-        if (s.listed_days == 0) EXPECT_EQ(s.visitor_days + s.skipped_visitor_days, whole->last_scan().visitor_days);
+        if (s.listed_days == 0) {
+          EXPECT_EQ(s.visitor_days + s.skipped_visitor_days, whole->last_scan().visitor_days) << label;
+        }
         EXPECT_EQ(s.visitor_days, listed->last_scan().visitor_days) << label;
         skipped += s.skipped_visitor_days;
       }
