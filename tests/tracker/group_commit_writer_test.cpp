@@ -65,7 +65,7 @@ std::vector<StoredEvent> batch(const std::string& prefix, int n, const std::stri
 // A writer (with metrics) whose first commit, of one event, is held in the store: later batches
 // queue up behind it until release().
 struct HeldFirstCommit {
-  HeldFirstCommit() {
+  explicit HeldFirstCommit(GroupCommitWriter::Options options = {}) : writer(store, options, &metrics) {
     store.hold = true;
     first = std::thread([this] { writer.write(batch("first", 1)); });
     store.wait_entered(1);
@@ -76,7 +76,7 @@ struct HeldFirstCommit {
   }
   FakeStore store;
   Metrics metrics;
-  GroupCommitWriter writer{store, {}, &metrics};
+  GroupCommitWriter writer;
   std::thread first;
 };
 
@@ -196,22 +196,17 @@ TEST(GroupCommitWriter, StopDrainsTheQueueAndRefusesLaterWrites) {
 }
 
 TEST(GroupCommitWriter, RespectsTheCommitSizeLimit) {
-  FakeStore store;
-  store.hold = true;
   GroupCommitWriter::Options options;
   options.commit_max_events = 10;
-  GroupCommitWriter writer(store, options);
-  std::thread first([&] { writer.write(batch("first", 1)); });
-  store.wait_entered(1);
+  HeldFirstCommit held(options);
   std::vector<std::thread> others;
-  for (int t = 0; t < 4; ++t) others.emplace_back([&, t] { writer.write(batch("t" + std::to_string(t), 4)); });
-  while (writer.queued_events() < 17) std::this_thread::yield();
-  store.release();
-  first.join();
+  for (int t = 0; t < 4; ++t) others.emplace_back([&, t] { held.writer.write(batch("t" + std::to_string(t), 4)); });
+  while (held.writer.queued_events() < 17) std::this_thread::yield();
+  held.release();
   for (auto& t : others) t.join();
-  ASSERT_EQ(store.transactions.size(), 3u);
-  EXPECT_EQ(store.transactions[1], 8u);
-  EXPECT_EQ(store.transactions[2], 8u);
+  ASSERT_EQ(held.store.transactions.size(), 3u);
+  EXPECT_EQ(held.store.transactions[1], 8u);
+  EXPECT_EQ(held.store.transactions[2], 8u);
 }
 
 // Many callers, many small groups (some split by the size limit): each returns once, after its
@@ -286,13 +281,10 @@ TEST(GroupCommitWriter, TheCallbackComesFromTheWriterAfterTheCommit) {
 }
 
 TEST(GroupCommitWriter, ARefusedCallbackIsAnsweredAtOnceOnTheCallersThread) {
-  FakeStore store;
-  store.hold = true;
   GroupCommitWriter::Options options;
   options.queue_capacity_events = 4;
-  GroupCommitWriter writer(store, options);
-  std::thread first([&] { writer.write(batch("a", 1)); });  // held in the store, still counted
-  store.wait_entered(1);
+  HeldFirstCommit held(options);  // its one event is still counted while held
+  GroupCommitWriter& writer = held.writer;
   std::atomic<int> queued_calls{0};
   writer.write(batch("b", 3), [&](GroupCommitWriter::Outcome o) {
     EXPECT_EQ(o, GroupCommitWriter::Outcome::Durable);
@@ -311,14 +303,13 @@ TEST(GroupCommitWriter, ARefusedCallbackIsAnsweredAtOnceOnTheCallersThread) {
   EXPECT_EQ(now[0], GroupCommitWriter::Outcome::QueueFull);
   EXPECT_EQ(now[1], GroupCommitWriter::Outcome::Durable);
   std::thread stopper([&] { writer.stop(); });
-  store.release();
+  held.release();
   stopper.join();
-  first.join();
   EXPECT_EQ(queued_calls.load(), 1);  // stop() drained it
   writer.write(batch("d", 1), record);
   ASSERT_EQ(now.size(), 3u);
   EXPECT_EQ(now[2], GroupCommitWriter::Outcome::Stopped);
-  EXPECT_EQ(store.ids.size(), 4u);
+  EXPECT_EQ(held.store.ids.size(), 4u);
 }
 
 }  // namespace
