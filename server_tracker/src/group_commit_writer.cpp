@@ -103,11 +103,14 @@ void GroupCommitWriter::run() {
 void GroupCommitWriter::commit(std::vector<Ticket>& group) {
   const auto start = std::chrono::steady_clock::now();
   scratch_.clear();
+  std::size_t count = 0;
+  for (const auto& ticket : group) count += ticket.count;
+  scratch_.reserve(count);  // the store may take the vector's buffer along with the events
   for (auto& ticket : group) {
     for (auto& event : ticket.events) scratch_.push_back(std::move(event));
     ticket.events.clear();
   }
-  Status status = store_.write(scratch_);
+  Status status = store_.write_and_take(scratch_);
   if (!status && group.size() > 1) {
     // One bad batch must not sink the others that shared its transaction: retry each alone.
     if (metrics_) metrics_->add_store_error();
@@ -125,7 +128,7 @@ void GroupCommitWriter::commit(std::vector<Ticket>& group) {
   if (metrics_) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    metrics_->observe_commit(scratch_.size(), seconds);
+    metrics_->observe_commit(count, seconds);
   }
   scratch_.clear();
 }

@@ -72,6 +72,7 @@ class SqliteConnection {
   std::string last_error() const;
   sqlite3* handle() const noexcept { return db_; }
   std::int64_t changes() const { return sqlite3_changes64(db_); }
+  std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
  private:
   sqlite3* db_ = nullptr;

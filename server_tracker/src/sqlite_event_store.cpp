@@ -27,8 +27,10 @@ std::int64_t upper(const TimeRange& r) { return r.to_ms.value_or(std::numeric_li
 
 std::unique_ptr<SqliteEventStore> SqliteEventStore::open(const std::string& path,
                                                          bool synchronous_full,
-                                                         std::string& error) {
+                                                         std::string& error,
+                                                         std::shared_ptr<CommittedEvents> committed) {
   std::unique_ptr<SqliteEventStore> store(new SqliteEventStore());
+  store->committed_ = std::move(committed);
   auto fail = [&](const Status& s) {
     error = s.message();
     return nullptr;
@@ -120,15 +122,41 @@ Status SqliteEventStore::insert(SqliteStatement& stmt, const StoredEvent& e) {
 Status SqliteEventStore::write(std::span<const StoredEvent> events) {
   if (events.empty()) return Status::ok();
   std::lock_guard<std::mutex> lock(write_mutex_);
+  return write_locked(events, nullptr);
+}
+
+Status SqliteEventStore::write_and_take(std::vector<StoredEvent>& events) {
+  if (events.empty()) return Status::ok();
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  if (!committed_) return write_locked(events, nullptr);
+  // Read before the transaction begins: a deletion committed after this refuses the batch.
+  const std::uint64_t generation = committed_->generation();
+  CommittedEvents::Batch batch;
+  if (Status s = write_locked(events, &batch.seqs); !s) return s;
+  for (std::int64_t seq : batch.seqs) {
+    if (seq < 0) continue;
+    if (batch.stored++ == 0) batch.first = seq;
+    batch.last = seq;
+  }
+  batch.events = std::move(events);
+  events.clear();
+  committed_->add(generation, std::move(batch));
+  return Status::ok();
+}
+
+Status SqliteEventStore::write_locked(std::span<const StoredEvent> events, std::vector<std::int64_t>* seqs) {
   int rc = begin_.step();
   begin_.reset();
   if (rc != SQLITE_DONE) return Status::error("begin failed: " + writer_.last_error());
+  if (seqs) seqs->reserve(events.size());
   for (const StoredEvent& e : events) {
     if (Status s = insert(e.bot ? insert_bot_ : insert_human_, e); !s) {
       rollback_.step();
       rollback_.reset();
       return s;
     }
+    // A repeated client event id inserts nothing (ON CONFLICT DO NOTHING): no row, no seq.
+    if (seqs) seqs->push_back(!e.bot && writer_.changes() == 1 ? writer_.last_insert_rowid() : -1);
   }
   rc = commit_.step();
   commit_.reset();
@@ -182,6 +210,8 @@ Status SqliteEventStore::delete_before(std::string_view site, std::int64_t cutof
       if (n == 0) break;
     }
   }
+  // The roll-up builder must not take events that may be gone (committed_events.hpp).
+  if (committed_ && deleted > 0) committed_->invalidate();
   return Status::ok();
 }
 

@@ -7,7 +7,7 @@ namespace ithaca::tracker {
 
 SqliteStores open_sqlite_stores(const SqliteOptions& options, std::string& error) {
   SqliteStores stores;
-  auto events = SqliteEventStore::open(options.path, options.synchronous_full, error);
+  auto events = SqliteEventStore::open(options.path, options.synchronous_full, error, options.committed);
   if (!events) return stores;
   auto control = SqliteControlStore::open(options.path, options.synchronous_full, error);
   if (!control) return stores;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "handlers.hpp"
+#include "committed_events.hpp"
 #include "ithaca/tracker/sqlite_store.hpp"
 #include "logger.hpp"
 #include "random_bytes.hpp"
@@ -16,6 +17,7 @@
 #include "thread_name.hpp"
 #include "clickhouse/clickhouse_reports.hpp"  // [reports] --store clickhouse://…
 #include "reports/report_handlers.hpp"        // [reports] shared rules refresh
+#include "reports/rollup_builder.hpp"         // [reports] the committed events' hand-off
 
 namespace ithaca::tracker {
 namespace fs = std::filesystem;
@@ -206,6 +208,9 @@ std::unique_ptr<Tracker> Tracker::create(TrackerOptions options, std::string& er
   SqliteOptions sqlite;
   sqlite.path = (fs::path(o.data_dir) / "ithaca.db").string();
   sqlite.synchronous_full = o.sync_full;
+  // The writer hands what it commits to the roll-up builder (committed_events.hpp); it holds
+  // as many events as the builder reads from the table at a time.
+  if (!is_clickhouse_store(o.store)) sqlite.committed = std::make_shared<CommittedEvents>(RollupBuilderOptions{}.chunk_events);
   // [reports] --store clickhouse://… opens the ClickHouse stores instead (scale-out).
   SqliteStores stores = is_clickhouse_store(o.store) ? open_clickhouse_stores(o, error)
                                                      : open_sqlite_stores(sqlite, error);
@@ -239,7 +244,7 @@ std::unique_ptr<Tracker> Tracker::create(TrackerOptions options, std::string& er
   }
   // [reports] reports, erasure/export and retention; trackers sharing ClickHouse also pick up
   // rules another tracker published.
-  s.reports = open_report_service(s.options, *s.events, error);
+  s.reports = open_report_service(s.options, *s.events, sqlite.committed, error);
   if (!s.reports) return nullptr;
   s.reports->start_retention(std::chrono::milliseconds(o.retention_interval_ms));
   if (is_clickhouse_store(o.store)) {

@@ -11,6 +11,7 @@ add_executable(tracker_reports_tests
   sqlite_report_source_test.cpp
   visitor_events_test.cpp
   report_service_test.cpp
+  rollup_handoff_test.cpp
 )
 target_link_libraries(tracker_reports_tests PRIVATE tracker_test_support GTest::gtest_main)
 ithaca_warnings(tracker_reports_tests)

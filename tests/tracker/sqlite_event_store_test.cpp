@@ -196,6 +196,85 @@ TEST(SqliteEventStore, TheWalIsCheckpointedOffTheWritersThread) {
   EXPECT_EQ(s.events, 10'000);
 }
 
+// The seq of each stored event of a site, in seq order, with its event id.
+std::vector<std::pair<std::int64_t, std::string>> stored_seqs(const std::string& db_path) {
+  SqliteConnection db;
+  EXPECT_TRUE(db.open(db_path, false));
+  SqliteStatement stmt;
+  EXPECT_TRUE(db.prepare("SELECT seq, coalesce(event_id, '') FROM events ORDER BY seq", stmt));
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  while (stmt.step() == SQLITE_ROW) out.emplace_back(stmt.column_int(0), stmt.column_text(1));
+  return out;
+}
+
+std::unique_ptr<SqliteEventStore> open_with_hand_off(const TempDir& dir, std::shared_ptr<CommittedEvents> committed) {
+  std::string error;
+  auto store = SqliteEventStore::open(dir.str("t.db"), false, error, std::move(committed));
+  EXPECT_TRUE(store) << error;
+  return store;
+}
+
+TEST(SqliteEventStore, HandsCommittedEventsOverWithTheirSeqs) {
+  TempDir dir;
+  auto committed = std::make_shared<CommittedEvents>(100);
+  auto store = open_with_hand_off(dir, committed);
+  ASSERT_TRUE(store);
+  std::vector<StoredEvent> first = {event("shop", "a", EventType::Pageview, 1, 1),
+                                    event("shop", "b", EventType::Pageview, 2, 1)};
+  ASSERT_TRUE(store->write_and_take(first));
+  EXPECT_TRUE(first.empty());  // taken
+  StoredEvent bot = event("shop", "c", EventType::Pageview, 3, 9);
+  bot.bot = true;
+  std::vector<StoredEvent> second = {event("shop", "a", EventType::Pageview, 4, 1),  // repeated id
+                                     bot, event("shop", "", EventType::Event, 5, 2),
+                                     event("shop", "d", EventType::Pageview, 6, 3)};
+  ASSERT_TRUE(store->write_and_take(second));
+
+  std::vector<CommittedEvents::Batch> batches;
+  committed->take(0, 100, batches);
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[0].seqs, (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(batches[1].seqs, (std::vector<std::int64_t>{-1, -1, 3, 4}));
+  EXPECT_EQ(batches[1].events[3].event_id, "d");
+  // The same seqs as the table's.
+  EXPECT_EQ(stored_seqs(dir.str("t.db")),
+            (std::vector<std::pair<std::int64_t, std::string>>{{1, "a"}, {2, "b"}, {3, ""}, {4, "d"}}));
+}
+
+TEST(SqliteEventStore, AFailedWriteHandsNothingOverAndKeepsTheEvents) {
+  TempDir dir;
+  auto committed = std::make_shared<CommittedEvents>(100);
+  auto store = open_with_hand_off(dir, committed);
+  ASSERT_TRUE(store);
+  {
+    SqliteConnection db;  // a trigger that fails one insert, so the transaction rolls back
+    ASSERT_TRUE(db.open(dir.str("t.db"), true));
+    ASSERT_TRUE(db.exec("CREATE TRIGGER no_x BEFORE INSERT ON events WHEN NEW.event_id = 'x' "
+                        "BEGIN SELECT RAISE(ABORT, 'refused'); END;"));
+  }
+  std::vector<StoredEvent> events = {event("shop", "a", EventType::Pageview, 1, 1),
+                                     event("shop", "x", EventType::Pageview, 2, 1)};
+  EXPECT_FALSE(store->write_and_take(events));
+  EXPECT_EQ(events.size(), 2u);
+  EXPECT_EQ(committed->held_events(), 0u);
+  EXPECT_TRUE(stored_seqs(dir.str("t.db")).empty());
+}
+
+TEST(SqliteEventStore, RetentionDropsWhatWasHandedOver) {
+  TempDir dir;
+  auto committed = std::make_shared<CommittedEvents>(100);
+  auto store = open_with_hand_off(dir, committed);
+  ASSERT_TRUE(store);
+  std::vector<StoredEvent> events = {event("shop", "a", EventType::Pageview, 1, 1),
+                                     event("shop", "b", EventType::Pageview, 2000, 1)};
+  ASSERT_TRUE(store->write_and_take(events));
+  EXPECT_EQ(committed->held_events(), 2u);
+  std::int64_t deleted = 0;
+  ASSERT_TRUE(store->delete_before("shop", 1000, deleted));
+  EXPECT_EQ(deleted, 1);
+  EXPECT_EQ(committed->held_events(), 0u);  // the builder reads what is left from the table
+}
+
 TEST(SqliteEventStore, RefusesADatabaseFromTheFuture) {
   TempDir dir;
   {

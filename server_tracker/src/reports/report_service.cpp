@@ -26,12 +26,13 @@ class SqliteReportService final : public ReportService {
       : ReportService(std::move(sites), std::move(zones)) {}
   ~SqliteReportService() override { stop(); }  // before the members the retention thread uses
 
-  bool open(const std::string& data_dir, std::string& error) {
+  bool open(const std::string& data_dir, std::shared_ptr<CommittedEvents> committed, std::string& error) {
     events_path_ = (fs::path(data_dir) / "ithaca.db").string();
     RollupBuilderOptions options;
     options.events_path = events_path_;
     options.rollups_path = (fs::path(data_dir) / "rollups.db").string();
     options.zones = zones_;
+    options.committed = std::move(committed);
     builder_ = RollupBuilder::start(options, error);
     if (!builder_) return false;
     source_ = SqliteReportSource::open(options.events_path, options.rollups_path, *builder_, error);
@@ -179,6 +180,7 @@ bool load_site_zones(const std::vector<SiteConfig>& sites,
 }
 
 std::unique_ptr<ReportService> open_report_service(const TrackerOptions& options, EventStore& events,
+                                                   std::shared_ptr<CommittedEvents> committed,
                                                    std::string& error) {
   std::map<std::string, std::shared_ptr<const TimeZone>, std::less<>> zones;
   if (!load_site_zones(options.sites, zones, error)) return nullptr;
@@ -186,7 +188,7 @@ std::unique_ptr<ReportService> open_report_service(const TrackerOptions& options
     return open_clickhouse_report_service(options, std::move(zones), events, error);
   }
   auto service = std::make_unique<SqliteReportService>(options.sites, std::move(zones));
-  if (!service->open(options.data_dir, error)) return nullptr;
+  if (!service->open(options.data_dir, std::move(committed), error)) return nullptr;
   return service;
 }
 

@@ -23,6 +23,8 @@
 
 namespace ithaca::tracker {
 
+class CommittedEvents;
+
 struct ErasureSummary {
   std::int64_t events = 0;
   std::int64_t bot_events = 0;
@@ -73,8 +75,10 @@ bool load_site_zones(const std::vector<SiteConfig>& sites,
                      std::map<std::string, std::shared_ptr<const TimeZone>, std::less<>>& zones, std::string& error);
 
 // The service for the tracker's configured store. `events` is the tracker's event store (the
-// ClickHouse service drains its spool before an erasure).
+// ClickHouse service drains its spool before an erasure); `committed`, the SQLite store's
+// hand-off of committed events to the roll-up builder (SqliteOptions::committed), may be null.
 std::unique_ptr<ReportService> open_report_service(const TrackerOptions& options, EventStore& events,
+                                                   std::shared_ptr<CommittedEvents> committed,
                                                    std::string& error);
 
 }  // namespace ithaca::tracker

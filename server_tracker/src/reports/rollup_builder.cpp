@@ -62,6 +62,7 @@ struct RollupBuilder::Impl {
   std::set<DayKey> to_compact;  // days let go of (or found at start) whose blocks may be many
   std::uint64_t tick = 0;
   std::atomic<std::int64_t> last_seq{0};
+  std::atomic<std::int64_t> events_handed_over{0};  // of those, taken from the writer's hand-off
   std::int64_t flushed_seq = 0;        // the high-water mark rollups.db holds
   std::size_t unflushed_events = 0;    // added to the days since
   std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
@@ -224,6 +225,39 @@ struct RollupBuilder::Impl {
     return stopping;
   }
 
+  Status add(std::int64_t seq, const StoredEvent& e) {
+    const TimeZone* z = zone(e.site);
+    if (!z) return Status::ok();  // a site no longer configured
+    const std::int32_t day = z->local_day(e.ts_ms);
+    Status load;
+    CachedDay* d = day_for(e.site, day, load);
+    if (!load) return load;
+    const int hour = static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24);
+    d->aggregator->add(e, hour);
+    d->log.add(e, hour, seq);
+    d->dirty = true;
+    return Status::ok();
+  }
+
+  // The events after last_seq, up to a chunk: those the writer handed over when they continue
+  // from there, else read from the table.
+  Status next_events(std::vector<CommittedEvents::Batch>& batches, bool& handed_over) {
+    handed_over = false;
+    if (options.committed) {
+      options.committed->take(last_seq.load(), options.chunk_events, batches);
+      handed_over = !batches.empty();
+      if (handed_over) return Status::ok();
+    }
+    CommittedEvents::Batch batch;
+    chunk.bind(1, last_seq.load()).bind(2, static_cast<std::int64_t>(options.chunk_events));
+    Status st = read_events(chunk, [&](std::int64_t seq, StoredEvent& e) {
+      batch.seqs.push_back(seq);
+      batch.events.push_back(std::move(e));
+    });
+    if (st && !batch.events.empty()) batches.push_back(std::move(batch));
+    return st;
+  }
+
   // Processes every committed event not yet rolled up, writing the roll-ups when a flush is due
   // (or, with `flush_now`, at the end). A stop ends it between chunks, so that a tracker shut
   // down while millions of events wait for their roll-ups exits promptly (the high-water mark
@@ -236,25 +270,23 @@ struct RollupBuilder::Impl {
       const std::int64_t max = current_max_seq(max_seq);
       if (max < last_seq.load()) last_seq = max;
 
-      std::vector<std::pair<std::int64_t, StoredEvent>> rows;
-      chunk.bind(1, last_seq.load()).bind(2, static_cast<std::int64_t>(options.chunk_events));
-      Status st = read_events(chunk, [&](std::int64_t seq, StoredEvent& e) { rows.emplace_back(seq, std::move(e)); });
-      if (!st) return st;
-      if (rows.empty()) break;
+      std::vector<CommittedEvents::Batch> batches;
+      bool handed_over = false;
+      if (Status st = next_events(batches, handed_over); !st) return st;
+      if (batches.empty()) break;
       const std::uint64_t chunk_tick = tick;
-      for (auto& [seq, e] : rows) {
-        if (const TimeZone* z = zone(e.site)) {
-          const std::int32_t day = z->local_day(e.ts_ms);
-          Status load;
-          CachedDay* d = day_for(e.site, day, load);
-          if (!load) {
+      std::int64_t seq = last_seq.load();
+      std::size_t count = 0;
+      for (const auto& batch : batches) {
+        for (std::size_t i = 0; i < batch.events.size(); ++i) {
+          // Not in the table (a bot's, a repeated id), or already rolled up from the table.
+          if (batch.seqs[i] <= seq) continue;
+          seq = batch.seqs[i];
+          ++count;
+          if (Status s = add(seq, batch.events[i]); !s) {
             reset_to_flushed();
-            return load;
+            return s;
           }
-          const int hour = static_cast<int>(z->local_hour(e.ts_ms) - static_cast<std::int64_t>(day) * 24);
-          d->aggregator->add(e, hour);
-          d->log.add(e, hour, seq);
-          d->dirty = true;
         }
       }
       // A day the whole chunk left alone (a rebuild has moved on; live, yesterday gets few late
@@ -269,8 +301,9 @@ struct RollupBuilder::Impl {
           return s;
         }
       }
-      last_seq = rows.back().first;
-      unflushed_events += rows.size();
+      last_seq = seq;
+      unflushed_events += count;
+      if (handed_over) events_handed_over += static_cast<std::int64_t>(count);
       if (flush_due()) {
         if (Status s = flush(); !s) return s;
       }
@@ -445,6 +478,8 @@ struct RollupBuilder::Impl {
       (void)rollback.run();
       return s;
     }
+    // Events handed over by the writer may be among those deleted.
+    if (options.committed) options.committed->invalidate();
     if (max < last_seq.load()) last_seq = max;
     return flush();
   }
@@ -615,11 +650,21 @@ std::unique_ptr<RollupBuilder> RollupBuilder::start(RollupBuilderOptions options
   std::unique_ptr<RollupBuilder> builder(new RollupBuilder(std::move(impl)));
   Impl* raw = builder->impl_.get();
   raw->thread = std::thread([raw] { raw->run(); });
+  if (raw->options.committed) {
+    raw->options.committed->on_half_full([raw] {
+      {
+        std::lock_guard<std::mutex> lock(raw->mutex);
+        raw->notified = true;
+      }
+      raw->wake.notify_all();
+    });
+  }
   return builder;
 }
 
 void RollupBuilder::stop() {
   if (!impl_) return;
+  if (impl_->options.committed) impl_->options.committed->on_half_full(nullptr);
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->stopping = true;
@@ -678,5 +723,7 @@ Status RollupBuilder::compact_days(const std::string& site, std::vector<std::int
 }
 
 std::int64_t RollupBuilder::processed_seq() const { return impl_->last_seq.load(); }
+
+std::int64_t RollupBuilder::events_handed_over() const { return impl_->events_handed_over.load(); }
 
 }  // namespace ithaca::tracker

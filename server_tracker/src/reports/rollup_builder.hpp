@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "committed_events.hpp"
 #include "ithaca/tracker/event.hpp"
 #include "ithaca/tracker/status.hpp"
 #include "reports/time_zone.hpp"
@@ -54,6 +55,9 @@ struct RollupBuilderOptions {
   // between catch-ups when no report waits. Off: only compact_days() does it (benchmarks).
   bool compact_written_days = true;
   std::chrono::milliseconds compact_idle_after{std::chrono::minutes(10)};
+  // The events the writer has just committed, taken from memory where they continue exactly
+  // from the last one rolled up (committed_events.hpp); null: read everything from the table.
+  std::shared_ptr<CommittedEvents> committed;
 };
 
 struct ErasureResult {
@@ -89,6 +93,8 @@ class RollupBuilder {
   Status compact_days(const std::string& site, std::vector<std::int32_t> days);
 
   std::int64_t processed_seq() const;
+  // Events rolled up from RollupBuilderOptions::committed rather than read from the table.
+  std::int64_t events_handed_over() const;
 
   struct Impl;
 

@@ -37,6 +37,9 @@ class EventStore {
   // Stores every event in one transaction; an event whose (site, event_id) is already stored
   // is skipped. Returns once the transaction is durable.
   virtual Status write(std::span<const StoredEvent> events) = 0;
+  // As write(); once it has succeeded the store may also take the events out of `events` (left
+  // valid, maybe empty) for what follows it — the SQLite store hands them to the roll-up builder.
+  virtual Status write_and_take(std::vector<StoredEvent>& events) { return write(events); }
 
   virtual Status summary(std::string_view site, const TimeRange& range, Summary& out) = 0;
 

@@ -10,9 +10,14 @@
 
 namespace ithaca::tracker {
 
+class CommittedEvents;
+
 struct SqliteOptions {
   std::string path;           // database file; created with its schema when absent
   bool synchronous_full = true;  // fsync every commit (durable across power loss), else NORMAL
+  // Receives the events the group-commit writer commits, for the roll-up builder (the tracker
+  // gives both the same one); null: the builder reads them back from the table.
+  std::shared_ptr<CommittedEvents> committed;
 };
 
 struct SqliteStores {
