@@ -1,5 +1,6 @@
 #include "collect_decoder.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -194,12 +195,23 @@ bool Reader::utf8_sequence(std::string* out) {
   return true;
 }
 
+// Bytes a JSON string holds as they are: ASCII from 0x20 on but the quote and the backslash.
+// Most of a collect body is such runs (URLs, ids, names); skipping them through this table took
+// decode_collect from 11.1k to 10.0k instructions per single-event request (callgrind,
+// bench/tracker/callgrind.sh).
+constexpr std::array<bool, 256> kPlainByte = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
 // A string at pos_ (the opening quote); decoded into `out` when it is not null.
 bool Reader::string(std::string* out) {
   ++pos_;
   if (out) out->clear();
   std::size_t run = pos_;  // start of bytes not yet appended to `out`
   for (;;) {
+    while (pos_ < s_.size() && kPlainByte[static_cast<unsigned char>(s_[pos_])]) ++pos_;
     if (pos_ >= s_.size()) return syntax("unterminated string");
     const auto c = static_cast<unsigned char>(s_[pos_]);
     if (c == '"') {
@@ -208,10 +220,6 @@ bool Reader::string(std::string* out) {
       return true;
     }
     if (c < 0x20) return syntax("control character in a string");
-    if (c < 0x80 && c != '\\') {
-      ++pos_;
-      continue;
-    }
     if (out) out->append(s_.substr(run, pos_ - run));
     if (c >= 0x80) {
       if (!utf8_sequence(out)) return false;
