@@ -62,7 +62,7 @@ struct RollupBuilder::Impl {
   std::set<DayKey> to_compact;  // days let go of (or found at start) whose blocks may be many
   std::uint64_t tick = 0;
   std::atomic<std::int64_t> last_seq{0};
-  std::atomic<std::int64_t> events_handed_over{0};  // of those, taken from the writer's hand-off
+  std::atomic<std::int64_t> events_handed_over{0};  // rolled up from the writer's hand-off, not the table
   std::int64_t flushed_seq = 0;        // the high-water mark rollups.db holds
   std::size_t unflushed_events = 0;    // added to the days since
   std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
