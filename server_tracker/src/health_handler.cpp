@@ -1,4 +1,5 @@
 #include "handlers.hpp"
+#include "reports/report_service.hpp"  // [reports] the roll-up builder's counts
 #include "request_guards.hpp"
 
 namespace ithaca::tracker {
@@ -22,6 +23,12 @@ HttpResponse handle_metrics(Tracker::State& state, const HttpRequest& request) {
     gauges.wal_frames = wal.frames;
     gauges.wal_pending_frames = wal.pending_frames;
     gauges.wal_throttled_commits = wal.throttled_commits;
+  }
+  if (ReportService::RollupCounts rollups; state.reports && state.reports->rollup_counts(rollups)) {
+    gauges.has_rollups = true;
+    gauges.rollup_events_handed_over = rollups.handed_over;
+    gauges.rollup_events_read = rollups.read;
+    gauges.rollup_handoff_events = rollups.held;
   }
   for (const auto& site : state.sites->sites()) {
     if (auto rules = state.sites->rules(site.id)) {

@@ -200,6 +200,17 @@ std::string Metrics::render(const Gauges& gauges) const {
     append_line(out, "ithaca_wal_throttled_commits_total", "", static_cast<std::uint64_t>(gauges.wal_throttled_commits));
   }
 
+  if (gauges.has_rollups) {
+    header(out, "ithaca_rollup_events_total", "counter",
+           "Events rolled up since start, by source: the writer's hand-off or a read of the events table.");
+    append_line(out, "ithaca_rollup_events_total", "source=\"handoff\"",
+                static_cast<std::uint64_t>(gauges.rollup_events_handed_over));
+    append_line(out, "ithaca_rollup_events_total", "source=\"table\"",
+                static_cast<std::uint64_t>(gauges.rollup_events_read));
+    header(out, "ithaca_rollup_handoff_events", "gauge", "Committed events waiting in memory for the roll-up builder.");
+    append_line(out, "ithaca_rollup_handoff_events", "", gauges.rollup_handoff_events);
+  }
+
   header(out, "ithaca_rules_active_version", "gauge", "Active rule-set version by site.");
   for (const auto& [site, version] : gauges.rules_versions) {
     append_line(out, "ithaca_rules_active_version", "site=\"" + site + "\"",

@@ -55,6 +55,9 @@ class Metrics {
     std::vector<std::pair<std::string, std::int64_t>> rules_versions;  // site → active version
     bool has_wal = false;  // the SQLite store's write-ahead log
     std::int64_t wal_frames = 0, wal_pending_frames = 0, wal_throttled_commits = 0;
+    bool has_rollups = false;  // the SQLite roll-up builder
+    std::int64_t rollup_events_handed_over = 0, rollup_events_read = 0;
+    std::size_t rollup_handoff_events = 0;
   };
   std::string render(const Gauges& gauges) const;
 

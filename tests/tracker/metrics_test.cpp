@@ -53,6 +53,21 @@ TEST(Metrics, RendersTheWriteAheadLogOfAStoreThatHasOne) {
   EXPECT_NE(text.find("ithaca_wal_throttled_commits_total 3\n"), std::string::npos);
 }
 
+TEST(Metrics, RendersTheRollupBuildersCountsWhereThereIsOne) {
+  Metrics metrics;
+  Metrics::Gauges gauges;
+  EXPECT_EQ(metrics.render(gauges).find("ithaca_rollup_"), std::string::npos);  // ClickHouse: none
+  gauges.has_rollups = true;
+  gauges.rollup_events_handed_over = 900;
+  gauges.rollup_events_read = 25;
+  gauges.rollup_handoff_events = 7;
+  const std::string text = metrics.render(gauges);
+  EXPECT_NE(text.find("# TYPE ithaca_rollup_events_total counter\n"), std::string::npos);
+  EXPECT_NE(text.find("ithaca_rollup_events_total{source=\"handoff\"} 900\n"), std::string::npos);
+  EXPECT_NE(text.find("ithaca_rollup_events_total{source=\"table\"} 25\n"), std::string::npos);
+  EXPECT_NE(text.find("ithaca_rollup_handoff_events 7\n"), std::string::npos);
+}
+
 TEST(Metrics, OutOfRangeStatusesAreCountedAs500) {
   Metrics metrics;
   metrics.observe_request(Route::Other, 42, 0);

@@ -576,6 +576,16 @@ TEST_F(TrackerTest, HealthMetricsStaticAndUnknownPaths) {
   EXPECT_NE(metrics.body.find("ithaca_wal_frames "), std::string::npos);
   EXPECT_EQ(metrics.body.find("ithaca_wal_frames 0\n"), std::string::npos);
   EXPECT_NE(metrics.body.find("ithaca_wal_throttled_commits_total 0\n"), std::string::npos);
+  // The roll-up builder takes the committed event from the writer's hand-off (it looks every
+  // 250 ms), not from the table.
+  const std::string handed_over = "ithaca_rollup_events_total{source=\"handoff\"} 1\n";
+  for (int i = 0; i < 200 && metrics.body.find(handed_over) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    metrics = tracker->handle(request("GET", "/metrics"));
+  }
+  EXPECT_NE(metrics.body.find(handed_over), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("ithaca_rollup_events_total{source=\"table\"} 0\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("ithaca_rollup_handoff_events 0\n"), std::string::npos);
 
   auto index = tracker->handle(request("GET", "/"));
   EXPECT_EQ(index.status, 200);

@@ -45,6 +45,12 @@ class ReportService {
                                 std::vector<StoredEvent>& out) = 0;
   virtual Status apply_retention(const std::string& site, std::int64_t cutoff_ms, std::int64_t& deleted) = 0;
   virtual std::string store_name() const = 0;
+  // The SQLite roll-up builder's counts, for /metrics; other stores have none (false).
+  struct RollupCounts {
+    std::int64_t handed_over = 0, read = 0;  // events rolled up, by where they came from
+    std::size_t held = 0;                    // events waiting in the writer's hand-off
+  };
+  virtual bool rollup_counts(RollupCounts&) const { return false; }
 
   std::shared_ptr<const TimeZone> zone(std::string_view site) const;
   const std::vector<SiteConfig>& sites() const noexcept { return sites_; }

@@ -62,7 +62,8 @@ struct RollupBuilder::Impl {
   std::set<DayKey> to_compact;  // days let go of (or found at start) whose blocks may be many
   std::uint64_t tick = 0;
   std::atomic<std::int64_t> last_seq{0};
-  std::atomic<std::int64_t> events_handed_over{0};  // rolled up from the writer's hand-off, not the table
+  std::atomic<std::int64_t> events_handed_over{0};  // rolled up from the writer's hand-off
+  std::atomic<std::int64_t> events_read{0};          // rolled up after reading them from the table
   std::int64_t flushed_seq = 0;        // the high-water mark rollups.db holds
   std::size_t unflushed_events = 0;    // added to the days since
   std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
@@ -303,7 +304,7 @@ struct RollupBuilder::Impl {
       }
       last_seq = seq;
       unflushed_events += count;
-      if (handed_over) events_handed_over += static_cast<std::int64_t>(count);
+      (handed_over ? events_handed_over : events_read) += static_cast<std::int64_t>(count);
       if (flush_due()) {
         if (Status s = flush(); !s) return s;
       }
@@ -725,5 +726,7 @@ Status RollupBuilder::compact_days(const std::string& site, std::vector<std::int
 std::int64_t RollupBuilder::processed_seq() const { return impl_->last_seq.load(); }
 
 std::int64_t RollupBuilder::events_handed_over() const { return impl_->events_handed_over.load(); }
+
+std::int64_t RollupBuilder::events_read() const { return impl_->events_read.load(); }
 
 }  // namespace ithaca::tracker

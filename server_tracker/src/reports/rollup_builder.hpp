@@ -93,8 +93,10 @@ class RollupBuilder {
   Status compact_days(const std::string& site, std::vector<std::int32_t> days);
 
   std::int64_t processed_seq() const;
-  // Events rolled up from RollupBuilderOptions::committed rather than read from the table.
+  // Events rolled up since start: taken from RollupBuilderOptions::committed, or read from the
+  // table (at start, after a full hand-off or a deletion; all of them without a hand-off).
   std::int64_t events_handed_over() const;
+  std::int64_t events_read() const;
 
   struct Impl;
 
