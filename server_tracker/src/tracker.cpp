@@ -208,12 +208,12 @@ std::unique_ptr<Tracker> Tracker::create(TrackerOptions options, std::string& er
   SqliteOptions sqlite;
   sqlite.path = (fs::path(o.data_dir) / "ithaca.db").string();
   sqlite.synchronous_full = o.sync_full;
+  // [reports] --store clickhouse://… opens the ClickHouse stores instead (scale-out).
+  const bool clickhouse = is_clickhouse_store(o.store);
   // The writer hands what it commits to the roll-up builder (committed_events.hpp); it holds
   // as many events as the builder reads from the table at a time.
-  if (!is_clickhouse_store(o.store)) sqlite.committed = std::make_shared<CommittedEvents>(RollupBuilderOptions{}.chunk_events);
-  // [reports] --store clickhouse://… opens the ClickHouse stores instead (scale-out).
-  SqliteStores stores = is_clickhouse_store(o.store) ? open_clickhouse_stores(o, error)
-                                                     : open_sqlite_stores(sqlite, error);
+  if (!clickhouse) sqlite.committed = std::make_shared<CommittedEvents>(RollupBuilderOptions{}.chunk_events);
+  SqliteStores stores = clickhouse ? open_clickhouse_stores(o, error) : open_sqlite_stores(sqlite, error);
   if (!stores.events) return nullptr;
   s.events = std::move(stores.events);
   s.control = std::move(stores.control);
@@ -247,7 +247,7 @@ std::unique_ptr<Tracker> Tracker::create(TrackerOptions options, std::string& er
   s.reports = open_report_service(s.options, *s.events, sqlite.committed, error);
   if (!s.reports) return nullptr;
   s.reports->start_retention(std::chrono::milliseconds(o.retention_interval_ms));
-  if (is_clickhouse_store(o.store)) {
+  if (clickhouse) {
     s.reports->start_rules_refresh([&s] { refresh_shared_rules(s); }, std::chrono::seconds(10));
   }
   s.maintenance = std::thread([&s] { run_maintenance(s); });

@@ -207,18 +207,21 @@ std::vector<std::pair<std::int64_t, std::string>> stored_seqs(const std::string&
   return out;
 }
 
-std::unique_ptr<SqliteEventStore> open_with_hand_off(const TempDir& dir, std::shared_ptr<CommittedEvents> committed) {
-  std::string error;
-  auto store = SqliteEventStore::open(dir.str("t.db"), false, error, std::move(committed));
-  EXPECT_TRUE(store) << error;
-  return store;
-}
+// A store that hands what it commits to a hand-off of 100 events.
+class SqliteEventStoreHandOff : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    store = SqliteEventStore::open(dir.str("t.db"), false, error, committed);
+    ASSERT_TRUE(store) << error;
+  }
 
-TEST(SqliteEventStore, HandsCommittedEventsOverWithTheirSeqs) {
   TempDir dir;
-  auto committed = std::make_shared<CommittedEvents>(100);
-  auto store = open_with_hand_off(dir, committed);
-  ASSERT_TRUE(store);
+  std::shared_ptr<CommittedEvents> committed = std::make_shared<CommittedEvents>(100);
+  std::unique_ptr<SqliteEventStore> store;
+};
+
+TEST_F(SqliteEventStoreHandOff, HandsCommittedEventsOverWithTheirSeqs) {
   std::vector<StoredEvent> first = {event("shop", "a", EventType::Pageview, 1, 1),
                                     event("shop", "b", EventType::Pageview, 2, 1)};
   ASSERT_TRUE(store->write_and_take(first));
@@ -241,11 +244,7 @@ TEST(SqliteEventStore, HandsCommittedEventsOverWithTheirSeqs) {
             (std::vector<std::pair<std::int64_t, std::string>>{{1, "a"}, {2, "b"}, {3, ""}, {4, "d"}}));
 }
 
-TEST(SqliteEventStore, AFailedWriteHandsNothingOverAndKeepsTheEvents) {
-  TempDir dir;
-  auto committed = std::make_shared<CommittedEvents>(100);
-  auto store = open_with_hand_off(dir, committed);
-  ASSERT_TRUE(store);
+TEST_F(SqliteEventStoreHandOff, AFailedWriteHandsNothingOverAndKeepsTheEvents) {
   {
     SqliteConnection db;  // a trigger that fails one insert, so the transaction rolls back
     ASSERT_TRUE(db.open(dir.str("t.db"), true));
@@ -260,11 +259,7 @@ TEST(SqliteEventStore, AFailedWriteHandsNothingOverAndKeepsTheEvents) {
   EXPECT_TRUE(stored_seqs(dir.str("t.db")).empty());
 }
 
-TEST(SqliteEventStore, RetentionDropsWhatWasHandedOver) {
-  TempDir dir;
-  auto committed = std::make_shared<CommittedEvents>(100);
-  auto store = open_with_hand_off(dir, committed);
-  ASSERT_TRUE(store);
+TEST_F(SqliteEventStoreHandOff, RetentionDropsWhatWasHandedOver) {
   std::vector<StoredEvent> events = {event("shop", "a", EventType::Pageview, 1, 1),
                                      event("shop", "b", EventType::Pageview, 2000, 1)};
   ASSERT_TRUE(store->write_and_take(events));

@@ -32,7 +32,6 @@ class SqliteReportService final : public ReportService {
     options.events_path = events_path_;
     options.rollups_path = (fs::path(data_dir) / "rollups.db").string();
     options.zones = zones_;
-    committed_ = committed;
     options.committed = std::move(committed);
     builder_ = RollupBuilder::start(options, error);
     if (!builder_) return false;
@@ -90,7 +89,7 @@ class SqliteReportService final : public ReportService {
   bool rollup_counts(RollupCounts& out) const override {
     out.handed_over = builder_->events_handed_over();
     out.read = builder_->events_read();
-    out.held = committed_ ? committed_->held_events() : 0;
+    out.held = builder_->events_waiting();
     return true;
   }
 
@@ -103,7 +102,6 @@ class SqliteReportService final : public ReportService {
 
  private:
   std::string events_path_;
-  std::shared_ptr<CommittedEvents> committed_;
   std::unique_ptr<RollupBuilder> builder_;
   std::unique_ptr<SqliteReportSource> source_;
   std::mutex export_mutex_;

@@ -729,4 +729,8 @@ std::int64_t RollupBuilder::events_handed_over() const { return impl_->events_ha
 
 std::int64_t RollupBuilder::events_read() const { return impl_->events_read.load(); }
 
+std::size_t RollupBuilder::events_waiting() const {
+  return impl_->options.committed ? impl_->options.committed->held_events() : 0;
+}
+
 }  // namespace ithaca::tracker

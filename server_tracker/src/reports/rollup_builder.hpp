@@ -97,6 +97,8 @@ class RollupBuilder {
   // table (at start, after a full hand-off or a deletion; all of them without a hand-off).
   std::int64_t events_handed_over() const;
   std::int64_t events_read() const;
+  // Committed events waiting in that hand-off (0 without one).
+  std::size_t events_waiting() const;
 
   struct Impl;
 
