@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -36,16 +37,25 @@ class Replier {
     changed_.notify_all();
     thread_.join();
   }
+  // Answers 202 with `body` as text/plain, through an httplib::Response.
   void reply_later(std::shared_ptr<httplib::LateReply> reply, std::string body) {
+    reply_later(std::move(reply), [body = std::move(body)](httplib::LateReply& r) {
+      httplib::Response res;
+      res.status = 202;
+      res.set_content(body, "text/plain");
+      r.send(res);
+    });
+  }
+  void reply_later(std::shared_ptr<httplib::LateReply> reply, std::function<void(httplib::LateReply&)> send) {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back({std::move(reply), std::move(body), std::chrono::steady_clock::now() + delay_});
+    queue_.push_back({std::move(reply), std::move(send), std::chrono::steady_clock::now() + delay_});
     changed_.notify_all();
   }
 
  private:
   struct Item {
     std::shared_ptr<httplib::LateReply> reply;
-    std::string body;
+    std::function<void(httplib::LateReply&)> send;
     std::chrono::steady_clock::time_point due;
   };
   void run() {
@@ -57,10 +67,7 @@ class Replier {
       queue_.pop_front();
       lock.unlock();
       std::this_thread::sleep_until(item.due);
-      httplib::Response res;
-      res.status = 202;
-      res.set_content(item.body, "text/plain");
-      item.reply->send(res);
+      item.send(*item.reply);
       lock.lock();
     }
   }
@@ -85,6 +92,26 @@ class LateServer {
       if (!late_body_bytes) body += req.body;
       replier_.reply_later(std::move(reply), std::move(body));
     });
+    // The same answer twice, through a Response and from its parts: the request body names
+    // the body to send back ("empty" for none); X-Bad carries a header injection.
+    for (const bool parts : {false, true}) {
+      server_.Post(parts ? "/parts" : "/response", [this, parts](const httplib::Request& req, httplib::Response&) {
+        auto reply = server_.answer_later(req);
+        ASSERT_TRUE(reply);
+        const std::string body = req.body == "empty" ? "" : "{\"late\":\"" + req.body + "\"}";
+        const std::string type = body.empty() ? "" : "application/json";
+        const std::vector<std::pair<std::string, std::string>> headers = {
+            {"X-Seen", "yes"}, {"X-Bad", "a\r\nInjected: yes"}, {"Vary", "Origin"}};
+        replier_.reply_later(std::move(reply), [=](httplib::LateReply& r) {
+          if (parts) return r.send(202, headers, type, body);
+          httplib::Response res;
+          res.status = 202;
+          for (const auto& [name, value] : headers) res.set_header(name, value);
+          if (!body.empty()) res.set_content(body, type);
+          r.send(res);
+        });
+      });
+    }
     server_.Post("/dropped", [this](const httplib::Request& req, httplib::Response&) {
       auto reply = server_.answer_later(req);  // and never sent
       ASSERT_TRUE(reply);
@@ -211,6 +238,58 @@ TEST(LateReply, ABodyTheSocketCannotTakeAtOnceArrivesWhole) {
   auto again = client.Get("/now");  // the same connection goes on
   ASSERT_TRUE(again);
   EXPECT_EQ(again->body, "now");
+}
+
+// The response head, its lines sorted: the two ways of sending frame a response alike.
+std::vector<std::string> head_lines(const std::string& response) {
+  std::vector<std::string> lines;
+  const auto end = response.find("\r\n\r\n");
+  for (std::size_t at = 0; at < end;) {
+    const auto next = response.find("\r\n", at);
+    lines.push_back(response.substr(at, next - at));
+    at = next + 2;
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+std::string exchange(int port, const std::string& path, const std::string& body, bool close) {
+  const int fd = connect_to(port);
+  send_all(fd, "POST " + path + " HTTP/1.1\r\nHost: t\r\n" + (close ? "Connection: close\r\n" : "") +
+                   "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  // Until EOF when the connection closes, else until the whole body is in.
+  const std::string received = read_until(fd, [close](const std::string& r) {
+    const auto end = r.find("\r\n\r\n");
+    const auto length = r.find("Content-Length: ");
+    if (close || end == std::string::npos || length == std::string::npos) return false;
+    return r.size() >= end + 4 + std::stoul(r.substr(length + 16));
+  });
+  ::close(fd);
+  return received;
+}
+
+TEST(LateReply, FromItsPartsIsFramedAsFromAResponse) {
+  LateServer server(5ms);
+  for (const std::string body : {"abc", "empty"}) {
+    for (const bool close : {false, true}) {
+      SCOPED_TRACE(body + (close ? ", Connection: close" : ""));
+      const std::string parts = exchange(server.port(), "/parts", body, close);
+      const std::string response = exchange(server.port(), "/response", body, close);
+      EXPECT_EQ(parts.rfind("HTTP/1.1 202 Accepted\r\n", 0), 0u) << parts;
+      EXPECT_EQ(head_lines(parts), head_lines(response)) << parts << "\n----\n" << response;
+      EXPECT_EQ(parts.substr(parts.find("\r\n\r\n")), response.substr(response.find("\r\n\r\n")));
+      EXPECT_NE(parts.find("X-Seen: yes\r\n"), std::string::npos) << parts;
+      EXPECT_EQ(parts.find("Injected"), std::string::npos) << parts;
+      EXPECT_NE(parts.find(close ? "Connection: close\r\n" : "Keep-Alive: timeout="), std::string::npos) << parts;
+      if (body == "empty") {
+        EXPECT_NE(parts.find("Content-Length: 0\r\n"), std::string::npos) << parts;
+        EXPECT_EQ(parts.find("Content-Type"), std::string::npos) << parts;
+      } else {
+        EXPECT_NE(parts.find("Content-Type: application/json\r\n"), std::string::npos) << parts;
+        EXPECT_EQ(parts.substr(parts.size() - 14), "{\"late\":\"abc\"}") << parts;
+      }
+    }
+  }
 }
 
 TEST(LateReply, OneDroppedUnsentAnswers500) {
