@@ -72,7 +72,7 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
   std::vector<StoredEvent> rows;
   rows.reserve(payload.events.size());
   for (DecodedEvent& in : payload.events) {
-    StoredEvent e;
+    StoredEvent& e = rows.emplace_back();  // in place: a StoredEvent is about 1 KB
     e.site = payload.site;
     e.event_id = std::move(in.id);
     e.type = in.type;
@@ -92,7 +92,7 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
     e.visitor = e.visitor_id.empty() ? anonymous_hash() : state.hasher->consented(payload.site, e.visitor_id);
     e.bot = bot;
 
-    std::string url = in.url.empty() && page_header.size() <= 2048 ? std::string(page_header) : in.url;
+    const std::string_view url = in.url.empty() && page_header.size() <= 2048 ? page_header : std::string_view(in.url);
     set_classified_columns(e, url, state.classifications.referrer(in.referrer, url), device);
 
     const ContextFields& context = in.context;
@@ -114,7 +114,6 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
     e.props_json = std::move(in.props_json);
     // Conversions keep the context: attribution reads the touchpoints it carries.
     if (e.type == EventType::Conversion) e.context_json = std::move(in.context_json);
-    rows.push_back(std::move(e));
   }
   return rows;
 }
