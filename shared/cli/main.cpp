@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ithaca/api.hpp"
+#include "ithaca/compiled_ruleset.hpp"
 #include "ithaca/context.hpp"
 #include "ithaca/ruleset.hpp"
 
@@ -20,8 +21,9 @@ constexpr const char* kUsage =
     "  ithaca eval EXPR [--context FILE]   print the value of a CEL expression as JSON\n"
     "  ithaca eval --batch                 JSON lines {\"expr\", \"context\"} on stdin -> one JSON line each\n"
     "  ithaca check RULES.json             validate a rule set; every error with its JSON path\n"
-    "  ithaca decide RULES.json --context FILE   decisions with explanations\n"
-    "  ithaca decide RULES.json --batch    JSON lines of contexts on stdin -> one decision line each\n"
+    "  ithaca compile RULES.json -o FILE   validate, then write the compiled rule set a page loads\n"
+    "  ithaca decide RULES --context FILE  decisions with explanations (RULES: JSON or compiled)\n"
+    "  ithaca decide RULES --batch         JSON lines of contexts on stdin -> one decision line each\n"
     "  ithaca context                      JSON lines of raw signals on stdin -> one context per line\n";
 
 int usage(const char* problem) {
@@ -99,11 +101,43 @@ int check_command(std::vector<std::string> args) {
   return out.rfind("{\"ok\":true", 0) == 0 ? 0 : 1;
 }
 
+// `compile RULES.json -o FILE`: the rule set as `check` validates it, written in the compiled form
+// (docs/compiled-rules.md). Prints what `check` prints; writes FILE only when the rules load.
+int compile_command(std::vector<std::string> args) {
+  std::string out_path;
+  bool has_out = false;
+  if (!option(args, "-o", out_path, has_out) || !has_out) return usage("compile needs -o FILE");
+  if (args.size() != 1) return usage("compile takes one rule-set file and -o FILE");
+  std::string rules;
+  if (!read_file(args[0], rules)) {
+    std::fprintf(stderr, "ithaca: cannot read rule set '%s'\n", args[0].c_str());
+    return 1;
+  }
+  const ithaca::LoadResult loaded = ithaca::load_ruleset(rules);
+  std::string report = ithaca::check_rules_json(rules);
+  if (!loaded.ok()) {
+    std::puts(report.c_str());
+    return 1;
+  }
+  const std::string bytes = ithaca::compile_ruleset(*loaded.rules);
+  std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "ithaca: cannot write '%s'\n", out_path.c_str());
+    return 1;
+  }
+  report.pop_back();  // the closing brace: the size follows
+  report += ",\"bytes\":" + std::to_string(bytes.size()) + "}";
+  std::puts(report.c_str());
+  return 0;
+}
+
 // `decide RULES.json --batch`: the rule set is loaded once; each stdin line gets exactly what
 // `decide RULES.json --context` prints for it (so the wasm engine's loaded-rules path can be
 // compared against many contexts in one process). Exit 1 when the rule set does not load.
 int decide_batch(const std::string& rules) {
-  const ithaca::LoadResult loaded = ithaca::load_ruleset(rules);
+  const ithaca::LoadResult loaded = ithaca::load_ruleset_or_compiled(rules);
   if (!loaded.ok()) {
     each_line([&](const std::string& line) { return ithaca::decide_json(rules, line); });
     return 1;
@@ -147,6 +181,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (verb == "eval") return eval_command(std::move(args));
   if (verb == "check") return check_command(std::move(args));
+  if (verb == "compile") return compile_command(std::move(args));
   if (verb == "decide") return decide_command(std::move(args));
   if (verb == "context") {
     if (!args.empty()) return usage("context reads JSON lines of raw signals on stdin");

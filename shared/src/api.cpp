@@ -1,5 +1,6 @@
 #include "ithaca/api.hpp"
 
+#include "ithaca/compiled_ruleset.hpp"
 #include "ithaca/expression.hpp"
 #include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
@@ -101,7 +102,7 @@ std::string check_rules_json(std::string_view rules_json) {
 }
 
 std::string decide_json(std::string_view rules_json, std::string_view context_json) {
-  LoadResult loaded = load_ruleset(rules_json);
+  LoadResult loaded = load_ruleset_or_compiled(rules_json);
   if (!loaded.ok()) {
     std::string out = "{\"error\":{\"kind\":\"load\",\"message\":\"the rule set does not load\",\"errors\":";
     append_errors(loaded.errors, out);

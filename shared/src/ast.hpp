@@ -69,6 +69,16 @@ struct Ast {
   int path_ids = 0;    // how many Path ids the nodes use (compile_paths / share_path_ids)
   const void* path_table = nullptr;  // set when the ids are shared with other programs (a rule set)
 };
+
+// A program's tree, and a program made from a tree (compiled_ruleset.cpp writes and reads them).
+struct AstAccess {
+  static const Ast& of(const Program& program) noexcept { return *program.ast_; }
+  static Program make(std::shared_ptr<const Ast> ast) {
+    Program program;
+    program.ast_ = std::move(ast);
+    return program;
+  }
+};
 }  // namespace detail
 
 // Evaluation entry point used by Program (evaluator.cpp). `iter_slots` is how many

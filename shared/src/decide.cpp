@@ -185,6 +185,13 @@ std::string json_text(const std::string& text) {
   return out;
 }
 
+// The JSON of a slot's variant's props, "" when it has none.
+std::string props_json(const Value& variants, std::string_view variant) {
+  const Value* v = variants.find(variant);
+  const Value* props = v ? v->find("props") : nullptr;
+  return props ? to_json(*props) : std::string();
+}
+
 void append_number(std::uint32_t n, std::string& out) {
   char digits[10];
   int i = 0;
@@ -540,7 +547,44 @@ RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
   plan_context(*impl_);
 
   // The texts decisions repeat, escaped once here so that deciding only appends them.
+  Impl& r = *impl_;
+  r.site_json = json_text(r.site);
+  r.version_json = r.has_version ? json_text(r.version) : std::string();
+  auto finish = [](Condition& c) {
+    const std::string_view source = c.program.source();
+    for (const auto& [begin, end] : c.parts)
+      c.parts_json.push_back(json_text(std::string(source.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)))));
+  };
+  for (auto& s : r.segments) {
+    s.name_json = to_json(s.name);
+    finish(s.when);
+  }
+  for (auto& s : r.stages) {
+    s.id_json = to_json(s.id);
+    finish(s.when);
+  }
+  for (auto& slot : r.slots) {
+    slot.name_json = json_text(slot.name);
+    slot.default_json = json_text(slot.default_variant);
+    slot.default_props_json = props_json(slot.variants, slot.default_variant);
+    slot.default_summary_json = json_text(std::string(slot.rules.empty() ? "no rules" : "no rule matched") + "; default '" +
+                                          slot.default_variant + "' kept");
+    for (auto& rule : slot.rules) {
+      rule.id_json = json_text(rule.id);
+      if (rule.when) finish(*rule.when);
+      if (rule.experiment < 0) {
+        rule.variant_json = json_text(rule.variant);
+        rule.props_json = props_json(slot.variants, rule.variant);
+      }
+      rule.summary_json = json_text("rule '" + rule.id + "' matched" +
+                                    (rule.when ? ": " + std::string(rule.when->program.source())
+                                               : std::string(rule.schedule ? " its schedule" : " (no condition)")));
+    }
+  }
   for (auto& e : impl_->experiments) {
+    e.id_json = json_text(e.id);
+    if (e.audience) finish(*e.audience);
+    for (auto& v : e.variants) v.id_json = json_text(v.id);
     const std::string quoted = "experiment '" + e.id + "'";
     e.variant_salt = e.id + ":variant";
     e.needs_now_json = json_text(quoted + " needs time.now for its window");

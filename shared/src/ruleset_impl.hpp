@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -19,15 +20,18 @@ struct Schedule {
   std::string before_json, after_json, hours_json;  // why it does not apply, as JSON strings (decide.cpp)
 };
 
-// A compiled condition and the source text of each of its top-level && / || operands, made once
-// at load so explanations cost no string building per decision.
+// A compiled condition and the spans of its top-level && / || operands in the source, whose
+// texts explanations quote (made once by RuleSet's constructor, so they cost no string building
+// per decision).
 struct Condition {
   Program program;
-  std::vector<std::string> parts_json;  // source text of each top-level && / || operand, as JSON strings
+  std::vector<std::pair<std::int32_t, std::int32_t>> parts;  // [begin, end) of each operand
+  std::vector<std::string> parts_json;  // the text of each, as JSON strings
 };
 
-// Every name and fixed text the decision document repeats is kept here already escaped as JSON,
-// so writing a decision is appending bytes.
+// A loader (load_ruleset from JSON, load_compiled_ruleset from bytes) fills in what the rule set
+// says; RuleSet's constructor (decide.cpp) derives the rest — every `*_json` member: each name and
+// fixed text the decision document repeats, escaped once so writing a decision is appending bytes.
 struct RuleSet::Impl {
   struct Segment {
     Value name;            // for the `segment` map rules read
@@ -41,9 +45,8 @@ struct RuleSet::Impl {
   };
   struct ExperimentVariant {
     std::string id;
-    std::string id_json;
-    std::string props_json;  // per slot it runs in; filled for the slot at decide time from the slot
     std::uint32_t upper = 0; // cumulative weight threshold in [0, 10000]
+    std::string id_json;
   };
   struct Experiment {
     std::string id;
@@ -60,7 +63,8 @@ struct RuleSet::Impl {
   struct Rule {
     std::string id, id_json;
     std::optional<Condition> when;
-    std::string variant_json;   // when not an experiment rule
+    std::string variant;        // the variant it shows, when not an experiment rule
+    std::string variant_json;
     std::string props_json;     // the variant's props, "" when none
     int experiment = -1;        // index into experiments
     std::optional<Schedule> schedule;
@@ -70,14 +74,16 @@ struct RuleSet::Impl {
     std::vector<std::string> experiment_json, experiment_props_json, experiment_summary_json;
   };
   struct Slot {
+    std::string name, default_variant;
     std::string name_json;
     std::string default_json, default_props_json, default_summary_json;
     Value variants;             // map: variant → {"props": …}; empty map when none declared
     std::vector<Rule> rules;
   };
 
-  Value document;
+  Value document;  // null for a compiled rule set
   std::string site, version;
+  bool has_version = false;
   std::string site_json, version_json;
   std::vector<Segment> segments;  // in dependency order
   std::vector<Stage> stages;

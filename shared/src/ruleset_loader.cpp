@@ -53,11 +53,10 @@ class Loader {
     if (const Value* site = require_string(doc, "$", "site")) {
       if (!is_name(site->as_string(), true)) error("$.site", "site id must be 1–64 letters, digits, '_', '-' or '.'");
       impl->site = std::string(site->as_string());
-      impl->site_json = to_json(*site);
     }
     if (const Value* version = optional_string(doc, "$", "version")) {
       impl->version = std::string(version->as_string());
-      impl->version_json = to_json(*version);
+      impl->has_version = true;
     }
     optional_string(doc, "$", "description");
     load_segments(doc.find("segments"));
@@ -144,15 +143,14 @@ class Loader {
       error(path, e.message, e.position, e.kind);
       return std::nullopt;
     }
-    Condition c{std::move(program).value(), {}};
+    Condition c{std::move(program).value(), {}, {}};
     // The top-level operands' spans, for explanations (data-independent: found with an empty activation).
     struct Empty final : Activation {
       const Value* find(std::string_view) const noexcept override { return nullptr; }
     } empty;
     std::vector<ConditionTrace> trace;
     c.program.explain(empty, trace);
-    for (const auto& t : trace)
-      c.parts_json.push_back(to_json(Value::string(expr.as_string().substr(static_cast<std::size_t>(t.begin), static_cast<std::size_t>(t.end - t.begin)))));
+    for (const auto& t : trace) c.parts.emplace_back(t.begin, t.end);
     pending_refs_.push_back({path, c.program.references()});
     return c;
   }
@@ -221,7 +219,7 @@ class Loader {
         if (auto it = index.find(d); it != index.end()) self(self, it->second);
       stack.pop_back();
       state[i] = 2;
-      if (pending[i].when) impl_->segments.push_back({pending[i].name, to_json(pending[i].name), std::move(*pending[i].when)});
+      if (pending[i].when) impl_->segments.push_back({pending[i].name, {}, std::move(*pending[i].when)});
       known_segments_.insert(std::string(pending[i].name.as_string()));
     };
     for (std::size_t i = 0; i < pending.size(); ++i) visit(visit, i);
@@ -247,7 +245,7 @@ class Loader {
       if (!when) { error(path + ".when", "missing \"when\" (the stage's entry condition)"); continue; }
       auto c = condition(*when, path + ".when");
       if (c) segment_refs(c->program, path + ".when", false);
-      if (id && c) impl_->stages.push_back({*id, to_json(*id), std::move(*c)});
+      if (id && c) impl_->stages.push_back({*id, {}, std::move(*c)});
     }
     if (stages->as_list().empty()) error("$.journey.stages", "a journey needs at least one stage");
   }
@@ -264,7 +262,6 @@ class Loader {
       optional_string(def, path, "goal");
       Impl::Experiment e;
       e.id = id;
-      e.id_json = to_json(k);
       if (const Value* a = def.find("audience")) e.audience = condition(*a, path + ".audience");
       double traffic = 100;
       if (const Value* t = def.find("traffic")) {
@@ -299,7 +296,7 @@ class Loader {
             weight = w->kind() == Kind::Int ? static_cast<double>(w->as_int()) : w->as_double();
           if (!(weight >= 0 && weight <= 100)) { error(vpath + ".weight", "\"weight\" must be a number from 0 to 100 (percent)"); ok = false; continue; }
           total += weight;
-          if (vid) e.variants.push_back({std::string(vid->as_string()), to_json(*vid), {}, static_cast<std::uint32_t>(std::lround(total * 100))});
+          if (vid) e.variants.push_back({std::string(vid->as_string()), static_cast<std::uint32_t>(std::lround(total * 100)), {}});
         }
         if (ok && std::fabs(total - 100) > 1e-6)
           error(path + ".variants", "variant weights add up to " + to_json(Value::real(total)) + ", not 100");
@@ -364,7 +361,7 @@ class Loader {
       fields(def, path, {"default", "variants", "rules", "description"});
       optional_string(def, path, "description");
       Impl::Slot slot;
-      slot.name_json = to_json(k);
+      slot.name = name;
       slot.variants = Value::map(Map());
       const Value* variants = expect_object(def.find("variants"), path + ".variants", "\"variants\"");
       if (variants) {
@@ -382,10 +379,7 @@ class Loader {
           error(where, "unknown variant '" + std::string(variant.as_string()) + "' (slot " + name + " declares: " + declared(*variants) + ")");
       };
       if (const Value* d = require_string(def, path, "default")) {
-        slot.default_json = to_json(*d);
-        slot.default_props_json = props_of(slot.variants, d->as_string());
-        slot.default_summary_json = to_json(Value::string(std::string(rules_present(def) ? "no rule matched" : "no rules") +
-                                                          "; default '" + std::string(d->as_string()) + "' kept"));
+        slot.default_variant = std::string(d->as_string());
         check_variant(*d, path + ".default");
       }
       const Value* rules = def.find("rules");
@@ -400,7 +394,6 @@ class Loader {
           Impl::Rule rule;
           if (const Value* id = require_string(r, rpath, "id")) {
             rule.id = std::string(id->as_string());
-            rule.id_json = to_json(*id);
             if (!rule_ids.insert(std::string(id->as_string())).second) error(rpath + ".id", "duplicate rule id '" + std::string(id->as_string()) + "'");
           }
           if (const Value* when = r.find("when")) rule.when = condition(*when, rpath + ".when");
@@ -409,8 +402,7 @@ class Loader {
           if (variant && experiment) error(rpath, "a rule has either \"variant\" or \"experiment\", not both");
           else if (!variant && !experiment && !r.find("variant") && !r.find("experiment")) error(rpath, "a rule needs a \"variant\" to show, or an \"experiment\" to run");
           if (variant) {
-            rule.variant_json = to_json(*variant);
-            rule.props_json = props_of(slot.variants, variant->as_string());
+            rule.variant = std::string(variant->as_string());
             check_variant(*variant, rpath + ".variant");
           }
           if (experiment) {
@@ -425,9 +417,6 @@ class Loader {
           if (!r.find("when") && !r.find("schedule") && variant && rules->as_list().size() > i + 1)
             error(rpath + ".when", "a rule without \"when\" or \"schedule\" always matches, so the rules after it could never apply");
           if (const Value* sc = r.find("schedule")) rule.schedule = schedule(*sc, rpath + ".schedule");
-          rule.summary_json = to_json(Value::string("rule '" + rule.id + "' matched" +
-                                                    (rule.when ? ": " + std::string(rule.when->program.source())
-                                                               : std::string(rule.schedule ? " its schedule" : " (no condition)"))));
           slot.rules.push_back(std::move(rule));
         }
       }
@@ -445,18 +434,6 @@ class Loader {
         if (!known_segments_.count(name)) error(path, "unknown segment '" + name + "'");
       }
     }
-  }
-
-  // The JSON of a variant's props, "" when it has none.
-  static std::string props_of(const Value& variants, std::string_view variant) {
-    const Value* v = variants.find(variant);
-    const Value* props = v ? v->find("props") : nullptr;
-    return props ? to_json(*props) : std::string();
-  }
-
-  static bool rules_present(const Value& slot) {
-    const Value* rules = slot.find("rules");
-    return rules && rules->is_list() && !rules->as_list().empty();
   }
 
   static std::string declared(const Value& variants) {

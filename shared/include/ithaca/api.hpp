@@ -27,7 +27,8 @@ namespace ithaca {
 std::string check_rules_json(std::string_view rules_json);
 
 // `ithaca decide`: decide(load_ruleset(rules_json), context) as JSON, or {"error": {…}} when
-// the rules do not load (with "errors": [...]) or the context is not a JSON object.
+// the rules do not load (with "errors": [...]) or the context is not a JSON object. The rules
+// may also be a compiled rule set (ithaca/compiled_ruleset.hpp).
 std::string decide_json(std::string_view rules_json, std::string_view context_json);
 // The same for a rule set already loaded (`ithaca decide --batch`, the wasm SDK's loaded rule
 // sets): only the context can be in error, and the error reads as above.

@@ -51,6 +51,7 @@ struct ConditionTrace {
 
 namespace detail {
 struct Ast;
+struct AstAccess;  // ast.hpp: for the core's own readers and writers of compiled programs
 }
 
 class Program {
@@ -71,6 +72,7 @@ class Program {
  private:
   friend Result<Program> compile(std::string_view, const Limits&);
   friend int share_path_ids(const std::vector<const Program*>&, const void*);
+  friend struct detail::AstAccess;
   std::shared_ptr<const detail::Ast> ast_;
 };
 

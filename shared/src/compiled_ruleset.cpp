@@ -1,0 +1,597 @@
+// Compiled rule sets (docs/compiled-rules.md): what the JSON loader made of a rule set — the
+// conditions as syntax trees, every id, variant, weight and schedule — written as bytes, and
+// read back into the same RuleSet::Impl. RuleSet's constructor then derives the texts and path
+// numbering exactly as it does for JSON, so both decide alike.
+//
+// The reader is this format's whole validation, and it trusts nothing: every count is bounded
+// by the bytes left, every index by what it indexes, every node's arity and slot by what the
+// evaluator assumes of the parser's trees. Semantic checks (unknown segments, weights adding
+// up) are the JSON loader's job and are not repeated: wrong but well-formed bytes decide
+// wrongly, never unsafely.
+//
+// Layout: little-endian; integers as LEB128 varints (signed ones zigzag-encoded), strings as a
+// length and bytes, doubles as their 8 bytes. See docs/compiled-rules.md for the full grammar.
+#include "ithaca/compiled_ruleset.hpp"
+
+#include <cstring>
+#include <memory>
+
+#include "ast.hpp"
+#include "regex.hpp"
+#include "ruleset_impl.hpp"
+#include "time_format.hpp"
+
+namespace ithaca {
+
+namespace {
+
+using Impl = RuleSet::Impl;
+
+// Node fields beyond op, spans and kids, by op.
+bool has_name(Op op) {
+  switch (op) {
+    case Op::Ident: case Op::Select: case Op::Has: case Op::Call:
+    case Op::All: case Op::Exists: case Op::ExistsOne: case Op::MapMacro: case Op::Filter:
+      return true;
+    default:
+      return false;
+  }
+}
+bool is_comprehension(Op op) { return op >= Op::All && op <= Op::Filter; }
+
+// Whether a node of `op` may have `n` kids: what the parser builds and the evaluator indexes.
+bool arity_ok(const Node& node, std::size_t n) {
+  switch (node.op) {
+    case Op::Literal: case Op::Ident: case Op::IterVar: case Op::Path:
+      return n == 0;
+    case Op::Select: case Op::Has: case Op::Not: case Op::Negate:
+      return n == 1;
+    case Op::Index: case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::In:
+      return n == 2;
+    case Op::Cond:
+      return n == 3;
+    case Op::MakeList:
+      return true;
+    case Op::MakeMap:
+      return n % 2 == 0;
+    case Op::And: case Op::Or:
+      return n >= 2;
+    case Op::Call:
+      return check_arity(node.fn, n, true).empty() || check_arity(node.fn, n, false).empty();
+    case Op::MapMacro:
+      return n == 2 || n == 3;
+    case Op::All: case Op::Exists: case Op::ExistsOne: case Op::Filter:
+      return n == 2;
+  }
+  return false;
+}
+
+class Writer {
+ public:
+  std::string out;
+
+  void byte(std::uint8_t b) { out.push_back(static_cast<char>(b)); }
+  void uint(std::uint64_t v) {
+    for (; v >= 0x80; v >>= 7) byte(static_cast<std::uint8_t>(v | 0x80));
+    byte(static_cast<std::uint8_t>(v));
+  }
+  void sint(std::int64_t v) {
+    uint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+  }
+  void text(std::string_view s) {
+    uint(s.size());
+    out.append(s);
+  }
+  void timestamp(const Timestamp& t) {
+    sint(t.seconds);
+    sint(t.nanos);
+  }
+
+  void value(const Value& v) {
+    byte(static_cast<std::uint8_t>(v.kind()));
+    switch (v.kind()) {
+      case Kind::Null: break;
+      case Kind::Bool: byte(v.as_bool()); break;
+      case Kind::Int: sint(v.as_int()); break;
+      case Kind::Uint: uint(v.as_uint()); break;
+      case Kind::Double: {
+        char bits[8];
+        const double d = v.as_double();
+        std::memcpy(bits, &d, 8);
+        out.append(bits, 8);
+        break;
+      }
+      case Kind::Type: byte(static_cast<std::uint8_t>(v.as_type())); break;
+      case Kind::String: case Kind::Bytes: text(v.as_string()); break;
+      case Kind::List:
+        uint(v.as_list().size());
+        for (const Value& item : v.as_list()) value(item);
+        break;
+      case Kind::Map:
+        uint(v.as_map().size());
+        for (const auto& [key, item] : v.as_map()) {
+          value(key);
+          value(item);
+        }
+        break;
+      case Kind::Timestamp: timestamp(v.as_timestamp()); break;
+      case Kind::Duration: {
+        const Duration d = v.as_duration();
+        sint(d.seconds);
+        sint(d.nanos);
+        break;
+      }
+      case Kind::Error:
+        text(v.as_string());
+        sint(v.error_position());
+        break;
+    }
+  }
+
+  void node(const Node& n) {
+    byte(static_cast<std::uint8_t>(n.op));
+    uint(static_cast<std::uint32_t>(n.begin));
+    uint(static_cast<std::uint32_t>(n.end));
+    uint(static_cast<std::uint32_t>(n.at));
+    if (n.op == Op::Literal) value(n.value);
+    if (n.op == Op::Call) byte(static_cast<std::uint8_t>(n.fn));
+    if (has_name(n.op)) text(n.name);
+    if (n.op == Op::IterVar || is_comprehension(n.op)) uint(static_cast<std::uint32_t>(n.slot));
+    if (n.op == Op::Path) {
+      uint(n.path.size());
+      for (const std::string& key : n.path) text(key);
+    }
+    uint(n.kids.size());
+    for (const auto& kid : n.kids) node(*kid);
+  }
+
+  void condition(const Condition& c) {
+    const detail::Ast& ast = detail::AstAccess::of(c.program);
+    text(ast.source);
+    uint(ast.references.size());
+    for (const std::string& ref : ast.references) text(ref);
+    node(*ast.root);
+    uint(c.parts.size());
+    for (const auto& [begin, end] : c.parts) {
+      uint(static_cast<std::uint32_t>(begin));
+      uint(static_cast<std::uint32_t>(end));
+    }
+  }
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : s_(bytes) {}
+
+  std::optional<Error> error;
+  bool ok() const { return !error; }
+  bool at_end() const { return at_ == s_.size(); }
+
+  bool fail(std::string message) {
+    if (!error) error = Error{ErrorKind::Load, "compiled rule set: " + std::move(message), static_cast<int>(at_), "$"};
+    return false;
+  }
+
+  bool magic() {
+    if (s_.substr(0, kCompiledMagic.size()) != kCompiledMagic)
+      return fail("does not start with \"ITHR\" (not a compiled rule set)");
+    at_ = kCompiledMagic.size();
+    std::uint8_t format = 0;
+    if (!byte(format)) return false;
+    if (format != kCompiledFormat)
+      return fail("format " + std::to_string(format) + ", this engine reads format " + std::to_string(kCompiledFormat));
+    return true;
+  }
+
+  bool byte(std::uint8_t& b) {
+    if (at_ >= s_.size()) return fail("ends too early");
+    b = static_cast<std::uint8_t>(s_[at_++]);
+    return true;
+  }
+  bool flag(bool& b) {
+    std::uint8_t v = 0;
+    if (!byte(v)) return false;
+    if (v > 1) return fail("a flag is neither 0 nor 1");
+    b = v == 1;
+    return true;
+  }
+  bool uint(std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      std::uint8_t b = 0;
+      if (!byte(b)) return false;
+      if (shift == 63 && b > 1) break;
+      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      if (b < 0x80) return true;
+    }
+    return fail("a number is longer than 64 bits");
+  }
+  bool sint(std::int64_t& v) {
+    std::uint64_t u = 0;
+    if (!uint(u)) return false;
+    v = static_cast<std::int64_t>(u >> 1) ^ -static_cast<std::int64_t>(u & 1);
+    return true;
+  }
+  // A number that must be at most `max`.
+  template <typename T>
+  bool bounded(T& out, std::uint64_t max, const char* what) {
+    std::uint64_t v = 0;
+    if (!uint(v)) return false;
+    if (v > max) return fail(std::string(what) + " " + std::to_string(v) + " is over " + std::to_string(max));
+    out = static_cast<T>(v);
+    return true;
+  }
+  // A count of items that take at least one byte each: never more than the bytes left.
+  bool count(std::size_t& n) { return bounded(n, s_.size() - at_, "a count"); }
+  bool text(std::string_view& out) {
+    std::size_t n = 0;
+    if (!bounded(n, s_.size() - at_, "a string's length")) return false;
+    out = s_.substr(at_, n);
+    at_ += n;
+    return true;
+  }
+  bool text(std::string& out) {
+    std::string_view v;
+    if (!text(v)) return false;
+    out = std::string(v);
+    return true;
+  }
+  bool timestamp(Timestamp& t) {
+    std::int64_t seconds = 0, nanos = 0;
+    if (!sint(seconds) || !sint(nanos)) return false;
+    if (!timestamp_in_range(seconds) || nanos < 0 || nanos > 999'999'999) return fail("a timestamp is out of range");
+    t = Timestamp{seconds, static_cast<std::int32_t>(nanos)};
+    return true;
+  }
+
+  bool value(Value& out, int depth = 0) {
+    if (depth > kMaxValueDepth) return fail("a value nests deeper than " + std::to_string(kMaxValueDepth) + " levels");
+    std::uint8_t kind = 0;
+    if (!byte(kind)) return false;
+    switch (static_cast<Kind>(kind)) {
+      case Kind::Null: out = Value::null(); return true;
+      case Kind::Bool: {
+        bool b = false;
+        if (!flag(b)) return false;
+        out = Value::boolean(b);
+        return true;
+      }
+      case Kind::Int: {
+        std::int64_t i = 0;
+        if (!sint(i)) return false;
+        out = Value::integer(i);
+        return true;
+      }
+      case Kind::Uint: {
+        std::uint64_t u = 0;
+        if (!uint(u)) return false;
+        out = Value::uinteger(u);
+        return true;
+      }
+      case Kind::Double: {
+        if (s_.size() - at_ < 8) return fail("ends too early");
+        double d = 0;
+        std::memcpy(&d, s_.data() + at_, 8);
+        at_ += 8;
+        out = Value::real(d);
+        return true;
+      }
+      case Kind::Type: {
+        std::uint8_t k = 0;
+        if (!byte(k)) return false;
+        if (k > static_cast<std::uint8_t>(Kind::Error)) return fail("unknown type " + std::to_string(k));
+        out = Value::type(static_cast<Kind>(k));
+        return true;
+      }
+      case Kind::String: case Kind::Bytes: {
+        std::string_view s;
+        if (!text(s)) return false;
+        out = kind == static_cast<std::uint8_t>(Kind::String) ? Value::string(s) : Value::bytes(s);
+        return true;
+      }
+      case Kind::List: {
+        std::size_t n = 0;
+        if (!count(n)) return false;
+        List items(n);
+        for (Value& item : items)
+          if (!value(item, depth + 1)) return false;
+        out = Value::list(std::move(items));
+        return true;
+      }
+      case Kind::Map: {
+        std::size_t n = 0;
+        if (!count(n)) return false;
+        Map entries;
+        entries.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          Value key, item;
+          if (!value(key, depth + 1) || !value(item, depth + 1)) return false;
+          if (!key.is_string() && key.kind() != Kind::Int && key.kind() != Kind::Uint && key.kind() != Kind::Bool)
+            return fail("a map key is not a string, integer or bool");
+          if (!entries.insert(std::move(key), std::move(item))) return fail("a map has a key twice");
+        }
+        out = Value::map(std::move(entries));
+        return true;
+      }
+      case Kind::Timestamp: {
+        Timestamp t;
+        if (!timestamp(t)) return false;
+        out = Value::timestamp(t);
+        return true;
+      }
+      case Kind::Duration: {
+        std::int64_t seconds = 0, nanos = 0;
+        if (!sint(seconds) || !sint(nanos)) return false;
+        if (!duration_in_range(seconds) || nanos <= -1'000'000'000 || nanos >= 1'000'000'000 ||
+            (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0) ||
+            !duration_nanos_in_range(static_cast<int128>(seconds) * 1'000'000'000 + nanos))
+          return fail("a duration is out of range");
+        out = Value::duration(Duration{seconds, static_cast<std::int32_t>(nanos)});
+        return true;
+      }
+      case Kind::Error: {
+        std::string_view message;
+        std::int64_t position = 0;
+        if (!text(message) || !sint(position)) return false;
+        out = Value::error(message);
+        if (position >= 0 && position <= INT32_MAX) out.mark_error_position(static_cast<int>(position));
+        return true;
+      }
+    }
+    return fail("unknown value kind " + std::to_string(kind));
+  }
+
+  // One program's tree. `nodes` counts toward the parser's node limit; `slots` becomes how many
+  // comprehension variables the tree binds at once.
+  bool node(std::unique_ptr<Node>& out, std::size_t source_size, int depth, std::size_t& nodes, int& slots) {
+    const Limits limits;
+    if (++nodes > limits.max_nodes) return fail("an expression has more than " + std::to_string(limits.max_nodes) + " nodes");
+    if (depth > static_cast<int>(limits.max_nodes)) return fail("an expression nests too deeply");
+    auto n = std::make_unique<Node>();
+    std::uint8_t op = 0;
+    if (!byte(op)) return false;
+    if (op > static_cast<std::uint8_t>(Op::Filter)) return fail("unknown operation " + std::to_string(op));
+    n->op = static_cast<Op>(op);
+    if (!bounded(n->begin, source_size, "a span's start") || !bounded(n->end, source_size, "a span's end") ||
+        !bounded(n->at, source_size, "an error position"))
+      return false;
+    if (n->begin > n->end) return fail("a span ends before it starts");
+    if (n->op == Op::Literal && !value(n->value)) return false;
+    if (n->op == Op::Call) {
+      std::uint8_t fn = 0;
+      if (!byte(fn)) return false;
+      if (fn == 0 || fn > static_cast<std::uint8_t>(Fn::Trim)) return fail("unknown function " + std::to_string(fn));
+      n->fn = static_cast<Fn>(fn);
+    }
+    if (has_name(n->op) && !text(n->name)) return false;
+    if (n->op == Op::IterVar || is_comprehension(n->op)) {
+      if (!bounded(n->slot, kMaxIterSlots - 1, "a variable slot")) return false;
+      if (is_comprehension(n->op)) slots = std::max(slots, n->slot + 1);
+    }
+    if (n->op == Op::Path) {
+      std::size_t keys = 0;
+      if (!count(keys)) return false;
+      if (keys == 0) return fail("an attribute path is empty");
+      n->path.resize(keys);
+      for (std::string& key : n->path)
+        if (!text(key)) return false;
+      n->slot = -1;  // numbered with the rule set's other paths (share_path_ids)
+    }
+    std::size_t kids = 0;
+    if (!count(kids)) return false;
+    if (!arity_ok(*n, kids)) return fail("an operation has the wrong number of operands");
+    n->kids.resize(kids);
+    for (auto& kid : n->kids)
+      if (!node(kid, source_size, depth + 1, nodes, slots)) return false;
+    // `matches` with a constant pattern carries it compiled, as the parser leaves it.
+    if (n->fn == Fn::Matches && n->kids[1]->op == Op::Literal && n->kids[1]->value.is_string()) {
+      auto re = Regex::compile(n->kids[1]->value.as_string());
+      if (!re.ok()) return fail("a constant pattern does not compile: " + re.error().message);
+      n->regex = std::make_shared<const Regex>(std::move(re).value());
+    }
+    out = std::move(n);
+    return true;
+  }
+
+  bool condition(Condition& c) {
+    auto ast = std::make_shared<detail::Ast>();
+    std::size_t refs = 0;
+    if (!text(ast->source) || !count(refs)) return false;
+    if (ast->source.size() > Limits{}.max_source_bytes) return fail("an expression is longer than the parser allows");
+    ast->references.resize(refs);
+    for (std::string& ref : ast->references)
+      if (!text(ref)) return false;
+    std::size_t nodes = 0;
+    if (!node(ast->root, ast->source.size(), 0, nodes, ast->iter_slots)) return false;
+    if (!slots_bound(*ast->root, ast->iter_slots)) return fail("a variable is read outside any comprehension");
+    std::size_t parts = 0;
+    if (!count(parts)) return false;
+    c.parts.resize(parts);
+    for (auto& [begin, end] : c.parts) {
+      if (!bounded(begin, ast->source.size(), "a span's start") || !bounded(end, ast->source.size(), "a span's end"))
+        return false;
+      if (begin > end) return fail("a span ends before it starts");
+    }
+    c.program = detail::AstAccess::make(std::move(ast));
+    return true;
+  }
+
+  bool optional_condition(std::optional<Condition>& c) {
+    bool present = false;
+    if (!flag(present)) return false;
+    if (!present) return true;
+    c.emplace();
+    return condition(*c);
+  }
+
+  bool optional_timestamp(std::optional<Timestamp>& t) {
+    bool present = false;
+    if (!flag(present)) return false;
+    if (!present) return true;
+    t.emplace();
+    return timestamp(*t);
+  }
+
+ private:
+  static constexpr int kMaxValueDepth = 128;
+
+  // Every variable read has storage: evaluation sets up `iter_slots` of them (none when 0).
+  static bool slots_bound(const Node& n, int iter_slots) {
+    if (n.op == Op::IterVar && n.slot >= iter_slots) return false;
+    for (const auto& kid : n.kids)
+      if (!slots_bound(*kid, iter_slots)) return false;
+    return true;
+  }
+
+  std::string_view s_;
+  std::size_t at_ = 0;
+};
+
+void write_schedule(Writer& w, const Schedule& s) {
+  w.byte(s.start.has_value());
+  if (s.start) w.timestamp(*s.start);
+  w.byte(s.end.has_value());
+  if (s.end) w.timestamp(*s.end);
+  w.byte(s.uses_days);
+  w.byte(s.days);
+  w.byte(s.uses_hours);
+  w.uint(static_cast<std::uint32_t>(s.hour_from));
+  w.uint(static_cast<std::uint32_t>(s.hour_to));
+}
+
+bool read_schedule(Reader& r, Schedule& s) {
+  return r.optional_timestamp(s.start) && r.optional_timestamp(s.end) && r.flag(s.uses_days) &&
+         r.bounded(s.days, 0x7F, "a set of days") && r.flag(s.uses_hours) &&
+         r.bounded(s.hour_from, 24, "an hour") && r.bounded(s.hour_to, 24, "an hour");
+}
+
+}  // namespace
+
+std::string compile_ruleset(const RuleSet& rules) {
+  const Impl& r = rules.impl();
+  Writer w;
+  w.out.append(kCompiledMagic);
+  w.byte(kCompiledFormat);
+  w.text(r.site);
+  w.byte(r.has_version);
+  if (r.has_version) w.text(r.version);
+  w.uint(r.segments.size());
+  for (const auto& s : r.segments) {
+    w.text(s.name.as_string());
+    w.condition(s.when);
+  }
+  w.uint(r.stages.size());
+  for (const auto& s : r.stages) {
+    w.text(s.id.as_string());
+    w.condition(s.when);
+  }
+  w.uint(r.experiments.size());
+  for (const auto& e : r.experiments) {
+    w.text(e.id);
+    w.byte(e.audience.has_value());
+    if (e.audience) w.condition(*e.audience);
+    w.uint(e.traffic);
+    w.text(e.traffic_text);
+    w.byte(e.start.has_value());
+    if (e.start) w.timestamp(*e.start);
+    w.byte(e.end.has_value());
+    if (e.end) w.timestamp(*e.end);
+    w.uint(e.variants.size());
+    for (const auto& v : e.variants) {
+      w.text(v.id);
+      w.uint(v.upper);
+    }
+  }
+  w.uint(r.slots.size());
+  for (const auto& slot : r.slots) {
+    w.text(slot.name);
+    w.text(slot.default_variant);
+    w.value(slot.variants);
+    w.uint(slot.rules.size());
+    for (const auto& rule : slot.rules) {
+      w.text(rule.id);
+      w.byte(rule.when.has_value());
+      if (rule.when) w.condition(*rule.when);
+      w.byte(rule.experiment >= 0);
+      if (rule.experiment >= 0) w.uint(static_cast<std::uint32_t>(rule.experiment));
+      else w.text(rule.variant);
+      w.byte(rule.schedule.has_value());
+      if (rule.schedule) write_schedule(w, *rule.schedule);
+    }
+  }
+  return std::move(w.out);
+}
+
+LoadResult load_compiled_ruleset(std::string_view bytes) {
+  Reader r(bytes);
+  auto impl = std::make_unique<Impl>();
+  auto read = [&]() -> bool {
+    if (!r.magic() || !r.text(impl->site) || !r.flag(impl->has_version)) return false;
+    if (impl->has_version && !r.text(impl->version)) return false;
+    std::size_t n = 0;
+    if (!r.count(n)) return false;
+    impl->segments.resize(n);
+    for (auto& s : impl->segments) {
+      std::string_view name;
+      if (!r.text(name) || !r.condition(s.when)) return false;
+      s.name = Value::string(name);
+    }
+    if (!r.count(n)) return false;
+    impl->stages.resize(n);
+    for (auto& s : impl->stages) {
+      std::string_view id;
+      if (!r.text(id) || !r.condition(s.when)) return false;
+      s.id = Value::string(id);
+    }
+    if (!r.count(n)) return false;
+    impl->experiments.resize(n);
+    for (auto& e : impl->experiments) {
+      if (!r.text(e.id) || !r.optional_condition(e.audience) || !r.bounded(e.traffic, 10000, "a traffic share") ||
+          !r.text(e.traffic_text) || !r.optional_timestamp(e.start) || !r.optional_timestamp(e.end) || !r.count(n))
+        return false;
+      if (n == 0) return r.fail("an experiment has no variants");
+      e.variants.resize(n);
+      std::uint32_t below = 0;
+      for (auto& v : e.variants) {
+        if (!r.text(v.id) || !r.bounded(v.upper, 10000, "a variant's weight")) return false;
+        if (v.upper < below) return r.fail("variant weights are not cumulative");
+        below = v.upper;
+      }
+      if (below != 10000) return r.fail("variant weights do not add up to 100%");
+    }
+    if (!r.count(n)) return false;
+    impl->slots.resize(n);
+    for (auto& slot : impl->slots) {
+      if (!r.text(slot.name) || !r.text(slot.default_variant) || !r.value(slot.variants) || !r.count(n)) return false;
+      if (!slot.variants.is_map()) return r.fail("a slot's variants are not a map");
+      slot.rules.resize(n);
+      for (auto& rule : slot.rules) {
+        bool experiment = false, scheduled = false;
+        if (!r.text(rule.id) || !r.optional_condition(rule.when) || !r.flag(experiment)) return false;
+        if (experiment && impl->experiments.empty()) return r.fail("a rule runs an experiment, and there are none");
+        if (experiment && !r.bounded(rule.experiment, impl->experiments.size() - 1, "an experiment index")) return false;
+        if (!experiment && !r.text(rule.variant)) return false;
+        if (!r.flag(scheduled)) return false;
+        if (scheduled && !read_schedule(r, rule.schedule.emplace())) return false;
+      }
+    }
+    if (impl->slots.empty()) return r.fail("a rule set needs at least one slot");
+    if (!r.at_end()) return r.fail("unexpected bytes after the rule set");
+    return true;
+  };
+  LoadResult result;
+  if (!read()) {
+    result.errors.push_back(*r.error);
+    return result;
+  }
+  result.rules = std::make_shared<const RuleSet>(std::move(impl));
+  return result;
+}
+
+LoadResult load_ruleset_or_compiled(std::string_view json_or_bytes) {
+  return json_or_bytes.substr(0, kCompiledMagic.size()) == kCompiledMagic ? load_compiled_ruleset(json_or_bytes)
+                                                                          : load_ruleset(json_or_bytes);
+}
+
+}  // namespace ithaca
