@@ -80,37 +80,23 @@ function epochToWall(epoch, timeZone) {
 
 // ------------------------------------------------------------------ the engine
 
-const PROBE_RULES = { schema: 1, site: 'playground', slots: { probe: { default: 'a', variants: { a: {} } } } };
-
 /**
- * The wasm core in this page. The SDK's browser module does not export an engine, so when it
- * has no loadEngine() the playground starts an inert SDK instance (no slots, no events, no
- * storage) and uses the engine it loaded.
+ * The tools engine (/sdk/tools/ithaca-tools.mjs): the core with every entry point — check,
+ * decide and compile JSON rule sets — which the SDK's page engine leaves out
+ * (docs/compiled-rules.md).
  */
-async function loadEngine(sdk) {
-  if (typeof sdk.loadEngine === 'function') return sdk.loadEngine();
-  const probe = sdk.start({
-    site: 'playground',
-    rules: PROBE_RULES,
-    collect: false,
-    requireConsent: true,
-    honorGlobalPrivacyControl: true,
-    storagePrefix: 'ithaca-playground:',
-    root: document.createElement('div'),
-    timeout: 10000,
-  });
-  await probe.ready;
-  const engine = probe.engine;
-  if (!engine || typeof engine.check !== 'function') throw new Error(`the SDK did not load its engine (${probe.status})`);
+async function loadEngine(tools) {
+  const engine = await tools.loadEngine();
+  if (!engine || typeof engine.check !== 'function') throw new Error('the tools engine did not load');
   return engine;
 }
 
 // ------------------------------------------------------------------ the page
 
-export async function runPlayground(sdk) {
+export async function runPlayground(tools) {
   const pg = new Playground();
   try {
-    pg.engine = await loadEngine(sdk);
+    pg.engine = await loadEngine(tools);
     $('engine-status').textContent = 'Rules engine ready (WebAssembly)';
   } catch (e) {
     $('engine-status').textContent = 'The rules engine did not load: ' + e.message;
@@ -457,7 +443,10 @@ class Playground {
     for (const g of ['time', 'geo', 'device', 'referrer', 'utm', 'campaign', 'url', 'visit', 'journey', 'consent', 'custom', 'visitor']) {
       if (ctx[g] !== undefined) context[g] = ctx[g];
     }
-    localStorage.setItem(PREVIEW_KEY, JSON.stringify({ rules: this.lastGood, context, at: Date.now() }));
+    // The shop's SDK loads compiled rule sets only: the preview carries the rules compiled.
+    const compiled = this.lastGood ? this.engine.compile(this.lastGood) : {};
+    const rules = compiled.bytes ? btoa(Array.from(compiled.bytes, (b) => String.fromCharCode(b)).join('')) : undefined;
+    localStorage.setItem(PREVIEW_KEY, JSON.stringify({ rules, context, at: Date.now() }));
   }
 
   showPreview() {

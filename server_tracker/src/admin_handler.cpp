@@ -131,10 +131,7 @@ HttpResponse rollback(Tracker::State& state, const HttpRequest& request, const S
   auto ruleset = load_rules(chosen.body, errors);
   if (!ruleset) return invalid_rules(errors);
   if (!state.control->activate_rules(site.id, target, chosen, found) || !found) return store_failure(state);
-  auto rules = std::make_shared<ActiveRules>();
-  rules->version = chosen;
-  rules->ruleset = std::move(ruleset);
-  state.sites->set_rules(site.id, std::move(rules));
+  state.sites->set_rules(site.id, make_active_rules(chosen, std::move(ruleset)));
   log_info("rules rolled back", {{"site", site.id}, {"version", std::to_string(target)}});
   json body = {{"site", site.id}, {"version", chosen.version}, {"etag", chosen.etag}};
   return json_response(200, body.dump());

@@ -79,6 +79,7 @@ const Setter kSetters[] = {
     {"--geo-db", "ITHACA_GEO_DB", true, [](TrackerOptions& o, std::string_view v) { o.geo_db = v; return std::string(); }},
     {"--static", "ITHACA_STATIC", true, [](TrackerOptions& o, std::string_view v) { o.static_dir = v; return std::string(); }},
     {"--sdk", "ITHACA_SDK", true, [](TrackerOptions& o, std::string_view v) { o.sdk_dir = v; return std::string(); }},
+    {"--sdk-tools", "ITHACA_SDK_TOOLS", true, [](TrackerOptions& o, std::string_view v) { o.sdk_tools_dir = v; return std::string(); }},
     {"--threads", "ITHACA_THREADS", true, set_threads},
     {"--max-body", "ITHACA_MAX_BODY", true,
      [](TrackerOptions& o, std::string_view v) {
@@ -189,6 +190,7 @@ Usage: ithaca-tracker [options]
   --geo-db FILE.mmdb    MaxMind DB for IP geolocation (off)              ITHACA_GEO_DB
   --static DIR          files served at / (demo_site/)                   ITHACA_STATIC
   --sdk DIR             files served at /sdk/ (wasm_sdk/dist/browser/)   ITHACA_SDK
+  --sdk-tools DIR       files served at /sdk/tools/ (wasm_sdk/dist/tools/) ITHACA_SDK_TOOLS
   --threads N           HTTP worker threads (32)                         ITHACA_THREADS
   --max-body BYTES      largest request body (1048576)                   ITHACA_MAX_BODY
   --max-batch N         most events per collect request (500)            ITHACA_MAX_BATCH
@@ -345,6 +347,7 @@ void apply_defaults(TrackerOptions& options, const std::string& executable_path)
   }
   if (options.static_dir.empty()) options.static_dir = resolve("demo_site", repository, true);
   if (options.sdk_dir.empty()) options.sdk_dir = resolve("wasm_sdk/dist/browser", repository, true);
+  if (options.sdk_tools_dir.empty()) options.sdk_tools_dir = resolve("wasm_sdk/dist/tools", repository, true);
 }
 
 }  // namespace ithaca::tracker

@@ -1,4 +1,5 @@
 #include "handlers.hpp"
+#include "ithaca/compiled_ruleset.hpp"
 #include "logger.hpp"
 #include "request_guards.hpp"
 
@@ -21,8 +22,19 @@ bool etag_matches(std::string_view header, std::string_view etag) {
   return false;
 }
 
+// The same rules in another representation get another entity tag: "v3-abc" → "v3-abc-c1".
+std::string compiled_etag(std::string_view etag) {
+  std::string tag(etag);
+  const std::size_t close = tag.rfind('"');
+  tag.insert(close == std::string::npos || close == 0 ? tag.size() : close, "-c" + std::to_string(kCompiledFormat));
+  return tag;
+}
+
 }  // namespace
 
+// GET /v1/rules/{site}: the published JSON, or with ?compiled=N the compiled rule set in format
+// N (docs/compiled-rules.md) — what the browser SDK loads, as its engine carries no JSON
+// rule-set reader. A format this tracker does not write is a 406 naming the one it does.
 HttpResponse handle_rules(Tracker::State& state, const HttpRequest& request, std::string_view site_id) {
   if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET, HEAD");
   const SiteConfig* site = state.sites->find(site_id);
@@ -34,19 +46,29 @@ HttpResponse handle_rules(Tracker::State& state, const HttpRequest& request, std
     add_cors_headers(request, response);
     return response;
   }
+  bool compiled = false;
+  const std::string_view format = request.query_param("compiled", &compiled);
+  if (compiled && format != std::to_string(kCompiledFormat)) {
+    HttpResponse response = json_error(406, "unsupported_format",
+                                       "this tracker writes compiled rule sets in format " + std::to_string(kCompiledFormat) +
+                                           ", not \"" + std::string(format) + "\"");
+    add_cors_headers(request, response);
+    return response;
+  }
+  const std::string etag = compiled ? compiled_etag(rules->version.etag) : rules->version.etag;
   HttpResponse response;
-  response.set_header("ETag", rules->version.etag);
+  response.set_header("ETag", etag);
   response.set_header("Cache-Control", "public, max-age=" + std::to_string(state.options.rules_max_age_seconds) +
                                            ", stale-while-revalidate=86400");
   response.set_header("X-Ithaca-Rules-Version", std::to_string(rules->version.version));
   add_cors_headers(request, response);
-  if (etag_matches(request.header("if-none-match"), rules->version.etag)) {
+  if (etag_matches(request.header("if-none-match"), etag)) {
     response.status = 304;
     return response;
   }
   response.status = 200;
-  response.content_type = "application/json";
-  response.body = rules->version.body;
+  response.content_type = compiled ? "application/vnd.ithaca.compiled-rules" : "application/json";
+  response.body = compiled ? rules->compiled : rules->version.body;
   return response;
 }
 
@@ -67,10 +89,7 @@ Status publish_rules(Tracker::State& state, const SiteConfig& site, std::string_
     state.metrics.add_store_error();
     return s;
   }
-  auto active = std::make_shared<ActiveRules>();
-  active->version = published;
-  active->ruleset = std::move(ruleset);
-  state.sites->set_rules(site.id, std::move(active));
+  state.sites->set_rules(site.id, make_active_rules(published, std::move(ruleset)));
   log_info("rules published", {{"site", site.id},
                                {"version", std::to_string(published.version)},
                                {"source", source}});
@@ -89,10 +108,7 @@ Status activate_stored_rules(Tracker::State& state, const SiteConfig& site) {
     return Status::error("stored rules v" + std::to_string(version.version) + " of site " + site.id +
                          " no longer load: " + (errors.empty() ? "" : errors.front().message));
   }
-  auto active = std::make_shared<ActiveRules>();
-  active->version = std::move(version);
-  active->ruleset = std::move(ruleset);
-  state.sites->set_rules(site.id, std::move(active));
+  state.sites->set_rules(site.id, make_active_rules(std::move(version), std::move(ruleset)));
   return Status::ok();
 }
 

@@ -1,6 +1,7 @@
 #include "site_registry.hpp"
 
 #include "ascii.hpp"
+#include "ithaca/compiled_ruleset.hpp"
 
 namespace ithaca::tracker {
 
@@ -48,6 +49,14 @@ std::shared_ptr<const ithaca::RuleSet> load_rules(std::string_view body,
     return nullptr;
   }
   return loaded.rules;
+}
+
+std::shared_ptr<const ActiveRules> make_active_rules(RuleVersion version, std::shared_ptr<const ithaca::RuleSet> ruleset) {
+  auto active = std::make_shared<ActiveRules>();
+  active->version = std::move(version);
+  active->compiled = ithaca::compile_ruleset(*ruleset);
+  active->ruleset = std::move(ruleset);
+  return active;
 }
 
 }  // namespace ithaca::tracker

@@ -19,6 +19,7 @@ namespace ithaca::tracker {
 struct ActiveRules {
   RuleVersion version;                            // with its body
   std::shared_ptr<const ithaca::RuleSet> ruleset;
+  std::string compiled;                           // the rule set as pages load it (compile_ruleset)
 };
 
 class SiteRegistry {
@@ -45,5 +46,9 @@ bool origin_allowed(const SiteConfig& site, std::string_view origin, std::string
 // Validates `body` with the core (load_ruleset). On failure fills `errors` and returns null.
 std::shared_ptr<const ithaca::RuleSet> load_rules(std::string_view body,
                                                   std::vector<ithaca::Error>& errors);
+
+// The rules a site serves and decides with: the published version, loaded, and compiled once
+// here for the browser SDK (GET /v1/rules/{site}?compiled=N).
+std::shared_ptr<const ActiveRules> make_active_rules(RuleVersion version, std::shared_ptr<const ithaca::RuleSet> ruleset);
 
 }  // namespace ithaca::tracker

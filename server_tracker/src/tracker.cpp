@@ -170,6 +170,12 @@ std::optional<HttpResponse> route_request(Tracker::State& state, const HttpReque
 
   route = Route::Static;
   if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET, HEAD");
+  // The tools engine for pages that edit rules (the playground): not part of what a page with
+  // the SDK downloads (docs/compiled-rules.md).
+  if (path.rfind("/sdk/tools/", 0) == 0) {
+    if (!state.sdk_tools_root) return json_error(404, "not_found", "the SDK's tools engine is not built");
+    return state.sdk_tools_root->serve(request, path.substr(10));
+  }
   if (path == "/sdk" || path.rfind("/sdk/", 0) == 0) {
     if (!state.sdk_root) return json_error(404, "not_found", "the SDK is not built");
     return state.sdk_root->serve(request, path.substr(4));
@@ -234,6 +240,7 @@ std::unique_ptr<Tracker> Tracker::create(TrackerOptions options, std::string& er
   s.writer = std::make_unique<GroupCommitWriter>(*s.events, writer, &s.metrics);
   s.static_root = StaticFiles::open(o.static_dir);
   s.sdk_root = StaticFiles::open(o.sdk_dir);
+  s.sdk_tools_root = StaticFiles::open(o.sdk_tools_dir);
   s.sites = std::make_unique<SiteRegistry>(o.sites);
 
   for (const auto& site : s.sites->sites()) {

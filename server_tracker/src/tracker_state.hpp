@@ -39,6 +39,7 @@ struct Tracker::State {
   std::unique_ptr<SiteRegistry> sites;
   std::unique_ptr<StaticFiles> static_root;  // null when there is nothing to serve at /
   std::unique_ptr<StaticFiles> sdk_root;     // null when the SDK is not built
+  std::unique_ptr<StaticFiles> sdk_tools_root;  // the tools engine (dist/tools/): null when not built
   ClassificationCache classifications;
   Metrics metrics;
 

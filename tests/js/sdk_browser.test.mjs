@@ -521,6 +521,47 @@ test('while a first visit’s rules download, the engine warms up its loader and
   await fast.ctx.close();
 });
 
+// The page's engine loads compiled rule sets only (docs/compiled-rules.md): from the tracker
+// (?compiled=1), or inline as base64 text or bytes; a JSON rule set inline needs the tools engine
+// and falls back to default content with a warning that says so.
+test('rules: compiled from the tracker or inline; inline JSON falls back and says why', async () => {
+  const { loadEngine } = await import(join(dist, 'index.mjs'));
+  const { bytes } = (await loadEngine()).compile(rules);
+  const base64 = Buffer.from(bytes).toString('base64');
+  const fromTracker = await open('rules-tracker', { query: `?now=${T0}` });
+  const expected = await fromTracker.page.evaluate(() => window.ithaca.decisions().decisions.greeting.variant);
+  await fromTracker.ctx.close();
+  const asked = server.requests.filter((q) => q.path === '/v1/rules/test');
+  assert.ok(asked.length > 0 && asked.every((q) => q.query === '?compiled=1'), JSON.stringify(asked.map((q) => q.query)));
+
+  for (const [name, script] of [
+    ['rules-inline-base64', `window.__inlineRules = ${JSON.stringify(base64)};`],
+    ['rules-inline-bytes', `window.__inlineRules = Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));`],
+  ]) {
+    const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
+    await ctx.addInitScript(script);
+    const before = server.requests.filter((q) => q.path === '/v1/rules/inline').length;
+    const r = await open(name, { query: `?site=inline&now=${T0}`, reuse: ctx });
+    assert.notEqual(r.slots.greeting.state, 'fallback', name);
+    assert.equal(await r.page.evaluate(() => window.ithaca.decisions().decisions.greeting.variant), expected, name);
+    assert.equal(server.requests.filter((q) => q.path === '/v1/rules/inline').length, before, 'no rules request');
+    assert.deepEqual(r.errors, []);
+    await ctx.close();
+  }
+
+  const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
+  await ctx.addInitScript(`window.__inlineRules = ${JSON.stringify(rules)};`);
+  const page = await ctx.newPage();
+  const warnings = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await page.goto(`${server.origin}/slots.html?site=inline&now=${T0}`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-ithaca-slot]:not([data-ithaca-state])').length === 0);
+  const states = await page.evaluate(() => Array.from(document.querySelectorAll('[data-ithaca-slot]'), (el) => el.getAttribute('data-ithaca-state')));
+  assert.ok(states.every((s) => s === 'fallback'), states.join());
+  assert.ok(warnings.some((w) => /tools engine/.test(w)), warnings.join('\n'));
+  await ctx.close();
+});
+
 test('debug overlay shows each slot’s decision and explanation', async () => {
   const r = await open('debug-overlay', { query: `?now=${T0}&debug=overlay` });
   const text = await r.page.evaluate(() => document.getElementById('ithaca-debug').shadowRoot.textContent);

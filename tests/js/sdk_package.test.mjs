@@ -47,6 +47,8 @@ test('the tarball holds the package files and nothing else', () => {
     'index.mjs',
     'openfeature.d.ts',
     'package.json',
+    'tools/ithaca-tools.mjs',
+    'tools/ithaca-tools.wasm',
   ]);
 });
 

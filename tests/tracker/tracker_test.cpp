@@ -5,11 +5,13 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "ithaca/compiled_ruleset.hpp"
 #include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
 #include "sqlite_db.hpp"
@@ -275,6 +277,37 @@ TEST_F(TrackerTest, CorsFollowsEachSitesAllowedOrigins) {
                "origin_not_allowed");
 }
 
+// The browser SDK's form: the same rules compiled (docs/compiled-rules.md), under their own
+// entity tag, deciding exactly as the JSON does; a format the tracker does not write is a 406.
+TEST_F(TrackerTest, RulesAreServedCompiledOnRequest) {
+  start();
+  const std::string json_etag(tracker->handle(request("GET", "/v1/rules/shop")).header("ETag"));
+  auto response = tracker->handle(request("GET", "/v1/rules/shop?compiled=1"));
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, "application/vnd.ithaca.compiled-rules");
+  EXPECT_EQ(response.body.rfind("ITHR\x01", 0), 0u);
+  const std::string etag(response.header("ETag"));
+  EXPECT_EQ(etag, json_etag.substr(0, json_etag.size() - 1) + "-c1\"");
+  EXPECT_NE(response.header("Cache-Control").find("max-age=60"), std::string::npos);
+
+  const std::string json_rules = testing::read_text(fixture("rules_shop.json"));
+  auto compiled = ithaca::load_compiled_ruleset(response.body);
+  ASSERT_TRUE(compiled.ok()) << compiled.errors.front().message;
+  auto from_json = ithaca::load_ruleset(json_rules);
+  ASSERT_TRUE(from_json.ok());
+  const auto context = ithaca::parse_json(R"({"device": {"type": "mobile"}, "geo": {"country": "DE"},
+                                              "time": {"hour": 9}, "visitor": {"id": "v1"}})").value();
+  EXPECT_EQ(ithaca::decide_to_json(*compiled.rules, context), ithaca::decide_to_json(*from_json.rules, context));
+
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=1", "", {{"if-none-match", etag}})).status, 304);
+  // The JSON's tag does not revalidate the compiled form, nor the other way round.
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=1", "", {{"if-none-match", json_etag}})).status, 200);
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop", "", {{"if-none-match", etag}})).status, 200);
+  auto unsupported = tracker->handle(request("GET", "/v1/rules/shop?compiled=2"));
+  expect_error(unsupported, 406, "unsupported_format");
+  EXPECT_NE(unsupported.body.find("format 1"), std::string::npos) << unsupported.body;
+}
+
 TEST_F(TrackerTest, RulesAreServedWithEtagAndRevalidation) {
   start();
   auto response = tracker->handle(request("GET", "/v1/rules/shop"));
@@ -294,6 +327,7 @@ TEST_F(TrackerTest, RulesAreServedWithEtagAndRevalidation) {
 
   expect_error(tracker->handle(request("GET", "/v1/rules/nowhere")), 404, "unknown_site");
   expect_error(tracker->handle(request("GET", "/v1/rules/blog")), 404, "no_rules");
+  expect_error(tracker->handle(request("GET", "/v1/rules/blog?compiled=1")), 404, "no_rules");
   expect_error(tracker->handle(request("GET", "/v1/rules/shop", "", {{"origin", "https://evil.example"}})), 403,
                "origin_not_allowed");
 }
@@ -332,6 +366,8 @@ TEST_F(TrackerTest, AdminPublishesValidatesListsAndRollsBack) {
   EXPECT_EQ(json_of(published)["version"], 2);
   auto served = tracker->handle(request("GET", "/v1/rules/shop"));
   EXPECT_EQ(served.body, v2);
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=1")).body,
+            ithaca::compile_ruleset(*ithaca::load_ruleset(v2).rules));
   EXPECT_EQ(served.header("ETag"), json_of(published)["etag"].get<std::string>());
 
   auto versions = tracker->handle(admin_request("GET", "/v1/admin/sites/shop/rules/versions"));
@@ -353,11 +389,18 @@ TEST_F(TrackerTest, AdminPublishesValidatesListsAndRollsBack) {
   ASSERT_EQ(rollback.status, 200) << rollback.body;
   EXPECT_EQ(json_of(rollback)["version"], 1);
   EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop")).body, testing::read_text(fixture("rules_shop.json")));
+  // The compiled form follows every change of the active version.
+  const auto compiled_of = [](const std::string& json_text) {
+    return ithaca::compile_ruleset(*ithaca::load_ruleset(json_text).rules);
+  };
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=1")).body,
+            compiled_of(testing::read_text(fixture("rules_shop.json"))));
   expect_error(tracker->handle(admin_request("POST", "/v1/admin/sites/shop/rules/rollback")), 409,
                "nothing_to_roll_back");
   auto forward = tracker->handle(admin_request("POST", "/v1/admin/sites/shop/rules/rollback", R"({"version":2})"));
   EXPECT_EQ(forward.status, 200) << forward.body;
   EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop")).body, v2);
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=1")).body, compiled_of(v2));
   expect_error(tracker->handle(admin_request("POST", "/v1/admin/sites/shop/rules/rollback", R"({"version":"2"})")), 400,
                "invalid_field");
   expect_error(tracker->handle(admin_request("POST", "/v1/admin/sites/shop/rules/rollback", R"({"version":9})")), 404,
@@ -618,6 +661,28 @@ TEST_F(TrackerTest, AdminTokenIsGeneratedOnceWhenNoneIsGiven) {
   EXPECT_EQ(tracker->admin_token(), token);
   auto ok = tracker->handle(request("GET", "/v1/stats/shop/summary", "", {{"authorization", "Bearer " + token}}));
   EXPECT_EQ(ok.status, 200);
+}
+
+// /sdk/ serves what a page downloads, /sdk/tools/ the tools engine the playground loads: two
+// folders, so the page's files stay exactly what the size goal counts (docs/compiled-rules.md).
+TEST(TrackerCreate, ServesTheSdkAndItsToolsFromTheirOwnFolders) {
+  TempDir dir;
+  TrackerOptions options = testing::test_options(dir);
+  options.sdk_dir = dir.str("browser");
+  options.sdk_tools_dir = dir.str("tools");
+  std::filesystem::create_directories(options.sdk_dir);
+  std::filesystem::create_directories(options.sdk_tools_dir);
+  std::ofstream(options.sdk_dir + "/ithaca.mjs") << "page";
+  std::ofstream(options.sdk_tools_dir + "/ithaca-tools.mjs") << "tools";
+  std::string error;
+  auto tracker = Tracker::create(options, error);
+  ASSERT_TRUE(tracker) << error;
+  EXPECT_EQ(tracker->handle(request("GET", "/sdk/ithaca.mjs")).body, "page");
+  EXPECT_EQ(tracker->handle(request("GET", "/sdk/tools/ithaca-tools.mjs")).body, "tools");
+  EXPECT_EQ(tracker->handle(request("GET", "/sdk/ithaca-tools.mjs")).status, 404);
+  EXPECT_EQ(tracker->handle(request("GET", "/sdk/tools/ithaca.mjs")).status, 404);
+  EXPECT_EQ(tracker->handle(request("GET", "/sdk/tools/../ithaca.mjs")).status, 400);
+  tracker->shutdown();
 }
 
 TEST(TrackerCreate, FailsClearlyOnBadGeoDatabase) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ithaca/api.hpp"
+#include "ithaca/compiled_ruleset.hpp"
 #include "ithaca/context.hpp"
 #include "ithaca/json.hpp"
 #include "ithaca/packed_context.hpp"
@@ -33,6 +34,19 @@ std::string_view input_part(std::size_t offset, std::size_t length) noexcept {
 const ithaca::RuleSet* find_loaded(std::int32_t id) noexcept {
   if (id <= 0 || static_cast<std::size_t>(id) > g_rulesets.size()) return nullptr;
   return g_rulesets[static_cast<std::size_t>(id) - 1].get();
+}
+
+// Keeps a loaded rule set and returns the id JS will hold (> 0).
+std::int32_t keep(std::shared_ptr<const ithaca::RuleSet> rules) {
+  g_output.clear();
+  for (std::size_t i = 0; i < g_rulesets.size(); ++i) {
+    if (!g_rulesets[i]) {
+      g_rulesets[i] = std::move(rules);
+      return static_cast<std::int32_t>(i + 1);
+    }
+  }
+  g_rulesets.push_back(std::move(rules));
+  return static_cast<std::int32_t>(g_rulesets.size());
 }
 
 }  // namespace
@@ -80,15 +94,36 @@ std::int32_t ithaca_load(std::size_t rules_len) noexcept {
     g_output = ithaca::check_rules_json(text);
     return 0;
   }
-  g_output.clear();
-  for (std::size_t i = 0; i < g_rulesets.size(); ++i) {
-    if (!g_rulesets[i]) {
-      g_rulesets[i] = std::move(loaded.rules);
-      return static_cast<std::int32_t>(i + 1);
-    }
+  return keep(std::move(loaded.rules));
+}
+
+// `ithaca compile`: a JSON rule set → its compiled bytes in the output (returns 1), or the
+// `ithaca check` report (returns 0). The output is then bytes, not UTF-8 text.
+std::int32_t ithaca_compile(std::size_t rules_len) noexcept {
+  const std::string_view text = input_part(0, rules_len);
+  ithaca::LoadResult loaded = ithaca::load_ruleset(text);
+  if (!loaded.ok()) {
+    g_output = ithaca::check_rules_json(text);
+    return 0;
   }
-  g_rulesets.push_back(std::move(loaded.rules));
-  return static_cast<std::int32_t>(g_rulesets.size());
+  g_output = ithaca::compile_ruleset(*loaded.rules);
+  return 1;
+}
+
+// Loads a compiled rule set (`ithaca compile`, the tracker's GET /v1/rules/{site}?compiled=1)
+// and returns its id (> 0); on failure returns 0 and the output holds the report as `check`
+// shapes it: {"ok": false, "errors": [{"path": "$", "kind": "load", "message": …, "position": N}]}.
+// The browser build's only loader: pages carry no JSON rule-set reader, CEL parser or validation.
+std::int32_t ithaca_load_compiled(std::size_t bytes_len) noexcept {
+  ithaca::LoadResult loaded = ithaca::load_compiled_ruleset(input_part(0, bytes_len));
+  if (!loaded.ok()) {
+    const ithaca::Error& e = loaded.errors.front();
+    g_output = "{\"ok\":false,\"errors\":[{\"path\":\"$\",\"kind\":\"load\",\"message\":";
+    ithaca::append_json_string(e.message, g_output);
+    g_output += ",\"position\":" + std::to_string(e.position) + "}]}";
+    return 0;
+  }
+  return keep(std::move(loaded.rules));
 }
 
 void ithaca_unload(std::int32_t id) noexcept {

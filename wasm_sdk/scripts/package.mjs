@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // Writes wasm_sdk/dist/ (the npm package) from an emcmake build: `node package.mjs BUILD_DIR`.
 //   dist/browser/   exactly what a page downloads: ithaca.mjs (SDK + wasm loader, minified),
-//                   ithaca.wasm, openfeature.mjs (the optional OpenFeature provider)
-//   dist/index.mjs  loadEngine() for Node ≥ 20 (the same browser/ithaca.wasm); *.d.ts types;
+//                   ithaca.wasm (the page's engine: compiled rule sets only),
+//                   openfeature.mjs (the optional OpenFeature provider)
+//   dist/tools/     the tools engine, every entry point (JSON rule sets, check, compile):
+//                   ithaca-tools.wasm and ithaca-tools.mjs for pages that edit rules (the playground)
+//   dist/index.mjs  loadEngine() for Node ≥ 20 (tools/ithaca-tools.wasm); *.d.ts types;
 //                   package.json with "exports".
 // Emscripten's JS glue is not shipped: src/wasm_loader.js instantiates the wasm itself, with the
 // import and export names read here from the glue the link wrote.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,8 +29,6 @@ const built = (...p) => {
   }
   return f;
 };
-const glue = readFileSync(built('browser', 'ithaca.mjs'), 'utf8');
-const browserWasm = built('browser', 'ithaca.wasm');
 
 // The link minifies the wasm's import and export names; its glue (Emscripten 3.1.6) says which
 // is which. Anything not found here is a build error, not a broken package.
@@ -59,23 +60,34 @@ function wasmNames(text) {
     exports,
   };
 }
-const names = wasmNames(glue);
-const wanted = readFileSync(join(sdk, 'CMakeLists.txt'), 'utf8').match(/set\(ITHACA_WASM_EXPORTS([^)]*)\)/)[1].match(/_ithaca_\w+/g);
-const missing = wanted.filter((n) => !names.exports[n]);
-if (missing.length) {
-  console.error(`package.mjs: exports not found in Emscripten's glue: ${missing.join(', ')}`);
-  process.exit(1);
+// The names of one link (`browser` or `tools`), checked against the exports CMakeLists.txt asks of it.
+const cmake = readFileSync(join(sdk, 'CMakeLists.txt'), 'utf8');
+const exportList = (list) => cmake.match(new RegExp(`set\\(${list}([^)]*)\\)`))[1].match(/_ithaca_\w+/g);
+function linkNames(dir, wanted) {
+  const names = wasmNames(readFileSync(built(dir, 'ithaca.mjs'), 'utf8'));
+  const missing = wanted.filter((n) => !names.exports[n]);
+  if (missing.length) {
+    console.error(`package.mjs: exports not found in the ${dir} link's glue: ${missing.join(', ')}`);
+    process.exit(1);
+  }
+  return names;
 }
+const pageNames = linkNames('browser', exportList('ITHACA_WASM_PAGE_EXPORTS'));
+const toolsNames = linkNames('tools', [...exportList('ITHACA_WASM_PAGE_EXPORTS'), ...exportList('ITHACA_WASM_TOOLS_EXPORTS')]);
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'browser'), { recursive: true });
+mkdirSync(join(out, 'tools'), { recursive: true });
 
-// The loader imports those names as 'ithaca:wasm-names'.
+// Each link's names, imported as 'ithaca:page-names' and 'ithaca:tools-names' (wasm_loader.js).
 const namesPlugin = {
   name: 'ithaca-wasm-names',
   setup(b) {
-    b.onResolve({ filter: /^ithaca:wasm-names$/ }, () => ({ path: 'wasm-names', namespace: 'ithaca' }));
-    b.onLoad({ filter: /.*/, namespace: 'ithaca' }, () => ({ contents: `export default ${JSON.stringify(names)};`, loader: 'js' }));
+    b.onResolve({ filter: /^ithaca:(page|tools)-names$/ }, (a) => ({ path: a.path.slice(7), namespace: 'ithaca' }));
+    b.onLoad({ filter: /.*/, namespace: 'ithaca' }, (a) => ({
+      contents: `export default ${JSON.stringify(a.path === 'page-names' ? pageNames : toolsNames)};`,
+      loader: 'js',
+    }));
   },
 };
 const browserOptions = {
@@ -87,20 +99,18 @@ const browserOptions = {
   legalComments: 'none',
   logLevel: 'warning',
 };
+copyFileSync(built('browser', 'ithaca.wasm'), join(out, 'browser', 'ithaca.wasm'));
+
+// The tools engine: for pages that edit rules, and (below) for Node.
 await build({
   ...browserOptions,
-  entryPoints: [join(sdk, 'src', 'browser', 'index.js')],
-  outfile: join(out, 'browser', 'ithaca.mjs'),
+  entryPoints: [join(sdk, 'src', 'tools.mjs')],
+  outfile: join(out, 'tools', 'ithaca-tools.mjs'),
   plugins: [namesPlugin],
 });
-await build({
-  ...browserOptions,
-  entryPoints: [join(sdk, 'src', 'openfeature.js')],
-  outfile: join(out, 'browser', 'openfeature.mjs'),
-});
-copyFileSync(browserWasm, join(out, 'browser', 'ithaca.wasm'));
+copyFileSync(built('tools', 'ithaca.wasm'), join(out, 'tools', 'ithaca-tools.wasm'));
 
-// Node: an ES module entry that loads the browser's wasm file.
+// Node: an ES module entry that loads the tools' wasm file.
 await build({
   entryPoints: [join(sdk, 'src', 'node.mjs')],
   outfile: join(out, 'index.mjs'),
@@ -110,6 +120,27 @@ await build({
   target: 'node20',
   plugins: [namesPlugin],
   logLevel: 'warning',
+});
+
+// The page's SDK, with its warm-up rule set (src/browser/warm_rules.json) compiled by the tools
+// engine just packaged, as the page's engine loads rule sets.
+const tools = await (await import(pathToFileURL(join(out, 'index.mjs')).href)).loadEngine();
+const warm = tools.compile(readFileSync(join(sdk, 'src', 'browser', 'warm_rules.json'), 'utf8'));
+if (!warm.bytes) {
+  console.error(`package.mjs: src/browser/warm_rules.json does not compile: ${warm.report}`);
+  process.exit(1);
+}
+await build({
+  ...browserOptions,
+  entryPoints: [join(sdk, 'src', 'browser', 'index.js')],
+  outfile: join(out, 'browser', 'ithaca.mjs'),
+  plugins: [namesPlugin],
+  define: { ITHACA_WARM_RULES: JSON.stringify(Buffer.from(warm.bytes).toString('base64')) },
+});
+await build({
+  ...browserOptions,
+  entryPoints: [join(sdk, 'src', 'openfeature.js')],
+  outfile: join(out, 'browser', 'openfeature.mjs'),
 });
 
 for (const f of readdirSync(join(sdk, 'types'))) copyFileSync(join(sdk, 'types', f), join(out, f));

@@ -115,6 +115,17 @@ export function wrapModule(m) {
   }
 
   const deadJson = () => fail(dead);
+  // The page's engine has no JSON rule-set reader, CEL parser or validation (docs/compiled-rules.md):
+  // what needs them answers so, and the engine goes on working.
+  const absent = (what) =>
+    JSON.stringify({ error: { kind: 'engine', message: what + ' needs the tools engine (ithaca-sdk/tools, or loadEngine() in Node); this one loads compiled rule sets only' } });
+  const has = (fn) => typeof m[fn] === 'function';
+  function putBytes(bytes) {
+    const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const ptr = m._ithaca_input(view.length || 1);
+    m.HEAPU8.set(view, ptr);
+    return view.length;
+  }
   const unknownId = (id) => ({ error: { kind: 'engine', message: 'unknown rule set id ' + id } });
 
   // The parsed, frozen catalog of a loaded rule set and its context plan, made once; null for an
@@ -132,6 +143,7 @@ export function wrapModule(m) {
   const api = {
     /** `ithaca eval --batch` output line for one expression. */
     evaluate(expr, context) {
+      if (!has('_ithaca_evaluate')) return absent('evaluate');
       return call(() => {
         const [a, b] = put(String(expr), context == null ? '' : text(context));
         m._ithaca_evaluate(a, b);
@@ -140,6 +152,7 @@ export function wrapModule(m) {
     },
     /** One raw `ithaca eval --batch` input line → its output line. */
     evaluateLine(line) {
+      if (!has('_ithaca_evaluate_line')) return absent('evaluateLine');
       return call(() => {
         m._ithaca_evaluate_line(put(String(line))[0]);
         return out();
@@ -147,6 +160,7 @@ export function wrapModule(m) {
     },
     /** `ithaca check` report. */
     check(rules) {
+      if (!has('_ithaca_check')) return absent('check');
       return call(() => {
         m._ithaca_check(put(text(rules, 'rules'))[0]);
         return out();
@@ -154,6 +168,7 @@ export function wrapModule(m) {
     },
     /** `ithaca decide` output. */
     decide(rules, context) {
+      if (!has('_ithaca_decide_json')) return absent('decide');
       return call(() => {
         const [a, b] = put(text(rules, 'rules'), text(context));
         m._ithaca_decide_json(a, b);
@@ -169,10 +184,30 @@ export function wrapModule(m) {
     },
     /** Loads a rule set once: {id} (> 0) or {id: 0, report} with the `ithaca check` report. */
     load(rules) {
+      if (!has('_ithaca_load')) return { id: 0, report: absent('load (a JSON rule set)') };
       return call(() => {
         const id = m._ithaca_load(put(text(rules, 'rules'))[0]);
         return id > 0 ? { id } : { id: 0, report: out() };
       }, () => ({ id: 0, report: deadJson() }), (e) => ({ id: 0, report: inputError(e) }));
+    },
+    /**
+     * Loads a compiled rule set (Uint8Array or ArrayBuffer: `ithaca compile`, compile() below, or
+     * the tracker's GET /v1/rules/{site}?compiled=1) once: {id} (> 0) or {id: 0, report}.
+     */
+    loadCompiled(bytes) {
+      return call(() => {
+        const id = m._ithaca_load_compiled(putBytes(bytes));
+        return id > 0 ? { id } : { id: 0, report: out() };
+      }, () => ({ id: 0, report: deadJson() }));
+    },
+    /** A JSON rule set compiled for pages: {bytes} (a Uint8Array), or {report} (the `ithaca check` report). */
+    compile(rules) {
+      if (!has('_ithaca_compile')) return { report: absent('compile') };
+      return call(() => {
+        if (!m._ithaca_compile(put(text(rules, 'rules'))[0])) return { report: out() };
+        const ptr = m._ithaca_output_ptr();
+        return { bytes: m.HEAPU8.slice(ptr, ptr + m._ithaca_output_len()) };
+      }, () => ({ report: deadJson() }), (e) => ({ report: inputError(e) }));
     },
     /**
      * Decisions of a loaded rule set; identical to decide() with the same rules. With

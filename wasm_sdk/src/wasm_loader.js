@@ -1,14 +1,13 @@
 // Instantiates ithaca.wasm without Emscripten's JS glue, for the browser SDK and the Node
 // package alike. The wasm imports only `abort` and `emscripten_resize_heap`, and exports its
 // memory, its static constructors and the ithaca_* functions, all under the short names the
-// link gave them ('ithaca:wasm-names', written by scripts/package.mjs from that link's glue).
-// The object handed to wrapModule (engine.js) has the glue's shape: `_ithaca_*` functions and a
-// `HEAPU8` view that is replaced whenever the memory grows.
-import names from 'ithaca:wasm-names';
+// link gave them (`names`: 'ithaca:page-names' or 'ithaca:tools-names', which scripts/package.mjs
+// writes from each link's glue). The object handed to wrapModule (engine.js) has the glue's shape:
+// `_ithaca_*` functions and a `HEAPU8` view that is replaced whenever the memory grows.
 
 const MAX_HEAP = 2147483648; // 2 GiB, as Emscripten's emscripten_get_heap_max()
 
-function imports(m) {
+function imports(m, names) {
   const env = {};
   env[names.abort] = () => {
     // Only reached on a fatal condition inside the wasm (out of memory); engine.js marks the
@@ -38,7 +37,7 @@ function imports(m) {
 }
 
 // The module object for a fresh instance; runs the wasm's static constructors once.
-function ready(instance, m) {
+function ready(instance, m, names) {
   const e = instance.exports;
   m.memory = e[names.memory];
   m.HEAPU8 = new Uint8Array(m.memory.buffer);
@@ -48,33 +47,33 @@ function ready(instance, m) {
 }
 
 /** Synchronous: compiles and instantiates the wasm bytes (Node, where the bytes are at hand). */
-export function instantiateBytes(bytes) {
+export function instantiateBytes(bytes, names) {
   const m = {};
-  return ready(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports(m)), m);
+  return ready(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports(m, names)), m, names);
 }
 
 /**
  * Browser: downloads and compiles at once (streaming); falls back to compiling the whole
  * download when streaming is refused (a server that does not send application/wasm).
  */
-export async function instantiateUrl(url) {
+export async function instantiateUrl(url, names) {
   const m = {};
   const get = () =>
     fetch(url, { credentials: 'same-origin' }).then((r) => {
       if (!r.ok) throw new Error(`failed to load wasm binary file at '${url}'`);
       return r;
     });
-  const whole = async () => WebAssembly.instantiate(await (await get()).arrayBuffer(), imports(m));
+  const whole = async () => WebAssembly.instantiate(await (await get()).arrayBuffer(), imports(m, names));
   let result;
   if (typeof WebAssembly.instantiateStreaming !== 'function') {
     result = await whole();
   } else {
     try {
-      result = await WebAssembly.instantiateStreaming(get(), imports(m));
+      result = await WebAssembly.instantiateStreaming(get(), imports(m, names));
     } catch (e) {
       if (e && /failed to load wasm binary/.test(e.message)) throw e;
       result = await whole();
     }
   }
-  return ready(result.instance, m);
+  return ready(result.instance, m, names);
 }

@@ -1,4 +1,5 @@
-// Ithaca's rules core for Node ≥ 20 (the same wasm the browser runs). Every method returns the
+// Ithaca's rules core for Node ≥ 20 and for pages that edit rules (`ithaca-sdk/tools`): the tools
+// engine, the same core as the page's with every entry point. Every method returns the
 // JSON text the native `ithaca` command prints for the same input, and none throws: a broken
 // engine answers {"error":{"kind":"engine",…}}.
 
@@ -18,6 +19,14 @@ export interface Engine {
   context(raw: RawSignals | string): string;
   /** Loads a rule set once for many decisions: {id > 0}, or {id: 0, report} (the check report). */
   load(rules: JsonInput): { id: number; report?: string };
+  /**
+   * Loads a compiled rule set (`ithaca compile`, compile(), or the tracker's
+   * GET /v1/rules/{site}?compiled=1) once: {id > 0}, or {id: 0, report} saying why not.
+   * The only loader the page's engine has (docs/compiled-rules.md).
+   */
+  loadCompiled(bytes: Uint8Array | ArrayBuffer): { id: number; report?: string };
+  /** A JSON rule set compiled for pages: {bytes}, or {report} (the `ithaca check` report). */
+  compile(rules: JsonInput): { bytes?: Uint8Array; report?: string };
   /**
    * Decisions of a loaded rule set; byte for byte what decide() gives. With `{explain: false}`
    * each explanation holds only its `summary` (no `conditions`, no `skipped`): what the browser
@@ -58,5 +67,12 @@ export interface RawSignals {
   country?: string;
 }
 
-/** Instantiates a fresh engine. */
-export function loadEngine(): Promise<Engine>;
+/** Instantiates a fresh engine (in a browser, `url` overrides where ithaca-tools.wasm is fetched from). */
+export function loadEngine(url?: string | URL): Promise<Engine>;
+
+/**
+ * Instantiates the engine exactly as a page has it (browser/ithaca.wasm): it loads compiled rule
+ * sets only (loadCompiled); evaluate, check, decide, load and compile answer with an error.
+ * For benchmarks and tests of what pages run.
+ */
+export function loadPageEngine(): Promise<Engine>;

@@ -1,11 +1,16 @@
 // A tiny static server for the browser tests, on 127.0.0.1 and a free port, with a mock of the
-// tracker's SDK endpoints: GET /v1/rules/{site} (ETag / 304), GET /v1/context (a fixed server
+// tracker's SDK endpoints: GET /v1/rules/{site} (ETag / 304; with ?compiled=1 the rule set
+// compiled by the package's tools engine, as the tracker does), GET /v1/context (a fixed server
 // context) and POST /v1/collect (records every body). The real tracker is tested elsewhere;
 // this one only has to be predictable.
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'wasm_sdk', 'dist');
+let tools = null; // the package's tools engine, loaded on the first compiled request
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -17,7 +22,8 @@ const TYPES = {
 };
 
 /**
- * mounts: {'/sdk/': dir, '/': dir}; rules: {site: object | string (raw text)};
+ * mounts: {'/sdk/': dir, '/': dir}; rules: {site: object | string (JSON text; one that does not
+ * compile is served as it is, for tests of rule sets that must fail)};
  * Special sites: 'down' answers 500, 'slow' answers after `slowMs`, 'slowctx' has the 'test'
  * rules at once but its GET /v1/context answers after `slowMs`.
  */
@@ -26,7 +32,7 @@ export async function startServer({ mounts, rules = {}, slowMs = 3000, serverCon
   const requests = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
-    requests.push({ method: req.method, path: url.pathname, headers: req.headers });
+    requests.push({ method: req.method, path: url.pathname, query: url.search, headers: req.headers });
     try {
       if (url.pathname === '/v1/collect' && req.method === 'POST') {
         let body = '';
@@ -49,10 +55,16 @@ export async function startServer({ mounts, rules = {}, slowMs = 3000, serverCon
         if (site === 'slow') await new Promise((r) => setTimeout(r, slowMs));
         const doc = rules[site === 'slow' || site === 'slowctx' ? 'test' : site];
         if (doc === undefined) return void res.writeHead(404).end('{"error":{"code":"not_found","message":"no such site"}}');
-        const text = typeof doc === 'string' ? doc : JSON.stringify(doc);
-        const etag = '"' + createHash('sha256').update(text).digest('hex').slice(0, 16) + '"';
+        let body = typeof doc === 'string' ? doc : JSON.stringify(doc);
+        if (url.searchParams.has('compiled')) {
+          tools = tools || (await import(pathToFileURL(join(dist, 'index.mjs')).href)).loadEngine();
+          const compiled = (await tools).compile(body);
+          if (compiled.bytes) body = Buffer.from(compiled.bytes);
+        }
+        const etag = '"' + createHash('sha256').update(body).digest('hex').slice(0, 16) + '"';
         if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
-        res.writeHead(200, { 'content-type': 'application/json', etag, 'cache-control': 'no-cache' }).end(text);
+        const type = Buffer.isBuffer(body) ? 'application/vnd.ithaca.compiled-rules' : 'application/json';
+        res.writeHead(200, { 'content-type': type, etag, 'cache-control': 'no-cache' }).end(body);
         return;
       }
       for (const [prefix, dir] of Object.entries(mounts)) {

@@ -2,12 +2,13 @@
 // the chosen variants without flicker, and reports page views, events, conversions and
 // exposures to the first-party tracker. Contract: no function here throws into the host page;
 // anything that fails leaves the page with its default content.
+import names from 'ithaca:page-names';
 import { instantiateUrl } from '../wasm_loader.js';
 import { wrapModule } from '../engine.js';
 import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.js';
 import { readJson, writeJson, removeKeys, eventId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
 import { createQueue } from './events.js';
-import { fetchRules, fetchServerContext } from './rules.js';
+import { fetchRules, fetchServerContext, fromBase64, isCompiled } from './rules.js';
 import { installHideCss, findSlots, render, fallback, isSettled, hideCss } from './slots.js';
 import { logDecisions, showOverlay, hideOverlay } from './debug.js';
 
@@ -23,7 +24,7 @@ function loadBrowserEngine(wasmUrl) {
     const url = wasmUrl ? String(wasmUrl) : new URL('ithaca.wasm', import.meta.url).href;
     // Called now, not in a later microtask, so the wasm download starts at once; a throw still
     // becomes a rejection.
-    sharedEngine = new Promise((resolve) => resolve(instantiateUrl(url))).then(wrapModule);
+    sharedEngine = new Promise((resolve) => resolve(instantiateUrl(url, names))).then(wrapModule);
     sharedEngine.catch(() => {
       sharedEngine = null; // let a later start() try again
     });
@@ -33,21 +34,11 @@ function loadBrowserEngine(wasmUrl) {
 
 // A small rule set that goes through what loading and deciding a real one does (segments, &&,
 // in, a macro, a regex, an experiment), for the engine to compile while a first visit's rules
-// are still on the network: V8 compiles wasm functions on their first call.
-const WARM_RULES = JSON.stringify({
-  schema: 1,
-  site: 'warm-up',
-  version: '0',
-  segments: { s: "device.type == 'mobile' && geo.languages.exists(l, l.startsWith('de'))" },
-  slots: {
-    a: {
-      default: 'd',
-      rules: [{ id: 'r', when: "referrer.source.matches('^g') && segment.s && time.hour >= 5 && geo.country in ['DE']", variant: 'v' }],
-    },
-    b: { default: 'd', rules: [{ id: 'x', experiment: 'e' }] },
-  },
-  experiments: { e: { traffic: 100, variants: [{ id: 'p', weight: 50 }, { id: 'q', weight: 50 }] } },
-});
+// are still on the network: V8 compiles wasm functions on their first call. Its source is
+// warm_rules.json; scripts/package.mjs compiles it and writes the base64 in here (none when this
+// file runs unbundled, and then there is no warm-up).
+// eslint-disable-next-line no-undef
+const WARM_RULES = typeof ITHACA_WARM_RULES === 'string' ? ITHACA_WARM_RULES : '';
 const WARM_CONTEXT = { device: { type: 'mobile' }, geo: { country: 'DE', languages: ['de'] }, time: { hour: 9 }, referrer: { source: 'google' }, visitor: { id: 'w' } };
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -130,7 +121,7 @@ class Ithaca {
     };
 
     const base = o.tracker === undefined || o.tracker === null ? '' : String(o.tracker).replace(/\/$/, '');
-    this.rulesUrl = o.rulesUrl || (this.site ? `${base}/v1/rules/${encodeURIComponent(this.site)}` : '');
+    this.rulesUrl = o.rulesUrl || (this.site ? `${base}/v1/rules/${encodeURIComponent(this.site)}?compiled=1` : '');
     // The tracker's server-side context (geo from the IP): asked when rules come from a tracker
     // or a tracker is named; `serverContext: false` turns it off.
     const askServer = o.serverContext !== false && this.site && (o.rules === undefined || !!o.tracker);
@@ -237,7 +228,8 @@ class Ithaca {
 
   warmUp() {
     guard(() => {
-      const { id } = this.engine.load(WARM_RULES);
+      if (!WARM_RULES) return;
+      const { id } = this.engine.loadCompiled(fromBase64(WARM_RULES));
       if (!id) return;
       this.engine.decideBrief(id, WARM_CONTEXT);
       this.engine.unload(id);
@@ -285,11 +277,16 @@ class Ithaca {
   }
 
   // A rejected rule set leaves the one already loaded in place (a bad publish must not blank a
-  // page that decided from the previous one).
+  // page that decided from the previous one). Compiled rule sets (bytes or base64) are what the
+  // page's engine loads; a JSON rule set loads only into a tools engine (the `engine` option).
   loadRules(rules) {
-    const r = this.engine.load(rules);
+    const r = isCompiled(rules)
+      ? this.engine.loadCompiled(typeof rules === 'string' ? fromBase64(rules) : rules)
+      : this.engine.load(rules);
     if (!r.id) {
-      warn('rule set rejected', guard(() => JSON.parse(r.report), r.report));
+      const report = guard(() => JSON.parse(r.report), r.report);
+      const errors = (report && (report.errors || (report.error && [report.error]))) || [];
+      warn('rule set rejected: ' + errors.map((e) => (e.path ? e.path + ': ' : '') + e.message).join('; '), report);
       return false;
     }
     if (this.rulesId) this.engine.unload(this.rulesId);

@@ -1,7 +1,28 @@
-// Rule sets from the tracker: GET /v1/rules/{site}, revalidated with If-None-Match against the
-// last good copy kept in first-party storage (when storage is allowed). A cached copy is used
-// at once and refreshed in the background for the next page (stale-while-revalidate), so a
-// returning visitor's page never waits for the network.
+// Rule sets from the tracker: GET /v1/rules/{site}?compiled=1 — compiled, as the page's engine
+// loads them (docs/compiled-rules.md) — revalidated with If-None-Match against the last good copy
+// kept in first-party storage (when storage is allowed). A cached copy is used at once and
+// refreshed in the background for the next page (stale-while-revalidate), so a returning
+// visitor's page never waits for the network. Compiled rule sets travel here as base64 text:
+// what storage keeps, and comparable with ===.
+
+/** Bytes → base64 (in chunks: String.fromCharCode takes a bounded argument list). */
+export function toBase64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** base64 → bytes; throws on text that is not base64. */
+export function fromBase64(text) {
+  const s = atob(text);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+// A compiled rule set: its bytes, or base64 text, which begins "SVRIU" ("ITHR", the format's magic).
+export const isCompiled = (r) =>
+  r instanceof Uint8Array || r instanceof ArrayBuffer || (typeof r === 'string' && r.startsWith('SVRIU'));
 
 // GET without credentials, aborted after `timeoutMs` (0: never). `read(res)` runs before the
 // timer is cleared, so a body that trickles in is aborted too. Rejects as fetch does.
@@ -16,8 +37,8 @@ async function get(url, headers, timeoutMs, read) {
 }
 
 /**
- * Fetches the rule set. `cached` is {etag, rules} or null. Resolves to
- * {status: 'fresh'|'unchanged'|'failed', rules?, etag?}; never rejects.
+ * Fetches the compiled rule set. `cached` is {etag, rules} or null. Resolves to
+ * {status: 'fresh'|'unchanged'|'failed', rules? (base64), etag?}; never rejects.
  */
 export async function fetchRules(url, cached, timeoutMs) {
   if (typeof globalThis.fetch !== 'function') return { status: 'failed', error: 'no fetch' };
@@ -27,7 +48,7 @@ export async function fetchRules(url, cached, timeoutMs) {
     return await get(url, headers, timeoutMs, async (res) => {
       if (res.status === 304 && cached) return { status: 'unchanged', rules: cached.rules, etag: cached.etag };
       if (!res.ok) return { status: 'failed', error: 'HTTP ' + res.status };
-      const rules = await res.text();
+      const rules = toBase64(new Uint8Array(await res.arrayBuffer()));
       return { status: 'fresh', rules, etag: res.headers.get('ETag') || '' };
     });
   } catch (e) {

@@ -36,6 +36,7 @@ struct TrackerOptions {
   std::string geo_db;               // .mmdb; empty disables IP geolocation
   std::string static_dir;           // served at /; empty: demo_site/ when it exists
   std::string sdk_dir;              // served at /sdk/; empty: wasm_sdk/dist/browser/ when it exists
+  std::string sdk_tools_dir;        // served at /sdk/tools/ (the playground's engine); empty: wasm_sdk/dist/tools/
   std::vector<SiteConfig> sites;    // from --config, else the built-in demo site
   // [reports/scale-out] "" or "sqlite": SQLite under data_dir; "clickhouse://host:port/db":
   // ClickHouse, with a bounded local spool under data_dir (clickhouse/clickhouse_reports.hpp).
