@@ -15,8 +15,12 @@
 
 #include <cstring>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "ast.hpp"
+#include "ithaca/json.hpp"
+#include "heap_sort.hpp"
 #include "regex.hpp"
 #include "ruleset_impl.hpp"
 #include "time_format.hpp"
@@ -222,11 +226,18 @@ class Reader {
     out = static_cast<T>(v);
     return true;
   }
-  // A count of items that take at least one byte each: never more than the bytes left.
-  bool count(std::size_t& n) { return bounded(n, s_.size() - at_, "a count"); }
+  // A count of items that take at least one byte each, or a string's length: never more than
+  // the bytes left after it.
+  bool count(std::size_t& n, const char* what = "a count") {
+    std::uint64_t v = 0;
+    if (!uint(v)) return false;
+    if (v > s_.size() - at_) return fail(std::string(what) + " of " + std::to_string(v) + " is more than the bytes left");
+    n = static_cast<std::size_t>(v);
+    return true;
+  }
   bool text(std::string_view& out) {
     std::size_t n = 0;
-    if (!bounded(n, s_.size() - at_, "a string's length")) return false;
+    if (!count(n, "a string's length")) return false;
     out = s_.substr(at_, n);
     at_ += n;
     return true;
@@ -245,8 +256,9 @@ class Reader {
     return true;
   }
 
-  bool value(Value& out, int depth = 0) {
-    if (depth > kMaxValueDepth) return fail("a value nests deeper than " + std::to_string(kMaxValueDepth) + " levels");
+  // A value nested at most `max_depth` lists or maps deep: what the JSON or CEL it came from allows.
+  bool value(Value& out, int max_depth, int depth = 1) {
+    if (depth > max_depth) return fail("a value nests deeper than " + std::to_string(max_depth) + " levels");
     std::uint8_t kind = 0;
     if (!byte(kind)) return false;
     switch (static_cast<Kind>(kind)) {
@@ -295,7 +307,7 @@ class Reader {
         if (!count(n)) return false;
         List items(n);
         for (Value& item : items)
-          if (!value(item, depth + 1)) return false;
+          if (!value(item, max_depth, depth + 1)) return false;
         out = Value::list(std::move(items));
         return true;
       }
@@ -306,7 +318,7 @@ class Reader {
         entries.reserve(n);
         for (std::size_t i = 0; i < n; ++i) {
           Value key, item;
-          if (!value(key, depth + 1) || !value(item, depth + 1)) return false;
+          if (!value(key, max_depth, depth + 1) || !value(item, max_depth, depth + 1)) return false;
           if (!key.is_string() && key.kind() != Kind::Int && key.kind() != Kind::Uint && key.kind() != Kind::Bool)
             return fail("a map key is not a string, integer or bool");
           if (!entries.insert(std::move(key), std::move(item))) return fail("a map has a key twice");
@@ -357,7 +369,7 @@ class Reader {
         !bounded(n->at, source_size, "an error position"))
       return false;
     if (n->begin > n->end) return fail("a span ends before it starts");
-    if (n->op == Op::Literal && !value(n->value)) return false;
+    if (n->op == Op::Literal && !value(n->value, limits.max_nesting)) return false;
     if (n->op == Op::Call) {
       std::uint8_t fn = 0;
       if (!byte(fn)) return false;
@@ -434,8 +446,6 @@ class Reader {
   }
 
  private:
-  static constexpr int kMaxValueDepth = 128;
-
   // Every variable read has storage: evaluation sets up `iter_slots` of them (none when 0).
   static bool slots_bound(const Node& n, int iter_slots) {
     if (n.op == Op::IterVar && n.slot >= iter_slots) return false;
@@ -447,6 +457,16 @@ class Reader {
   std::string_view s_;
   std::size_t at_ = 0;
 };
+
+// Names a decision writes as object keys (segments, slots, rules in explanations) or that the
+// JSON loader holds unique (stages, experiments, their variants): a repeat would make decisions
+// that are not valid JSON, so the bytes are refused as the JSON would be.
+bool unique(Reader& r, std::vector<std::string_view> names, const char* what) {
+  heap_sort(names.data(), names.size());
+  for (std::size_t i = 1; i < names.size(); ++i)
+    if (names[i] == names[i - 1]) return r.fail(std::string(what) + " '" + std::string(names[i]) + "' appears twice");
+  return true;
+}
 
 void write_schedule(Writer& w, const Schedule& s) {
   w.byte(s.start.has_value());
@@ -465,6 +485,10 @@ bool read_schedule(Reader& r, Schedule& s) {
          r.bounded(s.days, 0x7F, "a set of days") && r.flag(s.uses_hours) &&
          r.bounded(s.hour_from, 24, "an hour") && r.bounded(s.hour_to, 24, "an hour");
 }
+
+// A slot's variants sit 3 levels into a rule-set document ($.slots.NAME.variants), which the JSON
+// reader lets nest 64 levels deep (JsonLimits).
+constexpr int kMaxVariantsDepth = JsonLimits{}.max_depth - 3;
 
 }  // namespace
 
@@ -563,7 +587,8 @@ LoadResult load_compiled_ruleset(std::string_view bytes) {
     if (!r.count(n)) return false;
     impl->slots.resize(n);
     for (auto& slot : impl->slots) {
-      if (!r.text(slot.name) || !r.text(slot.default_variant) || !r.value(slot.variants) || !r.count(n)) return false;
+      if (!r.text(slot.name) || !r.text(slot.default_variant) || !r.value(slot.variants, kMaxVariantsDepth) || !r.count(n))
+        return false;
       if (!slot.variants.is_map()) return r.fail("a slot's variants are not a map");
       slot.rules.resize(n);
       for (auto& rule : slot.rules) {
@@ -577,6 +602,23 @@ LoadResult load_compiled_ruleset(std::string_view bytes) {
       }
     }
     if (impl->slots.empty()) return r.fail("a rule set needs at least one slot");
+    std::vector<std::string_view> segments, stages, experiments, slots, rules;
+    for (const auto& s : impl->segments) segments.push_back(s.name.as_string());
+    for (const auto& s : impl->stages) stages.push_back(s.id.as_string());
+    for (const auto& e : impl->experiments) {
+      experiments.push_back(e.id);
+      std::vector<std::string_view> variants;
+      for (const auto& v : e.variants) variants.push_back(v.id);
+      if (!unique(r, std::move(variants), "variant")) return false;
+    }
+    for (const auto& slot : impl->slots) {
+      slots.push_back(slot.name);
+      for (const auto& rule : slot.rules) rules.push_back(rule.id);
+    }
+    if (!unique(r, std::move(segments), "segment") || !unique(r, std::move(stages), "stage") ||
+        !unique(r, std::move(experiments), "experiment") || !unique(r, std::move(slots), "slot") ||
+        !unique(r, std::move(rules), "rule"))
+      return false;
     if (!r.at_end()) return r.fail("unexpected bytes after the rule set");
     return true;
   };

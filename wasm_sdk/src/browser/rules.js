@@ -47,7 +47,12 @@ export async function fetchRules(url, cached, timeoutMs) {
   try {
     return await get(url, headers, timeoutMs, async (res) => {
       if (res.status === 304 && cached) return { status: 'unchanged', rules: cached.rules, etag: cached.etag };
-      if (!res.ok) return { status: 'failed', error: 'HTTP ' + res.status };
+      if (!res.ok) {
+        // The tracker's error says why (a 406 names the compiled format it writes).
+        const body = await res.json().catch(() => null);
+        const why = body && body.error && body.error.message;
+        return { status: 'failed', error: 'HTTP ' + res.status + (why ? ': ' + why : '') };
+      }
       const rules = toBase64(new Uint8Array(await res.arrayBuffer()));
       return { status: 'fresh', rules, etag: res.headers.get('ETag') || '' };
     });
