@@ -99,6 +99,7 @@ async function ithacaEngine() {
   // The engine exactly as a page has it (browser/ithaca.wasm), loading the compiled rule set.
   const { loadPageEngine } = await import(pathToFileURL(join(dist, 'index.mjs')).href);
   const engine = await loadPageEngine();
+  if (!compiledRules) throw new Error('--cold ithaca reads the compiled rules from $ITHACA_BENCH_COMPILED (the parent run sets it)');
   const { id } = engine.loadCompiled(compiledRules);
   return {
     name: 'ithaca (wasm)',

@@ -31,6 +31,20 @@ namespace {
 
 using Impl = RuleSet::Impl;
 
+// The fewest bytes each item is written in (see compile_ruleset), which bounds its count.
+constexpr std::size_t kMinText = 1;        // the length
+constexpr std::size_t kMinValue = 1;       // a null
+constexpr std::size_t kMinNode = 5;        // operator, three span numbers, no operands
+constexpr std::size_t kMinCondition = kMinText + 1 + kMinNode + 1;  // source, references, root, parts
+constexpr std::size_t kMinVariant = kMinText + 1;
+constexpr std::size_t kMinExperiment = kMinText + 1 + 1 + kMinText + 1 + 1 + 1 + kMinVariant;
+constexpr std::size_t kMinRule = kMinText + 1 + 1 + kMinText + 1;  // id, when?, experiment?, variant, schedule?
+constexpr std::size_t kMinSlot = kMinText + kMinText + 2 + 1;       // name, default, an empty map, rules
+// As big as a JSON rule set may be (JsonLimits). With the counts bounded as above, loading
+// allocates at most about a hundred times the input (4 MB of the smallest rules: 424 MB natively,
+// about half in wasm32), bounded like the JSON loader's, if some 3x higher.
+constexpr std::size_t kMaxBytes = JsonLimits{}.max_bytes;
+
 // Node fields beyond op, spans and kids, by op.
 bool has_name(Op op) {
   switch (op) {
@@ -178,6 +192,8 @@ class Reader {
   }
 
   bool magic() {
+    if (s_.size() > kMaxBytes)
+      return fail("is " + std::to_string(s_.size()) + " bytes, over the limit of " + std::to_string(kMaxBytes));
     if (s_.substr(0, kCompiledMagic.size()) != kCompiledMagic)
       return fail("does not start with \"ITHR\" (not a compiled rule set)");
     at_ = kCompiledMagic.size();
@@ -226,18 +242,20 @@ class Reader {
     out = static_cast<T>(v);
     return true;
   }
-  // A count of items that take at least one byte each, or a string's length: never more than
-  // the bytes left after it.
-  bool count(std::size_t& n, const char* what = "a count") {
+  // A count of items each written in at least `item_bytes` bytes (a string's length: 1): never
+  // more than the bytes left after it can hold. So what is allocated for the items stays within
+  // a small multiple of the input's size — at most sizeof(item) / item_bytes per input byte.
+  bool count(std::size_t& n, std::size_t item_bytes, const char* what = "a count") {
     std::uint64_t v = 0;
     if (!uint(v)) return false;
-    if (v > s_.size() - at_) return fail(std::string(what) + " of " + std::to_string(v) + " is more than the bytes left");
+    if (v > (s_.size() - at_) / item_bytes)
+      return fail(std::string(what) + " of " + std::to_string(v) + " is more than the bytes left can hold");
     n = static_cast<std::size_t>(v);
     return true;
   }
   bool text(std::string_view& out) {
     std::size_t n = 0;
-    if (!count(n, "a string's length")) return false;
+    if (!count(n, 1, "a string's length")) return false;
     out = s_.substr(at_, n);
     at_ += n;
     return true;
@@ -304,7 +322,7 @@ class Reader {
       }
       case Kind::List: {
         std::size_t n = 0;
-        if (!count(n)) return false;
+        if (!count(n, kMinValue)) return false;
         List items(n);
         for (Value& item : items)
           if (!value(item, max_depth, depth + 1)) return false;
@@ -313,7 +331,7 @@ class Reader {
       }
       case Kind::Map: {
         std::size_t n = 0;
-        if (!count(n)) return false;
+        if (!count(n, 2 * kMinValue)) return false;
         Map entries;
         entries.reserve(n);
         for (std::size_t i = 0; i < n; ++i) {
@@ -383,7 +401,7 @@ class Reader {
     }
     if (n->op == Op::Path) {
       std::size_t keys = 0;
-      if (!count(keys)) return false;
+      if (!count(keys, kMinText)) return false;
       if (keys == 0) return fail("an attribute path is empty");
       n->path.resize(keys);
       for (std::string& key : n->path)
@@ -391,7 +409,7 @@ class Reader {
       n->slot = -1;  // numbered with the rule set's other paths (share_path_ids)
     }
     std::size_t kids = 0;
-    if (!count(kids)) return false;
+    if (!count(kids, kMinNode)) return false;
     if (!arity_ok(*n, kids)) return fail("an operation has the wrong number of operands");
     n->kids.resize(kids);
     for (auto& kid : n->kids)
@@ -409,7 +427,7 @@ class Reader {
   bool condition(Condition& c) {
     auto ast = std::make_shared<detail::Ast>();
     std::size_t refs = 0;
-    if (!text(ast->source) || !count(refs)) return false;
+    if (!text(ast->source) || !count(refs, kMinText)) return false;
     if (ast->source.size() > Limits{}.max_source_bytes) return fail("an expression is longer than the parser allows");
     ast->references.resize(refs);
     for (std::string& ref : ast->references)
@@ -418,7 +436,7 @@ class Reader {
     if (!node(ast->root, ast->source.size(), 0, nodes, ast->iter_slots)) return false;
     if (!slots_bound(*ast->root, ast->iter_slots)) return fail("a variable is read outside any comprehension");
     std::size_t parts = 0;
-    if (!count(parts)) return false;
+    if (!count(parts, 2)) return false;
     c.parts.resize(parts);
     for (auto& [begin, end] : c.parts) {
       if (!bounded(begin, ast->source.size(), "a span's start") || !bounded(end, ast->source.size(), "a span's end"))
@@ -554,25 +572,25 @@ LoadResult load_compiled_ruleset(std::string_view bytes) {
     if (!r.magic() || !r.text(impl->site) || !r.flag(impl->has_version)) return false;
     if (impl->has_version && !r.text(impl->version)) return false;
     std::size_t n = 0;
-    if (!r.count(n)) return false;
+    if (!r.count(n, kMinText + kMinCondition)) return false;
     impl->segments.resize(n);
     for (auto& s : impl->segments) {
       std::string_view name;
       if (!r.text(name) || !r.condition(s.when)) return false;
       s.name = Value::string(name);
     }
-    if (!r.count(n)) return false;
+    if (!r.count(n, kMinText + kMinCondition)) return false;
     impl->stages.resize(n);
     for (auto& s : impl->stages) {
       std::string_view id;
       if (!r.text(id) || !r.condition(s.when)) return false;
       s.id = Value::string(id);
     }
-    if (!r.count(n)) return false;
+    if (!r.count(n, kMinExperiment)) return false;
     impl->experiments.resize(n);
     for (auto& e : impl->experiments) {
       if (!r.text(e.id) || !r.optional_condition(e.audience) || !r.bounded(e.traffic, 10000, "a traffic share") ||
-          !r.text(e.traffic_text) || !r.optional_timestamp(e.start) || !r.optional_timestamp(e.end) || !r.count(n))
+          !r.text(e.traffic_text) || !r.optional_timestamp(e.start) || !r.optional_timestamp(e.end) || !r.count(n, kMinVariant))
         return false;
       if (n == 0) return r.fail("an experiment has no variants");
       e.variants.resize(n);
@@ -584,10 +602,10 @@ LoadResult load_compiled_ruleset(std::string_view bytes) {
       }
       if (below != 10000) return r.fail("variant weights do not add up to 100%");
     }
-    if (!r.count(n)) return false;
+    if (!r.count(n, kMinSlot)) return false;
     impl->slots.resize(n);
     for (auto& slot : impl->slots) {
-      if (!r.text(slot.name) || !r.text(slot.default_variant) || !r.value(slot.variants, kMaxVariantsDepth) || !r.count(n))
+      if (!r.text(slot.name) || !r.text(slot.default_variant) || !r.value(slot.variants, kMaxVariantsDepth) || !r.count(n, kMinRule))
         return false;
       if (!slot.variants.is_map()) return r.fail("a slot's variants are not a map");
       slot.rules.resize(n);

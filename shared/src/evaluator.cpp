@@ -655,10 +655,16 @@ class MapActivation final : public Activation {
   const Value& context_;
 };
 
+// Under a trace, the conditions an explanation lists are the operands of the root's && / ||
+// chain, or the root itself: chains nested deeper (in a macro's body, under a `!`) are not, or a
+// macro would list its body once per element.
 Value run(const Node& node, State& s) {
   if (s.trace && node.op != Op::And && node.op != Op::Or) {
+    std::vector<ConditionTrace>* trace = s.trace;
+    s.trace = nullptr;
     Value v = eval(node, s);
-    s.trace->push_back(ConditionTrace{node.begin, node.end, v});
+    s.trace = trace;
+    trace->push_back(ConditionTrace{node.begin, node.end, v});
     return v;
   }
   return eval(node, s);

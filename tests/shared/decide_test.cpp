@@ -169,6 +169,22 @@ TEST(Decide, ConditionsOfTheMatchedRuleAreAllShown) {
             R"({"segment.morning":true,"segment.de":true})");
 }
 
+// The conditions listed are the root's && / || operands, or the root itself: a chain inside a
+// macro or under `!` is one condition. (It used to be listed once per element of the macro's
+// list, which repeated keys and made decide() abort on its own output.)
+TEST(Decide, ConditionsAreTheRootsOperandsNotChainsInside) {
+  auto rules = load(R"j({"schema": 1, "site": "n", "slots": {"s": {"default": "d", "rules": [
+      {"id": "macro", "when": "[1, 2].exists(n, n > 1 && n < 5)", "variant": "v"}]},
+    "t": {"default": "d", "rules": [{"id": "not", "when": "!(geo.country == 'DE' && time.hour < 9)", "variant": "v"}]},
+    "u": {"default": "d", "rules": [
+      {"id": "chain", "when": "time.hour < 9 && [1].all(x, x > 0 || x < -5)", "variant": "v"}]}}})j");
+  Value out = decide(*rules, context(R"j({"geo": {"country": "FR"}, "time": {"hour": 7}})j"));
+  EXPECT_EQ(field(out, "decisions.s.explanation.conditions"), R"j({"[1, 2].exists(n, n > 1 && n < 5)":true})j");
+  EXPECT_EQ(field(out, "decisions.t.explanation.conditions"), R"j({"!(geo.country == 'DE' && time.hour < 9)":true})j");
+  EXPECT_EQ(field(out, "decisions.u.explanation.conditions"),
+            R"j({"time.hour < 9":true,"[1].all(x, x > 0 || x < -5)":true})j");
+}
+
 TEST(Decide, SegmentErrorsAreReportedNotFatal) {
   auto rules = load(kRules);
   Value out = decide(*rules, context(R"({"time": {"hour": "seven"}})"));
