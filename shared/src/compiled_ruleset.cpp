@@ -34,7 +34,7 @@ using Impl = RuleSet::Impl;
 // The fewest bytes each item is written in (see compile_ruleset), which bounds its count.
 constexpr std::size_t kMinText = 1;        // the length
 constexpr std::size_t kMinValue = 1;       // a null
-constexpr std::size_t kMinNode = 5;        // operator, three span numbers, no operands
+constexpr std::size_t kMinNode = 2;        // operator, no operands
 constexpr std::size_t kMinCondition = kMinText + 1 + kMinNode + 1;  // source, references, root, parts
 constexpr std::size_t kMinVariant = kMinText + 1;
 constexpr std::size_t kMinExperiment = kMinText + 1 + 1 + kMinText + 1 + 1 + 1 + kMinVariant;
@@ -149,9 +149,6 @@ class Writer {
 
   void node(const Node& n) {
     byte(static_cast<std::uint8_t>(n.op));
-    uint(static_cast<std::uint32_t>(n.begin));
-    uint(static_cast<std::uint32_t>(n.end));
-    uint(static_cast<std::uint32_t>(n.at));
     if (n.op == Op::Literal) value(n.value);
     if (n.op == Op::Call) byte(static_cast<std::uint8_t>(n.fn));
     if (has_name(n.op)) text(n.name);
@@ -373,8 +370,9 @@ class Reader {
   }
 
   // One program's tree. `nodes` counts toward the parser's node limit; `slots` becomes how many
-  // comprehension variables the tree binds at once.
-  bool node(std::unique_ptr<Node>& out, std::size_t source_size, int depth, std::size_t& nodes, int& slots) {
+  // comprehension variables the tree binds at once. Nodes carry no source spans: decisions never
+  // show them (they place `ithaca eval`'s error positions), so a compiled tree's are all 0.
+  bool node(std::unique_ptr<Node>& out, int depth, std::size_t& nodes, int& slots) {
     const Limits limits;
     if (++nodes > limits.max_nodes) return fail("an expression has more than " + std::to_string(limits.max_nodes) + " nodes");
     if (depth > static_cast<int>(limits.max_nodes)) return fail("an expression nests too deeply");
@@ -383,10 +381,6 @@ class Reader {
     if (!byte(op)) return false;
     if (op > static_cast<std::uint8_t>(Op::Filter)) return fail("unknown operation " + std::to_string(op));
     n->op = static_cast<Op>(op);
-    if (!bounded(n->begin, source_size, "a span's start") || !bounded(n->end, source_size, "a span's end") ||
-        !bounded(n->at, source_size, "an error position"))
-      return false;
-    if (n->begin > n->end) return fail("a span ends before it starts");
     if (n->op == Op::Literal && !value(n->value, limits.max_nesting)) return false;
     if (n->op == Op::Call) {
       std::uint8_t fn = 0;
@@ -413,7 +407,7 @@ class Reader {
     if (!arity_ok(*n, kids)) return fail("an operation has the wrong number of operands");
     n->kids.resize(kids);
     for (auto& kid : n->kids)
-      if (!node(kid, source_size, depth + 1, nodes, slots)) return false;
+      if (!node(kid, depth + 1, nodes, slots)) return false;
     // `matches` with a constant pattern carries it compiled, as the parser leaves it.
     if (n->fn == Fn::Matches && n->kids[1]->op == Op::Literal && n->kids[1]->value.is_string()) {
       auto re = Regex::compile(n->kids[1]->value.as_string());
@@ -433,7 +427,7 @@ class Reader {
     for (std::string& ref : ast->references)
       if (!text(ref)) return false;
     std::size_t nodes = 0;
-    if (!node(ast->root, ast->source.size(), 0, nodes, ast->iter_slots)) return false;
+    if (!node(ast->root, 0, nodes, ast->iter_slots)) return false;
     if (!slots_bound(*ast->root, ast->iter_slots)) return fail("a variable is read outside any comprehension");
     std::size_t parts = 0;
     if (!count(parts, 2)) return false;

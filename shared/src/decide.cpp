@@ -619,8 +619,10 @@ RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
 RuleSet::~RuleSet() = default;
 
 Value decide(const RuleSet& rules, const Value& context) {
-  // The text is ours and valid; parsing it back is the Value view of the same decision.
-  return parse_json(decide_to_json(rules, context)).value();
+  // The text is ours and valid; parsing it back is the Value view of the same decision. Values in
+  // it sit a few levels below the root (an explanation's conditions: 5), so a literal as deep as
+  // the parser allows (64) makes it deeper than parse_json's default depth: hence 256.
+  return parse_json(decide_to_json(rules, context), JsonLimits{std::size_t{1} << 30, 256}).value();
 }
 
 }  // namespace ithaca

@@ -42,8 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const ithaca::Value empty = ithaca::Value::map(ithaca::Map());
   for (const ithaca::Value* ctx : {&context, &empty}) {
     for (bool explain : {true, false}) {
-      // With parse_json's default limits, as decide() reads it: text it refuses would abort decide().
-      auto parsed = ithaca::parse_json(ithaca::decide_to_json(*loaded.rules, *ctx, ithaca::DecideOptions{explain}));
+      // With the limits decide() reads it with (decide.cpp): text it refuses would abort decide().
+      auto parsed = ithaca::parse_json(ithaca::decide_to_json(*loaded.rules, *ctx, ithaca::DecideOptions{explain}),
+                                       ithaca::JsonLimits{std::size_t{1} << 30, 256});
       require(parsed.ok(), "the decision is JSON that decide() can read");
       require(parsed.value().find("decisions") != nullptr, "the decision has decisions");
     }

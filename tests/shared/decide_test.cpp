@@ -185,6 +185,17 @@ TEST(Decide, ConditionsAreTheRootsOperandsNotChainsInside) {
             R"j({"time.hour < 9":true,"[1].all(x, x > 0 || x < -5)":true})j");
 }
 
+// A condition's operand is shown with its value, which can be a literal as deep as the parser
+// allows: the decision is then deeper than parse_json's default 64 levels, and decide() (which
+// reads its own text back) must still read it.
+TEST(Decide, DeepValuesInExplanationsReadBack) {
+  const std::string deep = std::string(62, '[') + "1" + std::string(62, ']');
+  auto rules = load(R"({"schema": 1, "site": "d", "slots": {"s": {"default": "a", "rules": [
+      {"id": "r", "when": ")" + deep + R"( || time.hour == 9", "variant": "b"}]}}})");
+  Value out = decide(*rules, context(R"({"time": {"hour": 9}})"));
+  EXPECT_EQ(field(out, "decisions.s.variant"), "\"b\"");
+}
+
 TEST(Decide, SegmentErrorsAreReportedNotFatal) {
   auto rules = load(kRules);
   Value out = decide(*rules, context(R"({"time": {"hour": "seven"}})"));
