@@ -375,7 +375,8 @@ class Reader {
   bool node(std::unique_ptr<Node>& out, int depth, std::size_t& nodes, int& slots) {
     const Limits limits;
     if (++nodes > limits.max_nodes) return fail("an expression has more than " + std::to_string(limits.max_nodes) + " nodes");
-    if (depth > static_cast<int>(limits.max_nodes)) return fail("an expression nests too deeply");
+    if (depth >= limits.max_depth)
+      return fail("an expression's syntax tree is deeper than " + std::to_string(limits.max_depth) + " levels");
     auto n = std::make_unique<Node>();
     std::uint8_t op = 0;
     if (!byte(op)) return false;

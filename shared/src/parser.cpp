@@ -511,6 +511,23 @@ void collect_references(const Node& n, std::vector<std::string>& out) {
 
 }  // namespace
 
+namespace {
+
+// Depth of a tree the parser built (up to max_nodes deep), walked without recursion.
+int tree_depth(const Node& root) {
+  int deepest = 0;
+  std::vector<std::pair<const Node*, int>> todo{{&root, 1}};
+  while (!todo.empty()) {
+    const auto [node, depth] = todo.back();
+    todo.pop_back();
+    deepest = std::max(deepest, depth);
+    for (const auto& kid : node->kids) todo.emplace_back(kid.get(), depth + 1);
+  }
+  return deepest;
+}
+
+}  // namespace
+
 Result<Program> compile(std::string_view source, const Limits& limits) {
   if (source.size() > limits.max_source_bytes)
     return Error{ErrorKind::Limit,
@@ -523,6 +540,11 @@ Result<Program> compile(std::string_view source, const Limits& limits) {
   Parser parser(std::move(tokens).value(), limits);
   auto root = parser.parse();
   if (!root.ok()) return root.error();
+  if (const int depth = tree_depth(*root.value()); depth > limits.max_depth)
+    return Error{ErrorKind::Limit,
+                 "expression's syntax tree is " + std::to_string(depth) + " levels deep, over the limit of " +
+                     std::to_string(limits.max_depth),
+                 0, {}};
   auto ast = std::make_shared<detail::Ast>();
   ast->source = std::string(source);
   ast->root = std::move(root).value();

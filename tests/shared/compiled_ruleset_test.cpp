@@ -2,6 +2,7 @@
 // repository's rule sets and on one that uses every kind of thing the format carries; and
 // whatever is done to the bytes, loading them never crashes.
 #include "ithaca/compiled_ruleset.hpp"
+#include "ithaca/expression.hpp"
 
 #include <gtest/gtest.h>
 
@@ -579,6 +580,27 @@ TEST(CompiledRulesetBytes, HugeCountsAreRefusedWithoutAllocating) {
     if (!o.ok()) {
       ASSERT_TRUE(refused(o, overwritten.size())) << "2^40 written at " << i;
     }
+  }
+}
+
+// A tree deeper than the parser would build (Limits::max_depth) is refused before anything
+// recurses over it: in wasm, a few thousand levels overflow the reader's and evaluator's stack.
+TEST(CompiledRulesetBytes, TreesDeeperThanTheParserBuildsAreRefused) {
+  // One segment whose condition is `!` applied `nots` times to `true`, then an empty slot.
+  auto with_nots = [](int nots) {
+    std::string tree;
+    for (int i = 0; i < nots; ++i) tree += "\x09\x01";  // Op::Not, one operand
+    tree += std::string("\x00\x01\x01\x00", 4);      // Op::Literal, a bool, true, no operands
+    return kHeader + "\x01s" + '\0' + "\x01" "\x01" "g" "\x01" "x" + '\0' + tree + '\0' + std::string(2, '\0') +
+           "\x01" "\x01" "a" "\x01" "d" "\x09" + std::string(2, '\0');
+  };
+  const LoadResult ok = load_compiled_ruleset(with_nots(Limits{}.max_depth - 1));
+  ASSERT_TRUE(ok.ok()) << ok.errors.front().message;
+  EXPECT_TRUE(parse_json(decide_to_json(*ok.rules, Value::map(Map()))).ok());
+  for (int nots : {Limits{}.max_depth, 100000}) {
+    const LoadResult deep = load_compiled_ruleset(with_nots(nots));
+    ASSERT_FALSE(deep.ok()) << nots;
+    EXPECT_NE(deep.errors.front().message.find("deeper than 1000 levels"), std::string::npos) << deep.errors.front().message;
   }
 }
 

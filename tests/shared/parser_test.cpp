@@ -364,6 +364,22 @@ TEST(ParserLimits, LongFlatChainsAreNotNesting) {
   EXPECT_TRUE(matches(run("[" + repeat("1, ", 2000) + "1].size()"), "2001"));
 }
 
+// Chains the nesting limit does not count still deepen the tree, which recursion walks: at most
+// max_depth levels. `[x].a.a…a == 1` is the comparison, the selections, the list and `x`.
+TEST(ParserLimits, TreeDepth) {
+  auto chain = [](int selections) { return "[x]" + repeat(".a", selections) + " == 1"; };
+  EXPECT_TRUE(compile(chain(997)).ok());
+  auto r = compile(chain(998));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Limit);
+  EXPECT_NE(r.error().message.find("syntax tree is 1001 levels deep, over the limit of 1000"), std::string::npos)
+      << r.error().message;
+  Limits limits;
+  limits.max_depth = 5;
+  EXPECT_TRUE(compile(chain(2), limits).ok());
+  EXPECT_FALSE(compile(chain(3), limits).ok());
+}
+
 TEST(ParserLimits, NodeCount) {
   Limits limits;
   limits.max_nodes = 11;

@@ -23,6 +23,10 @@ struct Limits {
   std::size_t max_source_bytes = 16 * 1024;
   int max_nesting = 64;                   // parenthesised/operator/call nesting in the source
   std::size_t max_nodes = 8192;           // AST size
+  // AST depth: what recursion over a tree may reach (the evaluator; the compiled-rule-set reader).
+  // Chains that nesting does not count (a.b.c…, a + b + c…) deepen it too. In wasm, whose stack
+  // is 512 KB, the reader and the evaluator still ran at twice this (docs/compiled-rules.md).
+  int max_depth = 1000;
   std::uint64_t max_iterations = 100'000; // comprehension steps in one evaluation
   std::size_t max_value_items = 100'000;  // elements a list/map/string built during evaluation may hold
 };
