@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repo } from '../browser/support/paths.mjs';
+import { pathToFileURL } from 'node:url';
+import { dist, repo } from '../browser/support/paths.mjs';
 import { wasmEngine, native, prng } from '../browser/support/engines.mjs';
 
 const SEED = Number(process.env.ITHACA_DIFF_SEED || 20251122);
@@ -244,6 +245,38 @@ test('decisions: random contexts give identical output native and in wasm', () =
     engine.unload(loaded.id);
   }
   assert.ok(compared >= 6000 * SCALE);
+});
+
+// What pages run: the page's engine (browser/ithaca.wasm) with the rule set compiled, as the
+// tracker serves it, against the native command deciding the JSON (docs/compiled-rules.md).
+test('the page engine: compiled rule sets decide as the native command decides their JSON', async () => {
+  const { loadPageEngine } = await import(pathToFileURL(join(dist, 'index.mjs')).href);
+  const page = await loadPageEngine();
+  const r = prng(SEED + 7);
+  const sets = ruleSets();
+  const perSet = Math.ceil((3000 * SCALE) / sets.length);
+  let compared = 0;
+  for (const rules of sets) {
+    const { bytes, report } = engine.compile(rules);
+    assert.ok(bytes, report);
+    const { id } = page.loadCompiled(bytes);
+    assert.ok(id > 0);
+    const contexts = Array.from({ length: perSet }, () => JSON.stringify(randomContext(r)));
+    const nativeOut = cli.decideBatch(cli.rulesFile(rules), contexts);
+    const tools = engine.load(rules).id;
+    for (const [i, ctx] of contexts.entries()) {
+      const full = page.decideLoaded(id, ctx);
+      if (full !== nativeOut[i]) assert.equal(full, nativeOut[i], `seed ${SEED + 7}, rule set ${JSON.parse(rules).site}, context ${ctx}`);
+      const brief = JSON.stringify(page.decideBrief(id, JSON.parse(ctx)));
+      const text = engine.decideLoaded(tools, ctx, { explain: false });
+      if (brief !== text) assert.equal(brief, text, `seed ${SEED + 7}, rule set ${JSON.parse(rules).site}, context ${ctx}`);
+      compared++;
+    }
+    engine.unload(tools);
+  }
+  assert.ok(compared >= 3000 * SCALE);
+  assert.equal(page.unpackFailures, 0);
+  assert.equal(page.failure, null);
 });
 
 test('brief decisions rebuilt from numbers equal the brief JSON text, key for key', () => {
