@@ -55,7 +55,7 @@ test('the tarball holds the package files and nothing else', () => {
 test('loadEngine() works from an empty folder', () => {
   writeFileSync(
     join(app, 'engine.mjs'),
-    `import { loadEngine } from 'ithaca-sdk';
+    `import { loadEngine, loadPageEngine } from 'ithaca-sdk';
 const e = await loadEngine();
 const rules = { schema: 1, site: 'pack', version: '1', slots: { hero: { default: 'a', variants: { a: { props: {} }, b: { props: { x: 1 } } },
   rules: [{ id: 'm', when: "device.type == 'mobile'", variant: 'b' }] } } };
@@ -66,6 +66,11 @@ const out = {
   decide: JSON.parse(e.decide(rules, { device: { type: 'mobile' } })).decisions.hero.variant,
   context: JSON.parse(e.context({ user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1' })).device.type,
 };
+// What a page runs: the rules compiled, in the page's engine.
+const page = await loadPageEngine();
+const { id } = page.loadCompiled(e.compile(rules).bytes);
+out.page = page.decideBrief(id, { device: { type: 'mobile' } }).decisions.hero.variant;
+out.pageCheck = JSON.parse(page.check(rules)).error.kind;
 console.log(JSON.stringify(out));`,
   );
   const out = JSON.parse(run('engine.mjs'));
@@ -74,6 +79,8 @@ console.log(JSON.stringify(out));`,
   assert.equal(out.check, true);
   assert.equal(out.decide, 'b');
   assert.equal(out.context, 'mobile');
+  assert.equal(out.page, 'b');
+  assert.equal(out.pageCheck, 'engine');
 });
 
 test('the browser SDK runs its decision logic in Node with a Node engine (no DOM)', () => {
@@ -164,7 +171,8 @@ test('the TypeScript declarations type-check a typical use', () => {
   writeFileSync(
     join(app, 'use.ts'),
     `import { start, decision, type Decision } from 'ithaca-sdk/browser';
-import { loadEngine, type Engine } from 'ithaca-sdk/node';
+import { loadEngine, loadPageEngine, type Engine } from 'ithaca-sdk/node';
+import { loadEngine as loadTools } from 'ithaca-sdk/tools';
 import { IthacaProvider } from 'ithaca-sdk/openfeature';
 const ithaca = start({ site: 'demo', tracker: 'https://t.example', requireConsent: true, timeout: 800, debug: 'overlay' });
 const unsubscribe = ithaca.subscribe('hero', (d: Decision, slot: string) => console.log(slot, d.variant, d.reason));
@@ -176,7 +184,14 @@ const d: Decision | null = decision('hero');
 const provider = new IthacaProvider(ithaca);
 const r = provider.resolveStringEvaluation('hero', 'x');
 async function node(): Promise<string> { const e: Engine = await loadEngine(); return e.decide('{}', { a: 1 }) + r.value + (d ? d.variant : ''); }
+async function compiled(): Promise<number> {
+  const bytes: Uint8Array | undefined = (await loadEngine()).compile({ schema: 1 }).bytes;
+  const page: Engine = await loadPageEngine();
+  start({ site: 'inline', rules: bytes ?? new Uint8Array(0) });
+  return page.loadCompiled(bytes ?? new ArrayBuffer(0)).id + (await loadTools()).loadCompiled(new Uint8Array(1)).id;
+}
 void node;
+void compiled;
 `,
   );
   writeFileSync(
@@ -201,5 +216,6 @@ test('package.json: exports, types and the Node engine field', () => {
   assert.equal(pkg.exports['.'].node.default, './index.mjs');
   assert.equal(pkg.exports['.'].default.default, './browser/ithaca.mjs');
   assert.equal(pkg.exports['./openfeature'].types, './openfeature.d.ts');
+  assert.equal(pkg.exports['./tools'].default, './tools/ithaca-tools.mjs');
   assert.match(pkg.engines.node, />=\s*20/);
 });

@@ -15,9 +15,13 @@ export interface StartOptions {
   site: string;
   /** Base URL of the tracker; '' (default) means this page's origin. */
   tracker?: string;
-  /** An inline rule set (object or JSON text), for sites without a tracker. */
-  rules?: Record<string, unknown> | string;
-  /** Overrides: where rules come from / where events go. */
+  /**
+   * An inline rule set, for sites without a tracker: compiled (`ithaca compile`), as its bytes or
+   * their base64 text. A JSON rule set (object or JSON text) loads only into a tools engine given
+   * as `engine` (docs/compiled-rules.md).
+   */
+  rules?: Uint8Array | ArrayBuffer | string | Record<string, unknown>;
+  /** Overrides: where rules come from (a compiled rule set) / where events go. */
   rulesUrl?: string;
   collectUrl?: string;
   /** false: send no events at all. */
