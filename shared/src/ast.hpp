@@ -58,6 +58,12 @@ struct Node {
   Value value;             // Literal
   std::vector<std::unique_ptr<Node>> kids;
   std::shared_ptr<const Regex> regex;  // Matches with a constant pattern, compiled once
+
+  Node() = default;
+  Node(Node&&) = default;
+  Node& operator=(Node&&) = default;
+  // Frees the subtree without recursing once per level (parser.cpp).
+  ~Node();
 };
 
 namespace detail {

@@ -511,6 +511,21 @@ void collect_references(const Node& n, std::vector<std::string>& out) {
 
 }  // namespace
 
+// Without recursing once per level: a wasm stack holds only a few thousand levels of
+// destructors, and the parser builds (then refuses) trees up to max_nodes deep.
+Node::~Node() {
+  std::vector<std::unique_ptr<Node>> pending;
+  for (auto& kid : kids)
+    if (kid) pending.push_back(std::move(kid));
+  while (!pending.empty()) {
+    std::unique_ptr<Node> n = std::move(pending.back());
+    pending.pop_back();
+    for (auto& kid : n->kids)
+      if (kid) pending.push_back(std::move(kid));  // a tree read partly (compiled_ruleset.cpp) has empty places
+    n->kids.clear();
+  }
+}
+
 namespace {
 
 // Depth of a tree the parser built (up to max_nodes deep), walked without recursion.

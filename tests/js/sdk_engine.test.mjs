@@ -193,6 +193,18 @@ test('no input makes the engine throw: random bytes, deep nesting, huge strings,
   assert.match(engine.evaluate('1 + 1', {}), /^\{"value":2\}$/);
 });
 
+// Chains the nesting limit does not count build trees as deep as the source is long; the engine
+// answers with the depth limit, in wasm too (it used to exhaust the stack freeing such a tree).
+test('expressions with very deep syntax trees get the depth limit, and the engine lives on', () => {
+  for (const n of [4000, 8000]) {
+    const expr = '[x]' + '.a'.repeat(n) + ' == 1';
+    assert.match(engine.evaluate(expr, { x: 1 }), /"kind":"parse".*syntax tree is \d+ levels deep, over the limit of 1000/);
+    const rules = { schema: 1, site: 'd', slots: { s: { default: 'a', rules: [{ id: 'r', when: expr, variant: 'b' }] } } };
+    assert.match(engine.check(rules), /"kind":"limit".*over the limit of 1000/);
+  }
+  assert.equal(engine.failure, null, 'the engine is still alive');
+});
+
 test('`ithaca decide RULES --batch`: one line per context, each what `decide --context` prints', () => {
   const rules = readFileSync(join(repo, 'tests', 'browser', 'fixtures', 'rules.json'), 'utf8');
   const path = cli.rulesFile(rules);

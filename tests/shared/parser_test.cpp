@@ -2,9 +2,11 @@
 // position, reserved words, macros' shape, limits, what is outside the subset, references().
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "ast.hpp"  // Node: the tree the parser builds
 #include "ithaca/expression.hpp"
 #include "testing/cel_test_util.hpp"
 
@@ -378,6 +380,19 @@ TEST(ParserLimits, TreeDepth) {
   limits.max_depth = 5;
   EXPECT_TRUE(compile(chain(2), limits).ok());
   EXPECT_FALSE(compile(chain(3), limits).ok());
+}
+
+// Freeing a tree must not recurse once per level: a wasm stack holds a few thousand levels.
+TEST(ParserLimits, DeepTreesAreFreedWithoutRecursion) {
+  auto root = std::make_unique<Node>();
+  Node* at = root.get();
+  for (int i = 0; i < 1'000'000; ++i) {
+    at->op = Op::Not;
+    at->kids.push_back(std::make_unique<Node>());
+    at = at->kids.back().get();
+  }
+  root.reset();  // a recursive destructor overflows the stack here, natively too
+  SUCCEED();
 }
 
 TEST(ParserLimits, NodeCount) {
