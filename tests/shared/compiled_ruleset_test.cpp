@@ -12,6 +12,7 @@
 #include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
 #include "testing/files.hpp"
+#include "testing/rule_sets.hpp"
 
 namespace ithaca {
 namespace {
@@ -228,36 +229,16 @@ TEST(CompiledRuleset, VectorRuleSetsDecideAsTheirJsonOnTheirContexts) {
   EXPECT_GE(files, 1);
 }
 
-// The rule sets of decide_test.cpp and packed_context_test.cpp.
+// The rule sets of decide_test.cpp and packed_context_test.cpp (testing/rule_sets.hpp, and two small ones).
 TEST(CompiledRuleset, SuiteRuleSetsDecideAsTheirJson) {
   const std::vector<std::string> rule_sets = {
-      R"j({"schema": 1, "site": "t", "version": "7",
-        "segments": {"morning": "time.hour >= 6 && time.hour < 11", "de": "geo.country == 'DE'"},
-        "journey": {"stages": [{"id": "new", "when": "true"}, {"id": "engaged", "when": "visit.pageviews >= 3"}, {"id": "buyer", "when": "custom.orders > 0"}]},
-        "slots": {
-          "hero": {"default": "plain", "variants": {"plain": {"props": {"h": "Hi"}}, "breakfast": {}, "german": {}}, "rules": [
-            {"id": "broken", "when": "geo.city.startsWith(1)", "variant": "german"},
-            {"id": "de-morning", "when": "segment.morning && segment.de", "variant": "german"},
-            {"id": "morning", "when": "segment.morning", "variant": "breakfast"}]},
-          "night": {"default": "off", "rules": [{"id": "late", "schedule": {"hours": {"from": 22, "to": 6}}, "variant": "on"}]},
-          "stage": {"default": "x", "rules": [{"id": "engaged", "when": "journey.stage == 'engaged'", "variant": "y"}]}}})j",
+      testing::kDecideRules,
       R"({"schema": 1, "site": "t",
         "experiments": {"e": {"traffic": 30, "variants": [{"id": "a", "weight": 20}, {"id": "b", "weight": 80}]}},
         "slots": {"s": {"default": "none", "variants": {"none": {}, "a": {}, "b": {}}, "rules": [{"id": "run", "experiment": "e"}]}}})",
       R"j({"schema": 1, "site": "t", "segments": {"ok": "true", "bad": "geo.country.startsWith(1)"},
         "slots": {"s": {"default": "d", "rules": []}}})j",
-      R"json({"schema": 1, "site": "s",
-        "segments": {"mobile": "device.type == 'mobile'", "german": "geo.languages.exists(l, l.startsWith('de'))",
-                     "big_cart": "size(custom) > 1 && custom.cart_value > 50.0"},
-        "journey": {"stages": [{"id": "aware", "when": "true"}, {"id": "buy", "when": "has(visit.count) && visit.count > 2"}]},
-        "experiments": {"hero-test": {"audience": "!segment.mobile", "variants": [{"id": "a", "weight": 50}, {"id": "b", "weight": 50}]}},
-        "slots": {
-          "hero": {"default": "plain", "rules": [
-            {"id": "de", "when": "segment.german && time.hour < 12", "variant": "morning"},
-            {"id": "t", "experiment": "hero-test"}]},
-          "banner": {"default": "none", "rules": [
-            {"id": "sale", "schedule": {"days": ["sat", "sun"]}, "variant": "weekend"},
-            {"id": "ref", "when": "referrer.category in ['search', 'social'] && utm.source != 'x'", "variant": "found"}]}}})json",
+      testing::kPackedContextRules,
   };
   const std::vector<std::string> contexts = common_contexts();
   for (std::size_t i = 0; i < rule_sets.size(); ++i) {

@@ -6,6 +6,7 @@
 
 #include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
+#include "testing/rule_sets.hpp"
 
 namespace ithaca {
 namespace {
@@ -120,19 +121,7 @@ TEST(Experiments, AssignmentIsReportedWithBucket) {
   EXPECT_EQ(field(out, "decisions.s.variant"), field(out, "decisions.s.experiment.variant"));
 }
 
-constexpr const char* kRules = R"j({
-  "schema": 1, "site": "t", "version": "7",
-  "segments": {"morning": "time.hour >= 6 && time.hour < 11", "de": "geo.country == 'DE'"},
-  "journey": {"stages": [{"id": "new", "when": "true"}, {"id": "engaged", "when": "visit.pageviews >= 3"}, {"id": "buyer", "when": "custom.orders > 0"}]},
-  "slots": {
-    "hero": {"default": "plain", "variants": {"plain": {"props": {"h": "Hi"}}, "breakfast": {}, "german": {}}, "rules": [
-      {"id": "broken", "when": "geo.city.startsWith(1)", "variant": "german"},
-      {"id": "de-morning", "when": "segment.morning && segment.de", "variant": "german"},
-      {"id": "morning", "when": "segment.morning", "variant": "breakfast"}]},
-    "night": {"default": "off", "rules": [{"id": "late", "schedule": {"hours": {"from": 22, "to": 6}}, "variant": "on"}]},
-    "stage": {"default": "x", "rules": [{"id": "engaged", "when": "journey.stage == 'engaged'", "variant": "y"}]}
-  }
-})j";
+constexpr const char* kRules = testing::kDecideRules;
 
 TEST(Decide, FirstMatchWinsAndExplains) {
   auto rules = load(kRules);

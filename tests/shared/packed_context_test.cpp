@@ -10,6 +10,7 @@
 
 #include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
+#include "testing/rule_sets.hpp"
 
 namespace ithaca {
 namespace {
@@ -22,28 +23,7 @@ std::shared_ptr<const RuleSet> load(const std::string& json) {
   return r.rules;
 }
 
-constexpr const char* kRules = R"json({
-  "schema": 1, "site": "s",
-  "segments": {
-    "mobile": "device.type == 'mobile'",
-    "german": "geo.languages.exists(l, l.startsWith('de'))",
-    "big_cart": "size(custom) > 1 && custom.cart_value > 50.0"
-  },
-  "journey": {"stages": [
-    {"id": "aware", "when": "true"},
-    {"id": "buy", "when": "has(visit.count) && visit.count > 2"}
-  ]},
-  "experiments": {"hero-test": {"audience": "!segment.mobile",
-    "variants": [{"id": "a", "weight": 50}, {"id": "b", "weight": 50}]}},
-  "slots": {
-    "hero": {"default": "plain", "rules": [
-      {"id": "de", "when": "segment.german && time.hour < 12", "variant": "morning"},
-      {"id": "t", "experiment": "hero-test"}]},
-    "banner": {"default": "none", "rules": [
-      {"id": "sale", "schedule": {"days": ["sat", "sun"]}, "variant": "weekend"},
-      {"id": "ref", "when": "referrer.category in ['search', 'social'] && utm.source != 'x'", "variant": "found"}]}
-  }
-})json";
+constexpr const char* kRules = testing::kPackedContextRules;
 
 TEST(ContextPaths, AreEveryReferencePlusWhatDecidingReadsSortedWithoutPrefixes) {
   auto rules = load(kRules);
