@@ -45,7 +45,7 @@ constexpr std::size_t kMinSlot = kMinText + kMinText + 2 + 1;       // name, def
 // about half in wasm32), bounded like the JSON loader's, if some 3x higher.
 constexpr std::size_t kMaxBytes = JsonLimits{}.max_bytes;
 
-// Node fields beyond op, spans and kids, by op.
+// Node fields beyond op and kids, by op.
 bool has_name(Op op) {
   switch (op) {
     case Op::Ident: case Op::Select: case Op::Has: case Op::Call:
@@ -161,6 +161,23 @@ class Writer {
     for (const auto& kid : n.kids) node(*kid);
   }
 
+  void schedule(const Schedule& s) {
+    optional(s.start, &Writer::timestamp);
+    optional(s.end, &Writer::timestamp);
+    byte(s.uses_days);
+    byte(s.days);
+    byte(s.uses_hours);
+    uint(static_cast<std::uint32_t>(s.hour_from));
+    uint(static_cast<std::uint32_t>(s.hour_to));
+  }
+
+  // A flag, then the value when there is one.
+  template <typename T>
+  void optional(const std::optional<T>& v, void (Writer::*write)(const T&)) {
+    byte(v.has_value());
+    if (v) (this->*write)(*v);
+  }
+
   void condition(const Condition& c) {
     const detail::Ast& ast = detail::AstAccess::of(c.program);
     text(ast.source);
@@ -180,7 +197,6 @@ class Reader {
   explicit Reader(std::string_view bytes) : s_(bytes) {}
 
   std::optional<Error> error;
-  bool ok() const { return !error; }
   bool at_end() const { return at_ == s_.size(); }
 
   bool fail(std::string message) {
@@ -442,20 +458,18 @@ class Reader {
     return true;
   }
 
-  bool optional_condition(std::optional<Condition>& c) {
-    bool present = false;
-    if (!flag(present)) return false;
-    if (!present) return true;
-    c.emplace();
-    return condition(*c);
+  bool schedule(Schedule& s) {
+    return optional(s.start, &Reader::timestamp) && optional(s.end, &Reader::timestamp) && flag(s.uses_days) &&
+           bounded(s.days, 0x7F, "a set of days") && flag(s.uses_hours) && bounded(s.hour_from, 24, "an hour") &&
+           bounded(s.hour_to, 24, "an hour");
   }
 
-  bool optional_timestamp(std::optional<Timestamp>& t) {
+  // A flag, then the value when it is 1.
+  template <typename T>
+  bool optional(std::optional<T>& out, bool (Reader::*read)(T&)) {
     bool present = false;
     if (!flag(present)) return false;
-    if (!present) return true;
-    t.emplace();
-    return timestamp(*t);
+    return !present || (this->*read)(out.emplace());
   }
 
  private:
@@ -479,24 +493,6 @@ bool unique(Reader& r, std::vector<std::string_view> names, const char* what) {
   for (std::size_t i = 1; i < names.size(); ++i)
     if (names[i] == names[i - 1]) return r.fail(std::string(what) + " '" + std::string(names[i]) + "' appears twice");
   return true;
-}
-
-void write_schedule(Writer& w, const Schedule& s) {
-  w.byte(s.start.has_value());
-  if (s.start) w.timestamp(*s.start);
-  w.byte(s.end.has_value());
-  if (s.end) w.timestamp(*s.end);
-  w.byte(s.uses_days);
-  w.byte(s.days);
-  w.byte(s.uses_hours);
-  w.uint(static_cast<std::uint32_t>(s.hour_from));
-  w.uint(static_cast<std::uint32_t>(s.hour_to));
-}
-
-bool read_schedule(Reader& r, Schedule& s) {
-  return r.optional_timestamp(s.start) && r.optional_timestamp(s.end) && r.flag(s.uses_days) &&
-         r.bounded(s.days, 0x7F, "a set of days") && r.flag(s.uses_hours) &&
-         r.bounded(s.hour_from, 24, "an hour") && r.bounded(s.hour_to, 24, "an hour");
 }
 
 // A slot's variants sit 3 levels into a rule-set document ($.slots.NAME.variants), which the JSON
@@ -526,14 +522,11 @@ std::string compile_ruleset(const RuleSet& rules) {
   w.uint(r.experiments.size());
   for (const auto& e : r.experiments) {
     w.text(e.id);
-    w.byte(e.audience.has_value());
-    if (e.audience) w.condition(*e.audience);
+    w.optional(e.audience, &Writer::condition);
     w.uint(e.traffic);
     w.text(e.traffic_text);
-    w.byte(e.start.has_value());
-    if (e.start) w.timestamp(*e.start);
-    w.byte(e.end.has_value());
-    if (e.end) w.timestamp(*e.end);
+    w.optional(e.start, &Writer::timestamp);
+    w.optional(e.end, &Writer::timestamp);
     w.uint(e.variants.size());
     for (const auto& v : e.variants) {
       w.text(v.id);
@@ -548,13 +541,11 @@ std::string compile_ruleset(const RuleSet& rules) {
     w.uint(slot.rules.size());
     for (const auto& rule : slot.rules) {
       w.text(rule.id);
-      w.byte(rule.when.has_value());
-      if (rule.when) w.condition(*rule.when);
+      w.optional(rule.when, &Writer::condition);
       w.byte(rule.experiment >= 0);
       if (rule.experiment >= 0) w.uint(static_cast<std::uint32_t>(rule.experiment));
       else w.text(rule.variant);
-      w.byte(rule.schedule.has_value());
-      if (rule.schedule) write_schedule(w, *rule.schedule);
+      w.optional(rule.schedule, &Writer::schedule);
     }
   }
   return std::move(w.out);
@@ -584,8 +575,9 @@ LoadResult load_compiled_ruleset(std::string_view bytes) {
     if (!r.count(n, kMinExperiment)) return false;
     impl->experiments.resize(n);
     for (auto& e : impl->experiments) {
-      if (!r.text(e.id) || !r.optional_condition(e.audience) || !r.bounded(e.traffic, 10000, "a traffic share") ||
-          !r.text(e.traffic_text) || !r.optional_timestamp(e.start) || !r.optional_timestamp(e.end) || !r.count(n, kMinVariant))
+      if (!r.text(e.id) || !r.optional(e.audience, &Reader::condition) || !r.bounded(e.traffic, 10000, "a traffic share") ||
+          !r.text(e.traffic_text) || !r.optional(e.start, &Reader::timestamp) || !r.optional(e.end, &Reader::timestamp) ||
+          !r.count(n, kMinVariant))
         return false;
       if (n == 0) return r.fail("an experiment has no variants");
       e.variants.resize(n);
@@ -605,13 +597,12 @@ LoadResult load_compiled_ruleset(std::string_view bytes) {
       if (!slot.variants.is_map()) return r.fail("a slot's variants are not a map");
       slot.rules.resize(n);
       for (auto& rule : slot.rules) {
-        bool experiment = false, scheduled = false;
-        if (!r.text(rule.id) || !r.optional_condition(rule.when) || !r.flag(experiment)) return false;
+        bool experiment = false;
+        if (!r.text(rule.id) || !r.optional(rule.when, &Reader::condition) || !r.flag(experiment)) return false;
         if (experiment && impl->experiments.empty()) return r.fail("a rule runs an experiment, and there are none");
         if (experiment && !r.bounded(rule.experiment, impl->experiments.size() - 1, "an experiment index")) return false;
         if (!experiment && !r.text(rule.variant)) return false;
-        if (!r.flag(scheduled)) return false;
-        if (scheduled && !read_schedule(r, rule.schedule.emplace())) return false;
+        if (!r.optional(rule.schedule, &Reader::schedule)) return false;
       }
     }
     if (impl->slots.empty()) return r.fail("a rule set needs at least one slot");
