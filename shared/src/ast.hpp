@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ithaca/expression.hpp"
@@ -93,6 +94,11 @@ struct AstAccess {
 Value evaluate_node(const Node& node, const Activation& activation, const Limits& limits,
                     std::vector<ConditionTrace>* trace, int iter_slots = kMaxIterSlots,
                     const Value** memo = nullptr);
+
+// The spans explain() records a value for, in order: each operand of the root's && / || chain, or
+// the root itself (evaluator.cpp, beside the code that records them). They do not depend on the
+// data, so a rule set's loader finds them once.
+std::vector<std::pair<std::int32_t, std::int32_t>> traced_spans(const Node& root);
 
 // Rewrites selection chains rooted at identifiers into Path nodes (after references are taken)
 // and numbers the paths the expression reads more than once, so one evaluation walks each once.

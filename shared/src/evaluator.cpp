@@ -672,6 +672,16 @@ Value run(const Node& node, State& s) {
 
 }  // namespace
 
+std::vector<std::pair<std::int32_t, std::int32_t>> traced_spans(const Node& root) {
+  std::vector<std::pair<std::int32_t, std::int32_t>> spans;
+  if (root.op == Op::And || root.op == Op::Or) {
+    for (const auto& kid : root.kids) spans.emplace_back(kid->begin, kid->end);
+  } else {
+    spans.emplace_back(root.begin, root.end);
+  }
+  return spans;
+}
+
 Value evaluate_node(const Node& node, const Activation& activation, const Limits& limits,
                     std::vector<ConditionTrace>* trace, int iter_slots, const Value** memo) {
   State s{activation, limits, trace, nullptr, memo};

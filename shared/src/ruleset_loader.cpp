@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "ast.hpp"
 #include "ithaca/json.hpp"
 #include "ruleset_impl.hpp"
 #include "time_format.hpp"
@@ -143,14 +144,9 @@ class Loader {
       error(path, e.message, e.position, e.kind);
       return std::nullopt;
     }
+    // The spans of the conditions explanations list, read off the tree.
     Condition c{std::move(program).value(), {}, {}};
-    // The top-level operands' spans, for explanations (data-independent: found with an empty activation).
-    struct Empty final : Activation {
-      const Value* find(std::string_view) const noexcept override { return nullptr; }
-    } empty;
-    std::vector<ConditionTrace> trace;
-    c.program.explain(empty, trace);
-    for (const auto& t : trace) c.parts.emplace_back(t.begin, t.end);
+    c.parts = traced_spans(*detail::AstAccess::of(c.program).root);
     pending_refs_.push_back({path, c.program.references()});
     return c;
   }
