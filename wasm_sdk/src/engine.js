@@ -120,6 +120,7 @@ export function wrapModule(m) {
   const absent = (what) =>
     JSON.stringify({ error: { kind: 'engine', message: what + ' needs the tools engine (ithaca-sdk/tools, or loadEngine() in Node); this one loads compiled rule sets only' } });
   const has = (fn) => typeof m[fn] === 'function';
+  // Writes bytes into the wasm's input buffer; returns how many.
   function putBytes(bytes) {
     const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     const ptr = m._ithaca_input(view.length || 1);
@@ -251,9 +252,7 @@ export function wrapModule(m) {
           // A value JSON cannot write among those the rules read: the text path says so.
         }
         if (packed) {
-          const ptr = m._ithaca_input(packed.length || 1);
-          m.HEAPU8.set(packed, ptr);
-          n = m._ithaca_decide_packed(id, packed.length);
+          n = m._ithaca_decide_packed(id, putBytes(packed));
         }
         if (n === -3) {
           n = m._ithaca_decide_codes(id, put(text(context))[0]);
