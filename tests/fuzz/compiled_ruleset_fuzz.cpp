@@ -30,15 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(loaded.errors.empty(), "a loaded rule set has no errors");
   require(loaded.rules->document().is_null(), "a compiled rule set has no document");
 
-  static const ithaca::Value context = ithaca::parse_json(R"({
-    "time": {"hour": 9, "weekday": 6, "now": "2026-11-28T09:00:00Z"},
-    "geo": {"country": "DE", "languages": ["de-de", "en"]},
-    "device": {"type": "mobile", "os": "ios", "browser": "safari"},
-    "referrer": {"category": "social", "source": "instagram"},
-    "utm": {"campaign": "winter", "medium": "email"},
-    "visit": {"count": 3, "pageviews": 4, "days_since_last": 40},
-    "journey": {"stage": "consideration", "interests": ["espresso"]},
-    "custom": {"cart_items": 1, "orders": 0}, "visitor": {"id": "fuzz"}})").value();
+  const ithaca::Value& context = ithaca::fuzz::visitor_context();
   static const ithaca::Value empty = ithaca::Value::map(ithaca::Map());
   for (const ithaca::Value* ctx : {&context, &empty}) {
     for (bool explain : {true, false}) {

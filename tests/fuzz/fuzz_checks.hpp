@@ -20,6 +20,21 @@ inline void require(bool ok, const char* what) {
   std::abort();
 }
 
+// A visitor context that reads every group the rule sets' conditions do: what the rule-set
+// targets decide against (beside an empty one).
+inline const Value& visitor_context() {
+  static const Value context = parse_json(R"({
+    "time": {"hour": 9, "weekday": 6, "now": "2026-11-28T09:00:00Z"},
+    "geo": {"country": "DE", "languages": ["de-de", "en"]},
+    "device": {"type": "mobile", "os": "ios", "browser": "safari"},
+    "referrer": {"category": "social", "source": "instagram"},
+    "utm": {"campaign": "winter", "medium": "email"},
+    "visit": {"count": 3, "pageviews": 4, "days_since_last": 40},
+    "journey": {"stage": "consideration", "interests": ["espresso"]},
+    "custom": {"cart_items": 1, "orders": 0}, "visitor": {"id": "fuzz"}})").value();
+  return context;
+}
+
 inline bool is_valid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz_checks.hpp"
 #include "ithaca/json.hpp"
 #include "ithaca/ruleset.hpp"
 
@@ -30,15 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   check(loaded.errors.empty(), "a loaded rule set has no errors");
-  static const ithaca::Value context = ithaca::parse_json(R"({
-    "time": {"hour": 9, "weekday": 6, "now": "2026-11-28T09:00:00Z"},
-    "geo": {"country": "DE", "languages": ["de-de", "en"]},
-    "device": {"type": "mobile", "os": "ios", "browser": "safari"},
-    "referrer": {"category": "social", "source": "instagram"},
-    "utm": {"campaign": "winter", "medium": "email"},
-    "visit": {"count": 3, "pageviews": 4, "days_since_last": 40},
-    "journey": {"stage": "consideration", "interests": ["espresso"]},
-    "custom": {"cart_items": 1, "orders": 0}, "visitor": {"id": "fuzz"}})").value();
+  const ithaca::Value& context = ithaca::fuzz::visitor_context();
   for (const ithaca::Value* ctx : {&context, static_cast<const ithaca::Value*>(nullptr)}) {
     const std::string out = ithaca::decide_to_json(*loaded.rules, ctx ? *ctx : ithaca::Value::map(ithaca::Map()));
     auto parsed = ithaca::parse_json(out, ithaca::JsonLimits{64u << 20, 256});
