@@ -88,11 +88,13 @@ after(async () => {
   if (userData) rmSync(userData, { recursive: true, force: true });
 });
 
-async function open(name, { query = '', referer, context = {}, reuse, safari = false } = {}) {
+async function open(name, { query = '', referer, context = {}, reuse, safari = false, noTemporal = false } = {}) {
   const ctx = reuse || (await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop, ...context }));
   const page = await ctx.newPage();
   // Safari has no User-Agent Client Hints; Chromium would invent some for an emulated iPhone.
   if (safari) await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'userAgentData', { get: () => undefined }));
+  // Browsers without Temporal learn the time zone from Intl.
+  if (noTemporal) await page.addInitScript(() => delete globalThis.Temporal);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.addInitScript(recorder);
@@ -113,7 +115,7 @@ async function open(name, { query = '', referer, context = {}, reuse, safari = f
 
 const frames = (page) => page.evaluate(() => window.__frames);
 
-test('greeting follows the visitor’s timezone', async () => {
+test('greeting follows the visitor’s timezone, learned from Temporal or from Intl', async () => {
   const cases = [
     ['Europe/Berlin', 'morning'], // 08:30
     ['America/Los_Angeles', 'night'], // 23:30 the day before
@@ -122,11 +124,20 @@ test('greeting follows the visitor’s timezone', async () => {
     ['America/Sao_Paulo', 'night'], // 03:30
     ['Asia/Kathmandu', 'afternoon'], // 12:15
   ];
-  for (const [timezoneId, want] of cases) {
-    const { ctx, slots, errors } = await open('timezone-' + timezoneId.replace('/', '-'), {
+  for (const [[timezoneId, want], noTemporal] of cases.flatMap((c) => [[c, false], [c, true]])) {
+    const { ctx, page, slots, errors } = await open('timezone-' + timezoneId.replace('/', '-') + (noTemporal ? '-intl' : ''), {
       query: `?now=${T0}`,
       context: { timezoneId },
+      noTemporal,
     });
+    // The zone the SDK gave the core is the one Intl names (Chromium says Asia/Calcutta for Kolkata).
+    const time = await page.evaluate(() => ({
+      temporal: typeof Temporal,
+      zone: window.ithaca.getContext().time.timezone,
+      intl: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    }));
+    assert.equal(time.temporal, noTemporal ? 'undefined' : 'object', 'the page has Temporal only when not removed');
+    assert.equal(time.zone, time.intl, timezoneId);
     assert.equal(slots.greeting.variant, want, timezoneId);
     assert.equal(slots.greeting.state, 'variant');
     assert.match(slots.greeting.text, new RegExp(want === 'night' ? 'Good night' : 'Good ' + want));
