@@ -170,7 +170,7 @@ console.log(JSON.stringify({
 test('the TypeScript declarations type-check a typical use', () => {
   writeFileSync(
     join(app, 'use.ts'),
-    `import { start, decision, type Decision } from 'ithaca-sdk/browser';
+    `import { start, decision, page, type Decision } from 'ithaca-sdk/browser';
 import { loadEngine, loadPageEngine, type Engine } from 'ithaca-sdk/node';
 import { loadEngine as loadTools } from 'ithaca-sdk/tools';
 import { IthacaProvider } from 'ithaca-sdk/openfeature';
@@ -179,6 +179,9 @@ const unsubscribe = ithaca.subscribe('hero', (d: Decision, slot: string) => cons
 ithaca.track('add_to_cart', { sku: 'A1' });
 ithaca.conversion('purchase');
 ithaca.setConsent({ analytics: true });
+const spa = start({ site: 'demo', spa: true, observeSlots: false });
+spa.page();
+page();
 unsubscribe();
 const d: Decision | null = decision('hero');
 const provider = new IthacaProvider(ithaca);

@@ -51,6 +51,16 @@ export interface StartOptions {
   context?: Record<string, Json>;
   /** Where to look for data-ithaca-slot elements (default: document). */
   root?: ParentNode;
+  /**
+   * Show slots inserted into `root` after start as they arrive (default true): a single-page
+   * app's routes, components rendered later. false: only the slots there at start and at page().
+   */
+  observeSlots?: boolean;
+  /**
+   * A single-page app: history.pushState and back/forward navigations that change the path or
+   * query count as page views (page()). Default false; or call page() from your router.
+   */
+  spa?: boolean;
   /** Log decisions to the console (true) or also show the overlay ('overlay'). */
   debug?: boolean | 'overlay';
   /**
@@ -117,6 +127,11 @@ export interface Ithaca {
   interest(name: string): void;
   /** Reports that a slot rendered by the page itself is shown (exposure for experiments). */
   expose(slot: string): void;
+  /**
+   * A page view without a page load (a single-page app's route change, called after the URL
+   * changed): counts it in the visit, sends a pageview, reports exposures again, decides again.
+   */
+  page(): void;
   setConsent(consent: Consent): void;
   /** Merges into the `custom` group and decides again. */
   setCustom(custom: Record<string, Json>): void;
@@ -141,6 +156,7 @@ export function track(name: string, props?: Record<string, Json>): void;
 export function conversion(goal: string, props?: Record<string, Json>): void;
 export function interest(name: string): void;
 export function expose(slot: string): void;
+export function page(): void;
 export function setConsent(consent: Consent): void;
 export function setCustom(custom: Record<string, Json>): void;
 export function updateContext(partial: Record<string, Json>): void;

@@ -9,7 +9,7 @@ import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.j
 import { readJson, writeJson, removeKeys, eventId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
 import { createQueue } from './events.js';
 import { fetchRules, fetchServerContext, fromBase64, isCompiled } from './rules.js';
-import { installHideCss, findSlots, render, fallback, isSettled, hideCss } from './slots.js';
+import { installHideCss, findSlots, slotsIn, render, fallback, isSettled, hideCss } from './slots.js';
 import { logDecisions, showOverlay, hideOverlay } from './debug.js';
 
 export { hideCss };
@@ -42,6 +42,9 @@ const WARM_RULES = typeof ITHACA_WARM_RULES === 'string' ? ITHACA_WARM_RULES : '
 const WARM_CONTEXT = { device: { type: 'mobile' }, geo: { country: 'DE', languages: ['de'] }, time: { hour: 9 }, referrer: { source: 'google' }, visitor: { id: 'w' } };
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// What makes a new page of a single-page app: its path and query (not the hash).
+const pageKey = () => (globalThis.location ? globalThis.location.pathname + globalThis.location.search : '');
 
 // What the host gets of a decision is its own deep copy: the engine shares the fixed parts of
 // decisions between visitors and freezes them (engine.decideBrief), arrays in props included.
@@ -137,10 +140,17 @@ class Ithaca {
     });
 
     this.debugMode = o.debug || this.debugFromPage();
+    // This page view's URL and the page it was reached from; page() moves both along.
+    this.pageUrl = globalThis.location ? globalThis.location.href : '';
+    this.pageReferrer = this.doc ? this.doc.referrer : '';
+    this.pageKey = pageKey();
     this.slots = findSlots(this.root);
-    if (this.slots.length) installHideCss(this.doc, Math.max(2 * o.timeout, o.timeout + 500));
+    this.revealAfter = Math.max(2 * o.timeout, o.timeout + 500); // the anti-flicker rule's own timeout
+    if (this.slots.length) installHideCss(this.doc, this.revealAfter);
     this.timer = setTimeout(() => this.settleAll('timeout'), o.timeout);
     this.listen();
+    this.watchSlots();
+    if (o.spa) this.followHistory();
 
     this.stored = this.canPersist() ? readJson(this.prefix + 'state') : null;
     this.ready = this.boot().catch((e) => this.fail('start failed: ' + e));
@@ -308,9 +318,65 @@ class Ithaca {
     for (const el of this.slots) if (!isSettled(el)) fallback(el);
   }
 
+  // Slots inserted after start (a single-page app's next route, a component rendered later) are
+  // shown as they arrive: a MutationObserver's callback runs before the next frame is painted,
+  // so the anti-flicker rule keeps them hidden until then and their default content is never
+  // painted when a variant is chosen. Slots that left the document are let go.
+  watchSlots() {
+    const root = this.root;
+    if (this.options.observeSlots === false || typeof MutationObserver !== 'function') return;
+    if (!root || typeof root.querySelectorAll !== 'function') return;
+    this.mutations = new MutationObserver((records) =>
+      guard(() => {
+        let removed = false;
+        for (const r of records) {
+          removed = removed || r.removedNodes.length > 0;
+          for (const node of r.addedNodes) if (node.nodeType === 1) for (const el of slotsIn(node)) this.adopt(el);
+        }
+        if (removed) this.keepSlots(this.slots.filter((el) => el.isConnected));
+      }),
+    );
+    this.mutations.observe(root, { childList: true, subtree: true });
+  }
+
+  // The page's slots are now `slots`; the ones that left are no longer watched for exposure.
+  keepSlots(slots) {
+    if (this.observer) for (const el of this.slots) if (!slots.includes(el)) this.observer.unobserve(el);
+    this.slots = slots;
+  }
+
+  // A slot that appeared: shown with the current decision, or with its default content when the
+  // SDK has given up on deciding (failure or timeout); before the first decision it just waits.
+  adopt(el) {
+    if (this.slots.includes(el)) return;
+    installHideCss(this.doc, this.revealAfter);
+    this.slots.push(el);
+    const name = el.getAttribute('data-ithaca-slot');
+    if (this.result && this.status === 'decided') {
+      guard(() => render(el, this.result.decisions && this.result.decisions[name]));
+      this.watchExposure(el, name);
+    } else if (!this.timer) fallback(el);
+  }
+
+  // `spa: true`: history.pushState and back/forward navigations that change the path or query
+  // are page views (page() below). replaceState and hash changes are not: apps use them for
+  // filters and scroll positions.
+  followHistory() {
+    const h = globalThis.history;
+    if (!h || typeof h.pushState !== 'function' || typeof addEventListener !== 'function') return;
+    const changed = () => guard(() => pageKey() !== this.pageKey && this.page());
+    const push = h.pushState;
+    h.pushState = function pushState(...args) {
+      const r = push.apply(this, args); // the app's own errors stay the app's
+      changed();
+      return r;
+    };
+    addEventListener('popstate', changed);
+  }
+
   // The core's classification of this page's raw signals (time, geo, device, referrer, utm).
   derive() {
-    const derived = guard(() => JSON.parse(this.engine.context(rawSignals(this.now()))), {});
+    const derived = guard(() => JSON.parse(this.engine.context(rawSignals(this.now(), this.pageReferrer))), {});
     return isObject(derived) && !derived.error ? derived : {};
   }
 
@@ -389,13 +455,13 @@ class Ithaca {
     this.persist();
     for (const el of this.slots) {
       // A slot that already fell back keeps its default: swapping it now would flicker.
-      if (first && isSettled(el)) continue;
+      if (first && !previous && isSettled(el)) continue;
       const name = el.getAttribute('data-ithaca-slot');
       guard(() => render(el, result.decisions && result.decisions[name]));
       this.watchExposure(el, name);
     }
     if (first) {
-      this.timing.decided = clock() - moduleStart;
+      if (this.timing.decided === undefined) this.timing.decided = clock() - moduleStart;
       this.settleAll();
       this.pageview();
     }
@@ -442,7 +508,7 @@ class Ithaca {
       id: eventId(ts),
       ts,
       url: loc ? loc.href : '',
-      referrer: this.doc ? this.doc.referrer : '',
+      referrer: this.pageReferrer,
     };
     if (name !== undefined) e.name = String(name);
     if (props !== undefined) e.props = props;
@@ -457,6 +523,27 @@ class Ithaca {
   }
 
   // ---- public API (every method guarded) ----
+
+  // A page view without a page load (a single-page app's route change, after the URL changed):
+  // the visit counts a page view at the new path, the previous URL becomes the referrer,
+  // exposures are reported again, slots are looked for again, and the new page is decided.
+  page() {
+    guard(() => {
+      const url = globalThis.location ? globalThis.location.href : '';
+      this.pageReferrer = this.pageUrl;
+      this.pageUrl = url;
+      this.pageKey = pageKey();
+      this.exposed.clear();
+      const known = this.slots;
+      this.keepSlots(findSlots(this.root));
+      for (const el of this.slots) if (!known.includes(el) && !this.result && !this.timer) fallback(el);
+      if (this.result && this.rulesId) {
+        this.stored = Object.assign({}, this.state, { new_visit: undefined });
+        this.decideAndShow(true);
+      } else if (this.status !== 'starting') this.pageview(); // failed: the page view still counts
+      // (still starting: the first decision is this page's)
+    });
+  }
 
   decision(slot) {
     return guard(() => {
@@ -608,6 +695,7 @@ const inert = {
   conversion() {},
   interest() {},
   expose() {},
+  page() {},
   setConsent() {},
   setCustom() {},
   updateContext() {},
@@ -641,6 +729,7 @@ export const track = (name, props) => current.track(name, props);
 export const conversion = (goal, props) => current.conversion(goal, props);
 export const interest = (name) => current.interest(name);
 export const expose = (slot) => current.expose(slot);
+export const page = () => current.page();
 export const setConsent = (c) => current.setConsent(c);
 export const setCustom = (c) => current.setCustom(c);
 export const updateContext = (c) => current.updateContext(c);

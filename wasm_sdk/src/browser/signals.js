@@ -44,8 +44,11 @@ function pageTimeZone() {
   return zone;
 }
 
-/** The raw signals of ithaca::RawSignals for this page view. */
-export function rawSignals(now) {
+/**
+ * The raw signals of ithaca::RawSignals for this page view. `referrer`: the page this one was
+ * reached from (a single-page app's previous route); document.referrer when not given.
+ */
+export function rawSignals(now, referrer) {
   const nav = has('navigator') ? globalThis.navigator : undefined;
   const loc = has('location') ? globalThis.location : undefined;
   const doc = has('document') ? globalThis.document : undefined;
@@ -53,7 +56,7 @@ export function rawSignals(now) {
   const raw = {
     user_agent: (nav && nav.userAgent) || '',
     url: (loc && loc.href) || '',
-    referrer: (doc && doc.referrer) || '',
+    referrer: referrer === undefined ? (doc && doc.referrer) || '' : referrer,
     site_host: (loc && loc.host) || '',
     now,
     tz_offset_minutes: -new Date(now).getTimezoneOffset(),

@@ -29,6 +29,12 @@ export function findSlots(root) {
   return Array.from(root.querySelectorAll(`[${SLOT_ATTR}]`));
 }
 
+/** The slots an inserted element brings: itself, if it is one, and those inside it. */
+export function slotsIn(el) {
+  const own = typeof el.hasAttribute === 'function' && el.hasAttribute(SLOT_ATTR) ? [el] : [];
+  return own.concat(findSlots(el));
+}
+
 const defaults = new WeakMap(); // slot element → its default child nodes
 
 function templateFor(el, variant) {
