@@ -16,6 +16,8 @@ bash bench/core_instructions.sh | tee "$out/core_instructions.txt"
 if [ -f bench/sdk/peer_bench.mjs ]; then
   echo "== browser SDK: wasm engine beside GrowthBook, json-logic-js and @bufbuild/cel (one Node process)"
   node bench/sdk/peer_bench.mjs | tee "$out/sdk.txt"
+  echo "== browser SDK: what watching for slots inserted after start costs a page that changes its DOM"
+  node bench/sdk/slot_observer.mjs | tee "$out/sdk_slot_observer.txt"
 fi
 if [ -x bench/tracker/run.sh ]; then
   echo "== tracker: wrk on loopback, beside a trivial cpp-httplib handler"

@@ -331,7 +331,8 @@ class Ithaca {
         let removed = false;
         for (const r of records) {
           removed = removed || r.removedNodes.length > 0;
-          for (const node of r.addedNodes) if (node.nodeType === 1) for (const el of slotsIn(node)) this.adopt(el);
+          const added = r.addedNodes; // indexed: iterating a NodeList with for…of costs more here
+          for (let i = 0; i < added.length; i++) if (added[i].nodeType === 1) for (const el of slotsIn(added[i])) this.adopt(el);
         }
         if (removed) this.keepSlots(this.slots.filter((el) => el.isConnected));
       }),
