@@ -722,6 +722,26 @@ test('single-page app: observeSlots: false leaves later slots to page()', async 
   await r.ctx.close();
 });
 
+test('a strict Content-Security-Policy: the SDK needs only what docs/sdk.md asks for', async () => {
+  const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.origin}/csp.html?m=csp`);
+  await page.evaluate(() => window.ithaca.ready);
+  assert.equal(await page.evaluate(() => window.ithaca.status), 'decided');
+  const states = await page.evaluate(() => Array.from(document.querySelectorAll('[data-ithaca-slot]'), (el) => el.getAttribute('data-ithaca-state')));
+  assert.ok(states.every((s) => s === 'variant' || s === 'default'), `decided: ${states}`);
+  // A slot inserted later is shown too; the SDK added no style of its own.
+  await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<div data-ithaca-slot="hero" id="hero2"><h2 data-default>x</h2><template data-variant="b"><h2>Bold hero</h2></template></div>'));
+  assert.ok(await page.evaluate(() => document.getElementById('hero2').hasAttribute('data-ithaca-state')));
+  assert.equal(await page.evaluate(() => document.querySelectorAll('style').length), 1);
+  await page.evaluate(() => window.ithaca.flush());
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test('debug overlay shows each slot’s decision and explanation', async () => {
   const r = await open('debug-overlay', { query: `?now=${T0}&debug=overlay` });
   const text = await r.page.evaluate(() => document.getElementById('ithaca-debug').shadowRoot.textContent);
