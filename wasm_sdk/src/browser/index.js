@@ -35,8 +35,8 @@ function loadBrowserEngine(wasmUrl) {
 // A small rule set that goes through what loading and deciding a real one does (segments, &&,
 // in, a macro, a regex, an experiment), for the engine to compile while a first visit's rules
 // are still on the network: V8 compiles wasm functions on their first call. Its source is
-// warm_rules.json; scripts/package.mjs compiles it and writes the base64 in here (none when this
-// file runs unbundled, and then there is no warm-up).
+// warm_rules.json; scripts/package.mjs compiles it and writes its bytes in here, one character
+// each (none when this file runs unbundled, and then there is no warm-up).
 // eslint-disable-next-line no-undef
 const WARM_RULES = typeof ITHACA_WARM_RULES === 'string' ? ITHACA_WARM_RULES : '';
 const WARM_CONTEXT = { device: { type: 'mobile' }, geo: { country: 'DE', languages: ['de'] }, time: { hour: 9 }, referrer: { source: 'google' }, visitor: { id: 'w' } };
@@ -239,7 +239,7 @@ class Ithaca {
   warmUp() {
     guard(() => {
       if (!WARM_RULES) return;
-      const { id } = this.engine.loadCompiled(fromBase64(WARM_RULES));
+      const { id } = this.engine.loadCompiled(Uint8Array.from(WARM_RULES, (c) => c.charCodeAt(0)));
       if (!id) return;
       this.engine.decideBrief(id, WARM_CONTEXT);
       this.engine.unload(id);
