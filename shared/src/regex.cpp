@@ -803,15 +803,62 @@ bool first_byte_set(const std::vector<Inst>& prog, const std::vector<Range>& ran
 
 }  // namespace
 
+void Regex::ready() {
+  const Inst& start = prog_[0];
+  anchored_ = start.op == kAssert && start.x == kBeginText;
+  skip_ = !anchored_ && first_byte_set(prog_, ranges_, first_bytes_);
+  prog_.shrink_to_fit();
+  ranges_.shrink_to_fit();
+}
+
 Result<Regex> Regex::compile(std::string_view pattern, std::size_t max_program_size) {
   Regex re;
   RegexCompiler compiler(pattern, max_program_size, re);
   if (!compiler.run()) return std::move(compiler.error);
-  const Inst& start = re.prog_[0];
-  re.anchored_ = start.op == kAssert && start.x == kBeginText;
-  re.skip_ = !re.anchored_ && first_byte_set(re.prog_, re.ranges_, re.first_bytes_);
-  re.prog_.shrink_to_fit();
-  re.ranges_.shrink_to_fit();
+  re.ready();
+  return Result<Regex>(std::move(re));
+}
+
+Result<Regex> Regex::from_program(std::vector<Inst> program, std::vector<Range> ranges, std::size_t max_program_size) {
+  auto fail = [](std::string message) { return Error{ErrorKind::Load, "a pattern's program " + std::move(message), -1, ""}; };
+  const auto m = static_cast<std::int64_t>(program.size());
+  if (program.empty()) return fail("is empty");
+  if (program.size() > max_program_size)
+    return fail("has " + std::to_string(m) + " instructions, more than " + std::to_string(max_program_size));
+  for (const Range& r : ranges)
+    if (r.lo > r.hi || r.hi > kMaxRune) return fail("has a class range that is not one of code points");
+  for (std::int64_t pc = 0; pc < m; ++pc) {
+    const Inst& in = program[static_cast<std::size_t>(pc)];
+    const std::string at = " at instruction " + std::to_string(pc);
+    auto inside = [&](std::int32_t jump) { return pc + jump >= 0 && pc + jump < m; };
+    if (in.op > kMatch) return fail("has an unknown instruction" + at);
+    if (in.flags > (in.op == kClass ? kNegate | kFold : 0)) return fail("has unknown flags" + at);
+    if (in.op <= kAssert && pc + 1 == m) return fail("ends without a match" + at);
+    switch (in.op) {
+      case kChar:
+        if (in.x < 0 || static_cast<char32_t>(in.x) > kMaxRune) return fail("has a character that is no code point" + at);
+        break;
+      case kClass:
+        if (in.x < 0 || in.y < 0 || std::int64_t{in.x} + in.y > static_cast<std::int64_t>(ranges.size()))
+          return fail("has a class outside its ranges" + at);
+        break;
+      case kAssert:
+        if (in.x < kBeginText || in.x > kNotWordBoundary) return fail("has an unknown assertion" + at);
+        break;
+      case kSplit:
+        if (!inside(in.x) || !inside(in.y)) return fail("jumps outside itself" + at);
+        break;
+      case kJmp:
+        if (!inside(in.x)) return fail("jumps outside itself" + at);
+        break;
+      default:
+        break;
+    }
+  }
+  Regex re;
+  re.prog_ = std::move(program);
+  re.ranges_ = std::move(ranges);
+  re.ready();
   return Result<Regex>(std::move(re));
 }
 

@@ -50,9 +50,24 @@ class Regex {
   // Number of NFA instructions, including the final match.
   std::size_t program_size() const noexcept { return prog_.size(); }
 
+  // The program compile() made, for compiled rule sets to carry constant patterns compiled
+  // (compiled_ruleset.cpp): the page's engine then links no compiler.
+  const std::vector<regex_internal::Inst>& program() const noexcept { return prog_; }
+  const std::vector<regex_internal::Range>& ranges() const noexcept { return ranges_; }
+
+  // The way back from untrusted bytes: a program is accepted only with everything search()
+  // relies on — known instructions, jumps and class ranges inside the program, an instruction
+  // after every one that is not a jump or the match, code points and assertions that exist, at
+  // most max_program_size instructions. Errors: ErrorKind::Load, message says what is wrong.
+  // A program compile() did not make searches safely, in the same time bounds, to no promised
+  // meaning.
+  static Result<Regex> from_program(std::vector<regex_internal::Inst> program, std::vector<regex_internal::Range> ranges,
+                                    std::size_t max_program_size = 2000);
+
  private:
   Regex() = default;
   friend class RegexCompiler;
+  void ready();  // derives anchored_, skip_ and first_bytes_ from a checked program
 
   std::vector<regex_internal::Inst> prog_;
   std::vector<regex_internal::Range> ranges_;  // class ranges, referenced by Inst::x / Inst::y

@@ -28,6 +28,10 @@ TEST_P(RegexMatch, Search) {
   auto re = Regex::compile(c.pattern);
   ASSERT_TRUE(re.ok()) << c.pattern << ": " << re.error().message << " at " << re.error().position;
   EXPECT_EQ(re.value().search(c.text), c.expected) << "pattern " << c.pattern << " text '" << c.text << "'";
+  // Its program read back, as a compiled rule set carries it (regex_program_test.cpp), too.
+  auto back = Regex::from_program(re.value().program(), re.value().ranges());
+  ASSERT_TRUE(back.ok()) << c.pattern << ": " << back.error().message;
+  EXPECT_EQ(back.value().search(c.text), c.expected) << "read back: pattern " << c.pattern << " text '" << c.text << "'";
 }
 
 INSTANTIATE_TEST_SUITE_P(Cel, RegexMatch, ::testing::Values(
