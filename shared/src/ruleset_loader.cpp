@@ -18,6 +18,20 @@ namespace {
 
 using Impl = RuleSet::Impl;
 
+// The first `matches` whose pattern is not a string literal (so the parser did not compile it),
+// or null. Rule sets take literal patterns only: compiled rule sets carry every pattern compiled,
+// and the page's engine has no regex compiler (docs/compiled-rules.md).
+const Node* computed_pattern(const Node& root) {
+  std::vector<const Node*> todo{&root};  // a work list: trees may be 1,000 levels deep
+  while (!todo.empty()) {
+    const Node* n = todo.back();
+    todo.pop_back();
+    if (n->op == Op::Call && n->fn == Fn::Matches && !n->regex) return n;
+    for (const auto& kid : n->kids) todo.push_back(kid.get());
+  }
+  return nullptr;
+}
+
 bool is_name(std::string_view s, bool allow_dash) {
   if (s.empty() || s.size() > 64) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -142,6 +156,12 @@ class Loader {
     if (!program.ok()) {
       const Error& e = program.error();
       error(path, e.message, e.position, e.kind);
+      return std::nullopt;
+    }
+    if (const Node* m = computed_pattern(*detail::AstAccess::of(program.value()).root)) {
+      error(path, "matches() takes a string literal as its pattern in a rule set, not a computed value: "
+                  "pages decide with every pattern compiled in advance",
+            m->kids[1]->at);
       return std::nullopt;
     }
     // The spans of the conditions explanations list, read off the tree.

@@ -291,9 +291,8 @@ constexpr const char* kEveryFeature = R"json({
       {"id": "c-map-keys", "when": "{'a': 1, 'b': 2}.map(k, k).exists(k, k == utm.medium)", "variant": "keys"},
       {"id": "c-journey", "when": "journey.interests.exists(i, journey.interests.exists_one(j, j == i))", "variant": "journey"}
     ]},
-    "patterns": {"default": "none", "variants": {"none": {}, "const": {"props": {"p": "^(google|bing)$"}}, "dynamic": {}, "func": {}, "ci": {}}, "rules": [
+    "patterns": {"default": "none", "variants": {"none": {}, "const": {"props": {"p": "^(google|bing)$"}}, "func": {}, "ci": {}}, "rules": [
       {"id": "p-const", "when": "referrer.source.matches('^(google|bing)$')", "variant": "const"},
-      {"id": "p-dynamic", "when": "utm.campaign.matches(custom.pattern)", "variant": "dynamic"},
       {"id": "p-func", "when": "matches(device.os, '(?i)^IOS$')", "variant": "func"},
       {"id": "p-concat", "when": "utm.campaign.matches('^' + 'win')", "variant": "ci"}
     ]},

@@ -76,6 +76,26 @@ TEST(RuleSetLoader, ExpressionErrorsCarryPathAndPosition) {
   EXPECT_EQ(r.errors[0].position, 13);
 }
 
+// Patterns are string literals in a rule set (compiled with it, for pages: docs/compiled-rules.md);
+// a computed one is refused where it is written, in either call form and inside a macro.
+TEST(RuleSetLoader, PatternsAreStringLiterals) {
+  for (const auto& [when, position] : std::vector<std::pair<std::string, int>>{
+           {"utm.campaign.matches(custom.pattern)", 21},
+           {"matches(device.os, custom.os)", 19},
+           {"custom.list.exists(x, referrer.host.matches(x))", 44},
+           {"referrer.host.matches(custom.prefix + '.*')", 22}}) {
+    LoadResult r = load_ruleset(rules_with("", R"("default": "a", "variants": {"a": {}}, "rules": [{"id": "r1", "when": ")" + when + R"(", "variant": "a"}])"));
+    ASSERT_FALSE(r.ok()) << when;
+    ASSERT_EQ(r.errors.size(), 1u) << describe(r);
+    EXPECT_EQ(r.errors[0].path, "$.slots.s.rules[0].when");
+    EXPECT_EQ(r.errors[0].position, position) << when;
+    EXPECT_NE(r.errors[0].message.find("matches() takes a string literal as its pattern"), std::string::npos) << r.errors[0].message;
+  }
+  // Literal patterns, and constant expressions the parser folds into one, load.
+  for (const char* when : {"utm.campaign.matches('^win')", "matches(device.os, '(?i)^ios$')", "utm.campaign.matches('^' + 'win')"})
+    EXPECT_TRUE(load_ruleset(rules_with("", std::string(R"("default": "a", "variants": {"a": {}}, "rules": [{"id": "r1", "when": ")") + when + R"(", "variant": "a"}])")).ok()) << when;
+}
+
 TEST(RuleSetLoader, EveryErrorIsReportedAtOnce) {
   LoadResult r = load_ruleset(rules_with(R"("segments": {"a": "(", "b": "segment.nope"}, )",
                                          R"("default": "zzz", "variants": {"a": {}}, "rules": [{"id": "r", "when": "1 +", "variant": "q"}, {"id": "r", "when": "true", "variant": "a"}])"));
