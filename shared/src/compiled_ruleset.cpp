@@ -13,6 +13,7 @@
 // length and bytes, doubles as their 8 bytes. See docs/compiled-rules.md for the full grammar.
 #include "ithaca/compiled_ruleset.hpp"
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -35,6 +36,8 @@ using Impl = RuleSet::Impl;
 constexpr std::size_t kMinText = 1;        // the length
 constexpr std::size_t kMinValue = 1;       // a null
 constexpr std::size_t kMinNode = 2;        // operator, no operands
+constexpr std::size_t kMinInst = 4;        // a pattern's instruction: op, flags, two operands
+constexpr std::size_t kMinRange = 2;       // a class range: two code points
 constexpr std::size_t kMinCondition = kMinText + 1 + kMinNode + 1;  // source, references, root, parts
 constexpr std::size_t kMinVariant = kMinText + 1;
 constexpr std::size_t kMinExperiment = kMinText + 1 + 1 + kMinText + 1 + 1 + 1 + kMinVariant;
@@ -159,6 +162,30 @@ class Writer {
     }
     uint(n.kids.size());
     for (const auto& kid : n.kids) node(*kid);
+    if (n.op == Op::Call && n.fn == Fn::Matches) pattern(n.regex.get());
+  }
+
+  // A `matches` pattern compiled (rule sets take literal patterns, which the parser compiles),
+  // so that pages need no regex compiler. Without one (not from a loaded rule set), an empty
+  // program, which the reader refuses.
+  void pattern(const Regex* re) {
+    if (re == nullptr) {
+      uint(0);
+      uint(0);
+      return;
+    }
+    uint(re->program().size());
+    for (const regex_internal::Inst& in : re->program()) {
+      byte(in.op);
+      byte(in.flags);
+      sint(in.x);
+      sint(in.y);
+    }
+    uint(re->ranges().size());
+    for (const regex_internal::Range& r : re->ranges()) {
+      uint(r.lo);
+      uint(r.hi);
+    }
   }
 
   void schedule(const Schedule& s) {
@@ -425,13 +452,39 @@ class Reader {
     n->kids.resize(kids);
     for (auto& kid : n->kids)
       if (!node(kid, depth + 1, nodes, slots)) return false;
-    // `matches` with a constant pattern carries it compiled, as the parser leaves it.
-    if (n->fn == Fn::Matches && n->kids[1]->op == Op::Literal && n->kids[1]->value.is_string()) {
-      auto re = Regex::compile(n->kids[1]->value.as_string());
-      if (!re.ok()) return fail("a constant pattern does not compile: " + re.error().message);
-      n->regex = std::make_shared<const Regex>(std::move(re).value());
+    // `matches` carries its pattern's program, as the parser compiled the literal.
+    if (n->op == Op::Call && n->fn == Fn::Matches) {
+      if (n->kids[1]->op != Op::Literal || !n->kids[1]->value.is_string())
+        return fail("a matches() pattern is not a string literal");
+      if (!pattern(n->regex)) return false;
     }
     out = std::move(n);
+    return true;
+  }
+
+  bool pattern(std::shared_ptr<const Regex>& out) {
+    std::size_t n = 0;
+    if (!count(n, kMinInst, "a pattern's instruction count")) return false;
+    std::vector<regex_internal::Inst> program(n);
+    for (regex_internal::Inst& in : program) {
+      std::int64_t x = 0, y = 0;
+      if (!byte(in.op) || !byte(in.flags) || !sint(x) || !sint(y)) return false;
+      if (x < INT32_MIN || x > INT32_MAX || y < INT32_MIN || y > INT32_MAX) return fail("a pattern's instruction is out of range");
+      in.x = static_cast<std::int32_t>(x);
+      in.y = static_cast<std::int32_t>(y);
+    }
+    std::size_t m = 0;
+    if (!count(m, kMinRange, "a pattern's range count")) return false;
+    std::vector<regex_internal::Range> ranges(m);
+    for (regex_internal::Range& r : ranges) {
+      std::uint64_t lo = 0, hi = 0;
+      if (!uint(lo) || !uint(hi)) return false;
+      if (lo > 0x10FFFF || hi > 0x10FFFF) return fail("a pattern's class range is not one of code points");
+      r = {static_cast<char32_t>(lo), static_cast<char32_t>(hi)};
+    }
+    auto re = Regex::from_program(std::move(program), std::move(ranges));
+    if (!re.ok()) return fail(re.error().message);
+    out = std::make_shared<const Regex>(std::move(re).value());
     return true;
   }
 

@@ -9,6 +9,7 @@
 
 #include "ast.hpp"
 #include "civil_time.hpp"
+#include "computed_pattern.hpp"
 #include "double_format.hpp"
 #include "regex.hpp"
 #include "time_format.hpp"
@@ -260,9 +261,7 @@ Value call_function(const Node& n, const Value* const* args, std::size_t count, 
       const Value& b = *args[1];
       if (a.kind() != Kind::String || b.kind() != Kind::String) break;
       if (n.regex) return Value::boolean(n.regex->search(a.as_string()));
-      auto re = Regex::compile(b.as_string());
-      if (!re.ok()) return Value::error("invalid regular expression: " + re.error().message);
-      return Value::boolean(re.value().search(a.as_string()));
+      return match_computed_pattern(a.as_string(), b.as_string());
     }
     case Fn::ToInt: r = to_int(a); break;
     case Fn::ToUint: r = to_uint(a); break;

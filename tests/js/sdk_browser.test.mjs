@@ -533,7 +533,7 @@ test('while a first visit’s rules download, the engine warms up its loader and
 });
 
 // The page's engine loads compiled rule sets only (docs/compiled-rules.md): from the tracker
-// (?compiled=1), or inline as base64 text or bytes; a JSON rule set inline needs the tools engine
+// (?compiled=2), or inline as base64 text or bytes; a JSON rule set inline needs the tools engine
 // and falls back to default content with a warning that says so.
 test('rules: compiled from the tracker or inline; inline JSON falls back and says why', async () => {
   const { loadEngine } = await import(join(dist, 'index.mjs'));
@@ -543,7 +543,7 @@ test('rules: compiled from the tracker or inline; inline JSON falls back and say
   const expected = await fromTracker.page.evaluate(() => window.ithaca.decisions().decisions.greeting.variant);
   await fromTracker.ctx.close();
   const asked = server.requests.filter((q) => q.path === '/v1/rules/test');
-  assert.ok(asked.length > 0 && asked.every((q) => q.query === '?compiled=1'), JSON.stringify(asked.map((q) => q.query)));
+  assert.ok(asked.length > 0 && asked.every((q) => q.query === '?compiled=2'), JSON.stringify(asked.map((q) => q.query)));
 
   for (const [name, script] of [
     ['rules-inline-base64', `window.__inlineRules = ${JSON.stringify(base64)};`],

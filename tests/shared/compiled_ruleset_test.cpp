@@ -17,7 +17,7 @@
 namespace ithaca {
 namespace {
 
-const std::string kHeader("ITHR\x01", 5);
+const std::string kHeader("ITHR\x02", 5);
 
 std::string describe(const LoadResult& r) {
   std::string out;
@@ -250,7 +250,7 @@ TEST(CompiledRuleset, SuiteRuleSetsDecideAsTheirJson) {
 // Everything a rule set can hold: segments built on segments (declared before them), a journey,
 // experiments with audience, partial traffic, windows open at either end and one experiment in
 // two slots; schedules of every shape, rules without `when`; conditions with every macro, constant
-// and computed patterns, every literal, timestamps and durations, constant errors, selection on
+// and folded patterns, every literal, timestamps and durations, constant errors, selection on
 // literals, comments and unicode; props of every JSON type.
 constexpr const char* kEveryFeature = R"json({
   "schema": 1, "site": "every-feature.v2", "version": "2026-12-01 ✓ ünïcode", "description": "not carried",
@@ -512,7 +512,8 @@ TEST(CompiledRulesetBytes, WrongMagicOrFormatIsRefused) {
   const std::vector<std::pair<const char*, std::string>> cases = {
       {"magic ITHX", "ITHX" + bytes.substr(4)},
       {"magic in lower case", "ithr" + bytes.substr(4)},
-      {"format 2", bytes.substr(0, 4) + '\x02' + bytes.substr(5)},
+      {"format 1 (patterns compiled at load)", bytes.substr(0, 4) + '\x01' + bytes.substr(5)},
+      {"format 3", bytes.substr(0, 4) + '\x03' + bytes.substr(5)},
       {"format 0", bytes.substr(0, 4) + '\x00' + bytes.substr(5)},
       {"the JSON rule set", testing::read_file("demo_site/rules/demo.json")},
   };
@@ -561,6 +562,48 @@ TEST(CompiledRulesetBytes, HugeCountsAreRefusedWithoutAllocating) {
       ASSERT_TRUE(refused(o, overwritten.size())) << "2^40 written at " << i;
     }
   }
+}
+
+// `matches` carries its pattern's program, read back through Regex::from_program: what the
+// program must be is regex_program_test.cpp's; here, that the reader asks it and says where.
+TEST(CompiledRulesetBytes, PatternsTravelCompiledAndAreChecked) {
+  const LoadResult json = load_ruleset(R"j({"schema": 1, "site": "p", "slots": {"s": {"default": "d", "variants": {"d": {}, "q": {}},
+      "rules": [{"id": "r", "when": "referrer.host.matches('q')", "variant": "q"}]}}})j");
+  ASSERT_TRUE(json.ok());
+  const std::string bytes = compile_ruleset(*json.rules);
+  // 'q' searched: two instructions — the character q (113, zigzag 226) and the match — no ranges.
+  const std::string program("\x02" "\x00\x00\xe2\x01\x00" "\x07\x00\x00\x00" "\x00", 11);
+  const std::size_t at = bytes.find(program);
+  ASSERT_NE(at, std::string::npos);
+  const LoadResult loaded = load_compiled_ruleset(bytes);
+  ASSERT_TRUE(loaded.ok()) << loaded.errors.front().message;
+  for (const auto& [host, variant] : {std::pair{"q.example", "q"}, {"example.org", "d"}}) {
+    const Value context = parse_json(std::string(R"({"referrer": {"host": ")") + host + "\"}}").value();
+    EXPECT_EQ(decide_to_json(*loaded.rules, context), decide_to_json(*json.rules, context)) << host;
+    EXPECT_NE(decide_to_json(*loaded.rules, context).find("\"variant\":\"" + std::string(variant) + "\""), std::string::npos) << host;
+  }
+  auto edited = [&](std::size_t offset, const std::string& with, std::size_t replaced) {
+    std::string b = bytes;
+    b.replace(at + offset, replaced, with);
+    return load_compiled_ruleset(b);
+  };
+  auto says = [](const LoadResult& r, const std::string& what) {
+    if (r.ok()) return ::testing::AssertionFailure() << "loaded";
+    if (r.errors.front().message.find(what) == std::string::npos) return ::testing::AssertionFailure() << r.errors.front().message;
+    return ::testing::AssertionSuccess();
+  };
+  EXPECT_TRUE(says(edited(0, std::string("\x00\x00", 2), 11), "a pattern's program is empty"));
+  EXPECT_TRUE(says(edited(6, std::string("\x00", 1), 1), "a pattern's program ends without a match at instruction 1"));
+  EXPECT_TRUE(says(edited(6, std::string("\x06\x00\x0a\x00", 4), 4), "a pattern's program jumps outside itself at instruction 1"));
+  EXPECT_TRUE(says(edited(3, "\x80\x80\x88\x01", 2), "a pattern's program has a character that is no code point at instruction 0"));
+  EXPECT_TRUE(says(edited(3, "\x80\x80\x80\x80\x20", 2), "a pattern's instruction is out of range"));
+  EXPECT_TRUE(says(edited(10, "\xe8\x07", 1), "a pattern's range count of 1000 is more than the bytes left can hold"));
+  // The pattern itself must be a string literal: the same bytes as bytes, not text.
+  const std::size_t literal = bytes.rfind(std::string("\x06\x01q", 3), at);
+  ASSERT_NE(literal, std::string::npos);
+  std::string as_bytes = bytes;
+  as_bytes[literal] = static_cast<char>(Kind::Bytes);
+  EXPECT_TRUE(says(load_compiled_ruleset(as_bytes), "a matches() pattern is not a string literal"));
 }
 
 // A tree deeper than the parser would build (Limits::max_depth) is refused before anything

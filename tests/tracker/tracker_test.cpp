@@ -282,12 +282,12 @@ TEST_F(TrackerTest, CorsFollowsEachSitesAllowedOrigins) {
 TEST_F(TrackerTest, RulesAreServedCompiledOnRequest) {
   start();
   const std::string json_etag(tracker->handle(request("GET", "/v1/rules/shop")).header("ETag"));
-  auto response = tracker->handle(request("GET", "/v1/rules/shop?compiled=1"));
+  auto response = tracker->handle(request("GET", "/v1/rules/shop?compiled=2"));
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.content_type, "application/vnd.ithaca.compiled-rules");
-  EXPECT_EQ(response.body.rfind("ITHR\x01", 0), 0u);
+  EXPECT_EQ(response.body.rfind("ITHR\x02", 0), 0u);
   const std::string etag(response.header("ETag"));
-  EXPECT_EQ(etag, json_etag.substr(0, json_etag.size() - 1) + "-c1\"");
+  EXPECT_EQ(etag, json_etag.substr(0, json_etag.size() - 1) + "-c2\"");
   EXPECT_NE(response.header("Cache-Control").find("max-age=60"), std::string::npos);
 
   const std::string json_rules = testing::read_text(fixture("rules_shop.json"));
@@ -299,13 +299,14 @@ TEST_F(TrackerTest, RulesAreServedCompiledOnRequest) {
                                               "time": {"hour": 9}, "visitor": {"id": "v1"}})").value();
   EXPECT_EQ(ithaca::decide_to_json(*compiled.rules, context), ithaca::decide_to_json(*from_json.rules, context));
 
-  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=1", "", {{"if-none-match", etag}})).status, 304);
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=2", "", {{"if-none-match", etag}})).status, 304);
   // The JSON's tag does not revalidate the compiled form, nor the other way round.
-  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=1", "", {{"if-none-match", json_etag}})).status, 200);
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=2", "", {{"if-none-match", json_etag}})).status, 200);
   EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop", "", {{"if-none-match", etag}})).status, 200);
-  auto unsupported = tracker->handle(request("GET", "/v1/rules/shop?compiled=2"));
+  // Format 1 (before patterns were carried compiled) is not written any more.
+  auto unsupported = tracker->handle(request("GET", "/v1/rules/shop?compiled=1"));
   expect_error(unsupported, 406, "unsupported_format");
-  EXPECT_NE(unsupported.body.find("format 1"), std::string::npos) << unsupported.body;
+  EXPECT_NE(unsupported.body.find("format 2"), std::string::npos) << unsupported.body;
 }
 
 TEST_F(TrackerTest, RulesAreServedWithEtagAndRevalidation) {
@@ -327,7 +328,7 @@ TEST_F(TrackerTest, RulesAreServedWithEtagAndRevalidation) {
 
   expect_error(tracker->handle(request("GET", "/v1/rules/nowhere")), 404, "unknown_site");
   expect_error(tracker->handle(request("GET", "/v1/rules/blog")), 404, "no_rules");
-  expect_error(tracker->handle(request("GET", "/v1/rules/blog?compiled=1")), 404, "no_rules");
+  expect_error(tracker->handle(request("GET", "/v1/rules/blog?compiled=2")), 404, "no_rules");
   expect_error(tracker->handle(request("GET", "/v1/rules/shop", "", {{"origin", "https://evil.example"}})), 403,
                "origin_not_allowed");
 }
@@ -366,7 +367,7 @@ TEST_F(TrackerTest, AdminPublishesValidatesListsAndRollsBack) {
   EXPECT_EQ(json_of(published)["version"], 2);
   auto served = tracker->handle(request("GET", "/v1/rules/shop"));
   EXPECT_EQ(served.body, v2);
-  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=1")).body,
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=2")).body,
             ithaca::compile_ruleset(*ithaca::load_ruleset(v2).rules));
   EXPECT_EQ(served.header("ETag"), json_of(published)["etag"].get<std::string>());
 
@@ -393,14 +394,14 @@ TEST_F(TrackerTest, AdminPublishesValidatesListsAndRollsBack) {
   const auto compiled_of = [](const std::string& json_text) {
     return ithaca::compile_ruleset(*ithaca::load_ruleset(json_text).rules);
   };
-  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=1")).body,
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=2")).body,
             compiled_of(testing::read_text(fixture("rules_shop.json"))));
   expect_error(tracker->handle(admin_request("POST", "/v1/admin/sites/shop/rules/rollback")), 409,
                "nothing_to_roll_back");
   auto forward = tracker->handle(admin_request("POST", "/v1/admin/sites/shop/rules/rollback", R"({"version":2})"));
   EXPECT_EQ(forward.status, 200) << forward.body;
   EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop")).body, v2);
-  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=1")).body, compiled_of(v2));
+  EXPECT_EQ(tracker->handle(request("GET", "/v1/rules/shop?compiled=2")).body, compiled_of(v2));
   expect_error(tracker->handle(admin_request("POST", "/v1/admin/sites/shop/rules/rollback", R"({"version":"2"})")), 400,
                "invalid_field");
   expect_error(tracker->handle(admin_request("POST", "/v1/admin/sites/shop/rules/rollback", R"({"version":9})")), 404,

@@ -110,7 +110,7 @@ std::int32_t ithaca_compile(std::size_t rules_len) noexcept {
   return 1;
 }
 
-// Loads a compiled rule set (`ithaca compile`, the tracker's GET /v1/rules/{site}?compiled=1)
+// Loads a compiled rule set (`ithaca compile`, the tracker's GET /v1/rules/{site}?compiled=2)
 // and returns its id (> 0); on failure returns 0 and the output holds the report as `check`
 // shapes it: {"ok": false, "errors": [{"path": "$", "kind": "load", "message": …, "position": N}]}.
 // The browser build's only loader: pages carry no JSON rule-set reader, CEL parser or validation.

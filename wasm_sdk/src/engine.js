@@ -193,7 +193,7 @@ export function wrapModule(m) {
     },
     /**
      * Loads a compiled rule set (Uint8Array or ArrayBuffer: `ithaca compile`, compile() below, or
-     * the tracker's GET /v1/rules/{site}?compiled=1) once: {id} (> 0) or {id: 0, report}.
+     * the tracker's GET /v1/rules/{site}?compiled=2) once: {id} (> 0) or {id: 0, report}.
      */
     loadCompiled(bytes) {
       return call(() => {

@@ -19,7 +19,8 @@ namespace ithaca {
 
 // The first bytes of every compiled rule set, then one byte: the format's version.
 inline constexpr std::string_view kCompiledMagic = "ITHR";
-inline constexpr unsigned char kCompiledFormat = 1;
+// Format 2 carries `matches` patterns compiled; format 1 (2026-11-24) compiled them at load.
+inline constexpr unsigned char kCompiledFormat = 2;
 
 // The bytes for a rule set loaded from JSON (load_ruleset). Deterministic: the same rule set
 // gives the same bytes.

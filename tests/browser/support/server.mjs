@@ -1,5 +1,5 @@
 // A tiny static server for the browser tests, on 127.0.0.1 and a free port, with a mock of the
-// tracker's SDK endpoints: GET /v1/rules/{site} (ETag / 304; with ?compiled=1 the rule set
+// tracker's SDK endpoints: GET /v1/rules/{site} (ETag / 304; with ?compiled=2 the rule set
 // compiled by the package's tools engine, as the tracker does), GET /v1/context (a fixed server
 // context) and POST /v1/collect (records every body). The real tracker is tested elsewhere;
 // this one only has to be predictable.

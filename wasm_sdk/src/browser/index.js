@@ -124,7 +124,7 @@ class Ithaca {
     };
 
     const base = o.tracker === undefined || o.tracker === null ? '' : String(o.tracker).replace(/\/$/, '');
-    this.rulesUrl = o.rulesUrl || (this.site ? `${base}/v1/rules/${encodeURIComponent(this.site)}?compiled=1` : '');
+    this.rulesUrl = o.rulesUrl || (this.site ? `${base}/v1/rules/${encodeURIComponent(this.site)}?compiled=2` : '');
     // The tracker's server-side context (geo from the IP): asked when rules come from a tracker
     // or a tracker is named; `serverContext: false` turns it off.
     const askServer = o.serverContext !== false && this.site && (o.rules === undefined || !!o.tracker);

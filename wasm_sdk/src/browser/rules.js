@@ -1,4 +1,4 @@
-// Rule sets from the tracker: GET /v1/rules/{site}?compiled=1 — compiled, as the page's engine
+// Rule sets from the tracker: GET /v1/rules/{site}?compiled=2 — compiled, as the page's engine
 // loads them (docs/compiled-rules.md) — revalidated with If-None-Match against the last good copy
 // kept in first-party storage (when storage is allowed). A cached copy is used at once and
 // refreshed in the background for the next page (stale-while-revalidate), so a returning
