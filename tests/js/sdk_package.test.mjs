@@ -83,6 +83,23 @@ console.log(JSON.stringify(out));`,
   assert.equal(out.pageCheck, 'engine');
 });
 
+// What a page downloads leaves out what compiled rule sets make unnecessary (docs/compiled-rules.md):
+// the JSON rule-set loader, the CEL parser and the regex compiler. Each is recognised by a message
+// only it writes, present in the tools engine beside it; the pattern-program reader stays.
+test('the page engine carries no rule-set loader, CEL parser or regex compiler; the tools engine does', () => {
+  const page = readFileSync(join(dist, 'browser', 'ithaca.wasm'));
+  const tools = readFileSync(join(dist, 'tools', 'ithaca-tools.wasm'));
+  for (const [part, message] of [
+    ['the JSON rule-set loader', 'unknown field'],
+    ['the CEL parser', 'is a reserved word'],
+    ['the regex compiler', 'lookahead (?=...) is not supported'],
+  ]) {
+    assert.ok(tools.includes(message), `the tools engine has ${part}`);
+    assert.ok(!page.includes(message), `the page engine has no ${part}`);
+  }
+  assert.ok(page.includes('jumps outside itself'), 'the page engine reads compiled patterns');
+});
+
 test('the browser SDK runs its decision logic in Node with a Node engine (no DOM)', () => {
   writeFileSync(
     join(app, 'sdk.mjs'),
