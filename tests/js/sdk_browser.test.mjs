@@ -532,6 +532,31 @@ test('while a first visit’s rules download, the engine warms up its loader and
   await fast.ctx.close();
 });
 
+// A returning visitor's first-party copy that no longer loads — kept by a release that wrote
+// another compiled format — is replaced by the tracker's: the page decides from the fresh rules
+// (an ETag of the old format never revalidates the new one) and keeps those for the next page.
+test('a cached rule set in an older compiled format is fetched again, once', async () => {
+  const { loadEngine } = await import(join(dist, 'index.mjs'));
+  const fresh = Buffer.from((await loadEngine()).compile(rules).bytes);
+  const old = Buffer.from(fresh);
+  old[4] = 1; // format 1, before patterns were carried compiled
+  const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
+  await ctx.addInitScript((cached) => {
+    if (!localStorage.getItem('ithaca:rules:test')) localStorage.setItem('ithaca:rules:test', cached);
+  }, JSON.stringify({ etag: '"v1-old-c1"', rules: old.toString('base64'), ts: T0 }));
+  const before = server.requests.length;
+  const r = await open('cache-old-format', { query: `?now=${T0}`, reuse: ctx });
+  assert.equal(await r.page.evaluate(() => window.ithaca.status), 'decided');
+  assert.equal(r.slots.greeting.state, 'variant');
+  const asked = server.requests.slice(before).filter((q) => q.path === '/v1/rules/test');
+  assert.deepEqual(asked.map((q) => q.headers['if-none-match']), ['"v1-old-c1"'], 'one request, revalidating the old copy');
+  const kept = await r.page.evaluate(() => JSON.parse(localStorage.getItem('ithaca:rules:test')));
+  assert.equal(kept.rules, fresh.toString('base64'), 'the fresh copy replaced the old one');
+  assert.notEqual(kept.etag, '"v1-old-c1"');
+  assert.deepEqual(r.errors, []);
+  await ctx.close();
+});
+
 // The page's engine loads compiled rule sets only (docs/compiled-rules.md): from the tracker
 // (?compiled=2), or inline as base64 text or bytes; a JSON rule set inline needs the tools engine
 // and falls back to default content with a warning that says so.
