@@ -114,7 +114,9 @@ TEST(CivilTime, ZoneTableIsSortedAndEveryRuleParses) {
   std::size_t rows = 0;
   std::string_view previous;
   for (const data::Row row : data::tz_zones) {
-    if (rows++ > 0) ASSERT_LT(previous, row[0]) << "tz_zones.tsv must be sorted by zone";
+    if (rows++ > 0) {
+      ASSERT_LT(previous, row[0]) << "tz_zones.tsv must be sorted by zone";
+    }
     previous = row[0];
     ASSERT_TRUE(posix_rule_offset(row[2], 1'700'000'000).has_value()) << row[0] << ": " << row[2];
     ASSERT_TRUE(row[1].empty() || row[1].size() == 2) << row[0];

@@ -96,7 +96,9 @@ TEST(Experiments, RaisingTrafficOnlyAddsVisitorsAndKeepsTheirVariants) {
     const std::string before = variant_for(*low, id), after = variant_for(*high, id);
     in_low += before != "none";
     in_high += after != "none";
-    if (before != "none") EXPECT_EQ(after, before) << id;
+    if (before != "none") {
+      EXPECT_EQ(after, before) << id;
+    }
   }
   EXPECT_NEAR(in_low, 1500, 150);
   EXPECT_NEAR(in_high, 3000, 150);

@@ -50,7 +50,9 @@ TEST(DeviceClassifier, NamedBots) {
     EXPECT_TRUE(d.bot) << row.cells[1];
     EXPECT_EQ(d.type, "bot") << row.cells[1];
     EXPECT_FALSE(d.bot_name.empty()) << row.cells[1];
-    if (row.cells[0] != "*") EXPECT_EQ(d.bot_name, row.cells[0]) << row.cells[1];
+    if (row.cells[0] != "*") {
+      EXPECT_EQ(d.bot_name, row.cells[0]) << row.cells[1];
+    }
   }
 }
 

@@ -102,8 +102,8 @@ TEST_P(DecideVectors, BriefDecisionsAreTheFullOnesWithSummariesOnly) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Vectors, DecideVectors, ::testing::ValuesIn(all_cases()),
-                         [](const auto& info) {
-                           std::string name = info.param.file.substr(0, info.param.file.size() - 5) + "_" + std::to_string(info.param.index);
+                         [](const auto& test) {
+                           std::string name = test.param.file.substr(0, test.param.file.size() - 5) + "_" + std::to_string(test.param.index);
                            for (char& ch : name) if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            return name;
                          });

@@ -69,7 +69,9 @@ HandOffRun run(std::size_t capacity, std::vector<std::size_t> batch_sizes, std::
     for (const StoredEvent& e : batch) {
       if (erased_id.empty() && !e.visitor_id.empty() && !e.bot) erased_id = e.visitor_id;
     }
-    if (batches % sync_every == 0) EXPECT_TRUE(builder->sync(kSyncTimeout));
+    if (batches % sync_every == 0) {
+      EXPECT_TRUE(builder->sync(kSyncTimeout));
+    }
     if (at < all.size() / 2 && at + batch_size >= all.size() / 2) {
       ErasureResult erased;
       EXPECT_FALSE(erased_id.empty());

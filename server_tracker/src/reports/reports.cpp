@@ -632,7 +632,7 @@ std::string day_label(std::int32_t day) {
   int y;
   unsigned m, d;
   civil_from_days(day, y, m, d);
-  char buf[16];
+  char buf[40];  // room for any int and unsigned: GCC checks the format against the types
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }

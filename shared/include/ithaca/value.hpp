@@ -165,7 +165,7 @@ class Value {
 
   Kind kind_;
   std::uint8_t inline_size_ = 0;  // a String stored inline: its size + 1; otherwise 0
-  char inline_head_[6] = {};
+  [[maybe_unused]] char inline_head_[6] = {};  // read and written through inline_text()
   union Bits {
     bool b;
     std::int64_t i;
