@@ -613,13 +613,14 @@ const spaRules = {
   experiments: { 'hero-test': { traffic: 100, variants: [{ id: 'a', weight: 50 }, { id: 'b', weight: 50 }] } },
 };
 
-async function openSpa(name, query) {
+async function openSpa(name, query, initScript) {
   serverRules.spa = spaRules;
   const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.addInitScript(recorder);
+  if (initScript) await page.addInitScript(initScript);
   await page.goto(`${server.origin}/spa.html${query}`);
   await page.evaluate(() => window.ithaca.ready);
   await page.screenshot({ path: join(shots, name + '.png') });
@@ -697,32 +698,48 @@ test('single-page app: page() is a page view: path, visit, referrer, pageview an
   await r.ctx.close();
 });
 
-test('single-page app: spa: true counts pushState and back/forward as page views, not replaceState or hashes', async () => {
-  const r = await openSpa('spa-history', '?spa=1&m=spa2');
-  await r.page.evaluate(() => window.go('/sale'));
-  let s = await spaState(r.page);
-  assert.equal(s.path, '/sale');
-  assert.equal(s.pageviews, 2);
-  assert.equal(s.slots.route.variant, 'sale');
-  await r.page.evaluate(() => {
-    history.replaceState(null, '', location.pathname + location.search + '#top');
-    history.pushState(null, '', location.pathname + location.search + '#reviews');
+// spa: true follows the Navigation API where there is one (Chromium), and wraps pushState where
+// not (an init script hides the API): both count the same page views.
+for (const api of ['navigation', 'pushState']) {
+  test(`single-page app: spa: true (${api}) counts pushState and back/forward as page views, not replaceState or hashes`, async () => {
+    const hide = api === 'pushState' ? () => Object.defineProperty(window, 'navigation', { value: undefined }) : undefined;
+    const r = await openSpa('spa-history-' + api, `?spa=1&m=spa2${api}`, hide);
+    assert.equal(await r.page.evaluate(() => typeof window.navigation), api === 'navigation' ? 'object' : 'undefined');
+    await r.page.evaluate(() => window.go('/sale'));
+    let s = await spaState(r.page);
+    assert.equal(s.path, '/sale');
+    assert.equal(s.pageviews, 2);
+    assert.equal(s.slots.route.variant, 'sale');
+    await r.page.evaluate(() => {
+      history.replaceState(null, '', location.pathname + location.search + '#top');
+      history.pushState(null, '', location.pathname + location.search + '#reviews');
+    });
+    s = await spaState(r.page);
+    assert.equal(s.pageviews, 2, 'replaceState and a hash are not page views');
+    await r.page.evaluate(() => new Promise((res) => {
+      addEventListener('popstate', () => setTimeout(res, 0), { once: true });
+      history.go(-2);
+    }));
+    s = await spaState(r.page);
+    assert.equal(s.path, '/spa.html');
+    assert.equal(s.pageviews, 3);
+    assert.equal(s.slots.route.variant, 'plain');
+    const paths = ['/spa.html', '/sale', '/spa.html'];
+    if (api === 'navigation') {
+      // A router's pushState saved before start() is seen too (the wrapper cannot see it).
+      await r.page.evaluate(() => window.goSaved('/sale'));
+      s = await spaState(r.page);
+      assert.equal(s.path, '/sale');
+      assert.equal(s.pageviews, 4);
+      assert.equal(s.slots.route.variant, 'sale');
+      paths.push('/sale');
+    }
+    const views = (await spaEvents(r.page, `m=spa2${api}`)).filter((e) => e.type === 'pageview');
+    assert.deepEqual(views.map((e) => new URL(e.url).pathname), paths);
+    assert.deepEqual(r.errors, []);
+    await r.ctx.close();
   });
-  s = await spaState(r.page);
-  assert.equal(s.pageviews, 2, 'replaceState and a hash are not page views');
-  await r.page.evaluate(() => new Promise((res) => {
-    addEventListener('popstate', () => setTimeout(res, 0), { once: true });
-    history.go(-2);
-  }));
-  s = await spaState(r.page);
-  assert.equal(s.path, '/spa.html');
-  assert.equal(s.pageviews, 3);
-  assert.equal(s.slots.route.variant, 'plain');
-  const views = (await spaEvents(r.page, 'm=spa2')).filter((e) => e.type === 'pageview');
-  assert.deepEqual(views.map((e) => new URL(e.url).pathname), ['/spa.html', '/sale', '/spa.html']);
-  assert.deepEqual(r.errors, []);
-  await r.ctx.close();
-});
+}
 
 test('single-page app: when the SDK failed, slots inserted later show their default at once', async () => {
   const r = await openSpa('spa-failed', '?site=nosuchsite&spa=1&m=spa3');

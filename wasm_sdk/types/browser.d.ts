@@ -57,8 +57,9 @@ export interface StartOptions {
    */
   observeSlots?: boolean;
   /**
-   * A single-page app: history.pushState and back/forward navigations that change the path or
-   * query count as page views (page()). Default false; or call page() from your router.
+   * A single-page app: history.pushState (any same-document navigation, where the browser has the
+   * Navigation API) and back/forward navigations that change the path or query count as page
+   * views (page()). Default false; or call page() from your router.
    */
   spa?: boolean;
   /** Log decisions to the console (true) or also show the overlay ('overlay'). */

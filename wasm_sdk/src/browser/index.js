@@ -361,11 +361,18 @@ class Ithaca {
 
   // `spa: true`: history.pushState and back/forward navigations that change the path or query
   // are page views (page() below). replaceState and hash changes are not: apps use them for
-  // filters and scroll positions.
+  // filters and scroll positions. The Navigation API sees every same-document navigation, also a
+  // router's pushState saved before start() ran; without it, pushState is wrapped.
   followHistory() {
-    const h = globalThis.history;
-    if (!h || typeof h.pushState !== 'function' || typeof addEventListener !== 'function') return;
+    if (typeof addEventListener !== 'function') return;
     const changed = () => guard(() => pageKey() !== this.pageKey && this.page());
+    const nav = globalThis.navigation;
+    if (nav && typeof nav.addEventListener === 'function') {
+      nav.addEventListener('currententrychange', (e) => e.navigationType !== 'replace' && changed());
+      return;
+    }
+    const h = globalThis.history;
+    if (!h || typeof h.pushState !== 'function') return;
     const push = h.pushState;
     h.pushState = function pushState(...args) {
       const r = push.apply(this, args); // the app's own errors stay the app's
