@@ -517,7 +517,10 @@ std::string decision_catalog_json(const RuleSet& rules) {
       }
       out += ']';
     }
-    out += "]}"sv;
+    // Every declared variant with its props: what a forced variant shows (the SDK's QA preview).
+    out += "],\"variants\":"sv;
+    append_json(slot.variants, out);
+    out += '}';
   }
   out += "],\"reads\":["sv;
   bool first_path = true;

@@ -605,7 +605,7 @@ const spaRules = {
   site: 'spa',
   version: 'spa-1',
   slots: {
-    route: { default: 'plain', variants: { plain: {}, sale: {} }, rules: [{ id: 'on-sale', when: "visit.path.startsWith('/sale')", variant: 'sale' }] },
+    route: { default: 'plain', variants: { plain: {}, sale: { props: { banner: 'Sale' } } }, rules: [{ id: 'on-sale', when: "visit.path.startsWith('/sale')", variant: 'sale' }] },
     promo: { default: 'off', variants: { off: {}, on: {} }, rules: [{ id: 'always', when: 'true', variant: 'on' }] },
     views: { default: 'first', variants: { first: {}, many: {} }, rules: [{ id: 'many', when: 'visit.pageviews >= 2', variant: 'many' }] },
     hero: { default: 'a', variants: { a: {}, b: {} }, rules: [{ id: 'hero-test', experiment: 'hero-test' }] },
@@ -618,13 +618,15 @@ async function openSpa(name, query, initScript) {
   const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
   const page = await ctx.newPage();
   const errors = [];
+  const warnings = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await page.addInitScript(recorder);
   if (initScript) await page.addInitScript(initScript);
   await page.goto(`${server.origin}/spa.html${query}`);
   await page.evaluate(() => window.ithaca.ready);
   await page.screenshot({ path: join(shots, name + '.png') });
-  return { ctx, page, errors };
+  return { ctx, page, errors, warnings };
 }
 
 // Each slot's state and variant, and what the visit says, after the next frame.
@@ -762,6 +764,45 @@ test('single-page app: observeSlots: false leaves later slots to page()', async 
   states = await r.page.evaluate(() => document.getElementById('promo').getAttribute('data-ithaca-state'));
   assert.equal(states, 'variant', 'page() found it');
   await r.ctx.close();
+});
+
+// QA preview: ?ithaca_force=slot:variant shows a variant whatever the rules chose, with the
+// variant's props, and sends no exposure; wrong slots and variants are warned about and ignored.
+test('ithaca_force previews variants: shown with their props, no exposure, wrong ones ignored', async () => {
+  const force = 'hero:b,route:sale,promo:nope,ghost:x,oops';
+  const r = await openSpa('force', `?ithaca_force=${encodeURIComponent(force)}&m=force1`);
+  const s = await spaState(r.page);
+  assert.deepEqual(s.slots.hero, { state: 'variant', variant: 'b', text: 'Bold hero' });
+  assert.deepEqual(s.slots.route, { state: 'variant', variant: 'sale', text: 'On sale' }, 'forced although the path is not /sale');
+  const d = await r.page.evaluate(() => ({ hero: window.ithaca.decision('hero'), route: window.ithaca.decision('route') }));
+  assert.equal(d.hero.reason, 'forced');
+  assert.equal(d.hero.experiment, undefined);
+  assert.match(d.hero.explanation.summary, /^forced to 'b' \(ithaca_force\); the rules chose '[ab]'$/);
+  assert.deepEqual(d.route.props, { banner: 'Sale' });
+  const warned = r.warnings.join('\n');
+  assert.match(warned, /no slot "promo" with a variant "nope" \(it has: off,on\)/);
+  assert.match(warned, /no slot "ghost" with a variant "x" \(it has: \)/);
+  assert.match(warned, /no slot "oops" with a variant ""/);
+  // A route change keeps the preview; the hero (forced) is never reported as exposed.
+  await r.page.evaluate(() => {
+    window.go('/sale');
+    window.ithaca.page();
+  });
+  const next = await spaState(r.page);
+  assert.equal(next.slots.hero.variant, 'b');
+  assert.equal(next.slots.promo.variant, 'on', 'an undeclared variant is not forced');
+  const events = await spaEvents(r.page, 'm=force1');
+  assert.equal(events.filter((e) => e.type === 'pageview').length, 2);
+  assert.deepEqual(events.filter((e) => e.type === 'exposure'), []);
+  assert.deepEqual(r.errors, []);
+  await r.ctx.close();
+
+  // force: false: the page ignores ithaca_force; the experiment is exposed as usual.
+  const off = await openSpa('force-off', `?ithaca_force=hero:b&noForce=1&m=force2`);
+  assert.notEqual(await off.page.evaluate(() => window.ithaca.decision('hero').reason), 'forced');
+  const offEvents = await spaEvents(off.page, 'm=force2');
+  assert.equal(offEvents.filter((e) => e.type === 'exposure' && e.props.slot === 'hero').length, 1);
+  await off.ctx.close();
 });
 
 test('a strict Content-Security-Policy: the SDK needs only what docs/sdk.md asks for', async () => {

@@ -160,6 +160,20 @@ test('decideBrief: the first decision through the text, the catalog from the sec
   engine.unload(b);
 });
 
+test('slotVariants: each slot\'s declared variants with their props, {} where none; null for an unknown id', () => {
+  const rules = { schema: 1, site: 's', slots: {
+    x: { default: 'a', variants: { a: { props: { n: 1 } }, b: { description: 'B', props: { n: [2] } } }, rules: [] },
+    y: { default: 'd', rules: [{ id: 'r', when: 'true', variant: 'v' }] },
+  } };
+  const id = engine.load(JSON.stringify(rules)).id;
+  const v = engine.slotVariants(id);
+  assert.deepEqual(v, { x: rules.slots.x.variants, y: {} });
+  assert.ok(Object.isFrozen(v.x.b.props), 'shared with the catalog, so frozen');
+  assert.equal(engine.slotVariants(987654), null);
+  engine.unload(id);
+  assert.equal(engine.slotVariants(id), null, 'unloaded');
+});
+
 test('a context that is not an object is answered exactly as `ithaca decide` answers it', () => {
   const rules = JSON.stringify({ schema: 1, site: 's', version: '1', slots: { x: { default: 'a', variants: { a: { props: {} } } } } });
   const id = engine.load(rules).id;

@@ -196,14 +196,17 @@ const unsubscribe = ithaca.subscribe('hero', (d: Decision, slot: string) => cons
 ithaca.track('add_to_cart', { sku: 'A1' });
 ithaca.conversion('purchase');
 ithaca.setConsent({ analytics: true });
-const spa = start({ site: 'demo', spa: true, observeSlots: false });
+const spa = start({ site: 'demo', spa: true, observeSlots: false, force: { hero: 'bold' } });
+start({ site: 'demo', force: false });
+const forced: boolean = d0() === 'forced';
+function d0() { return decision('hero')?.reason; }
 spa.page();
 page();
 unsubscribe();
 const d: Decision | null = decision('hero');
 const provider = new IthacaProvider(ithaca);
 const r = provider.resolveStringEvaluation('hero', 'x');
-async function node(): Promise<string> { const e: Engine = await loadEngine(); return e.decide('{}', { a: 1 }) + r.value + (d ? d.variant : ''); }
+async function node(): Promise<string> { const e: Engine = await loadEngine(); return e.decide('{}', { a: 1 }) + r.value + (d ? d.variant : '') + forced + JSON.stringify(e.slotVariants(1)); }
 async function compiled(): Promise<number> {
   const bytes: Uint8Array | undefined = (await loadEngine()).compile({ schema: 1 }).bytes;
   const page: Engine = await loadPageEngine();

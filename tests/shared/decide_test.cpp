@@ -290,6 +290,9 @@ TEST(DecideCodes, CatalogHoldsTheFixedTexts) {
   // The default and each rule's decision are exactly the brief text's objects.
   const Value brief = parse_json(decide_to_json(*rules, context(R"({"time": {"hour": 7}})"), DecideOptions{false})).value();
   EXPECT_EQ(to_json(hero->find("rules")->as_list()[2]), field(brief, "decisions.hero"));
+  // The declared variants, props and all: what the SDK shows when a QA preview forces one.
+  EXPECT_EQ(field(*hero, "variants"), R"({"plain":{"props":{"h":"Hi"}},"breakfast":{},"german":{}})");
+  EXPECT_EQ(field(cat.find("slots")->as_list()[1], "variants"), "{}");  // "night" declares none
   auto exp = experiment_rules(100, 50, 50);
   const Value ecat = parse_json(decision_catalog_json(*exp)).value();
   const Value& variants = ecat.find("slots")->as_list()[0].find("rules")->as_list()[0];

@@ -272,6 +272,16 @@ export function wrapModule(m) {
     prepareBrief(id) {
       return call(() => catalogFor(id) !== null, () => false);
     },
+    /**
+     * Each slot's declared variants ({variant: {props}}, frozen; {} when the slot declares none)
+     * of a loaded rule set, from its catalog: what a forced variant shows. null for an unknown id.
+     */
+    slotVariants(id) {
+      return call(() => {
+        const loaded = catalogFor(id);
+        return loaded && Object.fromEntries(loaded.cat.slots.map((s) => [s.name, s.variants]));
+      }, () => null);
+    },
     unload(id) {
       catalogs.delete(id);
       call(() => m._ithaca_unload(id), () => undefined);

@@ -65,6 +65,11 @@ export interface StartOptions {
   /** Log decisions to the console (true) or also show the overlay ('overlay'). */
   debug?: boolean | 'overlay';
   /**
+   * QA preview: {slot: variant} shown whatever the rules choose (reason 'forced', no exposure);
+   * added to the page URL's ?ithaca_force=slot:variant,…. false: ignore ithaca_force.
+   */
+  force?: Record<string, string> | false;
+  /**
    * Explanations in full (`conditions` and `skipped` beside `summary`) without debug output, for
    * pages that show visitors why they see something. Default false: summaries only (debug mode
    * always explains in full).
@@ -89,7 +94,7 @@ export interface ExperimentAssignment {
 
 export interface Decision {
   variant: string;
-  reason: 'rule' | 'experiment' | 'default';
+  reason: 'rule' | 'experiment' | 'default' | 'forced';
   rule?: string;
   experiment?: ExperimentAssignment;
   props: Record<string, Json>;

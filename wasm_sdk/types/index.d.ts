@@ -44,6 +44,8 @@ export interface Engine {
   decideBrief(id: number, context: JsonInput): any;
   /** Makes now what decideBrief needs from a rule set's second decision on (for idle time); false for an unknown id. */
   prepareBrief(id: number): boolean;
+  /** Each slot's declared variants ({variant: {props?}}; {} when it declares none); null for an unknown id. */
+  slotVariants(id: number): Record<string, Record<string, { props?: any; description?: string }>> | null;
   unload(id: number): void;
   /** Packed contexts the wasm refused although their JSON text decides: 0 unless the packer has a bug. */
   readonly unpackFailures: number;

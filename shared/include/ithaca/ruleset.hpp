@@ -57,7 +57,8 @@ void decide_codes(const RuleSet& rules, const Value& context, std::vector<std::i
                   std::string& segment_errors);
 // {"site", "version", "stages": [id…] or null, "segments": [name…], "slots": [{"name",
 //  "default": decision, "rules": [decision, or for an experiment rule one
-//  {"decision": …with bucket 0, "summary_prefix": "…(bucket "} per variant]}],
+//  {"decision": …with bucket 0, "summary_prefix": "…(bucket "} per variant],
+//  "variants": the slot's declared variants as in the rule set ({} when none)}],
 //  "reads": the attribute paths decisions read, as lists of keys (context_paths in packed_context.hpp)}
 std::string decision_catalog_json(const RuleSet& rules);
 

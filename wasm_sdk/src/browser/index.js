@@ -140,6 +140,7 @@ class Ithaca {
     });
 
     this.debugMode = o.debug || this.debugFromPage();
+    this.forced = this.forcedVariants();
     // This page view's URL and the page it was reached from; page() moves both along.
     this.pageUrl = globalThis.location ? globalThis.location.href : '';
     this.pageReferrer = this.doc ? this.doc.referrer : '';
@@ -165,6 +166,47 @@ class Ithaca {
       const q = globalThis.location ? new URLSearchParams(globalThis.location.search).get('ithaca_debug') : null;
       return q ? (q === 'overlay' ? 'overlay' : true) : false;
     }, false);
+  }
+
+  // QA preview: {slot: variant} from the `force` option and the page's
+  // ?ithaca_force=slot:variant,slot:variant (which `force: false` ignores); null when none.
+  forcedVariants() {
+    return guard(() => {
+      const o = this.options.force;
+      if (o === false) return null;
+      const forced = Object.assign({}, isObject(o) ? o : null);
+      const q = globalThis.location ? new URLSearchParams(globalThis.location.search).get('ithaca_force') : '';
+      for (const pair of q ? q.split(',') : []) {
+        const [slot, ...variant] = pair.split(':');
+        forced[slot] = variant.join(':');
+      }
+      if (!Object.keys(forced).length) return null;
+      warn('previewing forced variants', forced);
+      return forced;
+    }, null);
+  }
+
+  // A forced slot shows the variant asked for, whatever the rules chose, and sends no exposure
+  // (its decision names no experiment): a preview must not count in an experiment's results.
+  // Variants a slot does not declare are refused, unless it declares none (its templates say).
+  applyForced(result) {
+    if (!this.forced || !result.decisions) return;
+    const declared = this.engine.slotVariants(this.rulesId) || {};
+    for (let [slot, variant] of Object.entries(this.forced)) {
+      variant = String(variant);
+      const chosen = result.decisions[slot];
+      const variants = declared[slot] || {};
+      const names = Object.keys(variants);
+      if (!chosen || (names.length && !names.includes(variant))) {
+        if (!this.forceWarned) warn(`ithaca_force: no slot "${slot}" with a variant "${variant}" (it has: ${names})`);
+        continue;
+      }
+      const d = { variant, reason: 'forced', rule: null };
+      if (variants[variant] && variants[variant].props !== undefined) d.props = variants[variant].props;
+      d.explanation = { summary: `forced to '${variant}' (ithaca_force); the rules chose '${chosen.variant}'` };
+      result.decisions[slot] = d;
+    }
+    this.forceWarned = true;
   }
 
   listen() {
@@ -445,6 +487,7 @@ class Ithaca {
       this.fail('decide failed: ' + (result ? JSON.stringify(result.error) : 'no answer'));
       return;
     }
+    guard(() => this.applyForced(result));
     // A rule set's first brief decision skips the catalog decideBrief needs from the second on;
     // it is made in idle time, so a later decision (an interest, consent) does not wait for it.
     if (!explain && this.preparedId !== this.rulesId) {
