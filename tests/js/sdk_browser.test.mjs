@@ -613,7 +613,7 @@ const spaRules = {
   experiments: { 'hero-test': { traffic: 100, variants: [{ id: 'a', weight: 50 }, { id: 'b', weight: 50 }] } },
 };
 
-async function openSpa(name, query, initScript) {
+async function openSpa(name, query, initScript, referer) {
   serverRules.spa = spaRules;
   const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
   const page = await ctx.newPage();
@@ -623,7 +623,7 @@ async function openSpa(name, query, initScript) {
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await page.addInitScript(recorder);
   if (initScript) await page.addInitScript(initScript);
-  await page.goto(`${server.origin}/spa.html${query}`);
+  await page.goto(`${server.origin}/spa.html${query}`, referer ? { referer } : {});
   await page.evaluate(() => window.ithaca.ready);
   await page.screenshot({ path: join(shots, name + '.png') });
   return { ctx, page, errors, warnings };
@@ -742,6 +742,22 @@ for (const api of ['navigation', 'pushState']) {
     await r.ctx.close();
   });
 }
+
+test('single-page app: a route change before the first decision is the first page view, from the first referrer', async () => {
+  const r = await openSpa('spa-redirect', '?spa=1&redirect=/sale&m=spa5', undefined, 'https://www.google.com/');
+  const s = await spaState(r.page);
+  assert.equal(s.path, '/sale');
+  assert.equal(s.pageviews, 1);
+  assert.equal(s.slots.route.variant, 'sale');
+  const c = await r.page.evaluate(() => window.ithaca.getContext().referrer);
+  assert.equal(c.category, 'search', 'the visit came from the search engine, not from its own landing URL');
+  const views = (await spaEvents(r.page, 'm=spa5')).filter((e) => e.type === 'pageview');
+  assert.equal(views.length, 1);
+  assert.equal(new URL(views[0].url).pathname, '/sale');
+  assert.equal(views[0].referrer, 'https://www.google.com/');
+  assert.deepEqual(r.errors, []);
+  await r.ctx.close();
+});
 
 test('single-page app: when the SDK failed, slots inserted later show their default at once', async () => {
   const r = await openSpa('spa-failed', '?site=nosuchsite&spa=1&m=spa3');

@@ -580,9 +580,10 @@ class Ithaca {
   // exposures are reported again, slots are looked for again, and the new page is decided.
   page() {
     guard(() => {
-      const url = globalThis.location ? globalThis.location.href : '';
-      this.pageReferrer = this.pageUrl;
-      this.pageUrl = url;
+      // Before the first decision the page view is still the first one, at the new URL (a
+      // router's redirect): it keeps the document's referrer, which the visit is classified by.
+      if (this.status !== 'starting') this.pageReferrer = this.pageUrl;
+      this.pageUrl = globalThis.location ? globalThis.location.href : '';
       this.pageKey = pageKey();
       this.exposed.clear();
       const known = this.slots;
