@@ -26,7 +26,7 @@ const TYPES = {
  * Special sites: 'down' answers 500, 'slow' answers after `slowMs`, 'slowctx' has the 'test'
  * rules at once but its GET /v1/context answers after `slowMs`.
  */
-export async function startServer({ mounts, rules = {}, slowMs = 3000, serverContext = { geo: { country: 'DE', region: 'BE', city: 'Berlin' } }, staticCache = 'no-cache' }) {
+export async function startServer({ mounts, rules = {}, slowMs = 3000, serverContext = { geo: { country: 'DE', region: 'BE', city: 'Berlin' } } }) {
   const collected = [];
   const requests = [];
   // Each rule set compiled once, up front, as the tracker does at publish: a request pays no
@@ -85,7 +85,7 @@ export async function startServer({ mounts, rules = {}, slowMs = 3000, serverCon
         // which also lets Chromium reuse its compiled code for ithaca.wasm on the next page.
         const etag = '"' + createHash('sha256').update(data).digest('hex').slice(0, 16) + '"';
         if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
-        res.writeHead(200, { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', etag, 'cache-control': staticCache });
+        res.writeHead(200, { 'content-type': TYPES[extname(rel)] || 'application/octet-stream', etag, 'cache-control': 'no-cache' });
         res.end(data);
         return;
       }
