@@ -142,7 +142,7 @@ const rules = { schema: 1, site: 'of', version: '1', slots: {
   limit: { default: 'low', variants: { low: { props: { value: 10 } }, high: { props: { value: 50 } } } },
   promo: { default: 'none', variants: { none: { props: {} }, espresso: { props: {} } },
     rules: [{ id: 'fan', when: "'espresso' in journey.interests", variant: 'espresso' }] } } };
-const ithaca = start({ site: 'of', rules, engine: await loadEngine(), collect: false });
+const ithaca = start({ site: 'of', rules, engine: await loadEngine(), collect: false, force: { limit: 'high' } });
 await OpenFeature.setProviderAndWait(new IthacaProvider(ithaca));
 const client = OpenFeature.getClient();
 const changed = [];
@@ -158,7 +158,7 @@ console.log(JSON.stringify({
   before: [before.value, before.reason],
   after: [after.value, after.reason, after.variant],
   bool: client.getBooleanValue('hero', false),
-  num: client.getNumberValue('limit', 0),
+  num: client.getNumberDetails('limit', 0),
   obj: client.getObjectValue('hero', {}),
   missing: client.getStringDetails('nope', 'fallback'),
   mismatch: client.getNumberDetails('hero', 7).errorCode,
@@ -172,7 +172,8 @@ console.log(JSON.stringify({
   assert.deepEqual(out.before, ['classic', 'DEFAULT']);
   assert.deepEqual(out.after, ['bold', 'TARGETING_MATCH', 'bold']);
   assert.equal(out.bool, true);
-  assert.equal(out.num, 10);
+  // A forced variant (QA preview) is a static value to OpenFeature.
+  assert.deepEqual([out.num.value, out.num.variant, out.num.reason], [50, 'high', 'STATIC']);
   assert.deepEqual(out.obj, { value: true, size: 3 });
   assert.equal(out.missing.value, 'fallback');
   assert.equal(out.missing.errorCode, 'FLAG_NOT_FOUND');

@@ -5,7 +5,7 @@
 // experiments). Written against the provider interface, so it needs nothing from
 // @openfeature/web-sdk at run time.
 
-const REASON = { rule: 'TARGETING_MATCH', experiment: 'SPLIT', default: 'DEFAULT' };
+const REASON = { rule: 'TARGETING_MATCH', experiment: 'SPLIT', default: 'DEFAULT', forced: 'STATIC' };
 const CONFIGURATION_CHANGED = 'PROVIDER_CONFIGURATION_CHANGED';
 
 // The provider-events surface the OpenFeature SDKs attach to (`provider.events`): handlers per
