@@ -330,6 +330,57 @@ test('events: pageview, exposure only when shown, beacon on page hide', async ()
   await r.ctx.close();
 });
 
+// The collect requests carrying events of pages whose URL has `marker`, with the answers they got.
+const attemptsOf = (marker) => server.attempts.filter((a) => a.body.events.some((e) => e.url.includes(marker)));
+
+test('events the tracker did not take are sent again (network, 503, 429 after Retry-After), each id stored once', async () => {
+  server.failCollect('m=retry1', 503, 429);
+  const r = await open('events-retry', { query: `?now=${T0}&m=retry1` });
+  // Offline first: the fetch fails without reaching the tracker.
+  await r.ctx.setOffline(true);
+  const flushed = Date.now();
+  await r.page.evaluate(() => {
+    window.ithaca.track('first');
+    window.ithaca.conversion('second');
+    window.ithaca.flush();
+  });
+  await r.page.waitForTimeout(300);
+  await r.ctx.setOffline(false);
+  // Pauses of 1 s and 2 s, then the 429's Retry-After of 2 s.
+  await waitFor(() => attemptsOf('m=retry1').some((a) => a.status === 202), 15000);
+  const tries = attemptsOf('m=retry1');
+  assert.deepEqual(tries.map((t) => t.status), [503, 429, 202]);
+  assert.ok(tries[0].at - flushed >= 900, `paused after the network error (${tries[0].at - flushed} ms)`);
+  assert.ok(tries[1].at - tries[0].at >= 1900, `paused longer after the second failure (${tries[1].at - tries[0].at} ms)`);
+  assert.ok(tries[2].at - tries[1].at >= 1900, `Retry-After honoured (${tries[2].at - tries[1].at} ms)`);
+  for (const t of tries) assert.deepEqual(t.body.events.map((e) => e.id), tries[0].body.events.map((e) => e.id), 'the same batch each time');
+  const events = eventsOf('m=retry1');
+  assert.deepEqual(events.map((e) => e.id), tries[0].body.events.map((e) => e.id), 'stored once, all of them');
+  for (const type of ['pageview', 'event', 'conversion']) assert.ok(events.some((e) => e.type === type), type);
+  await r.ctx.close();
+
+  // A batch the tracker refused (400) would be refused again: it is not retried.
+  server.failCollect('m=retry2', 400);
+  const s = await open('events-refused', { query: `?now=${T0}&m=retry2` });
+  await s.page.evaluate(() => window.ithaca.flush());
+  await s.page.waitForTimeout(2500);
+  assert.deepEqual(attemptsOf('m=retry2').map((t) => t.status), [400]);
+  await s.ctx.close();
+
+  // A batch waiting for its retry when the page goes away leaves by beacon.
+  server.failCollect('m=retry3', 503);
+  const h = await open('events-retry-hide', { query: `?now=${T0}&m=retry3` });
+  await h.page.evaluate(() => window.ithaca.flush());
+  await waitFor(() => attemptsOf('m=retry3').length === 1);
+  await h.page.waitForTimeout(100);
+  await h.page.goto('about:blank');
+  await waitFor(() => eventsOf('m=retry3').length > 0);
+  assert.deepEqual(attemptsOf('m=retry3').map((t) => t.status), [503, 202]);
+  const delivered = eventsOf('m=retry3').map((e) => e.id);
+  for (const e of attemptsOf('m=retry3')[0].body.events) assert.ok(delivered.includes(e.id), `${e.type} delivered`);
+  await h.ctx.close();
+});
+
 test('exposure is not sent for an experiment slot that was never on screen', async () => {
   const r = await open('events-no-scroll', { query: '?m=ev2' });
   await r.page.goto('about:blank');

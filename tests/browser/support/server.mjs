@@ -29,6 +29,11 @@ const TYPES = {
 export async function startServer({ mounts, rules = {}, slowMs = 3000, serverContext = { geo: { country: 'DE', region: 'BE', city: 'Berlin' } } }) {
   const collected = [];
   const requests = [];
+  // Collect requests to answer with a failure, in order: {marker, status} for the next request
+  // carrying an event whose URL has `marker`. Every collect request is logged in `attempts` with
+  // the status it got.
+  const failures = [];
+  const attempts = [];
   // Each rule set compiled once, up front, as the tracker does at publish: a request pays no
   // compile (the browser bench times the first visit's rules download). Null: does not compile.
   const { loadEngine } = await import(pathToFileURL(join(dist, 'index.mjs')).href);
@@ -49,7 +54,12 @@ export async function startServer({ mounts, rules = {}, slowMs = 3000, serverCon
       if (url.pathname === '/v1/collect' && req.method === 'POST') {
         let body = '';
         for await (const chunk of req) body += chunk;
-        collected.push({ type: req.headers['content-type'], body: JSON.parse(body) });
+        const doc = JSON.parse(body);
+        const i = failures.findIndex((f) => doc.events.some((e) => String(e.url).includes(f.marker)));
+        const status = i >= 0 ? failures.splice(i, 1)[0].status : 202;
+        attempts.push({ at: Date.now(), status, body: doc });
+        if (status !== 202) return void res.writeHead(status, { 'content-type': 'application/json', 'retry-after': status === 429 ? '2' : '0' }).end('{"error":{"code":"x","message":"x"}}');
+        collected.push({ type: req.headers['content-type'], body: doc });
         res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}');
         return;
       }
@@ -100,6 +110,8 @@ export async function startServer({ mounts, rules = {}, slowMs = 3000, serverCon
     origin: `http://127.0.0.1:${port}`,
     collected,
     requests,
+    attempts,
+    failCollect: (marker, ...statuses) => failures.push(...statuses.map((status) => ({ marker, status }))),
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
   };
 }

@@ -1,52 +1,89 @@
-// Events to the tracker in batches: POST /v1/collect with navigator.sendBeacon (a text/plain
-// body, which needs no CORS preflight) or fetch(keepalive) when a beacon is refused. Flushed on
-// a timer, when a batch is full, and when the page is hidden or unloaded.
+// Events to the tracker in batches: POST /v1/collect with a text/plain body (no CORS preflight),
+// flushed on a timer, when a batch is full, and when the page is hidden or unloaded.
+// While the page is shown a batch goes by fetch, so that one the tracker did not take (a network
+// error, 429, 5xx) can be sent again after a pause: the tracker stores an event id once, so a
+// retry never counts twice. When the page is hidden everything left goes by
+// navigator.sendBeacon, which the browser delivers after the page is gone (fetch(keepalive)
+// when a beacon is refused).
 
-const MAX_QUEUE = 500; // events kept while sending is not (yet) allowed
+const MAX_QUEUE = 500; // events kept while sending is not (yet) allowed or not getting through
+// Pauses before sending again after failures in a row; after the last, what is left waits for
+// the page to be hidden (one more try, by beacon) or the next event.
+const RETRY_MS = [1000, 2000, 4000, 8000, 16000];
 
 // `prepare(body)` may amend a batch just before it leaves (the consented visitor id).
-export function createQueue({ url, site, batchSize, interval, canSend, onSent, prepare }) {
+export function createQueue({ url, site, batchSize, interval, canSend, prepare }) {
   let queue = [];
   let timer = 0;
+  let failures = 0; // sends in a row the tracker did not take
+  let epoch = 0; // drop() starts a new one: a late failure must not bring dropped events back
 
-  function send(batch) {
+  const text = (batch) => {
     const doc = { site, events: batch };
-    const body = JSON.stringify(prepare ? prepare(doc) : doc);
-    let ok = false;
+    return JSON.stringify(prepare ? prepare(doc) : doc);
+  };
+  const post = (body) =>
+    globalThis.fetch(url, {
+      method: 'POST',
+      body,
+      keepalive: body.length < 60000,
+      credentials: 'omit',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    });
+
+  function beacon(batch) {
+    const body = text(batch);
     try {
       const nav = globalThis.navigator;
-      if (nav && typeof nav.sendBeacon === 'function') ok = nav.sendBeacon(url, body);
+      if (nav && typeof nav.sendBeacon === 'function' && nav.sendBeacon(url, body)) return;
     } catch {
-      ok = false;
+      /* refused: try fetch */
     }
-    if (!ok && typeof globalThis.fetch === 'function') {
-      try {
-        globalThis
-          .fetch(url, {
-            method: 'POST',
-            body,
-            keepalive: body.length < 60000,
-            credentials: 'omit',
-            headers: { 'content-type': 'text/plain;charset=UTF-8' },
-          })
-          .catch(() => {});
-        ok = true;
-      } catch {
-        ok = false;
-      }
+    try {
+      post(body).catch(() => {});
+    } catch {
+      /* no way left to send it */
     }
-    if (onSent) onSent(batch, ok);
   }
 
-  function flush() {
-    if (timer) {
-      clearTimeout(timer);
-      timer = 0;
+  function schedule(ms) {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, ms);
+  }
+
+  // Sends a batch and puts it back at the front of the queue when it did not get through; the
+  // answer to a refused batch (400, 403, 413) would be the same next time, so it is not retried.
+  async function send(batch) {
+    const at = epoch;
+    let wait = 0;
+    try {
+      const r = await post(text(batch));
+      if (r.status !== 429 && r.status < 500) {
+        failures = 0;
+        return;
+      }
+      wait = 1000 * Number(r.headers.get('retry-after')) || 0;
+    } catch {
+      /* the network: try again */
     }
+    if (at !== epoch) return;
+    queue = batch.concat(queue).slice(-MAX_QUEUE);
+    if (failures < RETRY_MS.length) schedule(Math.max(wait, RETRY_MS[failures++]));
+  }
+
+  // `hiding`: the page is going away, so whatever is queued leaves now, by beacon.
+  function flush(hiding) {
+    if (timer) clearTimeout(timer);
+    timer = 0;
     if (!url || !canSend() || !queue.length) return;
     const all = queue;
     queue = [];
-    for (let i = 0; i < all.length; i += batchSize) send(all.slice(i, i + batchSize));
+    const viaFetch = hiding !== true && typeof globalThis.fetch === 'function';
+    for (let i = 0; i < all.length; i += batchSize) {
+      const batch = all.slice(i, i + batchSize);
+      if (viaFetch) send(batch);
+      else beacon(batch);
+    }
   }
 
   function push(event) {
@@ -54,7 +91,7 @@ export function createQueue({ url, site, batchSize, interval, canSend, onSent, p
     if (queue.length > MAX_QUEUE) queue.shift();
     if (!canSend()) return;
     if (queue.length >= batchSize) flush();
-    else if (!timer) timer = setTimeout(flush, interval);
+    else if (!timer) schedule(interval);
   }
 
   return {
@@ -62,6 +99,7 @@ export function createQueue({ url, site, batchSize, interval, canSend, onSent, p
     flush,
     drop() {
       queue = [];
+      epoch++;
     },
     get size() {
       return queue.length;

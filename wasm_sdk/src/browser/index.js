@@ -211,7 +211,7 @@ class Ithaca {
 
   listen() {
     if (typeof addEventListener !== 'function') return;
-    const flush = () => guard(() => this.queue.flush());
+    const flush = () => guard(() => this.queue.flush(true));
     addEventListener('pagehide', flush);
     if (this.doc) {
       this.doc.addEventListener('visibilitychange', () => {
