@@ -80,6 +80,23 @@ test('morning in Berlin with a German browser: Guten Morgen, DACH shipping, the 
   await context.close();
 });
 
+test('?ithaca_force previews a variant on the real shop: shown with its text, explained as forced', { timeout: 60000 }, async () => {
+  const { page, errors, context } = await visit({ timezoneId: 'Europe/Berlin', locale: 'de-DE', time: `${WED}T06:30:00Z` }, '/?ithaca_force=hero:night,greeting:weekend');
+  await expectSlot(page, 'hero', 'night', 'forced');
+  await expectSlot(page, 'greeting', 'weekend', 'forced over guten-morgen');
+  await expectSlot(page, 'shipping_notice', 'dach', 'not forced');
+  const hero = await sdk(page, 'decision', 'hero');
+  assert.equal(hero.reason, 'forced');
+  assert.equal(hero.experiment, undefined, 'a preview is no exposure');
+  await page.locator('[aria-controls="why-greeting"]').click();
+  const panel = page.locator('#why-greeting');
+  await panel.waitFor({ state: 'visible' });
+  assert.match(await panel.innerText(), /forced to 'weekend' \(ithaca_force\); the rules chose 'guten-morgen'/);
+  await screenshot(page, 'shop-preview-forced');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('afternoon in New York, late night in London, a Saturday morning', { timeout: 60000 }, async () => {
   const cases = [
     { tz: 'America/New_York', locale: 'en-US', time: `${WED}T19:00:00Z`, greeting: 'good-afternoon', shipping: 'us', heroNot: 'night' },
