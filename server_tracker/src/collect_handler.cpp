@@ -36,30 +36,40 @@ HttpResponse outcome_response(Tracker::State& state, GroupCommitWriter::Outcome 
 
 std::optional<HttpResponse> handle_collect(Tracker::State& state, const HttpRequest& request,
                                            const AnswerLater* later) {
-  if (request.method != "POST") return method_not_allowed("POST, OPTIONS");
+  // The browser SDK sends a batch again after a 429 or 5xx (after Retry-After) and drops one the
+  // tracker refused (docs/sdk.md, "Events"). A cross-origin page can read the status and that
+  // header only with CORS headers, so every answer carries them, refusals too, except the
+  // refusal of an origin the site does not allow.
+  HttpResponse cors;
+  add_cors_headers(request, cors);
+  if (!cors.headers.empty()) cors.set_header("Access-Control-Expose-Headers", "Retry-After");
+  auto with_cors = [&cors](HttpResponse response) {
+    for (const auto& [name, value] : cors.headers) response.set_header(name, value);
+    return response;
+  };
+
+  if (request.method != "POST") return with_cors(method_not_allowed("POST, OPTIONS"));
   const std::string type = media_type(request);
   // text/plain is what navigator.sendBeacon sends for a string body.
   if (!type.empty() && type != "application/json" && type != "text/plain") {
-    return json_error(415, "unsupported_media_type",
-                      "send application/json or text/plain (sendBeacon) bodies");
+    return with_cors(json_error(415, "unsupported_media_type",
+                                "send application/json or text/plain (sendBeacon) bodies"));
   }
   const std::int64_t now = now_ms();
-  if (auto limited = check_rate_limit(state, request, now)) return *limited;
+  if (auto limited = check_rate_limit(state, request, now)) return with_cors(std::move(*limited));
 
   CollectPayload payload;
   DecodeError error;
   if (!decode_collect(request.body, state.collect_limits, payload, error)) {
-    return json_error(error.status, error.code, error.message);
+    return with_cors(json_error(error.status, error.code, error.message));
   }
   const SiteConfig* site = state.sites->find(payload.site);
-  if (!site) return json_error(404, "unknown_site", "no site " + payload.site + " is configured");
+  if (!site) return with_cors(json_error(404, "unknown_site", "no site " + payload.site + " is configured"));
   if (auto denied = check_origin(*site, request)) return *denied;
 
   const std::size_t count = payload.events.size();
   std::vector<StoredEvent> rows = enrich_events(state, request, payload, now);
   const bool bot = !rows.empty() && rows.front().bot;
-  HttpResponse cors;
-  add_cors_headers(request, cors);
 
   // Answer from the writer's thread once the commit is done, so this thread is free meanwhile.
   if (auto answer = later && *later ? (*later)() : nullptr) {

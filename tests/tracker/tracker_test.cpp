@@ -269,6 +269,15 @@ TEST_F(TrackerTest, CorsFollowsEachSitesAllowedOrigins) {
   expect_error(collect(R"({"site":"blog","type":"pageview"})", {{"origin", "https://shop.example"}}), 403,
                "origin_not_allowed");
 
+  // Refusals carry CORS too, so that a cross-origin SDK reads the status (and Retry-After) and
+  // knows not to send that batch again; a disallowed origin gets none.
+  auto refused = collect(R"({"site":"shop","type":"nonsense"})", {{"origin", "https://shop.example"}});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.header("Access-Control-Allow-Origin"), "https://shop.example");
+  EXPECT_EQ(refused.header("Access-Control-Expose-Headers"), "Retry-After");
+  EXPECT_EQ(collect(body, {{"origin", "https://evil.example"}}).header("Access-Control-Allow-Origin"), "");
+  EXPECT_EQ(collect(body).header("Access-Control-Expose-Headers"), "") << "no Origin, no CORS";
+
   auto preflight = tracker->handle(request("OPTIONS", "/v1/collect", "", {{"origin", "https://shop.example"}}));
   EXPECT_EQ(preflight.status, 204);
   EXPECT_EQ(preflight.header("Access-Control-Allow-Origin"), "https://shop.example");
@@ -564,9 +573,12 @@ TEST_F(TrackerTest, RateLimitingAnswers429WithRetryAfter) {
   const std::string body = R"({"site":"shop","type":"pageview"})";
   EXPECT_EQ(collect(body).status, 202);
   EXPECT_EQ(collect(body).status, 202);
-  auto limited = collect(body);
+  auto limited = collect(body, {{"origin", "https://shop.example"}});
   expect_error(limited, 429, "rate_limited");
   EXPECT_EQ(limited.header("Retry-After"), "2");
+  // Readable by the page that sent it (the SDK waits that long before sending again).
+  EXPECT_EQ(limited.header("Access-Control-Allow-Origin"), "https://shop.example");
+  EXPECT_EQ(limited.header("Access-Control-Expose-Headers"), "Retry-After");
   // Another client (a different address) is unaffected.
   HttpRequest other = request("POST", "/v1/collect", body);
   other.remote_ip = "198.51.100.200";
