@@ -381,6 +381,40 @@ test('events the tracker did not take are sent again (network, 503, 429 after Re
   await h.ctx.close();
 });
 
+test('events a page could not deliver wait in storage, with consent, and the next page sends them', async () => {
+  // The tracker fails this page's flush and the beacon when it is left.
+  server.failCollect('m=outbox1', 503, 503);
+  const r = await open('events-outbox', { query: `?now=${T0}&m=outbox1` });
+  await r.page.evaluate(() => window.ithaca.flush());
+  await waitFor(() => attemptsOf('m=outbox1').length === 1);
+  await r.page.waitForTimeout(100);
+  const undelivered = attemptsOf('m=outbox1')[0].body.events.map((e) => e.id);
+  await r.page.goto(`${server.origin}/slots.html?now=${T0}&m=outbox2`);
+  await r.page.evaluate(() => window.ithaca.ready);
+  await waitFor(() => attemptsOf('m=outbox1').length === 2);
+  assert.deepEqual(attemptsOf('m=outbox1').map((t) => t.status), [503, 503], 'the beacon failed too');
+  await r.page.evaluate(() => window.ithaca.flush());
+  await waitFor(() => eventsOf('m=outbox1').length > 0);
+  const delivered = eventsOf('m=outbox1').map((e) => e.id);
+  assert.deepEqual(delivered.filter((id) => undelivered.includes(id)), undelivered, 'the next page sent them, ids and all');
+  assert.equal(await r.page.evaluate(() => localStorage.getItem('ithaca:outbox')), null, 'and forgot them');
+  await r.ctx.close();
+
+  // Without storage consent nothing is kept: the events are lost with the page.
+  server.failCollect('m=outbox3', 503, 503);
+  const n = await open('events-outbox-no-storage', { query: `?now=${T0}&requireConsent=1&m=outbox3` });
+  await n.page.evaluate(() => window.ithaca.setConsent({ analytics: true, personalization: false }));
+  await waitFor(() => attemptsOf('m=outbox3').length === 1);
+  await n.page.waitForTimeout(100);
+  await n.page.goto(`${server.origin}/slots.html?now=${T0}&m=outbox4`);
+  await n.page.evaluate(() => window.ithaca.ready);
+  assert.equal(await n.page.evaluate(() => localStorage.getItem('ithaca:outbox')), null);
+  await n.page.evaluate(() => window.ithaca.flush());
+  await waitFor(() => eventsOf('m=outbox4').length > 0);
+  assert.deepEqual(eventsOf('m=outbox3'), []);
+  await n.ctx.close();
+});
+
 test('exposure is not sent for an experiment slot that was never on screen', async () => {
   const r = await open('events-no-scroll', { query: '?m=ev2' });
   await r.page.goto('about:blank');

@@ -4,7 +4,8 @@
 // error, 429, 5xx) can be sent again after a pause: the tracker stores an event id once, so a
 // retry never counts twice. When the page is hidden everything left goes by
 // navigator.sendBeacon, which the browser delivers after the page is gone (fetch(keepalive)
-// when a beacon is refused).
+// when a beacon is refused). If the tracker was failing then, that last try may fail too, so
+// the events also wait in the `outbox` (the visitor's storage, with consent) for the next page.
 
 const MAX_QUEUE = 500; // events kept while sending is not (yet) allowed or not getting through
 // Pauses before sending again after failures in a row; after the last, what is left waits for
@@ -12,10 +13,12 @@ const MAX_QUEUE = 500; // events kept while sending is not (yet) allowed or not 
 const RETRY_MS = [1000, 2000, 4000, 8000, 16000];
 
 // `prepare(body)` may amend a batch just before it leaves (the consented visitor id).
-export function createQueue({ url, site, batchSize, interval, canSend, prepare }) {
-  let queue = [];
-  let timer = 0;
+// `outbox`: {take(): events kept by an earlier page (and forgets them), keep(events)}, or null.
+export function createQueue({ url, site, batchSize, interval, canSend, prepare, outbox }) {
+  let queue = (outbox && outbox.take()) || [];
+  let timer = queue.length ? setTimeout(flush, interval) : 0;
   let failures = 0; // sends in a row the tracker did not take
+  let carried = queue.length > 0; // events from an earlier page, until the tracker takes a batch
   let epoch = 0; // drop() starts a new one: a late failure must not bring dropped events back
 
   const text = (batch) => {
@@ -60,6 +63,7 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare }
       const r = await post(text(batch));
       if (r.status !== 429 && r.status < 500) {
         failures = 0;
+        carried = false;
         return;
       }
       wait = 1000 * Number(r.headers.get('retry-after')) || 0;
@@ -79,6 +83,7 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare }
     const all = queue;
     queue = [];
     const viaFetch = hiding !== true && typeof globalThis.fetch === 'function';
+    if (!viaFetch && (failures || carried) && outbox) outbox.keep(all); // for the next page to send again
     for (let i = 0; i < all.length; i += batchSize) {
       const batch = all.slice(i, i + batchSize);
       if (viaFetch) send(batch);
@@ -100,6 +105,7 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare }
     drop() {
       queue = [];
       epoch++;
+      if (outbox) outbox.take();
     },
     get size() {
       return queue.length;

@@ -137,6 +137,17 @@ class Ithaca {
       interval: o.flushInterval,
       canSend: () => this.consent.analytics,
       prepare: (body) => this.withVisitorId(body),
+      outbox: {
+        take: () => {
+          const kept = this.canPersist() ? readJson(this.prefix + 'outbox') : null;
+          removeKeys(this.prefix + 'outbox');
+          return Array.isArray(kept) ? kept : null;
+        },
+        keep: (events) => {
+          const kept = this.canPersist() && readJson(this.prefix + 'outbox');
+          if (this.canPersist()) writeJson(this.prefix + 'outbox', (Array.isArray(kept) ? kept : []).concat(events).slice(-500));
+        },
+      },
     });
 
     this.debugMode = o.debug || this.debugFromPage();
@@ -682,6 +693,7 @@ class Ithaca {
       if (!this.consent.personalization) {
         removeKeys(this.prefix + 'state');
         removeKeys(this.prefix + 'rules:');
+        removeKeys(this.prefix + 'outbox');
       } else this.persist();
       if (this.consent.analytics) this.queue.flush();
       else this.queue.drop();
