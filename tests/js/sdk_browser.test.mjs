@@ -382,17 +382,20 @@ test('events the tracker did not take are sent again (network, 503, 429 after Re
 });
 
 test('events a page could not deliver wait in storage, with consent, and the next page sends them', async () => {
-  // The tracker fails this page's flush and the beacon when it is left.
-  server.failCollect('m=outbox1', 503, 503);
+  // The tracker fails this page's flush and the beacon when it is left, and the beacon of the
+  // next page, which is left before it sent anything.
+  server.failCollect('m=outbox1', 503, 503, 503);
   const r = await open('events-outbox', { query: `?now=${T0}&m=outbox1` });
   await r.page.evaluate(() => window.ithaca.flush());
   await waitFor(() => attemptsOf('m=outbox1').length === 1);
   await r.page.waitForTimeout(100);
   const undelivered = attemptsOf('m=outbox1')[0].body.events.map((e) => e.id);
-  await r.page.goto(`${server.origin}/slots.html?now=${T0}&m=outbox2`);
-  await r.page.evaluate(() => window.ithaca.ready);
-  await waitFor(() => attemptsOf('m=outbox1').length === 2);
-  assert.deepEqual(attemptsOf('m=outbox1').map((t) => t.status), [503, 503], 'the beacon failed too');
+  for (const m of ['m=outbox2', 'm=outbox2b']) {
+    await r.page.goto(`${server.origin}/slots.html?now=${T0}&${m}`);
+    await r.page.evaluate(() => window.ithaca.ready);
+  }
+  await waitFor(() => attemptsOf('m=outbox1').length === 3);
+  assert.deepEqual(attemptsOf('m=outbox1').map((t) => t.status), [503, 503, 503], 'the beacons failed too');
   await r.page.evaluate(() => window.ithaca.flush());
   await waitFor(() => eventsOf('m=outbox1').length > 0);
   const delivered = eventsOf('m=outbox1').map((e) => e.id);

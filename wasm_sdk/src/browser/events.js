@@ -5,7 +5,8 @@
 // retry never counts twice. When the page is hidden everything left goes by
 // navigator.sendBeacon, which the browser delivers after the page is gone (fetch(keepalive)
 // when a beacon is refused). If the tracker was failing then, that last try may fail too, so
-// the events also wait in the `outbox` (the visitor's storage, with consent) for the next page.
+// the events also wait in the `outbox` (the visitor's storage, with consent) for the next page,
+// as do batches still on their way.
 
 const MAX_QUEUE = 500; // events kept while sending is not (yet) allowed or not getting through
 // Pauses before sending again after failures in a row; after the last, what is left waits for
@@ -20,6 +21,7 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
   let failures = 0; // sends in a row the tracker did not take
   let carried = queue.length > 0; // events from an earlier page, until the tracker takes a batch
   let epoch = 0; // drop() starts a new one: a late failure must not bring dropped events back
+  const inflight = new Set(); // batches sent by fetch, not answered yet
 
   const text = (batch) => {
     const doc = { site, events: batch };
@@ -35,18 +37,13 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
     });
 
   function beacon(batch) {
-    const body = text(batch);
     try {
       const nav = globalThis.navigator;
-      if (nav && typeof nav.sendBeacon === 'function' && nav.sendBeacon(url, body)) return;
+      if (nav && typeof nav.sendBeacon === 'function' && nav.sendBeacon(url, text(batch))) return;
     } catch {
-      /* refused: try fetch */
+      /* refused: by fetch instead */
     }
-    try {
-      post(body).catch(() => {});
-    } catch {
-      /* no way left to send it */
-    }
+    send(batch); // sent again later if the page stays
   }
 
   function schedule(ms) {
@@ -59,6 +56,7 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
   async function send(batch) {
     const at = epoch;
     let wait = 0;
+    inflight.add(batch);
     try {
       const r = await post(text(batch));
       if (r.status !== 429 && r.status < 500) {
@@ -69,6 +67,8 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
       wait = 1000 * Number(r.headers.get('retry-after')) || 0;
     } catch {
       /* the network: try again */
+    } finally {
+      inflight.delete(batch);
     }
     if (at !== epoch) return;
     queue = batch.concat(queue).slice(-MAX_QUEUE);
@@ -79,11 +79,16 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
   function flush(hiding) {
     if (timer) clearTimeout(timer);
     timer = 0;
-    if (!url || !canSend() || !queue.length) return;
+    if (!url || !canSend()) return;
     const all = queue;
     queue = [];
     const viaFetch = hiding !== true && typeof globalThis.fetch === 'function';
-    if (!viaFetch && (failures || carried) && outbox) outbox.keep(all); // for the next page to send again
+    // Hidden: what is on its way may never be answered, and while the tracker fails the beacons
+    // may fail too, so those wait for the next page as well.
+    if (!viaFetch && outbox) {
+      const kept = (failures || carried ? all : []).concat(...inflight);
+      if (kept.length) outbox.keep(kept);
+    }
     for (let i = 0; i < all.length; i += batchSize) {
       const batch = all.slice(i, i + batchSize);
       if (viaFetch) send(batch);
