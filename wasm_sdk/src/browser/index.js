@@ -138,10 +138,12 @@ class Ithaca {
       canSend: () => this.consent.analytics,
       prepare: (body) => this.withVisitorId(body),
       outbox: {
+        // Events older than 6 days are let go: the tracker would file them under the day they
+        // arrive (it trusts a client's time up to 7 days back).
         take: () => {
           const kept = this.canPersist() ? readJson(this.prefix + 'outbox') : null;
           removeKeys(this.prefix + 'outbox');
-          return Array.isArray(kept) ? kept : null;
+          return Array.isArray(kept) ? kept.filter((e) => e && this.now() - e.ts < 6 * 864e5) : null;
         },
         keep: (events) => {
           const kept = this.canPersist() && readJson(this.prefix + 'outbox');
