@@ -833,6 +833,14 @@ for (const api of ['navigation', 'pushState']) {
       assert.equal(s.slots.route.variant, 'sale');
       paths.push('/sale');
     }
+    // A path replaced, then a hash: still the same page view (the replaced URL is its own).
+    const before = s.pageviews;
+    await r.page.evaluate(() => {
+      history.replaceState(null, '', '/replaced' + location.search);
+      history.pushState(null, '', '/replaced' + location.search + '#more');
+    });
+    s = await spaState(r.page);
+    assert.equal(s.pageviews, before, 'replaceState to a new path, then a hash');
     const views = (await spaEvents(r.page, `m=spa2${api}`)).filter((e) => e.type === 'pageview');
     assert.deepEqual(views.map((e) => new URL(e.url).pathname), paths);
     assert.deepEqual(r.errors, []);

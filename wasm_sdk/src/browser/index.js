@@ -421,19 +421,26 @@ class Ithaca {
   followHistory() {
     if (typeof addEventListener !== 'function') return;
     const changed = () => guard(() => pageKey() !== this.pageKey && this.page());
+    // A replaced URL is this page view's own from now on (a later hash change is no new page).
+    const replaced = () => {
+      this.pageKey = pageKey();
+      this.pageUrl = globalThis.location.href;
+    };
     const nav = globalThis.navigation;
     if (nav && typeof nav.addEventListener === 'function') {
-      nav.addEventListener('currententrychange', (e) => e.navigationType !== 'replace' && changed());
+      nav.addEventListener('currententrychange', (e) => (e.navigationType === 'replace' ? replaced() : changed()));
       return;
     }
     const h = globalThis.history;
     if (!h || typeof h.pushState !== 'function') return;
-    const push = h.pushState;
-    h.pushState = function pushState(...args) {
-      const r = push.apply(this, args); // the app's own errors stay the app's
-      changed();
-      return r;
-    };
+    for (const [name, after] of [['pushState', changed], ['replaceState', replaced]]) {
+      const original = h[name];
+      h[name] = function (...args) {
+        const r = original.apply(this, args); // the app's own errors stay the app's
+        guard(after);
+        return r;
+      };
+    }
     addEventListener('popstate', changed);
   }
 
