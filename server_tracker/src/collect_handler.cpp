@@ -42,7 +42,6 @@ std::optional<HttpResponse> handle_collect(Tracker::State& state, const HttpRequ
   // refusal of an origin the site does not allow.
   HttpResponse cors;
   add_cors_headers(request, cors);
-  if (!cors.headers.empty()) cors.set_header("Access-Control-Expose-Headers", "Retry-After");
   auto with_cors = [&cors](HttpResponse response) {
     for (const auto& [name, value] : cors.headers) response.set_header(name, value);
     return response;

@@ -58,7 +58,8 @@ HttpResponse handle_preflight(Tracker::State& state, const HttpRequest& request)
   response.status = 204;
   add_cors_headers(request, response);
   response.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-  response.set_header("Access-Control-Allow-Headers", "Content-Type");
+  // If-None-Match: the SDK revalidates its cached rule set.
+  response.set_header("Access-Control-Allow-Headers", "Content-Type, If-None-Match");
   response.set_header("Access-Control-Max-Age", "86400");
   return response;
 }

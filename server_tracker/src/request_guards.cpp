@@ -35,6 +35,9 @@ void add_cors_headers(const HttpRequest& request, HttpResponse& response) {
   if (origin.empty()) return;
   response.set_header("Access-Control-Allow-Origin", std::string(origin));
   response.set_header("Vary", "Origin");
+  // What the browser SDK reads besides the status: a rule set's ETag (it revalidates its cached
+  // copy with If-None-Match) and Retry-After (it waits that long before sending events again).
+  response.set_header("Access-Control-Expose-Headers", "ETag, Retry-After, X-Ithaca-Rules-Version");
 }
 
 std::optional<HttpResponse> check_origin(const SiteConfig& site, const HttpRequest& request) {

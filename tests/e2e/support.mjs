@@ -33,8 +33,8 @@ export function trackerBinary() {
   throw new Error(`no ithaca-tracker binary (looked at ${candidates.join(', ')}): run \`make native\` or set ITHACA_TRACKER`);
 }
 
-/** Starts a tracker on a free port; resolves to {url, dataDir, stop(), logs()}. */
-export async function startTracker({ timeoutMs = 20000 } = {}) {
+/** Starts a tracker on a free port (`config`: a sites file); resolves to {url, dataDir, stop(), logs()}. */
+export async function startTracker({ timeoutMs = 20000, config } = {}) {
   need(join(repo, 'wasm_sdk', 'dist', 'browser', 'ithaca.mjs'), 'run `make wasm` to build the SDK');
   vendorUplot();
   const dataDir = mkdtempSync(join(tmpdir(), 'ithaca-demo-e2e-'));
@@ -42,6 +42,7 @@ export async function startTracker({ timeoutMs = 20000 } = {}) {
     '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--admin-token', ADMIN_TOKEN,
     '--static', join(repo, 'demo_site'), '--sdk', join(repo, 'wasm_sdk', 'dist', 'browser'),
     '--rate-limit', '0', '--rules-max-age', '0', '--trust-proxy', // generated traffic names its visitors' addresses
+    ...(config ? ['--config', config] : []), // a sites file instead of the demo site
   ];
   const child = spawn(trackerBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ITHACA_ADMIN_TOKEN: '' } });
   let output = '';

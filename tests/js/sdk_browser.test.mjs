@@ -5,12 +5,13 @@
 // test-artifacts/sdk/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { repo, dist, artifacts, need } from '../browser/support/paths.mjs';
 import { startServer } from '../browser/support/server.mjs';
+import { startTracker } from '../e2e/support.mjs';
 
 const rules = JSON.parse(readFileSync(join(repo, 'tests', 'browser', 'fixtures', 'rules.json'), 'utf8'));
 const shots = join(artifacts, 'sdk');
@@ -425,6 +426,52 @@ test('events a page could not deliver wait in storage, with consent, and the nex
   await waitFor(() => eventsOf('m=outbox4').length > 0);
   assert.deepEqual(eventsOf('m=outbox3'), []);
   await n.ctx.close();
+});
+
+// The usual production set-up: the tracker on its own origin (t.shop.example), the pages on
+// another. The real tracker, allowing the test pages' origin; the pages from the test server.
+test('a tracker on another origin: rules revalidated with their ETag, the answers to events read, refusals too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ithaca-cross-origin-'));
+  const config = join(dir, 'sites.json');
+  writeFileSync(config, JSON.stringify({ sites: [{ id: 'test', origins: [server.origin], rules: join(repo, 'tests', 'browser', 'fixtures', 'rules.json') }] }));
+  const tracker = await startTracker({ config });
+  try {
+    const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const at = (m) => `${server.origin}/slots.html?now=${T0}&tracker=${encodeURIComponent(tracker.url)}&m=${m}`;
+    // The status of this page's rules request, once it was answered (resource timing).
+    const rulesStatus = () =>
+      page.waitForFunction(() => {
+        const e = performance.getEntriesByType('resource').find((r) => r.name.includes('/v1/rules/'));
+        return e && e.responseEnd > 0 && e.responseStatus;
+      }).then((h) => h.jsonValue());
+    await page.goto(at('xo1'));
+    await page.waitForFunction(() => window.ithaca && window.ithaca.status === 'decided');
+    assert.equal(await rulesStatus(), 200);
+    // The next page decides from its cached copy and revalidates it: a 304, read across origins.
+    await page.goto(at('xo2'));
+    await page.waitForFunction(() => window.ithaca && window.ithaca.status === 'decided');
+    assert.equal(await rulesStatus(), 304, 'revalidated with the ETag the first answer carried');
+    // Events: the SDK reads the tracker's answers across origins, refusals included (a 400
+    // would otherwise look like a network error, and be sent again).
+    const sent = [];
+    page.on('response', (r) => r.url().endsWith('/v1/collect') && sent.push(r.status()));
+    await page.evaluate(() => window.ithaca.flush());
+    await waitFor(() => sent.length === 1);
+    assert.deepEqual(sent, [202]);
+    const refused = await page.evaluate(async (url) => {
+      const r = await fetch(url + '/v1/collect', { method: 'POST', body: '{"site":"test","type":"nonsense"}', headers: { 'content-type': 'text/plain' } });
+      return [r.status, r.headers.get('retry-after')];
+    }, tracker.url);
+    assert.deepEqual(refused, [400, null]);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  } finally {
+    await tracker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('exposure is not sent for an experiment slot that was never on screen', async () => {

@@ -274,7 +274,7 @@ TEST_F(TrackerTest, CorsFollowsEachSitesAllowedOrigins) {
   auto refused = collect(R"({"site":"shop","type":"nonsense"})", {{"origin", "https://shop.example"}});
   EXPECT_EQ(refused.status, 400);
   EXPECT_EQ(refused.header("Access-Control-Allow-Origin"), "https://shop.example");
-  EXPECT_EQ(refused.header("Access-Control-Expose-Headers"), "Retry-After");
+  EXPECT_EQ(refused.header("Access-Control-Expose-Headers"), "ETag, Retry-After, X-Ithaca-Rules-Version");
   EXPECT_EQ(collect(body, {{"origin", "https://evil.example"}}).header("Access-Control-Allow-Origin"), "");
   EXPECT_EQ(collect(body).header("Access-Control-Expose-Headers"), "") << "no Origin, no CORS";
 
@@ -282,6 +282,11 @@ TEST_F(TrackerTest, CorsFollowsEachSitesAllowedOrigins) {
   EXPECT_EQ(preflight.status, 204);
   EXPECT_EQ(preflight.header("Access-Control-Allow-Origin"), "https://shop.example");
   EXPECT_NE(preflight.header("Access-Control-Allow-Headers").find("Content-Type"), std::string::npos);
+  // The SDK revalidates its cached rule set with If-None-Match, and reads the ETag it gets.
+  EXPECT_NE(preflight.header("Access-Control-Allow-Headers").find("If-None-Match"), std::string::npos);
+  auto rules = tracker->handle(request("GET", "/v1/rules/shop?compiled=2", "", {{"origin", "https://shop.example"}}));
+  EXPECT_EQ(rules.header("Access-Control-Allow-Origin"), "https://shop.example");
+  EXPECT_NE(rules.header("Access-Control-Expose-Headers").find("ETag"), std::string::npos);
   expect_error(tracker->handle(request("OPTIONS", "/v1/collect", "", {{"origin", "https://evil.example"}})), 403,
                "origin_not_allowed");
 }
@@ -578,7 +583,7 @@ TEST_F(TrackerTest, RateLimitingAnswers429WithRetryAfter) {
   EXPECT_EQ(limited.header("Retry-After"), "2");
   // Readable by the page that sent it (the SDK waits that long before sending again).
   EXPECT_EQ(limited.header("Access-Control-Allow-Origin"), "https://shop.example");
-  EXPECT_EQ(limited.header("Access-Control-Expose-Headers"), "Retry-After");
+  EXPECT_EQ(limited.header("Access-Control-Expose-Headers"), "ETag, Retry-After, X-Ithaca-Rules-Version");
   // Another client (a different address) is unaffected.
   HttpRequest other = request("POST", "/v1/collect", body);
   other.remote_ip = "198.51.100.200";
