@@ -40,10 +40,8 @@ std::optional<HttpResponse> handle_collect(Tracker::State& state, const HttpRequ
   // tracker refused (docs/sdk.md, "Events"). A cross-origin page can read the status and that
   // header only with CORS headers, so every answer carries them, refusals too, except the
   // refusal of an origin the site does not allow.
-  HttpResponse cors;
-  add_cors_headers(request, cors);
-  auto with_cors = [&cors](HttpResponse response) {
-    for (const auto& [name, value] : cors.headers) response.set_header(name, value);
+  auto with_cors = [&request](HttpResponse response) {
+    add_cors_headers(request, response);
     return response;
   };
 
@@ -69,6 +67,8 @@ std::optional<HttpResponse> handle_collect(Tracker::State& state, const HttpRequ
   const std::size_t count = payload.events.size();
   std::vector<StoredEvent> rows = enrich_events(state, request, payload, now);
   const bool bot = !rows.empty() && rows.front().bot;
+  HttpResponse cors;  // the headers only: the request is gone when the writer answers
+  add_cors_headers(request, cors);
 
   // Answer from the writer's thread once the commit is done, so this thread is free meanwhile.
   if (auto answer = later && *later ? (*later)() : nullptr) {

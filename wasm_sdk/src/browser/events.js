@@ -8,7 +8,8 @@
 // the events also wait in the `outbox` (the visitor's storage, with consent) for the next page,
 // as do batches still on their way.
 
-const MAX_QUEUE = 500; // events kept while sending is not (yet) allowed or not getting through
+// Events kept while sending is not (yet) allowed or not getting through (and in the outbox).
+export const MAX_EVENTS = 500;
 // Pauses before sending again after failures in a row; after the last, what is left waits for
 // the page to be hidden (one more try, by beacon) or the next event.
 const RETRY_MS = [1000, 2000, 4000, 8000, 16000];
@@ -71,7 +72,7 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
       inflight.delete(batch);
     }
     if (at !== epoch) return;
-    queue = batch.concat(queue).slice(-MAX_QUEUE);
+    queue = batch.concat(queue).slice(-MAX_EVENTS);
     if (failures < RETRY_MS.length) schedule(Math.max(wait, RETRY_MS[failures++]));
   }
 
@@ -98,7 +99,7 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
 
   function push(event) {
     queue.push(event);
-    if (queue.length > MAX_QUEUE) queue.shift();
+    if (queue.length > MAX_EVENTS) queue.shift();
     if (!canSend()) return;
     if (queue.length >= batchSize) flush();
     else if (!timer) schedule(interval);
@@ -110,7 +111,7 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
     drop() {
       queue = [];
       epoch++;
-      if (outbox) outbox.take();
+      if (outbox) outbox.take(); // and forget what an earlier page kept
     },
     get size() {
       return queue.length;

@@ -7,7 +7,7 @@ import { instantiateUrl } from '../wasm_loader.js';
 import { wrapModule } from '../engine.js';
 import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.js';
 import { readJson, writeJson, removeKeys, eventId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
-import { createQueue } from './events.js';
+import { createQueue, MAX_EVENTS } from './events.js';
 import { fetchRules, fetchServerContext, fromBase64, isCompiled } from './rules.js';
 import { installHideCss, findSlots, slotsIn, render, fallback, isSettled, hideCss } from './slots.js';
 import { logDecisions, showOverlay, hideOverlay } from './debug.js';
@@ -130,6 +130,7 @@ class Ithaca {
     const askServer = o.serverContext !== false && this.site && (o.rules === undefined || !!o.tracker);
     this.contextUrl = o.contextUrl || (askServer ? `${base}/v1/context?site=${encodeURIComponent(this.site)}` : '');
     this.collectUrl = o.collectUrl || (o.collect === false ? '' : `${base}/v1/collect`);
+    const outbox = this.prefix + 'outbox'; // events a page could not deliver, for the next one
     this.queue = createQueue({
       url: this.collectUrl,
       site: this.site,
@@ -141,13 +142,14 @@ class Ithaca {
         // Events older than 6 days are let go: the tracker would file them under the day they
         // arrive (it trusts a client's time up to 7 days back).
         take: () => {
-          const kept = this.canPersist() ? readJson(this.prefix + 'outbox') : null;
-          removeKeys(this.prefix + 'outbox');
+          const kept = this.canPersist() ? readJson(outbox) : null;
+          removeKeys(outbox);
           return Array.isArray(kept) ? kept.filter((e) => e && this.now() - e.ts < 6 * 864e5) : null;
         },
         keep: (events) => {
-          const kept = this.canPersist() && readJson(this.prefix + 'outbox');
-          if (this.canPersist()) writeJson(this.prefix + 'outbox', (Array.isArray(kept) ? kept : []).concat(events).slice(-500));
+          if (!this.canPersist()) return;
+          const kept = readJson(outbox);
+          writeJson(outbox, (Array.isArray(kept) ? kept : []).concat(events).slice(-MAX_EVENTS));
         },
       },
     });
@@ -422,10 +424,11 @@ class Ithaca {
     if (typeof addEventListener !== 'function') return;
     const changed = () => guard(() => pageKey() !== this.pageKey && this.page());
     // A replaced URL is this page view's own from now on (a later hash change is no new page).
-    const replaced = () => {
-      this.pageKey = pageKey();
-      this.pageUrl = globalThis.location.href;
-    };
+    const replaced = () =>
+      guard(() => {
+        this.pageKey = pageKey();
+        this.pageUrl = globalThis.location.href;
+      });
     const nav = globalThis.navigation;
     if (nav && typeof nav.addEventListener === 'function') {
       nav.addEventListener('currententrychange', (e) => (e.navigationType === 'replace' ? replaced() : changed()));
@@ -437,7 +440,7 @@ class Ithaca {
       const original = h[name];
       h[name] = function (...args) {
         const r = original.apply(this, args); // the app's own errors stay the app's
-        guard(after);
+        after();
         return r;
       };
     }
