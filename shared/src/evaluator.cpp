@@ -282,14 +282,14 @@ Value arithmetic(Op op, const Value& a, const Value& b, const Limits& limits) {
       int128 other = (static_cast<int128>(y.seconds) * 1000000000 + y.nanos);
       ns = op == Op::Add ? ns + other : ns - other;
       if (!duration_nanos_in_range(ns)) return Value::error("duration out of range");
-      return Value::duration({static_cast<std::int64_t>(ns / 1000000000), static_cast<std::int32_t>(ns % 1000000000)});
+      return Value::duration(duration_from_nanos(static_cast<std::int64_t>(ns)));
     }
     case Kind::Timestamp: {
       if (op != Op::Sub) return no_overload(name, a, b);
       Timestamp x = a.as_timestamp(), y = b.as_timestamp();
       int128 ns = (static_cast<int128>(x.seconds) - y.seconds) * 1000000000 + (x.nanos - y.nanos);
       if (!duration_nanos_in_range(ns)) return Value::error("duration out of range");
-      return Value::duration({static_cast<std::int64_t>(ns / 1000000000), static_cast<std::int32_t>(ns % 1000000000)});
+      return Value::duration(duration_from_nanos(static_cast<std::int64_t>(ns)));
     }
     default:
       return no_overload(name, a, b);

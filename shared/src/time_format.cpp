@@ -24,6 +24,17 @@ bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
   return true;
 }
 
+// ⌊frac × unit ÷ scale⌋ for frac < scale = 10^k ≤ 10^18 and a unit of m × 10^e ns (m is 1, 6 or
+// 36), exact in 64 bits: a 128-bit division would link compiler-rt's __divti3 (duration_from_nanos).
+std::int64_t scaled_fraction(std::int64_t frac, std::int64_t scale, std::int64_t unit) {
+  std::int64_t pow10 = 1;
+  while (unit % (pow10 * 10) == 0) pow10 *= 10;
+  const std::int64_t m = unit / pow10;
+  if (pow10 >= scale) return frac * m * (pow10 / scale);  // < unit
+  const std::int64_t divisor = scale / pow10;             // 10^j, j ≤ 8 when m > 1
+  return frac / divisor * m + frac % divisor * m / divisor;
+}
+
 void append_padded(std::string& out, std::int64_t v, int width) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -144,13 +155,11 @@ std::optional<Duration> parse_duration(std::string_view s) {
     else if (i < s.size() && s[i] == 'm') { unit = 60000000000; ++i; }
     else if (i < s.size() && s[i] == 's') { unit = 1000000000; ++i; }
     else return std::nullopt;
-    total_ns += whole * unit + frac * unit / frac_scale;
+    total_ns += whole * unit + scaled_fraction(static_cast<std::int64_t>(frac), static_cast<std::int64_t>(frac_scale), unit);
     if (total_ns > max_ns) return std::nullopt;
   }
-  auto secs = static_cast<std::int64_t>(total_ns / 1000000000);
-  auto nanos = static_cast<std::int32_t>(total_ns % 1000000000);
-  if (negative) { secs = -secs; nanos = -nanos; }
-  return Duration{secs, nanos};
+  const auto ns = static_cast<std::int64_t>(total_ns);  // at most kMaxDurationNanos
+  return duration_from_nanos(negative ? -ns : ns);
 }
 
 std::string format_duration(Duration d) {

@@ -26,5 +26,11 @@ bool timestamp_in_range(std::int64_t seconds) noexcept;
 bool duration_in_range(std::int64_t seconds) noexcept;
 inline constexpr std::int64_t kMaxDurationNanos = 9223372036854775807;  // int64 nanoseconds
 bool duration_nanos_in_range(int128 nanos) noexcept;
+// Seconds and a same-signed nanosecond part. Take the nanoseconds to 64 bits (after the range
+// check above) before dividing: a 128-bit division links compiler-rt's __divti3 and __modti3
+// into the wasm (0.5 KB gzipped) for nothing.
+inline Duration duration_from_nanos(std::int64_t nanos) noexcept {
+  return {nanos / 1000000000, static_cast<std::int32_t>(nanos % 1000000000)};
+}
 
 }  // namespace ithaca

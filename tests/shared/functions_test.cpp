@@ -468,6 +468,16 @@ INSTANTIATE_TEST_SUITE_P(Parse, Durations, ::testing::Values(
     Case{"duration('1\xc2\xb5s')", "duration(\"0.000001s\")"},
     Case{"duration('1ns')", "duration(\"0.000000001s\")"},
     Case{"duration('.5s')", "duration(\"0.5s\")"},
+    // Fractions of every unit, exact to the nanosecond (truncated), up to 18 digits kept.
+    Case{"duration('0.123456789123456789h')", "duration(\"444.444440844s\")"},
+    Case{"duration('1.999999999999999999m')", "duration(\"119.999999999s\")"},
+    Case{"duration('0.0000000000000000019h')", "duration(\"0s\")"},
+    Case{"duration('0.00000000000028h')", "duration(\"0.000000001s\")"},
+    Case{"duration('0.1234567891s')", "duration(\"0.123456789s\")"},
+    Case{"duration('1.0000015ms')", "duration(\"0.001000001s\")"},
+    Case{"duration('2.5us')", "duration(\"0.0000025s\")"},
+    Case{"duration('1.9ns')", "duration(\"0.000000001s\")"},
+    Case{"duration('-0.000000000000000001s')", "duration(\"0s\")"},
     // The range is that of a 64-bit count of nanoseconds (about ±292 years), as in the conformance
     // suite's timestamps/timestamp_range and duration_range cases.
     Case{"duration('2562047h')", "duration(\"9223369200s\")"},
