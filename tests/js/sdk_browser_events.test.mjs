@@ -121,11 +121,11 @@ test('events a page could not deliver wait in storage, with consent, and the nex
   await waitFor(() => eventsOf('m=outbox1').length > 0);
   const delivered = eventsOf('m=outbox1').map((e) => e.id);
   assert.deepEqual(delivered.filter((id) => undelivered.includes(id)), undelivered, 'the next page sent them, ids and all');
-  assert.equal(await r.page.evaluate(() => localStorage.getItem('ithaca:outbox')), null, 'and forgot them');
+  assert.equal(await r.page.evaluate(() => localStorage.getItem('ithaca:outbox:test')), null, 'and forgot them');
   // Kept events older than 6 days are let go: the tracker would file them under the wrong day.
   await r.page.evaluate((ts) => {
     const e = (id, at) => ({ type: 'event', name: 'old', id, ts: at, url: location.href.replace('outbox2b', 'outbox-old') });
-    localStorage.setItem('ithaca:outbox', JSON.stringify([e('old-1', ts - 7 * 864e5), e('recent-1', ts - 5 * 864e5)]));
+    localStorage.setItem('ithaca:outbox:test', JSON.stringify([e('old-1', ts - 7 * 864e5), e('recent-1', ts - 5 * 864e5)]));
   }, T0);
   await r.page.goto(`${server.origin}/slots.html?now=${T0}&m=outbox5`);
   await r.page.evaluate(() => window.ithaca.ready.then(() => window.ithaca.flush()));
@@ -141,7 +141,7 @@ test('events a page could not deliver wait in storage, with consent, and the nex
   await n.page.waitForTimeout(100);
   await n.page.goto(`${server.origin}/slots.html?now=${T0}&m=outbox4`);
   await n.page.evaluate(() => window.ithaca.ready);
-  assert.equal(await n.page.evaluate(() => localStorage.getItem('ithaca:outbox')), null);
+  assert.equal(await n.page.evaluate(() => localStorage.getItem('ithaca:outbox:test')), null);
   await n.page.evaluate(() => window.ithaca.flush());
   await waitFor(() => eventsOf('m=outbox4').length > 0);
   assert.deepEqual(eventsOf('m=outbox3'), []);

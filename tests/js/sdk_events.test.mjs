@@ -1,6 +1,8 @@
 // The browser SDK's event queue (wasm_sdk/src/browser/events.js) against a scripted tracker:
-// random answers (202, 400, 429, 503, a network error), beacons the browser refuses, the tab
-// hidden now and then, and a next page that takes the outbox. Whatever happens, every event
+// random answers (202, 400, 429, 503, a network error), beacons the browser refuses, the
+// browser's 64 KiB quota for beacons and keepalive fetches on their way (events with large props
+// fill it), requests without keepalive cancelled when their page is gone, the tab hidden now and
+// then, and a next page that takes the outbox. Whatever happens, every event
 // reaches the tracker, or its batch was refused, or the browser took it as a beacon when the page
 // was left, or it waits in the outbox for the next page; fetch stores an event twice only when it
 // was also kept for the next page, and a refused batch is not sent again. Timers are Node's mock timers: the pauses take no real time.
@@ -27,22 +29,40 @@ const settle = async () => {
 function world(rnd) {
   const log = { stored: [], refused: [], beaconed: [], everKept: new Set(), fetches: 0 };
   const ids = (init) => JSON.parse(init.body).events.map((e) => e.id);
+  let quota = 0; // bytes of beacons and keepalive fetches on their way: at most 64 KiB
+  const pages = { current: 0, gone: new Set() };
   globalThis.fetch = async (url, init) => {
     log.fetches++;
-    // Answered after a while (mock time): a batch may still be on its way when the page is left.
-    await new Promise((res) => setTimeout(res, Math.floor(rnd() * 3000)));
-    const r = rnd();
-    const status = r < 0.45 ? 202 : r < 0.55 ? 400 : r < 0.7 ? 429 : r < 0.85 ? 503 : 'network';
-    if (status === 'network') throw new TypeError('fetch failed');
-    if (status === 202) log.stored.push(...ids(init));
-    if (status === 400) log.refused.push(...ids(init));
-    return { status, headers: { get: (h) => (h === 'retry-after' && status === 429 ? '3' : null) } };
+    const bytes = Buffer.byteLength(init.body);
+    const page = pages.current;
+    if (init.keepalive) {
+      if (quota + bytes > 65536) throw new TypeError('over the keepalive quota');
+      quota += bytes;
+    }
+    try {
+      // Answered after a while (mock time): a batch may still be on its way when the page is left.
+      await new Promise((res) => setTimeout(res, Math.floor(rnd() * 3000)));
+      if (pages.gone.has(page) && !init.keepalive) throw new TypeError('cancelled with its page');
+      const r = rnd();
+      const status = r < 0.45 ? 202 : r < 0.55 ? 400 : r < 0.7 ? 429 : r < 0.85 ? 503 : 'network';
+      if (status === 'network') throw new TypeError('fetch failed');
+      if (status === 202) log.stored.push(...ids(init));
+      if (status === 400) log.refused.push(...ids(init));
+      return { status, headers: { get: (h) => (h === 'retry-after' && status === 429 ? '3' : null) } };
+    } finally {
+      if (init.keepalive) quota -= bytes;
+    }
   };
-  // A beacon the browser accepts is the browser's to deliver; a refused one falls back to fetch.
+  // A beacon the browser accepts is the browser's to deliver; one over the quota is refused, and
+  // some are refused anyway (the SDK then tries a keepalive fetch).
   const navigator = {
     leaving: false, // the page's last beacons: what the browser delivers after the page is gone
     sendBeacon: (url, body) => {
+      const bytes = Buffer.byteLength(body);
+      if (quota + bytes > 65536) return false;
       if (!navigator.leaving && rnd() < 0.2) return false;
+      quota += bytes;
+      setTimeout(() => (quota -= bytes), 200); // on its way for a while
       log.beaconed.push(...JSON.parse(body).events.map((e) => e.id));
       return true;
     },
@@ -60,7 +80,7 @@ function world(rnd) {
       for (const e of events) log.everKept.add(e.id);
     },
   };
-  return { log, outbox, navigator, kept: () => kept };
+  return { log, outbox, navigator, pages, kept: () => kept };
 }
 
 test('events reach the tracker, are refused, or wait for the next page — whatever the tracker answers', async () => {
@@ -77,12 +97,16 @@ test('events reach the tracker, are refused, or wait for the next page — whate
         // A page that is gone runs nothing more: its timers are the browser's to drop.
         let alive = true;
         w.navigator.leaving = false;
-        const q = createQueue({ url: '/v1/collect', site: 's', batchSize: 1 + Math.floor(rnd() * 5), interval: 4000, canSend: () => alive, outbox: w.outbox });
+        w.pages.current = page;
+        const q = createQueue({ url: '/v1/collect', site: 's', batchSize: 1 + Math.floor(rnd() * 25), interval: 4000, canSend: () => alive, outbox: w.outbox });
         const steps = 5 + Math.floor(rnd() * 40);
         for (let i = 0; i < steps; i++) {
           const r = rnd();
           if (r < 0.5) {
             const e = { type: 'event', id: `e${n++}`, url: 'https://shop.example/' };
+            // Some carry a lot (every event carries its context, about 2.5 KB): batches of them
+            // fill the keepalive quota.
+            if (rnd() < 0.4) e.props = { context: 'x'.repeat(Math.floor(rnd() * 8000)) };
             pushed.push(e.id);
             q.push(e);
           } else if (r < 0.85) {
@@ -97,6 +121,7 @@ test('events reach the tracker, are refused, or wait for the next page — whate
         w.navigator.leaving = true;
         q.flush(true); // the page is left
         alive = false;
+        w.pages.gone.add(page);
         await settle();
         mock.timers.tick(60000);
         await settle();
@@ -119,6 +144,37 @@ test('events reach the tracker, are refused, or wait for the next page — whate
         refused.add(id);
       }
     }
+  } finally {
+    mock.timers.reset();
+    globalThis.fetch = saved.fetch;
+    if (saved.navigator) Object.defineProperty(globalThis, 'navigator', saved.navigator);
+    else delete globalThis.navigator;
+  }
+});
+
+test('a page left with more than the browser takes by beacon keeps the rest for the next page', async () => {
+  // A returning visitor's busy page: 19 events of about 3.6 KB each (their contexts) still queued
+  // when the page is left — 69 KB, over the 64 KiB the browser lets a leaving page send.
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const saved = { fetch: globalThis.fetch, navigator: Object.getOwnPropertyDescriptor(globalThis, 'navigator') };
+  try {
+    const w = world(() => 0); // every answer 202, no beacon refused but over the quota
+    w.navigator.leaving = true;
+    const q = createQueue({ url: '/v1/collect', site: 's', batchSize: 20, interval: 4000, canSend: () => true, outbox: w.outbox });
+    const ids = [];
+    for (let i = 0; i < 19; i++) {
+      ids.push(`e${i}`);
+      q.push({ type: 'event', id: `e${i}`, props: { context: 'x'.repeat(3600) } });
+    }
+    q.flush(true);
+    w.pages.gone.add(0);
+    await settle();
+    mock.timers.tick(60000);
+    await settle();
+    const left = w.kept().map((e) => e.id);
+    assert.ok(w.log.beaconed.length > 0, 'what fits goes by beacon');
+    assert.ok(left.length > 0, 'the rest waits in the outbox');
+    assert.deepEqual([...w.log.beaconed, ...left].sort(), [...ids].sort(), 'each event beaconed or kept, once');
   } finally {
     mock.timers.reset();
     globalThis.fetch = saved.fetch;

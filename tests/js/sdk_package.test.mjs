@@ -47,6 +47,7 @@ test('the tarball holds the package files and nothing else', () => {
     'index.mjs',
     'openfeature.d.ts',
     'package.json',
+    'tools.d.ts',
     'tools/ithaca-tools.mjs',
     'tools/ithaca-tools.wasm',
   ]);
@@ -154,7 +155,7 @@ await new Promise((r) => setTimeout(r, 10));
 const changedByContext = changed.length;
 ithaca.interest('espresso'); // decisions change without a context change: a configuration change
 await new Promise((r) => setTimeout(r, 10));
-console.log(JSON.stringify({
+const out = {
   before: [before.value, before.reason],
   after: [after.value, after.reason, after.variant],
   bool: client.getBooleanValue('hero', false),
@@ -166,7 +167,11 @@ console.log(JSON.stringify({
   changedByContext,
   changed,
   promo: client.getStringValue('promo', 'x'),
-}));`,
+};
+out.signedIn = { visitor: ithaca.getContext().visitor.id, custom: ithaca.getContext().custom };
+await OpenFeature.setContext({ theme: 'dark' }); // logged out: another context, no targetingKey
+out.loggedOut = { hero: client.getStringValue('hero', 'x'), visitor: ithaca.getContext().visitor.id, custom: ithaca.getContext().custom };
+console.log(JSON.stringify(out));`,
   );
   const out = JSON.parse(run('of.mjs'));
   assert.deepEqual(out.before, ['classic', 'DEFAULT']);
@@ -183,6 +188,46 @@ console.log(JSON.stringify({
   assert.equal(out.changedByContext, 0);
   assert.deepEqual(out.changed, [['promo']]);
   assert.equal(out.promo, 'espresso');
+  // Each evaluation context replaces the one before: after a logout nothing of the user stays.
+  assert.deepEqual(out.signedIn, { visitor: 'user-1', custom: { beta: true } });
+  assert.equal(out.loggedOut.hero, 'classic');
+  assert.deepEqual(out.loggedOut.custom, { theme: 'dark' });
+  assert.notEqual(out.loggedOut.visitor, 'user-1');
+  assert.match(out.loggedOut.visitor, /^[0-9a-f-]{36}$/, 'the SDK’s own visitor id again');
+});
+
+test('consent reported one category at a time keeps the events waiting for analytics', () => {
+  // A consent manager that reports personalization before analytics: the page view recorded
+  // before consent must still be sent once analytics is granted (and only dropped when refused).
+  writeFileSync(
+    join(app, 'consent.mjs'),
+    `import { loadEngine } from 'ithaca-sdk';
+import { start } from 'ithaca-sdk/browser';
+const sent = [];
+globalThis.fetch = async (url, init) => {
+  sent.push(...JSON.parse(init.body).events.map((e) => e.type));
+  return { status: 202, headers: { get: () => null } };
+};
+const engine = await loadEngine();
+const rules = { schema: 1, site: 'c', version: '1', slots: { hero: { default: 'a', variants: { a: { props: {} } } } } };
+const run = async (steps) => {
+  sent.length = 0;
+  const ithaca = start({ site: 'c', rules, engine, requireConsent: true, collectUrl: 'http://t.example/v1/collect' });
+  await ithaca.ready;
+  ithaca.interest('tea'); // decided again: still nothing sent without analytics consent
+  for (const c of steps) ithaca.setConsent(c);
+  ithaca.flush();
+  await new Promise((r) => setTimeout(r, 20));
+  return [...sent];
+};
+console.log(JSON.stringify({
+  oneByOne: await run([{ personalization: true }, { analytics: true }]),
+  refused: await run([{ analytics: false }, { analytics: true }]),
+  together: await run([{ analytics: true, personalization: true }]),
+}));`,
+  );
+  const out = JSON.parse(run('consent.mjs'));
+  assert.deepEqual(out, { oneByOne: ['pageview'], refused: [], together: ['pageview'] });
 });
 
 test('the TypeScript declarations type-check a typical use', () => {
@@ -205,9 +250,12 @@ spa.page();
 page();
 unsubscribe();
 const d: Decision | null = decision('hero');
+const fromDefault: boolean = d?.rule === null;
+const headline = d?.props?.headline;
+ithaca.replaceContext({ custom: { plan: 'vip' } });
 const provider = new IthacaProvider(ithaca);
 const r = provider.resolveStringEvaluation('hero', 'x');
-async function node(): Promise<string> { const e: Engine = await loadEngine(); return e.decide('{}', { a: 1 }) + r.value + (d ? d.variant : '') + forced + JSON.stringify(e.slotVariants(1)); }
+async function node(): Promise<string> { const e: Engine = await loadEngine(); return e.decide('{}', { a: 1 }) + r.value + (d ? d.variant : '') + forced + fromDefault + String(headline) + JSON.stringify(e.slotVariants(1)); }
 async function compiled(): Promise<number> {
   const bytes: Uint8Array | undefined = (await loadEngine()).compile({ schema: 1 }).bytes;
   const page: Engine = await loadPageEngine();
@@ -231,6 +279,26 @@ void compiled;
   } catch (e) {
     assert.fail(`tsc: ${e.stdout}${e.stderr}`);
   }
+  // And what the code does not give, the declarations do not promise: the tools module has no
+  // page engine, and a decision may have no props.
+  writeFileSync(
+    join(app, 'wrong.ts'),
+    `import { loadPageEngine } from 'ithaca-sdk/tools';
+import { decision } from 'ithaca-sdk/browser';
+void loadPageEngine;
+const d = decision('hero');
+if (d) console.log(d.props.headline);
+`,
+  );
+  writeFileSync(join(app, 'tsconfig.wrong.json'), readFileSync(join(app, 'tsconfig.json'), 'utf8').replace('"use.ts"', '"wrong.ts"'));
+  let report = '';
+  try {
+    execFileSync(tsc, ['-p', 'tsconfig.wrong.json'], { cwd: app, encoding: 'utf8' });
+  } catch (e) {
+    report = `${e.stdout}${e.stderr}`;
+  }
+  assert.match(report, /wrong\.ts\(1,10\).*loadPageEngine/);
+  assert.match(report, /wrong\.ts\(5,.*'d\.props' is possibly 'undefined'/);
 });
 
 test('package.json: exports, types and the Node engine field', () => {

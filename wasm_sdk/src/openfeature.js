@@ -96,7 +96,8 @@ export class IthacaProvider {
   }
 
   // The evaluation context's attributes become `custom`; its targetingKey, when given,
-  // becomes visitor.id so experiments bucket on it.
+  // becomes visitor.id so experiments bucket on it. Each context replaces the one before (a
+  // logout's context without the user's targetingKey and attributes leaves none of them behind).
   applyContext(context) {
     const custom = {};
     for (const [k, v] of Object.entries(context || {})) if (k !== 'targetingKey') custom[k] = v;
@@ -104,7 +105,7 @@ export class IthacaProvider {
     if (context && context.targetingKey) partial.visitor = { id: String(context.targetingKey) };
     this.ownChange = true;
     try {
-      this.ithaca.updateContext(partial);
+      this.ithaca.replaceContext(partial);
     } finally {
       this.ownChange = false;
     }

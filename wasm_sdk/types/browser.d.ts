@@ -95,17 +95,22 @@ export interface ExperimentAssignment {
 export interface Decision {
   variant: string;
   reason: 'rule' | 'experiment' | 'default' | 'forced';
-  rule?: string;
+  /** the id of the rule that chose the variant; null for a default or forced decision */
+  rule: string | null;
   experiment?: ExperimentAssignment;
-  props: Record<string, Json>;
+  /** the variant's props; absent when it declares none */
+  props?: Record<string, Json>;
   explanation: Record<string, Json>;
 }
 
 export interface Decisions {
   site: string;
   version: string;
-  journey?: { stage?: string };
+  /** the visitor's journey stage (null when none matches), its index, and whether it moved on */
+  journey?: { stage: string | null; index?: number; advanced?: boolean };
   segments?: Record<string, boolean>;
+  /** segments whose condition failed to evaluate: id → error message */
+  segment_errors?: Record<string, string>;
   decisions: Record<string, Decision>;
 }
 
@@ -143,6 +148,12 @@ export interface Ithaca {
   setCustom(custom: Record<string, Json>): void;
   /** Deep-merges context attributes and decides again. */
   updateContext(partial: Record<string, Json>): void;
+  /**
+   * Context attributes that replace what the previous call set (deep-merged over the rest) and
+   * decides again: for an integration that owns a whole evaluation context (the OpenFeature
+   * provider), so that attributes it no longer has are gone.
+   */
+  replaceContext(attributes: Record<string, Json>): void;
   /** Sends queued events now. */
   flush(): void;
   debug(mode?: boolean | 'overlay'): void;
@@ -166,6 +177,7 @@ export function page(): void;
 export function setConsent(consent: Consent): void;
 export function setCustom(custom: Record<string, Json>): void;
 export function updateContext(partial: Record<string, Json>): void;
+export function replaceContext(attributes: Record<string, Json>): void;
 export function flush(): void;
 export function debug(mode?: boolean | 'overlay'): void;
 export function getContext(): Record<string, Json> | null;

@@ -3,16 +3,23 @@
 // While the page is shown a batch goes by fetch, so that one the tracker did not take (a network
 // error, 429, 5xx) can be sent again after a pause: the tracker stores an event id once, so a
 // retry never counts twice. When the page is hidden everything left goes by
-// navigator.sendBeacon, which the browser delivers after the page is gone (fetch(keepalive)
-// when a beacon is refused). If the tracker was failing then, that last try may fail too, so
-// the events also wait in the `outbox` (the visitor's storage, with consent) for the next page,
-// as do batches still on their way.
+// navigator.sendBeacon, which the browser delivers after the page is gone, as much as the
+// browser takes (KEEPALIVE_BYTES). What it does not take, batches still on their way, and —
+// if the tracker was failing, when that last try may fail too — everything, wait in the `outbox`
+// (the visitor's storage, with consent) for the next page.
 
 // Events kept while sending is not (yet) allowed or not getting through (and in the outbox).
 export const MAX_EVENTS = 500;
 // Pauses before sending again after failures in a row; after the last, what is left waits for
 // the page to be hidden (one more try, by beacon) or the next event.
 const RETRY_MS = [1000, 2000, 4000, 8000, 16000];
+// What a page may have on its way in beacons and keepalive fetches together (the Fetch
+// standard's keepalive quota, which sendBeacon shares): a beacon over it is refused, and one
+// refused as the page goes away is lost unless kept for the next page. Every event carries its
+// context (about 2.5 KB), so a busy page's last batches can reach it.
+const KEEPALIVE_BYTES = 65536;
+const utf8 = typeof TextEncoder === 'function' ? new TextEncoder() : null;
+const byteLength = (text) => (utf8 ? utf8.encode(text).length : 3 * text.length);
 
 // `prepare(body)` may amend a batch just before it leaves (the consented visitor id).
 // `outbox`: {take(): events kept by an earlier page (and forgets them), keep(events)}, or null.
@@ -22,29 +29,28 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
   let failures = 0; // sends in a row the tracker did not take
   let carried = queue.length > 0; // events from an earlier page, until the tracker takes a batch
   let epoch = 0; // drop() starts a new one: a late failure must not bring dropped events back
-  const inflight = new Set(); // batches sent by fetch, not answered yet
+  const inflight = new Map(); // batch sent by fetch, not answered yet → its keepalive bytes (or 0)
 
   const text = (batch) => {
     const doc = { site, events: batch };
     return JSON.stringify(prepare ? prepare(doc) : doc);
   };
-  const post = (body) =>
+  const post = (body, keepalive) =>
     globalThis.fetch(url, {
       method: 'POST',
       body,
-      keepalive: body.length < 60000,
+      keepalive,
       credentials: 'omit',
       headers: { 'content-type': 'text/plain;charset=UTF-8' },
     });
 
-  function beacon(batch) {
+  function beaconed(body) {
     try {
       const nav = globalThis.navigator;
-      if (nav && typeof nav.sendBeacon === 'function' && nav.sendBeacon(url, text(batch))) return;
+      return !!(nav && typeof nav.sendBeacon === 'function' && nav.sendBeacon(url, body));
     } catch {
-      /* refused: by fetch instead */
+      return false;
     }
-    send(batch); // sent again later if the page stays
   }
 
   function schedule(ms) {
@@ -57,9 +63,11 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
   async function send(batch) {
     const at = epoch;
     let wait = 0;
-    inflight.add(batch);
+    const body = text(batch);
+    const size = byteLength(body);
+    inflight.set(batch, size < KEEPALIVE_BYTES ? size : 0);
     try {
-      const r = await post(text(batch));
+      const r = await post(body, size < KEEPALIVE_BYTES);
       if (r.status !== 429 && r.status < 500) {
         failures = 0;
         carried = false;
@@ -83,17 +91,40 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
     if (!url || !canSend()) return;
     const all = queue;
     queue = [];
-    const viaFetch = hiding !== true && typeof globalThis.fetch === 'function';
-    // Hidden: what is on its way may never be answered, and while the tracker fails the beacons
-    // may fail too, so those wait for the next page as well.
-    if (!viaFetch && outbox) {
-      const kept = (failures || carried ? all : []).concat(...inflight);
-      if (kept.length) outbox.keep(kept);
+    const batches = [];
+    for (let i = 0; i < all.length; i += batchSize) batches.push(all.slice(i, i + batchSize));
+    if (hiding !== true && typeof globalThis.fetch === 'function') {
+      for (const batch of batches) send(batch);
+      return;
     }
-    for (let i = 0; i < all.length; i += batchSize) {
-      const batch = all.slice(i, i + batchSize);
-      if (viaFetch) send(batch);
-      else beacon(batch);
+    // Hidden: by beacon (a refused one by a keepalive fetch) while what is left of
+    // KEEPALIVE_BYTES holds it. What does not fit, what is on its way and may never be answered,
+    // and — while the tracker fails, when the beacons may fail too — everything wait for the next
+    // page; what did not fit is also sent again if this page stays (the tracker stores an id once).
+    let room = KEEPALIVE_BYTES;
+    for (const size of inflight.values()) room -= size;
+    const unsent = [];
+    const beacon = (batch) => {
+      const body = text(batch);
+      const size = byteLength(body);
+      if (size <= room) {
+        room -= size;
+        if (!beaconed(body)) send(batch);
+      } else if (batch.length > 1) {
+        const half = batch.length >> 1; // a batch over the room may fit in smaller pieces
+        beacon(batch.slice(0, half));
+        beacon(batch.slice(half));
+      } else unsent.push(batch[0]);
+    };
+    for (const batch of batches) beacon(batch);
+    if (outbox) {
+      const kept = new Set(failures || carried ? all : unsent); // a set: a refused beacon's batch is also in flight
+      for (const batch of inflight.keys()) for (const e of batch) kept.add(e);
+      if (kept.size) outbox.keep([...kept]);
+    }
+    if (unsent.length) {
+      queue = unsent.concat(queue).slice(-MAX_EVENTS);
+      schedule(RETRY_MS[0]);
     }
   }
 

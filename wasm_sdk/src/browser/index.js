@@ -9,7 +9,7 @@ import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.j
 import { readJson, writeJson, removeKeys, eventId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
 import { createQueue, MAX_EVENTS } from './events.js';
 import { fetchRules, fetchServerContext, fromBase64, isCompiled } from './rules.js';
-import { installHideCss, findSlots, slotsIn, render, fallback, isSettled, hideCss } from './slots.js';
+import { installHideCss, findSlots, slotsIn, render, fallback, isSettled, isFallback, hideCss } from './slots.js';
 import { logDecisions, showOverlay, hideOverlay } from './debug.js';
 
 export { hideCss };
@@ -91,9 +91,11 @@ function guard(fn, fallbackValue) {
 
 class Ithaca {
   constructor(options) {
+    // An option given as undefined keeps its default (`{timeout: cfg.timeout}` with none set).
+    const given = Object.entries(Object.assign({}, options)).filter(([, v]) => v !== undefined);
     const o = (this.options = Object.assign(
       { timeout: 1000, batchSize: 20, flushInterval: 4000, storagePrefix: 'ithaca:', tracker: '' },
-      options,
+      Object.fromEntries(given),
     ));
     this.site = String(o.site || '');
     this.doc = typeof document !== 'undefined' ? document : null;
@@ -108,6 +110,7 @@ class Ithaca {
     this.timing = { start: clock() - moduleStart };
     this.custom = merge({}, o.custom);
     this.overrides = merge({}, o.context);
+    this.replaced = {}; // replaceContext's attributes: each call's replace the last call's
     const t = typeof o.now === 'function' ? o.now : () => Date.now();
     this.now = () => Number(t());
 
@@ -116,11 +119,11 @@ class Ithaca {
     this.privacy = privacy;
     this.blocked = honour && (privacy.gpc || privacy.dnt);
     const stored = o.requireConsent && !this.blocked ? readJson(this.prefix + 'consent') : null;
-    const given = Object.assign({}, stored, o.consent);
+    const known = Object.assign({}, stored, o.consent);
     const dflt = !o.requireConsent;
     this.consent = {
-      analytics: !this.blocked && (given.analytics === undefined ? dflt : !!given.analytics),
-      personalization: !this.blocked && (given.personalization === undefined ? dflt : !!given.personalization),
+      analytics: !this.blocked && (known.analytics === undefined ? dflt : !!known.analytics),
+      personalization: !this.blocked && (known.personalization === undefined ? dflt : !!known.personalization),
     };
 
     const base = o.tracker === undefined || o.tracker === null ? '' : String(o.tracker).replace(/\/$/, '');
@@ -130,7 +133,8 @@ class Ithaca {
     const askServer = o.serverContext !== false && this.site && (o.rules === undefined || !!o.tracker);
     this.contextUrl = o.contextUrl || (askServer ? `${base}/v1/context?site=${encodeURIComponent(this.site)}` : '');
     this.collectUrl = o.collectUrl || (o.collect === false ? '' : `${base}/v1/collect`);
-    const outbox = this.prefix + 'outbox'; // events a page could not deliver, for the next one
+    // Events a page could not deliver, for the next page of the same site (a batch names its site).
+    const outbox = this.prefix + 'outbox:' + this.site;
     this.queue = createQueue({
       url: this.collectUrl,
       site: this.site,
@@ -237,7 +241,15 @@ class Ithaca {
 
   async boot() {
     const o = this.options;
-    const engineP = o.engine ? Promise.resolve(o.engine) : loadBrowserEngine(o.wasmUrl);
+    // The engine and the rules get the same time to arrive: a stalled wasm download fails the
+    // start (default content stays, `ready` settles, the page view is sent) instead of hanging.
+    const patience = Math.max(o.timeout * 4, 5000);
+    const engineP = o.engine
+      ? Promise.resolve(o.engine)
+      : Promise.race([
+          loadBrowserEngine(o.wasmUrl),
+          new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${patience} ms`)), patience)),
+        ]);
     engineP.catch(() => {});
     let rulesP;
     let cached = null;
@@ -246,7 +258,7 @@ class Ithaca {
     } else if (this.rulesUrl) {
       const key = this.prefix + 'rules:' + this.site;
       cached = this.canPersist() ? readJson(key) : null;
-      const fetched = fetchRules(this.rulesUrl, cached, Math.max(o.timeout * 4, 5000)).then((r) => {
+      const fetched = fetchRules(this.rulesUrl, cached, patience).then((r) => {
         if (r.status === 'fresh' && this.canPersist()) writeJson(key, { etag: r.etag, rules: r.rules, ts: this.now() });
         return r;
       });
@@ -271,6 +283,7 @@ class Ithaca {
     this.timing.engine = clock() - moduleStart;
     // Classify the page's signals now: on a first visit this overlaps the rules download, and the
     // first call into the classifier (which the engine compiles on first use) is off the path.
+    const derivedUrl = this.pageUrl;
     const derived = this.derive();
     this.timing.context = clock() - moduleStart;
     // The same for the loader and decide while the rules download (a first visit): they arrive
@@ -289,7 +302,9 @@ class Ithaca {
     }
     this.timing.loaded = clock() - moduleStart;
     this.server = await serverP;
-    this.decideAndShow(true, derived);
+    // A router that moved to another URL meanwhile (page() while starting): this page's context
+    // is that URL's.
+    this.decideAndShow(true, this.pageUrl === derivedUrl ? derived : undefined);
     if (got.status === 'cached') got.next.then((r) => this.applyFresh(r, got.rules));
   }
 
@@ -466,6 +481,9 @@ class Ithaca {
       if (utm.campaign) entry.campaign = utm.campaign;
       this.state = advance(this.stored, now, path, entry);
       if (this.state.new_visit) this.state.landing = { referrer: ref, utm };
+      // Interests and goals recorded before the first decision (the page's own script at start).
+      for (const record of this.early || []) record(this.state);
+      this.early = null;
       const server = this.server || this.serverFetched;
       if (server) this.state.server = server;
     }
@@ -485,7 +503,7 @@ class Ithaca {
     };
     ctx.custom = merge({}, this.custom);
     ctx.visitor = { id: s.id };
-    return merge(ctx, this.overrides);
+    return merge(merge(ctx, this.overrides), this.replaced);
   }
 
   persist() {
@@ -528,8 +546,9 @@ class Ithaca {
     if (result.journey && result.journey.stage) this.state.journey.stage = result.journey.stage;
     this.persist();
     for (const el of this.slots) {
-      // A slot that already fell back keeps its default: swapping it now would flicker.
-      if (first && !previous && isSettled(el)) continue;
+      // A slot that already fell back keeps its default for the rest of the page view: swapping
+      // it now would flicker. A new page view (page()) decides it again.
+      if (isSettled(el) && (first ? !previous : isFallback(el))) continue;
       const name = el.getAttribute('data-ithaca-slot');
       guard(() => render(el, result.decisions && result.decisions[name]));
       this.watchExposure(el, name);
@@ -648,16 +667,24 @@ class Ithaca {
     return this.subscribe(null, cb);
   }
 
+  // Before the first decision there is no visit state yet: interests and goals wait for it
+  // (`early`), and the first decision includes them.
+  later(record) {
+    if (this.state) return false;
+    (this.early || (this.early = [])).push(record);
+    return true;
+  }
+
   track(name, props) {
     guard(() => {
-      if (props && props.interest && this.state) this.interest(props.interest);
+      if (props && props.interest) this.interest(props.interest);
       this.event('event', name, props);
     });
   }
 
   conversion(goal, props) {
     guard(() => {
-      if (this.state) {
+      if (!this.later((s) => addGoal(s, goal))) {
         addGoal(this.state, goal);
         this.persist();
       }
@@ -668,7 +695,7 @@ class Ithaca {
 
   interest(name) {
     guard(() => {
-      if (!this.state) return;
+      if (this.later((s) => addInterest(s, name))) return;
       addInterest(this.state, name);
       this.persist();
       this.redecide();
@@ -707,8 +734,10 @@ class Ithaca {
         removeKeys(this.prefix + 'rules:');
         removeKeys(this.prefix + 'outbox');
       } else this.persist();
+      // Events wait for a decision on analytics: dropped only when it is refused, not when
+      // another category is decided first (consent managers report them one by one).
       if (this.consent.analytics) this.queue.flush();
-      else this.queue.drop();
+      else if (c.analytics !== undefined) this.queue.drop();
       this.redecide();
     });
   }
@@ -723,6 +752,13 @@ class Ithaca {
   updateContext(partial) {
     guard(() => {
       merge(this.overrides, partial);
+      this.redecide();
+    });
+  }
+
+  replaceContext(attributes) {
+    guard(() => {
+      this.replaced = merge({}, attributes);
       this.redecide();
     });
   }
@@ -775,6 +811,7 @@ const inert = {
   setConsent() {},
   setCustom() {},
   updateContext() {},
+  replaceContext() {},
   flush() {},
   debug() {},
   getContext: () => null,
@@ -809,6 +846,7 @@ export const page = () => current.page();
 export const setConsent = (c) => current.setConsent(c);
 export const setCustom = (c) => current.setCustom(c);
 export const updateContext = (c) => current.updateContext(c);
+export const replaceContext = (c) => current.replaceContext(c);
 export const flush = () => current.flush();
 export const debug = (mode) => current.debug(mode);
 export const getContext = () => current.getContext();

@@ -43,6 +43,8 @@ export function slotsIn(el) {
 }
 
 const defaults = new WeakMap(); // slot element → its default child nodes
+const shown = new WeakMap(); // slot element → the variant whose template it shows ('' its default)
+const originals = new WeakMap(); // element a prop wrote into → {nodes, attrs} it had before
 
 function templateFor(el, variant) {
   for (const child of el.children) {
@@ -51,18 +53,38 @@ function templateFor(el, variant) {
   return null;
 }
 
+// Writes the decision's props into the shown content; a prop the decision no longer has gives
+// its element back what it had before the first write (the default content is reused).
 function applyProps(el, props) {
-  if (!props || typeof props !== 'object') return;
+  const has = (key) => props !== null && typeof props === 'object' && key in props && props[key] != null;
+  const saved = (node) => {
+    if (!originals.has(node)) originals.set(node, { nodes: null, attrs: {} });
+    return originals.get(node);
+  };
   for (const node of el.querySelectorAll('[data-ithaca-prop]')) {
     const key = node.getAttribute('data-ithaca-prop');
-    if (key in props && props[key] != null) node.textContent = String(props[key]);
+    const before = originals.get(node);
+    if (has(key)) {
+      if (!before || !before.nodes) saved(node).nodes = Array.from(node.childNodes);
+      node.textContent = String(props[key]);
+    } else if (before && before.nodes) {
+      node.replaceChildren(...before.nodes);
+      before.nodes = null;
+    }
   }
   for (const node of el.querySelectorAll('[data-ithaca-attr]')) {
     // data-ithaca-attr="href:url,title:label" sets attributes from props
     for (const pair of node.getAttribute('data-ithaca-attr').split(',')) {
       const [attr, key] = pair.split(':').map((s) => s.trim());
-      if (attr && key && key in props && props[key] != null && !/^on/i.test(attr)) {
+      if (!attr || !key || /^on/i.test(attr)) continue;
+      const attrs = (originals.get(node) || { attrs: {} }).attrs;
+      if (has(key)) {
+        if (!(attr in attrs)) saved(node).attrs[attr] = node.getAttribute(attr);
         node.setAttribute(attr, String(props[key]));
+      } else if (attr in attrs) {
+        if (attrs[attr] === null) node.removeAttribute(attr);
+        else node.setAttribute(attr, attrs[attr]);
+        delete attrs[attr];
       }
     }
   }
@@ -77,14 +99,16 @@ export function render(el, decision) {
   const tpl = variant ? templateFor(el, variant) : null;
   const content = () => Array.from(el.childNodes).filter((n) => n.nodeName !== 'TEMPLATE');
   if (!defaults.has(el)) defaults.set(el, content());
-  const current = content();
-  const wanted = tpl ? Array.from(tpl.content.cloneNode(true).childNodes) : defaults.get(el);
-  if (current.length !== wanted.length || current.some((n, i) => n !== wanted[i])) {
-    for (const n of current) n.remove();
+  // Content is swapped only when the variant shown changes: a decision that keeps it (an
+  // interest, consent) leaves the visitor's input, focus and the page's listeners in place.
+  const key = tpl ? variant : '';
+  if ((shown.get(el) || '') !== key) {
+    for (const n of content()) n.remove();
     const first = el.firstChild;
-    for (const n of wanted) el.insertBefore(n, first);
+    for (const n of tpl ? Array.from(tpl.content.cloneNode(true).childNodes) : defaults.get(el)) el.insertBefore(n, first);
+    shown.set(el, key);
   }
-  if (decision) applyProps(el, decision.props);
+  applyProps(el, decision && decision.props);
   el.setAttribute('data-ithaca-variant', variant);
   el.setAttribute(STATE_ATTR, tpl ? 'variant' : 'default');
   return !!tpl;
@@ -96,3 +120,4 @@ export function fallback(el) {
 }
 
 export const isSettled = (el) => el.hasAttribute(STATE_ATTR);
+export const isFallback = (el) => el.getAttribute(STATE_ATTR) === 'fallback';
