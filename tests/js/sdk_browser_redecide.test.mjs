@@ -1,8 +1,9 @@
 // The browser SDK in headless Chromium after its first decision: decisions that keep a slot's
 // variant leave its elements alone, props written into default content are given back, a slot
 // that fell back stays so for its page view, what the page records before the first decision
-// counts in it, a router's redirect during start decides the new URL, and a wasm download that
-// never ends still settles `ready`. The page: tests/browser/pages/redecide.html.
+// counts in it, a router's redirect during start decides the new URL, a wasm download that
+// never ends still settles `ready`, and two tabs of a site keep each other's visit state. The
+// page: tests/browser/pages/redecide.html.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { UA, server, serverRules, browser, startSession, stopSession, eventsOf, waitFor } from '../browser/support/session.mjs';
@@ -31,8 +32,8 @@ before(async () => {
 after(stopSession);
 
 // Opens redecide.html; `delay` holds back the rules (ms), `stallWasm` never answers the wasm.
-async function openPage(query, { delay = 0, stallWasm = false } = {}) {
-  const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
+async function openPage(query, { delay = 0, stallWasm = false, reuse } = {}) {
+  const ctx = reuse || (await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop }));
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -154,4 +155,27 @@ test('a wasm download that never ends: the start fails in time, `ready` settles,
   await waitFor(() => eventsOf('m=stall').length > 0);
   assert.deepEqual(eventsOf('m=stall').map((e) => [e.type, e.site, 'context' in e]), [['pageview', 'redecide', false]]);
   await ctx.close();
+});
+
+test('two tabs of a site: neither loses the other’s page views, interests and goals', async () => {
+  // A shopper opens two products in tabs: each tab read the visit state when it loaded.
+  const a = await openPage('?m=tabs');
+  await a.page.evaluate(() => window.ithaca.ready);
+  const b = await openPage('?m=tabs', { reuse: a.ctx });
+  await b.page.evaluate(() => window.ithaca.ready);
+  await a.page.evaluate(() => window.ithaca.interest('tea')); // after B's page view was written
+  await b.page.evaluate(() => {
+    window.ithaca.interest('coffee');
+    window.ithaca.conversion('signup');
+  });
+  await a.page.evaluate(() => window.ithaca.conversion('newsletter'));
+  const stored = await a.page.evaluate(() => JSON.parse(localStorage.getItem('ithaca:state')));
+  assert.equal(stored.pageviews, 2, 'both tabs’ page views');
+  assert.equal(stored.visits, 1);
+  assert.deepEqual([...stored.journey.interests].sort(), ['coffee', 'tea']);
+  assert.deepEqual([...stored.journey.goals].sort(), ['newsletter', 'signup']);
+  // And tab A's next decision sees what tab B recorded.
+  assert.ok((await a.page.evaluate(() => window.ithaca.getContext().journey.interests)).includes('coffee'));
+  assert.deepEqual([...a.errors, ...b.errors], []);
+  await a.ctx.close();
 });

@@ -6,7 +6,7 @@ import names from 'ithaca:page-names';
 import { instantiateUrl } from '../wasm_loader.js';
 import { wrapModule } from '../engine.js';
 import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.js';
-import { readJson, writeJson, removeKeys, eventId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
+import { readJson, writeJson, readText, writeText, removeKeys, eventId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
 import { createQueue, MAX_EVENTS } from './events.js';
 import { fetchRules, fetchServerContext, fromBase64, isCompiled } from './rules.js';
 import { installHideCss, findSlots, slotsIn, render, fallback, isSettled, isFallback, hideCss } from './slots.js';
@@ -172,7 +172,10 @@ class Ithaca {
     this.watchSlots();
     if (o.spa) this.followHistory();
 
-    this.stored = this.canPersist() ? readJson(this.prefix + 'state') : null;
+    // The visit state as this page read it; `basis` is its text, to tell whether another tab of
+    // the site wrote it since (persist()).
+    this.basis = this.canPersist() ? readText(this.prefix + 'state') : null;
+    this.stored = guard(() => JSON.parse(this.basis), null);
     this.ready = this.boot().catch((e) => this.fail('start failed: ' + e));
   }
 
@@ -340,7 +343,9 @@ class Ithaca {
     const fetched = fetchServerContext(this.contextUrl, 5000).then((ctx) => {
       this.serverFetched = ctx;
       if (ctx && this.state) {
-        this.state.server = ctx;
+        this.change((s) => {
+          s.server = ctx;
+        });
         this.persist();
       }
       return ctx;
@@ -479,13 +484,17 @@ class Ithaca {
       if (utm.source) entry.source = entry.source || utm.source;
       if (utm.medium) entry.medium = utm.medium;
       if (utm.campaign) entry.campaign = utm.campaign;
-      this.state = advance(this.stored, now, path, entry);
-      if (this.state.new_visit) this.state.landing = { referrer: ref, utm };
-      // Interests and goals recorded before the first decision (the page's own script at start).
-      for (const record of this.early || []) record(this.state);
-      this.early = null;
       const server = this.server || this.serverFetched;
-      if (server) this.state.server = server;
+      this.state = this.stored;
+      this.change((previous) => {
+        const next = advance(previous, now, path, entry);
+        if (next.new_visit) next.landing = { referrer: ref, utm };
+        if (server) next.server = server;
+        return next;
+      });
+      // Interests and goals recorded before the first decision (the page's own script at start).
+      for (const record of this.early || []) this.change(record);
+      this.early = null;
     }
     const s = this.state;
     // Later pages of a visit keep the visit's own referrer and campaign.
@@ -506,11 +515,36 @@ class Ithaca {
     return merge(merge(ctx, this.overrides), this.replaced);
   }
 
+  // Every change to the visit state goes through here: `step(state)` changes it in place (and
+  // returns nothing) or returns the next one, and is kept until written, for persist() to apply again to another tab's state.
+  change(step) {
+    const next = step(this.state);
+    if (next && typeof next === 'object') this.state = next;
+    (this.pending || (this.pending = [])).push(step);
+  }
+
+  // Writes the visit state. If another tab of the site wrote it since this page read or wrote
+  // it (shoppers open products in tabs), this page's own changes are applied to that state
+  // instead, so that neither tab's page views, interests and goals are lost.
   persist() {
     if (!this.canPersist() || !this.state) return;
+    const key = this.prefix + 'state';
+    const now = readText(key);
+    if (now && now !== this.basis) {
+      let theirs = guard(() => JSON.parse(now), null);
+      if (theirs && theirs.v === 1) {
+        for (const step of this.pending || []) {
+          const next = step(theirs);
+          if (next && typeof next === 'object') theirs = next;
+        }
+        this.state = Object.assign(theirs, { new_visit: this.state.new_visit });
+      }
+    }
     const s = Object.assign({}, this.state);
     delete s.new_visit;
-    writeJson(this.prefix + 'state', s);
+    this.basis = JSON.stringify(s);
+    writeText(key, this.basis);
+    this.pending = [];
   }
 
   decideAndShow(first, derived) {
@@ -543,7 +577,10 @@ class Ithaca {
     this.context = ctx;
     this.result = result;
     this.status = 'decided';
-    if (result.journey && result.journey.stage) this.state.journey.stage = result.journey.stage;
+    const stage = result.journey && result.journey.stage;
+    if (stage) this.change((s) => {
+      s.journey.stage = stage;
+    });
     this.persist();
     for (const el of this.slots) {
       // A slot that already fell back keeps its default for the rest of the page view: swapping
@@ -684,8 +721,9 @@ class Ithaca {
 
   conversion(goal, props) {
     guard(() => {
-      if (!this.later((s) => addGoal(s, goal))) {
-        addGoal(this.state, goal);
+      const record = (s) => addGoal(s, goal);
+      if (!this.later(record)) {
+        this.change(record);
         this.persist();
       }
       this.event('conversion', goal, props);
@@ -695,8 +733,9 @@ class Ithaca {
 
   interest(name) {
     guard(() => {
-      if (this.later((s) => addInterest(s, name))) return;
-      addInterest(this.state, name);
+      const record = (s) => addInterest(s, name);
+      if (this.later(record)) return;
+      this.change(record);
       this.persist();
       this.redecide();
     });

@@ -16,24 +16,34 @@ function storage() {
   }
 }
 
-export function readJson(key) {
+export function readText(key) {
   try {
     const s = storage();
-    const t = s && s.getItem(key);
+    return (s && s.getItem(key)) || null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeText(key, text) {
+  try {
+    const s = storage();
+    if (s) s.setItem(key, text);
+  } catch {
+    /* quota or blocked: the page works without it */
+  }
+}
+
+export function readJson(key) {
+  try {
+    const t = readText(key);
     return t ? JSON.parse(t) : null;
   } catch {
     return null;
   }
 }
 
-export function writeJson(key, value) {
-  try {
-    const s = storage();
-    if (s) s.setItem(key, JSON.stringify(value));
-  } catch {
-    /* quota or blocked: the page works without it */
-  }
-}
+export const writeJson = (key, value) => writeText(key, JSON.stringify(value));
 
 export function removeKeys(prefix) {
   try {
