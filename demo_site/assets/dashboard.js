@@ -78,10 +78,13 @@ class Dashboard {
       return;
     }
     this.status('Loading reports…');
+    // Whole days of the site's calendar, today included: the reports count by day (reports.md).
     const days = Number($('range').value) || 7;
     const to = Date.now();
-    const from = to - days * 86400000;
+    const from = to - (days - 1) * 86400000;
     const r = await loadReports({ site: this.site, token, from, to, interval: days > 7 ? 'day' : 'hour' });
+    // Today's hours still to come have nothing to show.
+    if (Array.isArray(r.timeseries)) r.timeseries = r.timeseries.filter((p) => p.t * 1000 <= to);
     const refused = Object.values(r).find((x) => x instanceof ReportError && (x.status === 401 || x.status === 403));
     if (refused) {
       sessionStorage.removeItem(TOKEN_KEY);
@@ -92,7 +95,7 @@ class Dashboard {
     }
     for (const p of this.plots) p.plot.destroy();
     this.plots = [];
-    this.renderKpis(r.summary, r.timeseries);
+    this.renderKpis(r.summary, r.timeseries, days > 7);
     this.renderTimeseries(r.timeseries, days);
     // Where visits come from: entries (a visit's first page), without internal navigation.
     const channels = Array.isArray(r.referrers) ? r.referrers.filter((x) => x.label !== 'internal') : r.referrers;
@@ -137,7 +140,7 @@ class Dashboard {
 
   // ---- totals
 
-  renderKpis(summary, series) {
+  renderKpis(summary, series, daily) {
     const root = $('kpis');
     const s = summary instanceof ReportError || !summary ? null : summary;
     const tiles = [
@@ -148,7 +151,12 @@ class Dashboard {
     ];
     if (Array.isArray(series) && series.length) {
       const peak = series.reduce((a, b) => (b.visitors > a.visitors ? b : a));
-      tiles.push(['Busiest hour', `${new Date(peak.t * 1000).toLocaleString('en', { weekday: 'short', hour: '2-digit', minute: '2-digit' })}`]);
+      const when = new Date(peak.t * 1000);
+      tiles.push(
+        daily
+          ? ['Busiest day', when.toLocaleDateString('en', { weekday: 'short', day: 'numeric', month: 'short' })]
+          : ['Busiest hour', when.toLocaleString('en', { weekday: 'short', hour: '2-digit', minute: '2-digit' })],
+      );
     }
     root.innerHTML = tiles
       .map(([label, v]) => `<div class="kpi card"><p class="kpi-label">${esc(label)}</p><p class="kpi-value">${v === null ? '—' : esc(typeof v === 'number' ? fmt.format(v) : v)}</p></div>`)

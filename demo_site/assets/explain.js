@@ -44,9 +44,17 @@ export function explanationHtml(slot, d, ctx) {
   let html = `<p class="why-head"><strong>${esc(slot.replace(/_/g, ' '))}</strong> shows <code>${esc(d.variant)}</code> ${variantLabel(d)}</p>`;
   if (ex.summary) html += `<p class="why-summary">${esc(ex.summary)}</p>`;
   if (d.experiment) {
-    html += `<p>A/B test <code>${esc(d.experiment.id)}</code>: you are in variant <code>${esc(d.experiment.variant)}</code> (bucket ${esc(
+    // The id is kept only with storage consent and without GPC / DNT; otherwise it is new on
+    // every page, and so is the variant.
+    const c = (ctx && ctx.consent) || {};
+    const kept = c.personalization !== false && !c.gpc && !c.dnt;
+    html += `<p>A/B test <code>${esc(d.experiment.id)}</code>: you are in variant <code>${esc(d.experiment.variant)}</code>: your traffic bucket ${esc(
       d.experiment.bucket,
-    )} of 10000). The bucket comes from an id kept in this browser, so you keep the same variant on every page.</p>`;
+    )} of 10000 put you in the test, and a second hash of the same id picked the variant. ${
+      kept
+        ? 'The id is kept in this browser, so you keep the same variant on every page.'
+        : 'Without storage consent the id is new on every page, and so may be the variant.'
+    }</p>`;
   }
   if (conditions.length) {
     html += '<h4>Conditions</h4><ul class="why-list">' +

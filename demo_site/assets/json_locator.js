@@ -182,8 +182,13 @@ export function errorRange(text, error, ranges) {
     const at = byteToIndex(text, pos);
     return { start: Math.min(at, text.length), end: Math.min(at + 1, text.length) };
   }
-  const r = ranges && ranges.get(pathKey(error.path));
+  // A path to a member the text lacks (a rule without "when") marks the nearest one it has.
+  const parts = parsePath(error.path);
+  let n = parts.length;
+  let r = null;
+  while (n > 0 && !(r = ranges && ranges.get(parts.slice(0, n).join('/')))) n--;
   if (!r) return null;
+  if (n < parts.length) return { start: r.start, end: r.end };
   if (pos !== null && text[r.start] === '"') {
     const at = indexInStringLiteral(text, r.start, pos);
     let end = at + 1;

@@ -43,7 +43,7 @@ const toSeconds = (t) => {
 };
 
 export function normalizeTimeseries(body) {
-  return rowsOf(body, ['buckets', 'series', 'points', 'rows', 'data', 'timeseries'])
+  const rows = rowsOf(body, ['buckets', 'series', 'points', 'rows', 'data', 'timeseries'])
     .map((r) => ({
       t: toSeconds(r.t ?? r.ts ?? r.time ?? r.bucket ?? r.start ?? r.from ?? r.date),
       visitors: num(r.visitors, r.uniques, r.unique_visitors),
@@ -51,6 +51,9 @@ export function normalizeTimeseries(body) {
     }))
     .filter((r) => Number.isFinite(r.t))
     .sort((a, b) => a.t - b.t);
+  // The instants the report's whole days start and end at (every report answer has them).
+  if (body && Number.isFinite(body.from_ms) && Number.isFinite(body.to_ms)) rows.span = { from_ms: body.from_ms, to_ms: body.to_ms };
+  return rows;
 }
 
 export function normalizeBreakdown(body) {
@@ -167,5 +170,10 @@ export async function loadReports({ site, token, from, to, interval, fetchImpl =
     get([`funnel${q({})}`], normalizeFunnel),
     get([`experiments${q({})}`], normalizeExperiments),
   ]);
-  return { summary, timeseries, referrers, devices, countries, funnel, experiments };
+  // The summary counts over exact instants, the other reports over whole days of the site's
+  // calendar: ask it again for the days the time series covered, so that the totals and the
+  // charts count the same period.
+  const span = timeseries && !(timeseries instanceof ReportError) && timeseries.span;
+  const totals = span ? await get([`summary?from=${span.from_ms}&to=${span.to_ms}`], (b) => b) : summary;
+  return { summary: totals, timeseries, referrers, devices, countries, funnel, experiments };
 }

@@ -203,6 +203,9 @@ test('publishing needs the admin token and makes a new version', { timeout: 6000
 test('keyboard: Tab indents in the editor, Escape then Tab moves on', { timeout: 60000 }, async () => {
   const { page, errors, context } = await open();
   const editor = page.locator('#rules-text');
+  // The way out is said where assistive technology reads it: in the editor's description.
+  const described = await editor.evaluate((el) => el.getAttribute('aria-describedby').split(' ').map((id) => document.getElementById(id).textContent).join(' '));
+  assert.match(described, /press Esc, then Tab, to leave it/);
   await editor.focus();
   await editor.evaluate((el) => el.setSelectionRange(0, 0));
   await page.keyboard.press('Tab');

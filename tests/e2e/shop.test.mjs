@@ -115,16 +115,21 @@ test('afternoon in New York, late night in London, a Saturday morning', { timeou
   }
 });
 
-test('holiday banners follow their schedules', { timeout: 60000 }, async () => {
+test('holiday banners follow their schedules, on the visitor’s own calendar', { timeout: 60000 }, async () => {
   const cases = [
     ['2026-11-18T10:00:00Z', 'none'],
     ['2026-11-28T10:00:00Z', 'black-friday'],
     ['2026-12-05T10:00:00Z', 'cyber-weekend'], // a Saturday in December
     ['2026-12-09T10:00:00Z', 'winter-holidays'],
+    ['2026-12-23T10:00:00Z', 'none'], // gift boxes shipped until 21 December
     ['2027-01-02T10:00:00Z', 'new-year'],
+    // Friday 27 November 08:30 in Tokyo is still Thursday in UTC; Thanksgiving evening in New
+    // York is already Friday in UTC.
+    ['2026-11-26T23:30:00Z', 'black-friday', 'Asia/Tokyo'],
+    ['2026-11-27T01:00:00Z', 'none', 'America/New_York'],
   ];
-  for (const [time, variant] of cases) {
-    const { page, errors, context } = await visit({ timezoneId: 'Europe/Berlin', locale: 'en-GB', time });
+  for (const [time, variant, timezoneId = 'Europe/Berlin'] of cases) {
+    const { page, errors, context } = await visit({ timezoneId, locale: 'en-GB', time });
     await expectSlot(page, 'holiday_banner', variant, time);
     if (variant === 'black-friday') await screenshot(page, 'shop-black-friday');
     assert.deepEqual(errors, [], time);
@@ -214,6 +219,9 @@ test('a repeat visit says welcome back with the earlier interest; the journey go
   await page.goto(env.tracker.url + '/');
   await shopReady(page);
   await expectSlot(page, 'welcome_back', 'missed-you', 'lapsed visitor');
+  // Refusing personalization now: nothing said about remembered visits, on this page either.
+  await page.getByLabel('Remember my visits to personalize this shop').uncheck();
+  await expectSlot(page, 'welcome_back', 'none', 'lapsed visitor who refused personalization');
   assert.deepEqual(errors, []);
   await context.close();
 });
