@@ -179,3 +179,65 @@ test('two tabs of a site: neither loses the other’s page views, interests and 
   assert.deepEqual([...a.errors, ...b.errors], []);
   await a.ctx.close();
 });
+
+test('the kept rule set is the last one the engine took: a refused publish or a damaged copy never sticks', async () => {
+  const good = { ...RULES, site: 'keep' };
+  serverRules.keep = good;
+  const kept = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('ithaca:rules:keep') || 'null'));
+  const rulesRequests = () => server.requests.filter((r) => r.path === '/v1/rules/keep');
+  const first = await openPage('?site=keep&m=keep1');
+  const ctx = first.ctx;
+  await first.page.evaluate(() => window.ithaca.ready);
+  const goodCopy = await kept(first.page);
+  assert.match(goodCopy.rules, /^SVRIU/);
+  // A publish this engine refuses (here: a rule set that is not compiled at all).
+  serverRules.keep = '{"schema": 1, "site": "keep", "slots": {"x": {"default": 7}}}';
+  const asked = rulesRequests().length;
+  const second = await openPage('?site=keep&m=keep2', { reuse: ctx });
+  assert.equal(await second.page.evaluate(() => window.ithaca.ready.then(() => window.ithaca.status)), 'decided', 'from the kept copy');
+  await waitFor(() => rulesRequests().length > asked); // the background revalidation got the refused copy
+  await second.page.waitForTimeout(200);
+  assert.deepEqual(await kept(second.page), goodCopy, 'the refused copy did not replace the good one');
+  const third = await openPage('?site=keep&m=keep3', { reuse: ctx });
+  assert.equal(await third.page.evaluate(() => window.ithaca.ready.then(() => window.ithaca.status)), 'decided');
+  // A damaged copy in storage: forgotten, and the rules fetched again.
+  serverRules.keep = good;
+  await third.page.evaluate((etag) => localStorage.setItem('ithaca:rules:keep', JSON.stringify({ etag, rules: 'SVRIU@@not base64' })), goodCopy.etag);
+  const before = rulesRequests().length;
+  const fourth = await openPage('?site=keep&m=keep4', { reuse: ctx });
+  assert.equal(await fourth.page.evaluate(() => window.ithaca.ready.then(() => window.ithaca.status)), 'decided');
+  // The revalidation of the damaged copy (started before it failed to load), then the rules
+  // asked for again without the SDK's If-None-Match (the browser's HTTP cache may add its own).
+  assert.ok(rulesRequests().length - before >= 2, 'fetched again');
+  assert.equal((await kept(fourth.page)).rules, goodCopy.rules, 'the good copy is kept again');
+  await ctx.close();
+});
+
+test('storage full: the visit state the page could not write is not rolled back by a later write', async () => {
+  const first = await openPage('?m=full1');
+  await first.page.evaluate(() => window.ithaca.ready);
+  // Two days later (the stored visit moved back), with the origin's storage full.
+  await first.page.evaluate(() => {
+    const s = JSON.parse(localStorage.getItem('ithaca:state'));
+    s.last_ts -= 2 * 86400000;
+    localStorage.setItem('ithaca:state', JSON.stringify(s));
+    let n = 0;
+    for (const size of [1 << 20, 1 << 14, 1 << 10, 64, 1]) {
+      try {
+        for (;;) localStorage.setItem('junk' + n++, 'x'.repeat(size));
+      } catch {
+        /* full at this size: go on with smaller pieces */
+      }
+    }
+  });
+  const second = await openPage('?m=full2', { reuse: first.ctx });
+  await second.page.evaluate(() => window.ithaca.ready);
+  const count = () => second.page.evaluate(() => window.ithaca.getContext().visit.count);
+  assert.equal(await count(), 2, 'a second visit');
+  await second.page.evaluate(() => window.ithaca.interest('espresso')); // its write fails too
+  assert.equal(await count(), 2, 'still the second visit');
+  assert.ok((await second.page.evaluate(() => window.ithaca.getContext().journey.interests)).includes('espresso'));
+  assert.deepEqual([...first.errors, ...second.errors], []);
+  await first.page.evaluate(() => localStorage.clear());
+  await first.ctx.close();
+});

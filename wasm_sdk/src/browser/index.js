@@ -6,7 +6,7 @@ import names from 'ithaca:page-names';
 import { instantiateUrl } from '../wasm_loader.js';
 import { wrapModule } from '../engine.js';
 import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.js';
-import { readJson, writeJson, readText, writeText, removeKeys, eventId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
+import { readJson, writeJson, readText, writeText, removeKey, removeKeys, eventId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
 import { createQueue, MAX_EVENTS } from './events.js';
 import { fetchRules, fetchServerContext, fromBase64, isCompiled } from './rules.js';
 import { installHideCss, findSlots, slotsIn, render, fallback, isSettled, isFallback, hideCss } from './slots.js';
@@ -128,6 +128,7 @@ class Ithaca {
 
     const base = o.tracker === undefined || o.tracker === null ? '' : String(o.tracker).replace(/\/$/, '');
     this.rulesUrl = o.rulesUrl || (this.site ? `${base}/v1/rules/${encodeURIComponent(this.site)}?compiled=2` : '');
+    this.rulesKey = this.prefix + 'rules:' + this.site; // the last good rule set, kept for the next page
     // The tracker's server-side context (geo from the IP): asked when rules come from a tracker
     // or a tracker is named; `serverContext: false` turns it off.
     const askServer = o.serverContext !== false && this.site && (o.rules === undefined || !!o.tracker);
@@ -259,12 +260,9 @@ class Ithaca {
     if (o.rules !== undefined) {
       rulesP = Promise.resolve({ status: 'inline', rules: o.rules });
     } else if (this.rulesUrl) {
-      const key = this.prefix + 'rules:' + this.site;
-      cached = this.canPersist() ? readJson(key) : null;
-      const fetched = fetchRules(this.rulesUrl, cached, patience).then((r) => {
-        if (r.status === 'fresh' && this.canPersist()) writeJson(key, { etag: r.etag, rules: r.rules, ts: this.now() });
-        return r;
-      });
+      cached = this.canPersist() ? readJson(this.rulesKey) : null;
+      if (!cached || typeof cached.rules !== 'string') cached = null;
+      const fetched = fetchRules(this.rulesUrl, cached, patience);
       rulesP = cached ? Promise.resolve({ status: 'cached', rules: cached.rules, next: fetched }) : fetched;
     } else {
       rulesP = Promise.resolve({ status: 'failed', error: 'no rules and no tracker' });
@@ -294,7 +292,12 @@ class Ithaca {
     if (!rulesHere) this.warmUp();
     let got = await rulesP;
     this.timing.rules = clock() - moduleStart;
-    if (got.status === 'cached' && !this.loadRules(got.rules)) got = await got.next;
+    if (got.status === 'cached' && !this.loadRules(got.rules)) {
+      // The kept copy does not load (damaged, or another compiled format): forget it and fetch
+      // the rules whole — revalidating it would only confirm the copy that failed.
+      removeKey(this.rulesKey);
+      got = await fetchRules(this.rulesUrl, null, patience);
+    }
     if (got.status === 'failed') {
       this.fail('rules did not load: ' + got.error);
       return;
@@ -303,6 +306,7 @@ class Ithaca {
       this.fail('invalid rules');
       return;
     }
+    if (got.status === 'fresh') this.keepRules(got); // kept only once the engine took it
     this.timing.loaded = clock() - moduleStart;
     this.server = await serverP;
     // A router that moved to another URL meanwhile (page() while starting): this page's context
@@ -326,9 +330,18 @@ class Ithaca {
   // subscribers (and the OpenFeature provider) see the published rules without a reload.
   applyFresh(r, used) {
     guard(() => {
-      if (r.status !== 'fresh' || r.rules === used || !this.engine) return;
-      if (this.loadRules(r.rules)) this.redecide();
+      if (r.status !== 'fresh' || !this.engine) return;
+      if (r.rules === used) this.keepRules(r); // the same rules under a new tag
+      else if (this.loadRules(r.rules)) {
+        this.keepRules(r);
+        this.redecide();
+      } // a copy the engine refuses is not kept: the last good one stays for the next page
     });
+  }
+
+  // The last good rule set, for the next page (with storage consent).
+  keepRules(r) {
+    if (this.canPersist()) writeJson(this.rulesKey, { etag: r.etag, rules: r.rules, ts: this.now() });
   }
 
   // GET /v1/context once per visit: kept with the visit state (so only with storage consent),
@@ -367,9 +380,14 @@ class Ithaca {
   // page that decided from the previous one). Compiled rule sets (bytes or base64) are what the
   // page's engine loads; a JSON rule set loads only into a tools engine (the `engine` option).
   loadRules(rules) {
-    const r = isCompiled(rules)
-      ? this.engine.loadCompiled(typeof rules === 'string' ? fromBase64(rules) : rules)
-      : this.engine.load(rules);
+    let bytes = rules;
+    try {
+      if (typeof rules === 'string' && isCompiled(rules)) bytes = fromBase64(rules);
+    } catch {
+      warn('rule set rejected: its base64 text is damaged');
+      return false;
+    }
+    const r = isCompiled(rules) ? this.engine.loadCompiled(bytes) : this.engine.load(rules);
     if (!r.id) {
       const report = guard(() => JSON.parse(r.report), r.report);
       const errors = (report && (report.errors || (report.error && [report.error]))) || [];
@@ -542,8 +560,11 @@ class Ithaca {
     }
     const s = Object.assign({}, this.state);
     delete s.new_visit;
-    this.basis = JSON.stringify(s);
-    writeText(key, this.basis);
+    const text = JSON.stringify(s);
+    // Not written (storage full or blocked): the steps wait for the next write, which is then
+    // still made over what this page last read or wrote.
+    if (!writeText(key, text)) return;
+    this.basis = text;
     this.pending = [];
   }
 

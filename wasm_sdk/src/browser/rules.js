@@ -46,7 +46,7 @@ export async function fetchRules(url, cached, timeoutMs) {
   if (cached && cached.etag) headers['If-None-Match'] = cached.etag;
   try {
     return await get(url, headers, timeoutMs, async (res) => {
-      if (res.status === 304 && cached) return { status: 'unchanged', rules: cached.rules, etag: cached.etag };
+      if (res.status === 304 && cached && cached.rules) return { status: 'unchanged', rules: cached.rules, etag: cached.etag };
       if (!res.ok) {
         // The tracker's error says why (a 406 names the compiled format it writes).
         const body = await res.json().catch(() => null);

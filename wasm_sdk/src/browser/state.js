@@ -25,12 +25,24 @@ export function readText(key) {
   }
 }
 
+/** Whether it was written: storage may be full or blocked (the page works without it). */
 export function writeText(key, text) {
   try {
     const s = storage();
-    if (s) s.setItem(key, text);
+    if (!s) return false;
+    s.setItem(key, text);
+    return true;
   } catch {
-    /* quota or blocked: the page works without it */
+    return false;
+  }
+}
+
+export function removeKey(key) {
+  try {
+    const s = storage();
+    if (s) s.removeItem(key);
+  } catch {
+    /* nothing to remove */
   }
 }
 
