@@ -3,6 +3,8 @@
 #include <optional>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "ascii.hpp"
 #include "ithaca/context.hpp"
 #include "request_guards.hpp"
@@ -22,6 +24,20 @@ std::string first_language(const std::string& from_context, std::string_view acc
 
 bool valid_country(std::string_view c) {
   return c.size() == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
+}
+
+// A context keeps `visitor` only when its id is the row's consented visitor_id: under GPC/DNT,
+// or beside another batch id, the first-party id would stay in the stored text, where erasure
+// and export (which look ids up in visitor_id) never reach it.
+std::string without_other_visitor(std::string context_json, const std::string& visitor_id) {
+  if (context_json.find("\"visitor\"") == std::string::npos) return context_json;
+  nlohmann::json context = nlohmann::json::parse(context_json, nullptr, false);
+  if (!context.is_object() || !context.contains("visitor")) return context_json;
+  const nlohmann::json& visitor = context["visitor"];
+  const bool same = !visitor_id.empty() && visitor.is_object() && visitor.contains("id") && visitor["id"] == visitor_id;
+  if (same) return context_json;
+  context.erase("visitor");
+  return context.dump();
 }
 
 }  // namespace
@@ -113,7 +129,7 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
     e.value = in.props.value;
     e.props_json = std::move(in.props_json);
     // Conversions keep the context: attribution reads the touchpoints it carries.
-    if (e.type == EventType::Conversion) e.context_json = std::move(in.context_json);
+    if (e.type == EventType::Conversion) e.context_json = without_other_visitor(std::move(in.context_json), e.visitor_id);
   }
   return rows;
 }

@@ -13,4 +13,7 @@ std::optional<std::int64_t> parse_time_param(std::string_view text) noexcept;
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept;
 
+// Whether year-month-day is a date of the calendar (2026-02-31 is not).
+bool is_calendar_date(std::int64_t y, int m, int d) noexcept;
+
 }  // namespace ithaca::tracker

@@ -151,7 +151,8 @@ TEST_F(ReportEndpoints, RejectsBadParameters) {
   for (const char* query : {"timeseries?interval=week", "pages?from=2024-05-02&to=2024-05-01", "pages?colour=red",
                             "pages?country=DE&country=FR", "pages?limit=0", "pages?from=yesterday", "pages?format=xml",
                             "breakdown?dimension=shoe_size", "paths?kind=words", "attribution?by=weather",
-                            "experiments?confidence=2"}) {
+                            "experiments?confidence=2", "timeseries?from=2026-02-31&to=2026-02-31",
+                            "pages?to=2025-04-31"}) {
     auto r = get(std::string("/v1/stats/store/") + query);
     EXPECT_EQ(r.status, 400) << query << " " << r.body;
     EXPECT_TRUE(json_of(r)["error"].contains("message")) << query;

@@ -580,5 +580,15 @@ TEST_P(RollupMaintenance, RetentionDropsWholeOldDays) {
 INSTANTIATE_TEST_SUITE_P(SqlitePaths, RollupMaintenance, ::testing::Values(false, true),
                          [](const auto& p) { return p.param ? "RawEvents" : "Rollups"; });
 
+TEST(SiteRulesInfo, KeepsTheRuleSetsOrderOfExperiments) {
+  // The experiments report lists them as the rule set does, not alphabetically.
+  const SiteRulesInfo info = SiteRulesInfo::from_json(R"({"experiments": {
+      "zeta": {"goal": "buy", "variants": [{"id": "a"}, {"id": "b"}]},
+      "alpha": {"goal": "buy", "variants": [{"id": "a"}, {"id": "b"}]}}})");
+  ASSERT_EQ(info.experiments.size(), 2u);
+  EXPECT_EQ(info.experiments[0].id, "zeta");
+  EXPECT_EQ(info.experiments[1].id, "alpha");
+}
+
 }  // namespace
 }  // namespace ithaca::tracker

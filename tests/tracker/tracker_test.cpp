@@ -232,6 +232,19 @@ TEST_F(TrackerTest, VisitorsAreCountedByDailyHashOrConsentedId) {
   EXPECT_EQ(from("198.51.100.9", testing::kChrome, consented, {{"sec-gpc", "1"}}).status, 202);
   EXPECT_EQ(summary()["visitors"], 5);
   EXPECT_EQ(query_int("SELECT count(*) FROM events WHERE visitor_id = 'fp-0123456789'"), 2);
+  // Nor does a conversion's stored context keep it (erasure and export, which look ids up in
+  // visitor_id, would never find it there); with consent the context keeps its own id.
+  const auto conversion = [](const std::string& id) {
+    return R"({"site":"shop","visitor_id":"fp-0123456789","events":[{"type":"conversion","id":")" + id +
+           R"(","name":"purchase","context":{"visitor":{"id":"fp-0123456789"},"visit":{"count":2}}}]})";
+  };
+  EXPECT_EQ(from("198.51.100.9", testing::kChrome, conversion("gpc-c1"), {{"sec-gpc", "1"}}).status, 202);
+  const std::string withdrawn = query_text("SELECT context FROM events WHERE event_id = 'gpc-c1'");
+  EXPECT_EQ(withdrawn.find("fp-0123456789"), std::string::npos) << withdrawn;
+  EXPECT_NE(withdrawn.find(R"("count":2)"), std::string::npos) << withdrawn;
+  EXPECT_EQ(from("198.51.100.9", testing::kChrome, conversion("ok-c2")).status, 202);
+  EXPECT_NE(query_text("SELECT context FROM events WHERE event_id = 'ok-c2'").find("fp-0123456789"), std::string::npos);
+  EXPECT_EQ(query_int("SELECT count(*) FROM events WHERE visitor_id = 'fp-0123456789'"), 3);
 
   // The SDK sends the consented id as the context's visitor.id, event by event.
   const std::string sdk = R"({"site":"shop","events":[

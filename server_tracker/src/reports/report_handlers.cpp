@@ -37,7 +37,7 @@ std::optional<std::int32_t> parse_day(std::string_view text, const TimeZone& zon
       if (text[i] < '0' || text[i] > '9') return std::nullopt;
       d = d * 10 + (text[i] - '0');
     }
-    if (y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+    if (y < 2000 || y > 2100 || !is_calendar_date(y, m, d)) return std::nullopt;
     return static_cast<std::int32_t>(days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
   }
   auto ms = parse_time_param(text);

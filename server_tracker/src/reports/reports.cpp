@@ -466,7 +466,8 @@ bool personalization(ReportSource& source, const ReportScope& scope, const Repor
 
 SiteRulesInfo SiteRulesInfo::from_json(std::string_view rules_json) {
   SiteRulesInfo info;
-  json doc = json::parse(rules_json, nullptr, false);
+  // Ordered: experiments are reported in the rule set's order (nlohmann::json sorts keys).
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(rules_json, nullptr, false);
   if (!doc.is_object()) return info;
   if (auto j = doc.find("journey"); j != doc.end() && j->is_object()) {
     if (auto stages = j->find("stages"); stages != j->end() && stages->is_array()) {
