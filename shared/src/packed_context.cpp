@@ -54,8 +54,13 @@ class Unpacker {
   explicit Unpacker(std::string_view bytes) : s_(bytes) {}
 
   Result<Value> run(const std::vector<Impl::ContextKey>& plan) {
+    // As parse_json bounds the whole context's text: in bytes (here, of what the rules read)
+    // and in nesting, where the context object is level 1.
+    if (s_.size() > JsonLimits{}.max_bytes)
+      return Error{ErrorKind::Json, "packed context is " + std::to_string(s_.size()) + " bytes, over the limit of " +
+                                        std::to_string(JsonLimits{}.max_bytes), 0, {}};
     Value out;
-    if (!object(plan, out, 0)) return error_;
+    if (!object(plan, out, 1)) return error_;
     if (at_ != s_.size()) {
       fail("unexpected bytes after the context");
       return error_;
@@ -98,9 +103,12 @@ class Unpacker {
     return true;
   }
 
-  // One entry; `plan` is the tree below its key (empty where the tree ends).
+  bool too_deep() { return fail("nesting deeper than " + std::to_string(kMaxDepth) + " levels"); }
+
+  // One entry of a list or object at nesting level `depth` (the context object is level 1, as
+  // in parse_json, which counts lists and objects, not scalars); `plan` is the tree below its
+  // key (empty where the tree ends).
   bool entry(const std::vector<Impl::ContextKey>& plan, Value& out, bool& present, int depth) {
-    if (depth > kMaxDepth) return fail("nesting deeper than " + std::to_string(kMaxDepth) + " levels");
     if (at_ >= s_.size()) return fail("truncated: expected a tag");
     const std::size_t tag_at = at_;
     const auto tag = static_cast<PackedTag>(s_[at_++]);
@@ -144,6 +152,7 @@ class Unpacker {
         return true;
       }
       case PackedTag::Items: {
+        if (depth + 1 > kMaxDepth) { at_ = tag_at; return too_deep(); }
         std::uint32_t n = 0;
         if (!u32(n)) return false;
         if (n > s_.size() - at_) return fail("a list of " + std::to_string(n) + " items cannot fit in what is left");
@@ -162,6 +171,7 @@ class Unpacker {
       }
       case PackedTag::Object:
         if (plan.empty()) { at_ = tag_at; return fail("an object entry where the rule set reads no keys below"); }
+        if (depth + 1 > kMaxDepth) { at_ = tag_at; return too_deep(); }
         return object(plan, out, depth + 1);
     }
     at_ = tag_at;

@@ -181,5 +181,55 @@ TEST(UnpackContext, BoundsNesting) {
   EXPECT_NE(r.error().message.find("nesting deeper than 64 levels"), std::string::npos) << r.error().message;
 }
 
+// Nesting and size as parse_json allows them in the whole context's text: a packed context
+// decides exactly when that text would parse (the SDK's first decision and debug mode go
+// through the text, later ones through the packed bytes).
+TEST(UnpackContext, AllowsTheNestingAndSizeTheJsonTextAllows) {
+  auto rules = load(R"json({"schema": 1, "site": "s", "slots": {"a": {"default": "x",
+      "rules": [{"id": "r", "when": "has(custom.x)", "variant": "y"}]}}})json");
+  // {"custom": {"x": V}}: V is at level 3 of the context's text.
+  const auto context = [](Value x) {
+    Map custom;
+    custom.append(Value::string("x"), std::move(x));
+    Map c;
+    c.append(Value::string("custom"), Value::map(std::move(custom)));
+    return Value::map(std::move(c));
+  };
+  const auto lists = [](int levels, Value inner) {  // `levels` lists around `inner`
+    for (int i = 0; i < levels; ++i) inner = Value::list(List{std::move(inner)});
+    return inner;
+  };
+  const auto maps = [](int levels, Value inner) {  // `levels` objects around `inner`
+    for (int i = 0; i < levels; ++i) {
+      Map m;
+      m.append(Value::string("k"), std::move(inner));
+      inner = Value::map(std::move(m));
+    }
+    return inner;
+  };
+  for (int levels = 58; levels <= 64; ++levels) {
+    const Value shapes[] = {
+        lists(levels, Value::integer(1)),
+        lists(levels - 1, Value::list({})),  // the innermost list empty
+        maps(levels, Value::integer(1)),
+        lists(levels - 1, maps(1, Value::integer(1))),
+    };
+    for (const Value& x : shapes) {
+      const Value ctx = context(x);
+      const std::string text = to_json(ctx);
+      const bool text_parses = parse_json(text).ok();
+      auto unpacked = unpack_context(*rules, pack_context(*rules, ctx));
+      EXPECT_EQ(unpacked.ok(), text_parses) << levels << " levels: " << text.substr(0, 80) << "… "
+                                            << (unpacked.ok() ? "" : unpacked.error().message);
+    }
+  }
+  // Size: what the rules read is bounded as the whole text is (8 MiB).
+  const std::string big((8u << 20) + 1, 'a');
+  EXPECT_FALSE(parse_json(to_json(context(Value::string(big)))).ok());
+  auto unpacked = unpack_context(*rules, pack_context(*rules, context(Value::string(big))));
+  ASSERT_FALSE(unpacked.ok());
+  EXPECT_NE(unpacked.error().message.find("over the limit of 8388608"), std::string::npos) << unpacked.error().message;
+}
+
 }  // namespace
 }  // namespace ithaca

@@ -293,10 +293,12 @@ class Ithaca {
     let got = await rulesP;
     this.timing.rules = clock() - moduleStart;
     if (got.status === 'cached' && !this.loadRules(got.rules)) {
-      // The kept copy does not load (damaged, or another compiled format): forget it and fetch
-      // the rules whole — revalidating it would only confirm the copy that failed.
+      // The kept copy does not load (another compiled format, or damaged in storage): forget
+      // it and take the revalidation's answer — unless that is a 304 confirming the very copy
+      // that failed: then the rules are asked for whole.
       removeKey(this.rulesKey);
-      got = await fetchRules(this.rulesUrl, null, patience);
+      got = await got.next;
+      if (got.status === 'unchanged') got = await fetchRules(this.rulesUrl, null, patience);
     }
     if (got.status === 'failed') {
       this.fail('rules did not load: ' + got.error);
