@@ -126,6 +126,45 @@ TEST(DayAggregator, BoundedVisitorsEmitTheSameRowsAsUnbounded) {
   EXPECT_EQ(a.rows, b.rows);
 }
 
+// One client posing as a visitor with thousands of visits and pages a day (a review's
+// denial of service: the per-visitor lists made the builder quadratic). Totals stay exact, the
+// visitor-day's own lists stop at kMaxPerVisitorDay (256) — visits past it fold into the last —
+// and no count goes negative; a visit's page path is still its 5 earliest pages, exactly.
+TEST(DayAggregator, AVisitorDayWithThousandsOfVisitsAndPagesIsBounded) {
+  const std::int32_t day = 20'000;
+  const std::int64_t t0 = std::int64_t{day} * 86'400'000 + 3'600'000;
+  std::vector<StoredEvent> events;
+  for (int i = 0; i < 2000; ++i) {  // 2,000 visits of one page each
+    StoredEvent& e = events.emplace_back();
+    e.event_id = "v" + std::to_string(i);
+    e.visitor = 42;
+    e.ts_ms = t0 + i * 1000;
+    e.path = "/p/" + std::to_string(i);
+    e.visit_count = i + 1;
+  }
+  for (int i = 0; i < 300; ++i) {  // one more visit with 300 pages, seen in shuffled order
+    StoredEvent& e = events.emplace_back();
+    e.event_id = "w" + std::to_string(i);
+    e.visitor = 7;
+    e.ts_ms = t0 + i * 1000;
+    e.path = "/q/" + std::to_string(1000 + i);  // names in time order, as the path compares them
+    e.visit_count = 1;
+  }
+  std::shuffle(events.begin(), events.end(), std::mt19937(3));
+  DayAggregator agg(day);
+  for (const StoredEvent& e : events) agg.add(e, 1);
+  RecordingSink sink;
+  agg.emit(sink, false);
+  // All|"" day row: pageviews, events, visitors, entries.
+  EXPECT_TRUE(sink.rows.count("0=|day|0||2300|2300|2|257")) << *sink.rows.begin();
+  for (const std::string& row : sink.rows) EXPECT_EQ(row.find("|-"), std::string::npos) << row;
+  // The 300-page visit's path: its first five pages, in order.
+  const std::string sep(1, kListSeparator);
+  const std::string path = "0=|path|" + std::to_string(static_cast<int>(PathKind::Pages)) + "|/q/1000" + sep +
+                           "/q/1001" + sep + "/q/1002" + sep + "/q/1003" + sep + "/q/1004|1";
+  EXPECT_TRUE(sink.rows.count(path)) << path;
+}
+
 // keep_visitors(): an idle day's visitors go to the spill down to the count asked for (the
 // least recently seen first), and the ones that come back later count exactly as before.
 TEST(RollupIdleDay, KeepVisitorsSpillsTheLeastRecentlySeen) {

@@ -16,6 +16,19 @@
 namespace ithaca::tracker {
 namespace {
 
+// What one visitor-day may add to its own lists, each searched linearly per event: visits,
+// distinct value tuples, stage names, exposure units and goals. Beyond, a visitor-day is a
+// client sending what no browser does (tens of thousands of visits or pages a day), and made the
+// builder quadratic in its events: a review reproduced every report of every site answering 503
+// for minutes after 40,000 events of one visitor. Events beyond a cap still count in every total;
+// the capped visitor-day's further visits fold into its last one, and its further values add no
+// distinct-visitor counts under a segment filter, no stage sets and no exposure units (reports.md).
+constexpr std::size_t kMaxPerVisitorDay = 256;
+// A visit's pages and stages in first-seen order: only the first kMaxPathSteps make its path, and
+// an entry further down can never rise into them (entries only move earlier by being seen
+// earlier, and then they are inserted again), so the rest is dropped — exactly.
+constexpr std::size_t kMaxTimedKept = 64;
+
 // Interned strings of one day; id 0 is "".
 class StringPool {
  public:
@@ -304,7 +317,9 @@ struct DayAggregator::State {
     auto pos = std::lower_bound(list.begin(), list.end(), item,
                                 [&](const TimedId& a, const TimedId& b) { return less(a, b); });
     const bool visible = pos - list.begin() < kMaxPathSteps;
+    if (static_cast<std::size_t>(pos - list.begin()) >= kMaxTimedKept) return false;
     list.insert(pos, item);
+    if (list.size() > kMaxTimedKept) list.pop_back();
     return visible;
   }
 
@@ -378,6 +393,7 @@ struct DayAggregator::State {
   static Visit& visit_of(VisitorDay& v, std::int64_t number) {
     auto it = std::find_if(v.visits.begin(), v.visits.end(), [&](const Visit& x) { return x.number == number; });
     if (it != v.visits.end()) return *it;
+    if (v.visits.size() >= kMaxPerVisitorDay) return v.visits.back();  // kMaxPerVisitorDay
     v.visits.emplace_back();
     v.visits.back().number = number;
     return v.visits.back();
@@ -442,9 +458,11 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   }
   // The same per segment value, for breakdowns under one filter.
   std::uint32_t tuple = 0;
+  bool tuple_kept = true;  // false: past kMaxPerVisitorDay, this event's values are not kept
   if (segmented) {
     while (tuple < v.tuples.size() && v.tuples[tuple] != dims) ++tuple;
-    const bool new_tuple = tuple == v.tuples.size();
+    tuple_kept = tuple < v.tuples.size() || v.tuples.size() < kMaxPerVisitorDay;
+    const bool new_tuple = tuple == v.tuples.size() && tuple_kept;
     for (std::uint8_t sc = 0; sc < kPairDims.size(); ++sc) {
       const int own = static_cast<int>(kPairDims[sc]);
       const std::uint32_t fv = dims[own];
@@ -472,7 +490,9 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
       if (event_ref == 0xFFFFFFFF) event_ref = State::event_ref(v, event_id);
       return event_ref;
     };
-    for (std::uint8_t sc = 0; segmented && sc < kPairDims.size(); ++sc) {
+    // (An entry keeps the index of its tuple, to take its counts back when an earlier pageview
+    // replaces it: an event whose tuple is not kept makes no entry.)
+    for (std::uint8_t sc = 0; segmented && tuple_kept && sc < kPairDims.size(); ++sc) {
       const std::uint32_t fv = dims[static_cast<int>(kPairDims[sc])];
       auto it = std::find_if(visit.scope_entries.begin(), visit.scope_entries.end(),
                              [&](const ScopeEntry& x) { return x.scope == sc && x.filter_value == fv; });
@@ -546,7 +566,7 @@ void DayAggregator::State::journey(const StoredEvent& e, const EventIds& ids, Vi
     if (s.touch(visit.stages, stage, e.ts_ms)) {
       s.move_path(PathKind::Stages, visit.stage_steps, s.steps_of(visit.stages));
     }
-    if (std::find(v.stages.begin(), v.stages.end(), stage) == v.stages.end()) {
+    if (v.stages.size() < kMaxPerVisitorDay && std::find(v.stages.begin(), v.stages.end(), stage) == v.stages.end()) {
       v.stages.push_back(stage);
       std::vector<const std::string*> names;
       for (std::uint32_t id : v.stages) names.push_back(&s.pool.str(id));
@@ -571,6 +591,7 @@ void DayAggregator::State::journey(const StoredEvent& e, const EventIds& ids, Vi
       UnitCounts& counts = s.touch(s.units, s.dirty_units, key);
       ++counts.exposures;
       auto uit = std::find_if(v.units.begin(), v.units.end(), [&](const Unit& u) { return u.key == key; });
+      if (uit == v.units.end() && v.units.size() >= kMaxPerVisitorDay) continue;  // kMaxPerVisitorDay
       if (uit == v.units.end()) {
         ++counts.visitors;
         v.units.push_back(Unit{key, e.ts_ms, {}});
@@ -586,6 +607,7 @@ void DayAggregator::State::journey(const StoredEvent& e, const EventIds& ids, Vi
     bool changed = false;
     for (std::uint32_t goal : {ids.name, s.any_goal}) {
       auto git = std::find_if(v.goals.begin(), v.goals.end(), [&](const Goal& g) { return g.id == goal; });
+      if (git == v.goals.end() && v.goals.size() >= kMaxPerVisitorDay) continue;  // kMaxPerVisitorDay
       if (git == v.goals.end()) {
         v.goals.push_back(Goal{goal, e.ts_ms});
         changed = true;
