@@ -79,6 +79,23 @@ TEST(RollupVisitorEventLog, ListsTheVisitorsOfEachDimensionValue) {
   EXPECT_EQ(log.first_seq(), 7);
 }
 
+// A visitor with more strings than the in-order search handles (its place index takes over):
+// every value still lands on its own place, repeated values on the same one.
+TEST(RollupVisitorEventLog, AVisitorWithThousandsOfValuesListsEachOnce) {
+  VisitorEventLog log;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 1000; ++i) log.add(event(5, EventType::Pageview, "/p/" + std::to_string(i), "mobile", "DE"), 9, i);
+  }
+  std::map<std::string, std::vector<std::uint64_t>> pages;
+  log.each_value([&](Dim dim, std::string_view value, const std::vector<std::uint64_t>& visitors) {
+    if (dim == Dim::Page) EXPECT_TRUE(pages.emplace(std::string(value), visitors).second) << value;
+  });
+  EXPECT_EQ(pages.size(), 1000u);
+  EXPECT_EQ(pages["/p/0"], std::vector<std::uint64_t>{5});
+  EXPECT_EQ(pages["/p/999"], std::vector<std::uint64_t>{5});
+  EXPECT_EQ(log.visitors(), 1u);
+}
+
 // Decoding with filter values keeps only the events that have all of them and reads past the
 // others (a conversion's touchpoints included) to the next event.
 TEST(RollupVisitorChunk, KeepsOnlyTheFiltersEvents) {

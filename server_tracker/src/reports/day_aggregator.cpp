@@ -17,12 +17,13 @@ namespace ithaca::tracker {
 namespace {
 
 // What one visitor-day may add to its own lists, each searched linearly per event: visits,
-// distinct value tuples, stage names, exposure units and goals. Beyond, a visitor-day is a
+// distinct value tuples, segment values, stage names, exposure units and goals. Beyond, a visitor-day is a
 // client sending what no browser does (tens of thousands of visits or pages a day), and made the
 // builder quadratic in its events: a review reproduced every report of every site answering 503
 // for minutes after 40,000 events of one visitor. Events beyond a cap still count in every total;
 // the capped visitor-day's further visits fold into its last one, and its further values add no
-// distinct-visitor counts under a segment filter, no stage sets and no exposure units (reports.md).
+// distinct-visitor counts or journey rows under a segment filter, no stage sets and no exposure
+// units (reports.md).
 constexpr std::size_t kMaxPerVisitorDay = 256;
 // A visit's pages and stages in first-seen order: only the first kMaxPathSteps make its path, and
 // an entry further down can never rise into them (entries only move earlier by being seen
@@ -120,7 +121,9 @@ constexpr std::uint64_t pair_key(std::uint64_t scope, std::uint64_t dim, std::ui
 template <typename V>
 class FlatMap {
  public:
-  FlatMap() : slots_(1024, kEmpty) {}
+  // Small unless told: every segment state has one, and most stay empty (a review measured
+  // 4 KB of empty slots per distinct page a client invented).
+  explicit FlatMap(std::size_t slots = 16) : slots_(slots, kEmpty) {}
   std::uint32_t index(std::uint64_t key) {
     std::size_t mask = slots_.size() - 1, i = mix(key) & mask;
     while (slots_[i] != kEmpty) {
@@ -259,7 +262,7 @@ struct DayAggregator::State {
   std::unordered_map<AttrKey, AttrCounts, AttrKeyHash> attribution;
   std::unordered_map<UnitKey, UnitCounts, UnitKeyHash> units;
   std::unordered_map<UnitGoalKey, Counter, UnitGoalKeyHash> unit_goals;
-  FlatMap<DimCounts> pair_day;
+  FlatMap<DimCounts> pair_day{1024};  // the top level's: the aggregator's hottest map
   std::unordered_map<std::uint64_t, VisitorState> visitors;  // in memory; the others are spilled
   // Journey rows per segment value: (scope << 32) | filter value id → their counters.
   std::unordered_map<std::uint64_t, std::unique_ptr<State>> segments;
@@ -379,11 +382,13 @@ struct DayAggregator::State {
     return static_cast<std::uint32_t>(v.event_ids.size() - 1);
   }
 
-  static VisitorDay& segment_day(VisitorState& v, std::uint64_t key) {
+  // The visitor's day under one segment value; null past kMaxPerVisitorDay of them.
+  static VisitorDay* segment_day(VisitorState& v, std::uint64_t key) {
     for (auto& [k, day] : v.segments) {
-      if (k == key) return day;
+      if (k == key) return &day;
     }
-    return v.segments.emplace_back(key, VisitorDay{}).second;
+    if (v.segments.size() >= kMaxPerVisitorDay) return nullptr;
+    return &v.segments.emplace_back(key, VisitorDay{}).second;
   }
 
   VisitorState& visitor(std::uint64_t id);
@@ -541,10 +546,11 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
   for (std::uint8_t sc = 0; segmented && sc < kPairDims.size(); ++sc) {
     const std::uint32_t fv = dims[static_cast<int>(kPairDims[sc])];
     const std::uint64_t key = (static_cast<std::uint64_t>(sc) << 32) | fv;
+    VisitorDay* nv = State::segment_day(state, key);
+    if (!nv) continue;  // kMaxPerVisitorDay: this visitor's further values add no segment journeys
     auto& nested = s.segments[key];
     if (!nested) nested = std::make_unique<State>(&s.pool);
-    VisitorDay& nv = State::segment_day(state, key);
-    nested->journey(e, ids, nv, State::visit_of(nv, number), touches);
+    nested->journey(e, ids, *nv, State::visit_of(*nv, number), touches);
   }
   if (s.max_visitors && s.visitors.size() > s.max_visitors) s.spill_oldest(s.max_visitors - s.max_visitors / 4);
 }

@@ -109,6 +109,7 @@ class VisitorEventLog {
     std::int64_t first_seq = 0;
     std::vector<std::string> strings{std::string()};
     std::vector<std::uint16_t> dims{0};  // per string: the dimensions (bits) that had it as value
+    std::unordered_map<std::string, std::uint32_t> index;  // strings → place, once they are many
     std::string body;
     std::uint32_t events = 0;
     std::int64_t last_ts = 0;
