@@ -4,7 +4,7 @@
 For every zone file under /usr/share/zoneinfo (canonical zones and backward-compatible links
 such as Asia/Calcutta or US/Eastern) it records:
   - the ISO 3166 country, from zone.tab (one country per zone); a link not listed there takes
-    the country of the zone it points to;
+    the country of the zone it was renamed to (RENAMED), else of the zone it points to;
   - the current POSIX TZ rule: the footer line of the TZif file (RFC 8536, section 3.3), which
     says how the zone keeps time after its last listed transition.
 
@@ -24,6 +24,23 @@ with open(os.path.join(root, "zone.tab"), encoding="utf-8") as f:
             continue
         cols = line.rstrip("\n").split("\t")
         countries[cols[2]] = cols[0]
+
+
+# Old spellings whose link, in the compiled tzdata, skips the zone they were renamed to and
+# points at a zone of another country (tzdata's `backward` file names the rename in a "#="
+# comment, which Debian does not ship). Checked against zone.tab: each value is listed there.
+RENAMED = {
+    "Africa/Asmera": "Africa/Asmara",             # ER, not Nairobi's KE
+    "Africa/Timbuktu": "Africa/Bamako",           # ML, not Abidjan's CI
+    "America/Coral_Harbour": "America/Atikokan",  # CA, not Panama's PA
+    "America/Virgin": "America/St_Thomas",        # VI, not Puerto Rico's PR
+    "Antarctica/South_Pole": "Antarctica/McMurdo",  # AQ, not Auckland's NZ
+    "Atlantic/Jan_Mayen": "Arctic/Longyearbyen",  # SJ, not Berlin's DE
+    "Iceland": "Atlantic/Reykjavik",              # IS, not Abidjan's CI
+    "Pacific/Ponape": "Pacific/Pohnpei",          # FM, not Guadalcanal's SB
+    "Pacific/Truk": "Pacific/Chuuk",              # FM, not Port Moresby's PG
+    "Pacific/Yap": "Pacific/Chuuk",               # FM, not Port Moresby's PG
+}
 
 
 def footer(path):
@@ -56,7 +73,7 @@ for dirpath, dirnames, filenames in os.walk(root):
         rule = footer(os.path.join(dirpath, fn))
         if rule is None:
             continue
-        country = countries.get(name) or countries.get(canonical(name), "")
+        country = countries.get(name) or countries.get(RENAMED.get(name), "") or countries.get(canonical(name), "")
         rows.append((name, country or "-", rule))
 
 rows.sort(key=lambda r: r[0].encode())

@@ -103,6 +103,13 @@ TEST(CivilTime, ZoneCountry) {
   EXPECT_EQ(zone_country("Asia/Calcutta"), "IN");   // backward link to Asia/Kolkata
   EXPECT_EQ(zone_country("US/Eastern"), "US");      // backward link
   EXPECT_EQ(zone_country("Australia/Sydney"), "AU");
+  // Old spellings that Chromium still reports take the country of the zone they were renamed
+  // to, not of the zone their link ends at (Port Moresby, Nairobi, Panama).
+  EXPECT_EQ(zone_country("Pacific/Truk"), "FM");
+  EXPECT_EQ(zone_country("Pacific/Ponape"), "FM");
+  EXPECT_EQ(zone_country("Africa/Asmera"), "ER");
+  EXPECT_EQ(zone_country("America/Coral_Harbour"), "CA");
+  EXPECT_EQ(zone_country("Iceland"), "IS");
   EXPECT_EQ(zone_country("America/Sao_Paulo"), "BR");
   EXPECT_EQ(zone_country("UTC"), "");
   EXPECT_EQ(zone_country("Etc/GMT+5"), "");
