@@ -196,6 +196,8 @@ bool domain_suffix(std::string_view tld) {
 }
 
 // "name@host.tld" or "name.tld" followed by a non-letter, with a name that starts with a letter.
+// The suffix must end the dotted word: app ids such as "jp.co.yahoo.ipn.appli" (Yahoo! JAPAN's
+// apps) or "br.com.bank.app" are reversed domains, not contact details.
 bool has_email_or_domain(std::string_view s) {
   for (std::size_t dot = s.find('.'); dot != npos; dot = s.find('.', dot + 1)) {
     std::size_t begin = dot;
@@ -204,6 +206,7 @@ bool has_email_or_domain(std::string_view s) {
     std::size_t end = dot + 1;
     while (end < s.size() && ascii::is_alpha(s[end]) && end - dot < 8) ++end;
     if (end < s.size() && ascii::is_alnum(s[end])) continue;
+    if (end + 1 < s.size() && s[end] == '.' && ascii::is_alnum(s[end + 1])) continue;
     if (domain_suffix(s.substr(dot + 1, end - dot - 1))) return true;
   }
   return false;
@@ -531,6 +534,9 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
   // --- From the User-Agent string ---
   const Ua words(s);
   OsMatch os = detect_os(words);
+  // Chrome's reduced UA (and Samsung Internet's) says "Android 10; K" whatever the version: that
+  // 10 is no version, as the K is no model. The platformVersion hint, when sent, gives the real one.
+  if (os.os == "android" && os.version == "10" && s.find("android 10; k)") != npos) os.version.clear();
   std::string browser, browser_version;
   bool in_app = false;
   for (const data::Row row : data::browser_tokens) {
