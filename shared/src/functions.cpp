@@ -58,6 +58,11 @@ constexpr std::array<FunctionInfo, 28> kFunctions = {{
     {"trim", Fn::Trim, 1, 1, 2},
 }};
 
+bool is_unicode_space(std::uint32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
 const FunctionInfo* info(Fn fn) {
   for (const auto& f : kFunctions)
     if (f.fn == fn) return &f;
@@ -110,7 +115,7 @@ Value to_uint(const Value& v) {
       return Value::uinteger(static_cast<std::uint64_t>(v.as_int()));
     case Kind::Double: {
       double d = v.as_double();
-      if (!(d > -1.0 && d < 18446744073709551616.0)) return Value::error("unsigned integer overflow");
+      if (!(d >= 0.0 && d < 18446744073709551616.0)) return Value::error("unsigned integer overflow");  // -0.5 too, as cel-go
       return Value::uinteger(static_cast<std::uint64_t>(d));
     }
     case Kind::String: {
@@ -302,10 +307,18 @@ Value call_function(const Node& n, const Value* const* args, std::size_t count, 
       break;
     case Fn::Trim:
       if (a.kind() == Kind::String) {
-        std::string_view s = a.as_string();
-        while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-        while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
-        return Value::string(s);
+        // Unicode white space at either end, as cel-go's strings extension trims (Go's
+        // unicode.IsSpace): one pass, keeping what lies between the first and the last other.
+        const std::string_view s = a.as_string();
+        std::size_t begin = s.size(), end = 0;
+        for (std::size_t i = 0; i < s.size();) {
+          const std::size_t at = i;
+          if (!is_unicode_space(utf8::decode(s, i))) {
+            if (begin == s.size()) begin = at;
+            end = i;
+          }
+        }
+        return Value::string(begin < end ? s.substr(begin, end - begin) : std::string_view());
       }
       break;
     case Fn::None: break;

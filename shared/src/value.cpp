@@ -130,6 +130,15 @@ const Value* Map::find(std::string_view key) const noexcept {
 
 const Value* Map::find(const Value& key) const noexcept {
   if (key.kind() == Kind::String) return find(key.as_string());
+  // A double finds the integer key it equals exactly, as cel-go's lookup does — not, as `==`
+  // would, every integer it rounds to: {9007199254740993: 'x'}[9007199254740992.0] is no match.
+  if (key.kind() == Kind::Double) {
+    const double d = key.as_double();
+    if (d != std::trunc(d)) return nullptr;  // fractions, infinities and NaN
+    if (d >= -9223372036854775808.0 && d < 9223372036854775808.0) return find(Value::integer(static_cast<std::int64_t>(d)));
+    if (d >= 0 && d < 18446744073709551616.0) return find(Value::uinteger(static_cast<std::uint64_t>(d)));
+    return nullptr;
+  }
   for (const auto& [k, v] : entries_)
     if (cel_equal(k, key)) return &v;
   return nullptr;

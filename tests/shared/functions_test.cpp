@@ -181,6 +181,8 @@ INSTANTIATE_TEST_SUITE_P(Uint, Conversions, ::testing::Values(
     Case{"uint(-1)", "error"},
     Case{"uint(-9223372036854775808)", "error"},
     Case{"uint(-1.0)", "error"},
+    Case{"uint(-0.5)", "error"},   // negative, though it truncates to 0 (cel-go: any double below 0)
+    Case{"uint(-0.0)", "0u"},
     Case{"uint(6.022e23)", "error"},
     Case{"uint(18446744073709551616.0)", "error"},
     Case{"uint(0.0 / 0.0)", "error"},
@@ -547,6 +549,12 @@ INSTANTIATE_TEST_SUITE_P(Functions, StringExtensions, ::testing::Values(
     Case{"'\xc3\x89t\xc3\xa9'.lowerAscii()", "\"\xc3\x89t\xc3\xa9\""},  // ASCII letters only
     Case{"'  \\t trim me \\n'.trim()", "\"trim me\""},
     Case{"''.trim()", "\"\""},
+    // Unicode white space, as cel-go: vertical tab, form feed, NBSP, ideographic space, U+2028.
+    Case{"'\\v x \\f'.trim()", "\"x\""},
+    Case{"'\\u00a0x\\u3000'.trim()", "\"x\""},
+    Case{"'\\u2028 a b\\u2029'.trim()", "\"a b\""},
+    Case{"' \\u00a0 '.trim()", "\"\""},
+    Case{"'\\u200bx\\u200b'.trim() == '\\u200bx\\u200b'", "true"},  // zero-width space is not white space
     Case{"utm.source.lowerAscii() == 'google'", "true", R"({"utm": {"source": "Google"}})"},
     Case{"1.lowerAscii()", "error: no matching overload"},
     Case{"lowerAscii('A')", "compile error @0: is a method"}),

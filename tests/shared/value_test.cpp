@@ -259,6 +259,28 @@ TEST(Map, NumericKeysFindEachOther) {
   EXPECT_EQ(m.find("3"), nullptr);
 }
 
+// A double finds only the key it equals exactly (cel-go's lookup), though `==` rounds the
+// integer to a double: 2^53 + 1 == 2^53 as CEL compares, yet is not the key 2^53.0 names.
+TEST(Map, ADoubleFindsOnlyTheIntegerKeyItEqualsExactly) {
+  Map m;
+  m.insert(I(9007199254740993), S("x"));
+  EXPECT_EQ(m.find(D(9007199254740992.0)), nullptr);
+  m.insert(I(9007199254740992), S("y"));
+  EXPECT_EQ(m.find(D(9007199254740992.0))->as_string(), "y");
+  Map big;
+  big.insert(I(INT64_MAX), S("int max"));
+  big.insert(U(kUintMax), S("uint max"));
+  EXPECT_EQ(big.find(D(9223372036854775808.0)), nullptr);   // 2^63: above every int, not uint max
+  EXPECT_EQ(big.find(D(18446744073709551616.0)), nullptr);  // 2^64: no uint at all
+  Map low;
+  low.insert(I(INT64_MIN), S("int min"));
+  low.insert(U(9223372036854775808u), S("2^63"));
+  EXPECT_EQ(low.find(D(-9223372036854775808.0))->as_string(), "int min");
+  EXPECT_EQ(low.find(D(9223372036854775808.0))->as_string(), "2^63");
+  EXPECT_EQ(low.find(D(std::nan(""))), nullptr);
+  EXPECT_EQ(low.find(D(-INFINITY)), nullptr);
+}
+
 TEST(Map, BoolKeysAreNotNumbers) {
   Map m;
   m.insert(Value::boolean(true), S("t"));
