@@ -304,18 +304,28 @@ OsMatch detect_os(const Ua& ua) {
 std::string android_model(std::string_view ua, std::string_view lower) {
   std::size_t pos = find_token(lower, "android");
   if (pos == npos) return {};
-  std::size_t semi = lower.find(';', pos);
-  std::size_t close = lower.find(')', pos);
-  if (semi == npos || (close != npos && close < semi)) return {};
-  std::size_t begin = semi + 1, end = begin;
-  int depth = 0;  // models such as "moto g(30)" hold parentheses
-  while (end < lower.size() && lower[end] != ';' && (lower[end] != ')' || depth > 0) && end - begin < 64) {
-    depth += lower[end] == '(' ? 1 : lower[end] == ')' ? -1 : 0;
-    ++end;
+  std::string_view model;
+  // UC Browser, MIUI and kin write a locale first ("Android 11; en-US; RMX2193 Build/…"): the
+  // model is the part after it.
+  for (int part = 0; part < 2; ++part) {
+    std::size_t semi = lower.find(';', pos);
+    std::size_t close = lower.find(')', pos);
+    if (semi == npos || (close != npos && close < semi)) return {};
+    std::size_t begin = semi + 1, end = begin;
+    int depth = 0;  // models such as "moto g(30)" hold parentheses
+    while (end < lower.size() && lower[end] != ';' && (lower[end] != ')' || depth > 0) && end - begin < 64) {
+      depth += lower[end] == '(' ? 1 : lower[end] == ')' ? -1 : 0;
+      ++end;
+    }
+    model = ascii::trim(ua.substr(begin, end - begin));
+    const bool locale = (model.size() == 5 && (model[2] == '-' || model[2] == '_')) || model.size() == 2;
+    if (!locale || end >= lower.size() || lower[end] != ';') break;
+    pos = end;
   }
-  std::string_view model = ascii::trim(ua.substr(begin, end - begin));
   std::size_t build = ascii::to_lower(model).find(" build/");
   if (build != npos) model = ascii::trim(model.substr(0, build));
+  // Samsung Internet writes "SAMSUNG SM-S928B" where the model hint and other browsers say "SM-S928B".
+  if (ascii::istarts_with(model, "samsung sm-")) model.remove_prefix(8);
   std::string lm = ascii::to_lower(model);
   if (lm.empty() || lm == "k" || lm == "wv" || lm == "u" || lm == "mobile" || lm == "tablet" ||
       lm.find("rv:") != npos || lm.find("build") == 0 || lm.find('/') != npos ||

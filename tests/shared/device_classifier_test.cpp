@@ -136,6 +136,22 @@ TEST(DeviceClassifier, InAppBrowserBeatsGenericWebViewBrand) {
   EXPECT_EQ(d.type, "mobile");
 }
 
+TEST(DeviceClassifier, AndroidModelFromTheUa) {
+  auto model = [](const char* ua) { return classify_device(ua, Value()).model; };
+  EXPECT_EQ(model("Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP1A.240405.002) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36"),
+            "Pixel 8");
+  // Samsung Internet's "SAMSUNG SM-…" is the model the hint and other browsers name without the brand.
+  EXPECT_EQ(model("Mozilla/5.0 (Linux; Android 14; SAMSUNG SM-S928B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36"),
+            "SM-S928B");
+  // A locale before the model (UC Browser, MIUI): the model follows it.
+  EXPECT_EQ(model("Mozilla/5.0 (Linux; U; Android 11; en-US; RMX2193 Build/RP1A.200720.011) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/78.0.3904.108 UCBrowser/13.4.0.1306 Mobile Safari/537.36"),
+            "RMX2193");
+  EXPECT_EQ(model("Mozilla/5.0 (Linux; U; Android 4.4.2; en-us) AppleWebKit/534.30 (KHTML, like Gecko) Version/4.0 Mobile Safari/534.30"), "");
+  EXPECT_EQ(model("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36"), "");
+  EXPECT_EQ(model("Mozilla/5.0 (Linux; Android 12; moto g(30)) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36"),
+            "moto g(30)");
+}
+
 TEST(DeviceClassifier, HeadlessBrandIsABot) {
   const char* ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
   DeviceInfo d = classify_device(ua, hints(R"({"brands":[{"brand":"HeadlessChrome","version":"124"},{"brand":"Chromium","version":"124"}]})"));
