@@ -215,10 +215,36 @@ std::optional<std::int32_t> posix_rule_offset(std::string_view text, std::int64_
   return rule->offset_at(unix_seconds);
 }
 
+std::optional<std::int32_t> listed_offset(std::string_view listed, std::int64_t unix_seconds) {
+  std::optional<std::int32_t> offset;  // none before the first transition: the rule's time
+  if (unix_seconds >= kListedUntil) return offset;
+  while (!listed.empty()) {
+    std::int64_t at = 0, off = 0, sign = 1;
+    std::size_t i = 0;
+    for (; i < listed.size() && listed[i] >= '0' && listed[i] <= '9'; ++i) at = at * 10 + (listed[i] - '0');
+    if (i < listed.size() && listed[i] == '=') ++i;
+    if (i < listed.size() && listed[i] == '-') sign = -1, ++i;
+    for (; i < listed.size() && listed[i] >= '0' && listed[i] <= '9'; ++i) off = off * 10 + (listed[i] - '0');
+    if (at > unix_seconds) break;
+    offset = static_cast<std::int32_t>(sign * off);
+    listed.remove_prefix(std::min(listed.size(), i + 1));
+  }
+  return offset;
+}
+
 std::optional<std::int32_t> utc_offset_seconds(std::string_view zone, std::int64_t unix_seconds) {
   const data::Row row = zone_row(zone);
-  if (!row.empty()) return posix_rule_offset(row[2], unix_seconds);
-  return fixed_offset(zone);
+  if (row.empty()) return fixed_offset(zone);
+  // A few zones (four, in 16 rows) have transitions listed past their rule, a zone's rows in order.
+  std::optional<std::int32_t> listed;
+  for (const data::Row l : data::tz_listed) {
+    if (l[0] != row[0]) continue;
+    const std::optional<std::int32_t> in_row = listed_offset(l[1], unix_seconds);
+    if (!in_row) break;
+    listed = in_row;
+  }
+  if (listed) return listed;
+  return posix_rule_offset(row[2], unix_seconds);
 }
 
 std::string_view zone_country(std::string_view zone) {

@@ -1,8 +1,8 @@
 // Civil (calendar) time from Unix time, and UTC offsets of IANA zones, fixed offsets and POSIX
 // TZ rules — shared by context derivation (time.*) and the CEL engine's timestamp functions.
 // Zone rules are each zone's *current* POSIX rule (the tzdata TZif footer, compiled in from
-// shared/data/tz_zones.tsv): exact for today's clocks, not for dates before a zone last changed
-// its rules. Pure functions, no allocation, never throw.
+// shared/data/tz_zones.tsv), with the transitions tzdata lists beyond it to 2038 where a zone has
+// them: exact for today's clocks, not for dates before a zone last changed its rules. Pure functions, no allocation, never throw.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +33,13 @@ std::optional<std::int32_t> utc_offset_seconds(std::string_view zone, std::int64
 // Offset at `unix_seconds` under a POSIX TZ rule ("CET-1CEST,M3.5.0,M10.5.0/3"), east of UTC
 // (POSIX writes offsets west of UTC; this returns the usual sign). nullopt when malformed.
 std::optional<std::int32_t> posix_rule_offset(std::string_view rule, std::int64_t unix_seconds);
+
+// The offset a zone's listed transitions give at `unix_seconds` ("1771120800=0 1774144800=3600":
+// from each instant on, that offset), for the few zones whose tzdata lists dates no rule can
+// express (Morocco's and Palestine's, set by Ramadan); nullopt before the first and from
+// kListedUntil (2038-01-01) on, where the zone's rule holds.
+inline constexpr std::int64_t kListedUntil = 2145916800;
+std::optional<std::int32_t> listed_offset(std::string_view listed, std::int64_t unix_seconds);
 
 // ISO 3166-1 alpha-2 country of an IANA zone ("DE" for Europe/Berlin), "" if none or unknown.
 std::string_view zone_country(std::string_view zone);

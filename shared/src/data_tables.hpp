@@ -77,5 +77,6 @@ extern const Table click_ids;         // query parameter, source, category
 
 // Time (civil_time.cpp): sorted by zone name.
 extern const Table tz_zones;          // IANA zone, ISO country, POSIX TZ rule
+extern const Table tz_listed;         // IANA zone, transitions past its rule (a zone's rows in time order)
 
 }  // namespace ithaca::data

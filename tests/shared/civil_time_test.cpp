@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <string>
 
@@ -134,6 +136,55 @@ TEST(CivilTime, ZoneTableIsSortedAndEveryRuleParses) {
     ASSERT_EQ(zone_rule(upper), row[2]) << upper;
   }
   ASSERT_GT(rows, 400u);
+}
+
+// Morocco leaves +01 for +00 during Ramadan and Palestine ends DST early in Ramadan years: tzdata
+// lists those dates (no POSIX rule says them), and so does the table, to 2038.
+TEST(CivilTime, ListedTransitionsBeatTheRule) {
+  EXPECT_EQ(utc_offset_seconds("Africa/Casablanca", utc_seconds("2026-02-23T04:24:05Z")), 0);
+  EXPECT_EQ(utc_offset_seconds("Africa/Casablanca", utc_seconds("2026-03-22T01:59:59Z")), 0);
+  EXPECT_EQ(utc_offset_seconds("Africa/Casablanca", utc_seconds("2026-03-22T02:00:00Z")), 3600);
+  EXPECT_EQ(utc_offset_seconds("Africa/Casablanca", utc_seconds("2027-02-20T12:00:00Z")), 0);
+  EXPECT_EQ(utc_offset_seconds("Africa/Casablanca", utc_seconds("2026-07-01T12:00:00Z")), 3600);
+  EXPECT_EQ(utc_offset_seconds("Africa/El_Aaiun", utc_seconds("2030-01-10T12:00:00Z")), 0);
+  EXPECT_EQ(utc_offset_seconds("Asia/Gaza", utc_seconds("2036-10-20T12:00:00Z")), 7200);
+  EXPECT_EQ(utc_offset_seconds("Asia/Hebron", utc_seconds("2037-10-15T12:00:00Z")), 7200);
+  EXPECT_EQ(utc_offset_seconds("Asia/Gaza", utc_seconds("2027-07-01T12:00:00Z")), 10800);
+  // From 2038 the rule holds again, and before the first listed date too.
+  EXPECT_EQ(utc_offset_seconds("Africa/Casablanca", utc_seconds("2040-06-01T12:00:00Z")), 3600);
+  EXPECT_EQ(listed_offset("100=0 200=3600", 99), std::nullopt);
+  EXPECT_EQ(listed_offset("100=0 200=3600", 150), 0);
+  EXPECT_EQ(listed_offset("100=-3600 200=3600", 150), -3600);
+  EXPECT_EQ(listed_offset("100=0 200=3600", 200), 3600);
+  EXPECT_EQ(listed_offset("100=0 200=3600", kListedUntil), std::nullopt);
+  EXPECT_EQ(listed_offset("", 150), std::nullopt);
+}
+
+TEST(CivilTime, ListedTransitionsAreWellFormed) {
+  // "SECONDS=OFFSET" pairs, one space apart, in time order across a zone's rows, before 2038,
+  // for zones of the zone table.
+  std::string_view zone;
+  std::int64_t last = 0;
+  std::size_t pairs = 0;
+  for (const data::Row row : data::tz_listed) {
+    ASSERT_FALSE(zone_rule(row[0]).empty()) << row[0];
+    if (row[0] != zone) zone = row[0], last = 0;
+    for (std::string_view rest = row[1]; !rest.empty(); ++pairs) {
+      const std::string_view pair = rest.substr(0, rest.find(' '));
+      rest.remove_prefix(std::min(rest.size(), pair.size() + 1));
+      const std::size_t eq = pair.find('=');
+      ASSERT_NE(eq, std::string_view::npos) << row[0] << ": " << pair;
+      const std::int64_t at = std::stoll(std::string(pair.substr(0, eq)));
+      const long off = std::stol(std::string(pair.substr(eq + 1)));
+      ASSERT_GT(at, last) << row[0] << ": " << pair;
+      ASSERT_LT(at, kListedUntil) << row[0];
+      ASSERT_LE(std::labs(off), 18 * 3600) << row[0];
+      ASSERT_EQ(utc_offset_seconds(row[0], at), off) << row[0] << ": " << pair;
+      ASSERT_EQ(listed_offset(row[1], at), off) << row[0] << ": " << pair;
+      last = at;
+    }
+  }
+  ASSERT_GT(pairs, 40u);
 }
 
 TEST(CivilTime, PosixRules) {
