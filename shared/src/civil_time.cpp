@@ -218,15 +218,17 @@ std::optional<std::int32_t> posix_rule_offset(std::string_view text, std::int64_
 std::optional<std::int32_t> listed_offset(std::string_view listed, std::int64_t unix_seconds) {
   std::optional<std::int32_t> offset;  // none before the first transition: the rule's time
   if (unix_seconds >= kListedUntil) return offset;
+  std::int64_t hour = 0;  // the first pair's hour counts from 1970, each next from the one before
   while (!listed.empty()) {
-    std::int64_t at = 0, off = 0, sign = 1;
+    std::int64_t hours = 0, minutes = 0, sign = 1;
     std::size_t i = 0;
-    for (; i < listed.size() && listed[i] >= '0' && listed[i] <= '9'; ++i) at = at * 10 + (listed[i] - '0');
+    for (; i < listed.size() && listed[i] >= '0' && listed[i] <= '9'; ++i) hours = hours * 10 + (listed[i] - '0');
     if (i < listed.size() && listed[i] == '=') ++i;
     if (i < listed.size() && listed[i] == '-') sign = -1, ++i;
-    for (; i < listed.size() && listed[i] >= '0' && listed[i] <= '9'; ++i) off = off * 10 + (listed[i] - '0');
-    if (at > unix_seconds) break;
-    offset = static_cast<std::int32_t>(sign * off);
+    for (; i < listed.size() && listed[i] >= '0' && listed[i] <= '9'; ++i) minutes = minutes * 10 + (listed[i] - '0');
+    hour += hours;
+    if (hour * 3600 > unix_seconds) break;
+    offset = static_cast<std::int32_t>(sign * minutes * 60);
     listed.remove_prefix(std::min(listed.size(), i + 1));
   }
   return offset;

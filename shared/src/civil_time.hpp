@@ -34,10 +34,10 @@ std::optional<std::int32_t> utc_offset_seconds(std::string_view zone, std::int64
 // (POSIX writes offsets west of UTC; this returns the usual sign). nullopt when malformed.
 std::optional<std::int32_t> posix_rule_offset(std::string_view rule, std::int64_t unix_seconds);
 
-// The offset a zone's listed transitions give at `unix_seconds` ("1771120800=0 1774144800=3600":
-// from each instant on, that offset), for the few zones whose tzdata lists dates no rule can
-// express (Morocco's and Palestine's, set by Ramadan); nullopt before the first and from
-// kListedUntil (2038-01-01) on, where the zone's rule holds.
+// The offset (seconds east of UTC) at `unix_seconds` that a row of shared/data/tz_listed.tsv
+// gives: "491978=0 840=60" is +00:00 from hour 491978 after 1970 on, +01:00 from 840 hours later
+// on. For the few zones whose tzdata lists dates no rule can express (Morocco's and Palestine's,
+// set by Ramadan); nullopt before the row's first hour and from kListedUntil (2038) on.
 inline constexpr std::int64_t kListedUntil = 2145916800;
 std::optional<std::int32_t> listed_offset(std::string_view listed, std::int64_t unix_seconds);
 

@@ -152,30 +152,33 @@ TEST(CivilTime, ListedTransitionsBeatTheRule) {
   EXPECT_EQ(utc_offset_seconds("Asia/Gaza", utc_seconds("2027-07-01T12:00:00Z")), 10800);
   // From 2038 the rule holds again, and before the first listed date too.
   EXPECT_EQ(utc_offset_seconds("Africa/Casablanca", utc_seconds("2040-06-01T12:00:00Z")), 3600);
-  EXPECT_EQ(listed_offset("100=0 200=3600", 99), std::nullopt);
-  EXPECT_EQ(listed_offset("100=0 200=3600", 150), 0);
-  EXPECT_EQ(listed_offset("100=-3600 200=3600", 150), -3600);
-  EXPECT_EQ(listed_offset("100=0 200=3600", 200), 3600);
-  EXPECT_EQ(listed_offset("100=0 200=3600", kListedUntil), std::nullopt);
+  // Hours: the first from 1970, each next from the one before; offsets in minutes.
+  EXPECT_EQ(listed_offset("10=0 5=60", 10 * 3600 - 1), std::nullopt);
+  EXPECT_EQ(listed_offset("10=0 5=60", 10 * 3600), 0);
+  EXPECT_EQ(listed_offset("10=-90 5=60", 14 * 3600), -90 * 60);
+  EXPECT_EQ(listed_offset("10=0 5=60", 15 * 3600), 3600);
+  EXPECT_EQ(listed_offset("10=0 5=60", kListedUntil), std::nullopt);
   EXPECT_EQ(listed_offset("", 150), std::nullopt);
 }
 
 TEST(CivilTime, ListedTransitionsAreWellFormed) {
-  // "SECONDS=OFFSET" pairs, one space apart, in time order across a zone's rows, before 2038,
-  // for zones of the zone table.
+  // "HOURS=MINUTES" pairs, one space apart, in time order across a zone's rows, before 2038, on
+  // whole hours and minutes, for zones of the zone table; each takes effect at its instant.
   std::string_view zone;
   std::int64_t last = 0;
   std::size_t pairs = 0;
   for (const data::Row row : data::tz_listed) {
     ASSERT_FALSE(zone_rule(row[0]).empty()) << row[0];
     if (row[0] != zone) zone = row[0], last = 0;
+    std::int64_t hour = 0;
     for (std::string_view rest = row[1]; !rest.empty(); ++pairs) {
       const std::string_view pair = rest.substr(0, rest.find(' '));
       rest.remove_prefix(std::min(rest.size(), pair.size() + 1));
       const std::size_t eq = pair.find('=');
       ASSERT_NE(eq, std::string_view::npos) << row[0] << ": " << pair;
-      const std::int64_t at = std::stoll(std::string(pair.substr(0, eq)));
-      const long off = std::stol(std::string(pair.substr(eq + 1)));
+      hour += std::stoll(std::string(pair.substr(0, eq)));
+      const std::int64_t at = hour * 3600;
+      const long off = std::stol(std::string(pair.substr(eq + 1))) * 60;
       ASSERT_GT(at, last) << row[0] << ": " << pair;
       ASSERT_LT(at, kListedUntil) << row[0];
       ASSERT_LE(std::labs(off), 18 * 3600) << row[0];
