@@ -88,7 +88,9 @@ TEST(RollupVisitorEventLog, AVisitorWithThousandsOfValuesListsEachOnce) {
   }
   std::map<std::string, std::vector<std::uint64_t>> pages;
   log.each_value([&](Dim dim, std::string_view value, const std::vector<std::uint64_t>& visitors) {
-    if (dim == Dim::Page) EXPECT_TRUE(pages.emplace(std::string(value), visitors).second) << value;
+    if (dim == Dim::Page) {
+      EXPECT_TRUE(pages.emplace(std::string(value), visitors).second) << value;
+    }
   });
   EXPECT_EQ(pages.size(), 1000u);
   EXPECT_EQ(pages["/p/0"], std::vector<std::uint64_t>{5});
