@@ -612,6 +612,11 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
     if (*hints.mobile) type = "mobile";
     else if (os.os == "android" || type.empty() || type == "mobile") type = os.os == "android" ? "tablet" : "desktop";
   }
+  // An Android phone asking for the desktop site (Sec-CH-UA-Mobile ?0, an X11 or tablet-like UA)
+  // looks like a tablet to everything above; its phone-sized screen does not change (tablets are
+  // 600 CSS pixels wide and more), as for iPhones in desktop mode below.
+  if (type == "tablet" && os.os == "android" && extra.screen_width && *extra.screen_width > 0 && *extra.screen_width < 600)
+    type = "mobile";
   // Form factors name the hardware; `mobile` is the experience the browser asks for. They clash
   // when Chromium emulates a phone (device mode, UA overrides): UA, platform and `mobile` become
   // the phone's while the form factors stay the host's ["Desktop"]. Such a browser renders and is

@@ -215,6 +215,22 @@ TEST(DeviceClassifier, IpadPresentingAMacUa) {
   EXPECT_EQ(iphone_desktop_mode.os, "ios");
 }
 
+TEST(DeviceClassifier, AndroidPhoneAskingForTheDesktopSite) {
+  // Chrome on an Android phone with "Desktop site" on: an X11 UA, platform Android, mobile ?0.
+  const char* ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+  const Value h = hints(R"({"mobile": false, "platform": "Android", "platformVersion": "14.0.0"})");
+  EXPECT_EQ(classify_device(ua, h, DeviceSignals{true, 5, 412}).type, "mobile");
+  EXPECT_EQ(classify_device(ua, h, DeviceSignals{true, 5, 800}).type, "tablet");  // a tablet's screen
+  EXPECT_EQ(classify_device(ua, h).type, "tablet");                                // no screen known
+  // A tablet-like Android UA (no "Mobile") on a phone-sized screen is a phone.
+  const char* tablet_ua = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+  EXPECT_EQ(classify_device(tablet_ua, Value(), DeviceSignals{true, 5, 384}).type, "mobile");
+  EXPECT_EQ(classify_device(tablet_ua, Value(), DeviceSignals{true, 5, 768}).type, "tablet");
+  // Form factors name the hardware and still win.
+  EXPECT_EQ(classify_device(ua, hints(R"({"mobile": false, "platform": "Android", "formFactors": ["Tablet"]})"),
+                            DeviceSignals{true, 5, 412}).type, "tablet");
+}
+
 TEST(DeviceClassifier, TouchIsImpliedForPhonesAndTablets) {
   EXPECT_EQ(classify_device("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", Value()).touch, true);
   EXPECT_FALSE(classify_device("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36", Value()).touch.has_value());
