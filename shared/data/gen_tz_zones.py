@@ -13,8 +13,11 @@ of the current year to 2038 (see listed_cells).
 
 Usage: python3 shared/data/gen_tz_zones.py [/usr/share/zoneinfo]   (writes both files beside itself)
 """
+import calendar
 import os
+import struct
 import sys
+import time
 
 root = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/zoneinfo"
 SKIP_DIRS = {"posix", "right"}
@@ -46,9 +49,7 @@ RENAMED = {
 }
 
 
-def footer(path):
-    with open(path, "rb") as f:
-        data = f.read()
+def footer(data):
     if not data.startswith(b"TZif"):
         return None
     end = data.rstrip(b"\n")
@@ -59,23 +60,17 @@ def footer(path):
     return rule if rule and "\t" not in rule else None
 
 
-import calendar
-import struct
-import time
-
 LISTED_FROM = calendar.timegm((time.gmtime().tm_year, 1, 1, 0, 0, 0))
 LISTED_TO = 2145916800  # 2038-01-01T00:00:00Z: the engine takes the rule again from there
 MARKER_2038 = 2147483647
 
 
-def listed_transitions(path):
+def listed_transitions(data):
     """The TZif v2+ data block's transitions as (unix seconds, UTC offset seconds)."""
-    with open(path, "rb") as f:
-        data = f.read()
     if data[4:5] < b"2":
         return []
-    counts = struct.unpack(">6l", data[20:44])  # isutcnt isstdcnt leapcnt timecnt typecnt charcnt
-    isut, isstd, leap, timecnt, typecnt, charcnt = counts
+    # The v1 block first, to skip it: isutcnt isstdcnt leapcnt timecnt typecnt charcnt.
+    isut, isstd, leap, timecnt, typecnt, charcnt = struct.unpack(">6l", data[20:44])
     v1 = 44 + timecnt * 5 + typecnt * 6 + charcnt + leap * 8 + isstd + isut
     isut, isstd, leap, timecnt, typecnt, charcnt = struct.unpack(">6l", data[v1 + 20:v1 + 44])
     at = v1 + 44
@@ -87,18 +82,18 @@ def listed_transitions(path):
     return [(t, offsets[k]) for t, k in zip(times, kinds)]
 
 
-def listed_cells(path):
+def listed_cells(data):
     """This zone's listed transitions past its rule, as rows of at most 127 bytes (cmake/EmbedTsv's
     cell limit) of "HOURS=MINUTES" pairs: the offset in minutes east of UTC from that hour on, the
     row's first hour counted from 1970, each next one from the pair before (a third of the digits
     of whole seconds, which gzip cannot shorten); [] if none."""
-    listed = listed_transitions(path)
-    if not listed or listed[-1][0] <= MARKER_2038:
+    transitions = listed_transitions(data)
+    if not transitions or transitions[-1][0] <= MARKER_2038:
         return []
     cells, previous = [""], 0
-    for t, off in listed:
+    for t, off in transitions:
         if LISTED_FROM <= t < LISTED_TO:
-            assert t % 3600 == 0 and off % 60 == 0, (path, t, off)
+            assert t % 3600 == 0 and off % 60 == 0, (t, off)
             pair = f"{t // 3600 - previous}={off // 60}"
             if cells[-1] and len(cells[-1]) + 1 + len(pair) > 127:
                 cells.append("")
@@ -123,12 +118,14 @@ for dirpath, dirnames, filenames in os.walk(root):
         name = fn if rel_dir == "." else rel_dir + "/" + fn
         if fn in SKIP_FILES:
             continue
-        rule = footer(os.path.join(dirpath, fn))
+        with open(os.path.join(dirpath, fn), "rb") as f:
+            data = f.read()
+        rule = footer(data)
         if rule is None:
             continue
         country = countries.get(name) or countries.get(RENAMED.get(name), "") or countries.get(canonical(name), "")
         rows.append((name, country or "-", rule))
-        listed += [(name, cell) for cell in listed_cells(os.path.join(dirpath, fn))]
+        listed += [(name, cell) for cell in listed_cells(data)]
 
 rows.sort(key=lambda r: r[0].encode())
 listed.sort(key=lambda r: r[0].encode())  # stable: each zone's cells stay in time order

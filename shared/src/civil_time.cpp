@@ -3,6 +3,7 @@
 #include "ithaca/tz_rule.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "ascii_text.hpp"
 #include "data_tables.hpp"
@@ -219,17 +220,18 @@ std::optional<std::int32_t> listed_offset(std::string_view listed, std::int64_t 
   std::optional<std::int32_t> offset;  // none before the first transition: the rule's time
   if (unix_seconds >= kListedUntil) return offset;
   std::int64_t hour = 0;  // the first pair's hour counts from 1970, each next from the one before
-  while (!listed.empty()) {
-    std::int64_t hours = 0, minutes = 0, sign = 1;
-    std::size_t i = 0;
-    for (; i < listed.size() && listed[i] >= '0' && listed[i] <= '9'; ++i) hours = hours * 10 + (listed[i] - '0');
-    if (i < listed.size() && listed[i] == '=') ++i;
-    if (i < listed.size() && listed[i] == '-') sign = -1, ++i;
-    for (; i < listed.size() && listed[i] >= '0' && listed[i] <= '9'; ++i) minutes = minutes * 10 + (listed[i] - '0');
-    hour += hours;
+  // Unsigned reads: the from_chars the core already instantiates (signed ones: 193 B more wasm).
+  for (const char *p = listed.data(), *end = p + listed.size(); p < end; ++p) {  // ++p: the space
+    std::uint64_t hours = 0, minutes = 0;
+    const auto h = std::from_chars(p, end, hours);
+    if (h.ec != std::errc() || h.ptr == end || *h.ptr != '=') break;
+    const bool west = h.ptr + 1 < end && h.ptr[1] == '-';
+    const auto m = std::from_chars(h.ptr + 1 + west, end, minutes);
+    if (m.ec != std::errc() || minutes > 18 * 60) break;
+    hour += static_cast<std::int64_t>(hours);
     if (hour * 3600 > unix_seconds) break;
-    offset = static_cast<std::int32_t>(sign * minutes * 60);
-    listed.remove_prefix(std::min(listed.size(), i + 1));
+    offset = static_cast<std::int32_t>(minutes) * (west ? -60 : 60);
+    p = m.ptr;
   }
   return offset;
 }

@@ -2,7 +2,8 @@
 // TZ rules — shared by context derivation (time.*) and the CEL engine's timestamp functions.
 // Zone rules are each zone's *current* POSIX rule (the tzdata TZif footer, compiled in from
 // shared/data/tz_zones.tsv), with the transitions tzdata lists beyond it to 2038 where a zone has
-// them: exact for today's clocks, not for dates before a zone last changed its rules. Pure functions, no allocation, never throw.
+// them: exact for today's clocks, not for dates before a zone last changed its rules. Pure
+// functions, no allocation, never throw.
 #pragma once
 
 #include <cstdint>

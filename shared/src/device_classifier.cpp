@@ -615,8 +615,8 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
   // An Android phone asking for the desktop site (Sec-CH-UA-Mobile ?0, an X11 or tablet-like UA)
   // looks like a tablet to everything above; its phone-sized screen does not change (tablets are
   // 600 CSS pixels wide and more), as for iPhones in desktop mode below.
-  if (type == "tablet" && os.os == "android" && extra.screen_width && *extra.screen_width > 0 && *extra.screen_width < 600)
-    type = "mobile";
+  const bool phone_screen = extra.screen_width && *extra.screen_width > 0 && *extra.screen_width < 600;
+  if (type == "tablet" && os.os == "android" && phone_screen) type = "mobile";
   // Form factors name the hardware; `mobile` is the experience the browser asks for. They clash
   // when Chromium emulates a phone (device mode, UA overrides): UA, platform and `mobile` become
   // the phone's while the form factors stay the host's ["Desktop"]. Such a browser renders and is
@@ -661,9 +661,8 @@ DeviceInfo classify_device(std::string_view user_agent, const Value& ua_ch, cons
   // --- iPads that present a Mac UA: only touch tells them apart ---
   const bool touch_screen = (extra.max_touch_points && *extra.max_touch_points > 1) || (extra.touch && *extra.touch);
   if (os.os == "macos" && touch_screen && platform_os.empty()) {
-    const bool phone = extra.screen_width && *extra.screen_width > 0 && *extra.screen_width < 600;
-    os.os = phone ? "ios" : "ipados";
-    type = phone ? "mobile" : "tablet";
+    os.os = phone_screen ? "ios" : "ipados";
+    type = phone_screen ? "mobile" : "tablet";
     // iPadOS and Safari have shared version numbers since iPadOS 13.
     std::size_t v = words.find("version/");
     os.version = v == npos ? std::string() : read_version(s, v + 8);
