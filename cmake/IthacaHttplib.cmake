@@ -4,7 +4,7 @@
 # every idle keep-alive connection wake every 10 ms and sleep 1 ms while it waits for the next
 # request: measured at 38-53% of the request threads' CPU at half of peak load (docs/performance.md,
 # Tracker). It also uses select(), which misreads sockets numbered 1024 and above. So we build the
-# same release from Debian's own source tarball, header-only, with poll() and three patches
+# same release from Debian's own source tarball, header-only, with poll() and four patches
 # (third_party/cpp-httplib/), applied in this order:
 # - keep-alive-wait.patch: an idle connection waits in poll() and wakes only every 100 ms to see
 #   whether the server is stopping. Later upstream releases made this interval a setting
@@ -27,6 +27,12 @@
 #   A late reply can also be given as its parts (status, header pairs, type, body) and is then
 #   formatted straight into one buffer, without an httplib::Response and its header map: the
 #   writer's CPU per collect request, 2-3 µs less (docs/performance.md, Tracker, round 11).
+# - request-time-limits.patch: deadlines for a whole request, which 0.11.4 lacks (its read
+#   timeout is per read, so a client trickling a header line every few seconds kept a thread
+#   for as long as it liked): the request line and headers within a set time of the request's
+#   first byte, a body at a minimum average rate after a grace period, and a cap on the number
+#   of header fields (431 beyond it; before, a client could send header lines without end).
+#   Later upstream releases cap the header count the same way (CPPHTTPLIB_HEADER_MAX_COUNT, 100).
 include_guard(GLOBAL)
 include(FetchContent)
 find_package(Threads REQUIRED)
@@ -48,7 +54,8 @@ endif()
 set(ITHACA_HTTPLIB_PATCH_DIR ${CMAKE_CURRENT_LIST_DIR}/../third_party/cpp-httplib)
 set(ITHACA_HTTPLIB_PATCHES ${ITHACA_HTTPLIB_PATCH_DIR}/keep-alive-wait.patch
                            ${ITHACA_HTTPLIB_PATCH_DIR}/per-request-costs.patch
-                           ${ITHACA_HTTPLIB_PATCH_DIR}/late-reply.patch)
+                           ${ITHACA_HTTPLIB_PATCH_DIR}/late-reply.patch
+                           ${ITHACA_HTTPLIB_PATCH_DIR}/request-time-limits.patch)
 set(ITHACA_HTTPLIB_DIR ${CMAKE_BINARY_DIR}/third_party/cpp-httplib)
 set(ITHACA_HTTPLIB_PATCH_HASH "")
 foreach(patch_file IN LISTS ITHACA_HTTPLIB_PATCHES)

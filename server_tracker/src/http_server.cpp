@@ -103,6 +103,10 @@ HttpServer::HttpServer(Tracker& tracker) : impl_(std::make_unique<Impl>(tracker)
   server.set_write_timeout(5, 0);
   server.set_tcp_nodelay(true);
   server.set_payload_max_length(std::max(options.limits.max_body_bytes, options.limits.max_rules_bytes));
+  server.set_request_time_limits(std::chrono::milliseconds(options.limits.header_deadline_ms),
+                                 std::chrono::milliseconds(options.limits.body_grace_ms),
+                                 options.limits.body_min_bytes_per_second);
+  server.set_header_max_count(options.limits.max_header_fields);
 
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     // httplib's pool creates its threads itself; each names itself on its first request.

@@ -16,7 +16,9 @@
 #include <future>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "sqlite_db.hpp"
 #include "test_server.hpp"
@@ -257,6 +259,123 @@ TEST(HttpServer, AClientThatStallsMidRequestIsDroppedAfterTheReadTimeout) {
   const auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_GE(waited, std::chrono::seconds(4)) << "dropped before the 5 s read timeout";
   EXPECT_EQ(stored_events(dir), 0);
+}
+
+// What a client that trickles a request sees: `pieces` sent one every `interval` on `fd` until
+// the server closes the connection (or answers and closes) or the pieces run out.
+struct Trickled {
+  bool closed = false;                       // by the server, before the pieces ran out
+  std::chrono::milliseconds after{0};        // since the first piece
+  std::string answer;
+};
+Trickled trickle(int fd, const std::vector<std::string>& pieces, std::chrono::milliseconds interval) {
+  Trickled out;
+  const auto start = std::chrono::steady_clock::now();
+  for (const std::string& piece : pieces) {
+    if (::send(fd, piece.data(), piece.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(piece.size())) {
+      out.closed = true;
+      break;
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(interval.count())) > 0) {
+      out.answer = testing::read_until_closed(fd, std::chrono::seconds(2), &out.closed);
+      break;
+    }
+  }
+  out.after = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  return out;
+}
+
+// The read timeout is per read, so before request-time-limits.patch a client that sent a header
+// line every few seconds kept its thread for as long as it went on. Now the request line and
+// headers must arrive within the header deadline of the request's first byte.
+TEST(HttpServer, AClientThatTricklesHeadersIsCutOffAtTheHeaderDeadline) {
+  TempDir dir;
+  TrackerOptions options = testing::test_options(dir);
+  options.limits.header_deadline_ms = 1500;
+  RunningServer server(options);
+  const int fd = testing::connect_loopback(server.port());
+  ASSERT_GE(fd, 0);
+  std::vector<std::string> pieces = {"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"};
+  for (int i = 0; i < 40; ++i) pieces.push_back("X-Slow-" + std::to_string(i) + ": 1\r\n");  // 8 s of them
+  const Trickled t = trickle(fd, pieces, std::chrono::milliseconds(200));
+  ::close(fd);
+  EXPECT_TRUE(t.closed) << "still reading headers after " << t.after.count() << " ms";
+  EXPECT_GE(t.after, std::chrono::milliseconds(1400)) << "cut off before the deadline";
+  EXPECT_LT(t.after, std::chrono::milliseconds(4000));
+  EXPECT_NE(testing::status_of(t.answer), 200) << t.answer;
+  // The same headers sent at once are served: it is the time that was refused.
+  std::string whole;
+  for (const std::string& piece : pieces) whole += piece;
+  EXPECT_EQ(testing::status_of(testing::raw_exchange(server.port(), whole + "Connection: close\r\n\r\n")), 200);
+}
+
+// A body must arrive at the minimum rate after the grace period, counted from the end of the
+// headers: one sent 10 bytes at a time is cut off and not stored; one sent faster than the rate
+// is taken even though it takes longer than the grace period alone.
+TEST(HttpServer, ABodyBelowTheMinimumRateIsCutOffAndAFastEnoughOneIsTaken) {
+  TempDir dir;
+  TrackerOptions options = testing::test_options(dir);
+  options.limits.body_grace_ms = 500;
+  options.limits.body_min_bytes_per_second = 1000;
+  RunningServer server(options);
+  // One event padded with white space to the size wanted.
+  const std::string event = R"({"site":"shop","type":"pageview"})";
+  auto request = [](const std::string& body) {
+    return "POST /v1/collect HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+           "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  };
+  auto pieces_of = [](const std::string& head, const std::string& body, std::size_t size) {
+    std::vector<std::string> pieces = {head};
+    for (std::size_t at = 0; at < body.size(); at += size) pieces.push_back(body.substr(at, size));
+    return pieces;
+  };
+
+  // 1,500 bytes: 0.5 s + 1.5 s allowed; at 10 bytes per 100 ms it would take 15 s.
+  const std::string slow_body = event + std::string(1500 - event.size(), ' ');
+  const int slow = testing::connect_loopback(server.port());
+  ASSERT_GE(slow, 0);
+  const Trickled cut = trickle(slow, pieces_of(request(slow_body), slow_body, 10), std::chrono::milliseconds(100));
+  ::close(slow);
+  EXPECT_TRUE(cut.closed) << "still reading the body after " << cut.after.count() << " ms";
+  EXPECT_GE(cut.after, std::chrono::milliseconds(1900)) << "cut off before the deadline";
+  EXPECT_LT(cut.after, std::chrono::milliseconds(5000));
+  EXPECT_NE(testing::status_of(cut.answer), 202) << cut.answer;
+
+  // 6,000 bytes: 0.5 s + 6 s allowed; sent in 1,000-byte pieces every 250 ms (4 KB/s), 1.5 s.
+  const std::string fast_body = event + std::string(6000 - event.size(), ' ');
+  const int fast = testing::connect_loopback(server.port());
+  ASSERT_GE(fast, 0);
+  const Trickled taken = trickle(fast, pieces_of(request(fast_body), fast_body, 1000), std::chrono::milliseconds(250));
+  std::string answer = taken.answer;
+  if (answer.empty()) answer = testing::read_until_closed(fast, std::chrono::seconds(5));
+  ::close(fast);
+  EXPECT_GE(taken.after, std::chrono::milliseconds(1000)) << "the body went faster than the grace period";
+  EXPECT_EQ(testing::status_of(answer), 202) << answer;
+  server.stop();
+  EXPECT_EQ(stored_events(dir), 1);
+}
+
+// Header fields are capped (before, a client could send them without end, each stored): 100 are
+// served, 101 get 431 in the error shape and the connection is closed.
+TEST(HttpServer, MoreHeaderFieldsThanTheLimitGet431) {
+  TempDir dir;
+  TrackerOptions options = testing::test_options(dir);
+  RunningServer server(options);
+  ASSERT_EQ(options.limits.max_header_fields, 100u);
+  auto request = [](int fields) {
+    std::string r = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    for (int i = 2; i < fields; ++i) r += "X-Field-" + std::to_string(i) + ": 1\r\n";
+    return r + "\r\n";
+  };
+  EXPECT_EQ(testing::status_of(testing::raw_exchange(server.port(), request(100))), 200);
+  const std::string refused = testing::raw_exchange(server.port(), request(101));
+  EXPECT_EQ(testing::status_of(refused), 431) << refused;
+  EXPECT_EQ(json::parse(testing::body_of(refused))["error"]["code"], "headers_too_large");
+  // So does one field over 8 KB (before, a 400 as if the request could not be parsed).
+  const std::string long_field = testing::raw_exchange(
+      server.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Long: " + std::string(9000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(testing::status_of(long_field), 431) << long_field;
 }
 
 // A response body up to 64 KB goes out with its headers in one send(), a larger one after them

@@ -25,6 +25,14 @@ struct RequestLimits {
   std::size_t max_events_per_batch = 500;
   int max_json_depth = 16;
   std::size_t max_rules_bytes = 1u << 20;
+  std::size_t max_header_fields = 100;       // more get 431 (Apache's LimitRequestFields)
+  // Whole-request time limits against clients that hold a request thread by trickling bytes
+  // (the 5 s read timeout is per read): the request line and headers within 10 s of the
+  // request's first byte; a body at 1 KB/s on average after 10 s. Not flags: a reverse proxy
+  // is the place for site-specific limits (docs/operations.md, Connections); tests shorten them.
+  std::int64_t header_deadline_ms = 10'000;
+  std::int64_t body_grace_ms = 10'000;
+  std::size_t body_min_bytes_per_second = 1024;
 };
 
 struct TrackerOptions {
