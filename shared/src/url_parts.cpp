@@ -145,6 +145,9 @@ std::vector<QueryParam> parse_query(std::string_view query) {
     if (!part.empty()) {
       std::size_t eq = part.find('=');
       std::string_view key = part.substr(0, eq);
+      // A link copied out of HTML source keeps its escaped separators ("?a=1&amp;utm_medium=email",
+      // common in e-mail campaigns): the parameter is `utm_medium`, not `amp;utm_medium`.
+      if (key.substr(0, 4) == "amp;") key.remove_prefix(4);
       std::string_view value = eq == npos ? std::string_view() : part.substr(eq + 1);
       QueryParam p;
       p.key = ascii::repair_utf8(ascii::bounded(percent_decode(ascii::bounded(key, 256), true), 128));

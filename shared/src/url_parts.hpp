@@ -36,7 +36,8 @@ struct QueryParam {
   std::string key;    // decoded
   std::string value;  // decoded, at most kMaxParamValue bytes, valid UTF-8
 };
-// At most kMaxParams parameters, in order; "a&b=1" gives {a, ""}, {b, "1"}.
+// At most kMaxParams parameters, in order; "a&b=1" gives {a, ""}, {b, "1"}, and so does the
+// HTML-escaped "a&amp;b=1".
 std::vector<QueryParam> parse_query(std::string_view query);
 
 }  // namespace ithaca::url

@@ -53,6 +53,13 @@ TEST(ReferrerClassifier, CampaignParameters) {
   r = classify_referrer("", "https://shop.example.com/?utm_source=caf%C3%A9&utm_campaign=%FF%FE", "");
   EXPECT_EQ(r.campaign.source, "café");
   EXPECT_EQ(r.campaign.campaign, "\xEF\xBF\xBD\xEF\xBF\xBD");  // invalid UTF-8 repaired
+
+  // A newsletter link copied from HTML source, separators still escaped.
+  r = classify_referrer("", "https://shop.example.com/?utm_source=weekly&amp;utm_medium=email&amp;utm_campaign=may", "");
+  EXPECT_EQ(r.campaign.medium, "email");
+  EXPECT_EQ(r.campaign.campaign, "may");
+  EXPECT_EQ(r.category, "email");
+  EXPECT_EQ(r.source, "weekly");
 }
 
 TEST(ReferrerClassifier, HostPatterns) {
@@ -117,6 +124,12 @@ TEST(UrlParts, Parsing) {
   EXPECT_EQ(params[1].key, "b");
   EXPECT_EQ(params[2].value, "%zz");
   EXPECT_EQ(params[3].value, "x y");
+  // HTML-escaped separators, as in links copied from an e-mail's source: "&amp;=x" and a
+  // trailing "&amp;" are the escaped "&=x" and "&", dropped as those are.
+  const auto escaped = url::parse_query("utm_source=news&amp;utm_medium=email&amp;=x&amp;");
+  ASSERT_EQ(escaped.size(), 2u);
+  EXPECT_EQ(escaped[1].key, "utm_medium");
+  EXPECT_EQ(escaped[1].value, "email");
   std::string many;
   for (int i = 0; i < 1000; ++i) many += "p" + std::to_string(i) + "=1&";
   EXPECT_EQ(url::parse_query(many).size(), url::kMaxParams);
