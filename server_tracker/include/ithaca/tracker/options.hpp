@@ -27,12 +27,13 @@ struct RequestLimits {
   std::size_t max_rules_bytes = 1u << 20;
   std::size_t max_header_fields = 100;       // more get 431 (Apache's LimitRequestFields)
   // Whole-request time limits against clients that hold a request thread by trickling bytes
-  // (the 5 s read timeout is per read): the request line and headers within 10 s of the
-  // request's first byte; a body at 1 KB/s on average after 10 s. Not flags: a reverse proxy
-  // is the place for site-specific limits (docs/operations.md, Connections); tests shorten them.
-  std::int64_t header_deadline_ms = 10'000;
-  std::int64_t body_grace_ms = 10'000;
-  std::size_t body_min_bytes_per_second = 1024;
+  // (the 5 s read timeout is per read), as Apache's mod_reqtimeout sets them by default: the
+  // request line and headers within 20 s of the request's first byte; a body at 500 bytes/s on
+  // average after 20 s. Not flags: a reverse proxy is the place for site-specific limits
+  // (docs/operations.md, Connections); tests shorten them.
+  std::int64_t header_deadline_ms = 20'000;
+  std::int64_t body_grace_ms = 20'000;
+  std::size_t body_min_bytes_per_second = 500;
 };
 
 struct TrackerOptions {
