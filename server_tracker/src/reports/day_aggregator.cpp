@@ -249,55 +249,31 @@ struct EventIds {
   std::vector<std::array<std::uint32_t, 3>> touches;
 };
 
-struct DayAggregator::State {
-  // Segment states share their parent's pool, so a visitor's spilled state needs one.
-  // Segment states (one per distinct page, landing page, event name, … of the day) share the
-  // top level's pool and keep journey rows only, never pair rows: so no pool of their own and a
-  // small pair_day. With 1,024 slots each, 40,000 distinct pages cost 160 MB of empty slots.
-  explicit State(StringPool* shared = nullptr)
-      : own_pool(shared ? nullptr : std::make_unique<StringPool>()),
-        pool(shared ? *shared : *own_pool),
-        pair_day(shared ? 16 : 1024) {}
-  std::unique_ptr<StringPool> own_pool;
+namespace {
+
+// The journey rows — stage sets, paths, attribution, exposure units and their conversions — of
+// every event (the top level, State) or of the events of one segment value. There is one of the
+// latter per distinct page, landing page, event name, … of the day, so it holds only what those
+// rows need and shares the top level's pool (as a whole State, with a pool of its own and the
+// top level's 1,024-slot pair table, a day of 40,000 distinct pages cost 275 MiB, not 180:
+// bench/reports/distinct_pages.py).
+struct Journeys {
+  explicit Journeys(StringPool& shared) : pool(shared) {}
   StringPool& pool;
   std::uint32_t any_goal = pool.id("*");
-  std::unordered_map<std::uint64_t, DimCounts> dim_day;   // (dim << 32) | value
-  std::unordered_map<std::uint64_t, DimCounts> dim_hour;  // (hour << 40) | (dim << 32) | value
   std::unordered_map<std::uint32_t, Counter> stage_sets;
   std::unordered_map<std::uint64_t, Counter> paths;  // (kind << 32) | steps
   std::unordered_map<AttrKey, AttrCounts, AttrKeyHash> attribution;
   std::unordered_map<UnitKey, UnitCounts, UnitKeyHash> units;
   std::unordered_map<UnitGoalKey, Counter, UnitGoalKeyHash> unit_goals;
-  FlatMap<DimCounts> pair_day;  // the top level's: the aggregator's hottest map
-  std::unordered_map<std::uint64_t, VisitorState> visitors;  // in memory; the others are spilled
-  // Journey rows per segment value: (scope << 32) | filter value id → their counters.
-  std::unordered_map<std::uint64_t, std::unique_ptr<State>> segments;
-  VisitorSpill* spill = nullptr;
-  std::size_t max_visitors = 0;  // 0: no bound
-  std::uint64_t tick = 0;
-  Status status;
-  std::string buffer;  // reused for (de)serializing visitor states
 
   // Rows changed since the last clear_dirty(), so a flush touches only those (map nodes are
   // stable, so the pointers stay valid).
-  std::vector<decltype(dim_day)::value_type*> dirty_dim_day;
-  std::vector<decltype(dim_hour)::value_type*> dirty_dim_hour;
   std::vector<decltype(stage_sets)::value_type*> dirty_stage_sets;
   std::vector<decltype(paths)::value_type*> dirty_paths;
   std::vector<decltype(attribution)::value_type*> dirty_attribution;
   std::vector<decltype(units)::value_type*> dirty_units;
   std::vector<decltype(unit_goals)::value_type*> dirty_unit_goals;
-  std::vector<std::uint32_t> dirty_pair_day;  // indices into pair_day
-
-  DimCounts& touch_pair(std::uint64_t key) {
-    const std::uint32_t i = pair_day.index(key);
-    DimCounts& c = pair_day.at(i).second;
-    if (!c.dirty) {
-      c.dirty = true;
-      dirty_pair_day.push_back(i);
-    }
-    return c;
-  }
 
   template <typename Map>
   typename Map::mapped_type& touch(Map& map, std::vector<typename Map::value_type*>& dirty,
@@ -309,12 +285,10 @@ struct DayAggregator::State {
     }
     return entry.second;
   }
-
   bool less(const TimedId& a, const TimedId& b) const {
     if (a.ts != b.ts) return a.ts < b.ts;
     return pool.str(a.id) < pool.str(b.id);
   }
-
   // Records that `id` was seen at `ts`; returns true when the ordered list changed.
   bool touch(std::vector<TimedId>& list, std::uint32_t id, std::int64_t ts) {
     auto it = std::find_if(list.begin(), list.end(), [&](const TimedId& t) { return t.id == id; });
@@ -331,7 +305,6 @@ struct DayAggregator::State {
     if (list.size() > kMaxTimedKept) list.pop_back();
     return visible;
   }
-
   std::uint32_t steps_of(const std::vector<TimedId>& list) {
     const std::size_t n = std::min<std::size_t>(list.size(), kMaxPathSteps);
     auto same = [&] {
@@ -352,7 +325,6 @@ struct DayAggregator::State {
     pool.last_steps_id = pool.id(joined);
     return pool.last_steps_id;
   }
-
   void move_path(PathKind kind, std::uint32_t& current, std::uint32_t next) {
     if (current == next) return;
     const std::uint64_t k = static_cast<std::uint64_t>(kind) << 32;
@@ -360,59 +332,6 @@ struct DayAggregator::State {
     ++touch(paths, dirty_paths, k | next).n;
     current = next;
   }
-
-  void entry_delta(const std::array<std::uint32_t, kDimCount>& dims, int delta) {
-    for (int d = 0; d < kDimCount; ++d) {
-      touch(dim_day, dirty_dim_day, (static_cast<std::uint64_t>(d) << 32) | dims[d]).entries += delta;
-    }
-  }
-
-  void pair_entry_delta(std::uint8_t scope, std::uint32_t filter_value, const DimValues& dims, int delta) {
-    const int own = static_cast<int>(kPairDims[scope]);
-    for (int d = 1; d < kDimCount; ++d) {
-      if (d == own) continue;
-      touch_pair(pair_key(scope, static_cast<std::uint64_t>(d), filter_value, dims[d])).entries += delta;
-    }
-  }
-
-  bool earlier(std::int64_t ts, std::uint32_t path, std::string_view event, std::int64_t ts2, std::uint32_t path2,
-               std::string_view event2) const {
-    return std::forward_as_tuple(ts, pool.str(path), event) < std::forward_as_tuple(ts2, pool.str(path2), event2);
-  }
-
-  static std::uint32_t event_ref(VisitorDay& v, std::string_view id) {
-    for (std::uint32_t i = 0; i < v.event_ids.size(); ++i) {
-      if (v.event_ids[i] == id) return i;
-    }
-    v.event_ids.emplace_back(id);
-    return static_cast<std::uint32_t>(v.event_ids.size() - 1);
-  }
-
-  // The visitor's day under one segment value; null past kMaxPerVisitorDay of them.
-  static VisitorDay* segment_day(VisitorState& v, std::uint64_t key) {
-    for (auto& [k, day] : v.segments) {
-      if (k == key) return &day;
-    }
-    if (v.segments.size() >= kMaxPerVisitorDay) return nullptr;
-    return &v.segments.emplace_back(key, VisitorDay{}).second;
-  }
-
-  VisitorState& visitor(std::uint64_t id);
-  void spill_oldest(std::size_t keep);
-  void clear_dirty();
-
-  static Visit& visit_of(VisitorDay& v, std::int64_t number) {
-    auto it = std::find_if(v.visits.begin(), v.visits.end(), [&](const Visit& x) { return x.number == number; });
-    if (it != v.visits.end()) return *it;
-    if (v.visits.size() >= kMaxPerVisitorDay) return v.visits.back();  // kMaxPerVisitorDay
-    v.visits.emplace_back();
-    v.visits.back().number = number;
-    return v.visits.back();
-  }
-
-  void journey(const StoredEvent& e, const EventIds& ids, VisitorDay& v, Visit& visit, const Touches& touches);
-  void emit_journey(AggregateSink& sink, bool dirty_only) const;
-
   void refresh_conversions(VisitorDay& v, Unit& u) {
     for (const Goal& g : v.goals) {
       const bool should = g.last_ts >= u.first_ts;
@@ -428,6 +347,93 @@ struct DayAggregator::State {
         u.converted.erase(it);
       }
     }
+  }
+
+  void journey(const StoredEvent& e, const EventIds& ids, VisitorDay& v, Visit& visit, const Touches& touches);
+  void emit_journey(AggregateSink& sink, bool dirty_only) const;
+  void clear_dirty();
+};
+
+// The top level's pool: a base of State, so that it is made before the Journeys that use it.
+struct OwnPool {
+  StringPool own_pool;
+};
+
+}  // namespace
+
+// One site-day: counters per dimension value (day and hour) and per pair of values, the
+// visitors' states (in memory or spilled), and the journey rows of every event and of each
+// segment value.
+struct DayAggregator::State : OwnPool, Journeys {
+  State() : Journeys(own_pool) {}
+  std::unordered_map<std::uint64_t, DimCounts> dim_day;   // (dim << 32) | value
+  std::unordered_map<std::uint64_t, DimCounts> dim_hour;  // (hour << 40) | (dim << 32) | value
+  FlatMap<DimCounts> pair_day{1024};  // the aggregator's hottest map
+  std::unordered_map<std::uint64_t, VisitorState> visitors;  // in memory; the others are spilled
+  // Journey rows per segment value: (scope << 32) | filter value id → their counters.
+  std::unordered_map<std::uint64_t, std::unique_ptr<Journeys>> segments;
+  VisitorSpill* spill = nullptr;
+  std::size_t max_visitors = 0;  // 0: no bound
+  std::uint64_t tick = 0;
+  Status status;
+  std::string buffer;  // reused for (de)serializing visitor states
+
+  // Rows changed since the last clear_dirty(), as in Journeys.
+  std::vector<decltype(dim_day)::value_type*> dirty_dim_day;
+  std::vector<decltype(dim_hour)::value_type*> dirty_dim_hour;
+  std::vector<std::uint32_t> dirty_pair_day;  // indices into pair_day
+
+  DimCounts& touch_pair(std::uint64_t key) {
+    const std::uint32_t i = pair_day.index(key);
+    DimCounts& c = pair_day.at(i).second;
+    if (!c.dirty) {
+      c.dirty = true;
+      dirty_pair_day.push_back(i);
+    }
+    return c;
+  }
+  void entry_delta(const std::array<std::uint32_t, kDimCount>& dims, int delta) {
+    for (int d = 0; d < kDimCount; ++d) {
+      touch(dim_day, dirty_dim_day, (static_cast<std::uint64_t>(d) << 32) | dims[d]).entries += delta;
+    }
+  }
+  void pair_entry_delta(std::uint8_t scope, std::uint32_t filter_value, const DimValues& dims, int delta) {
+    const int own = static_cast<int>(kPairDims[scope]);
+    for (int d = 1; d < kDimCount; ++d) {
+      if (d == own) continue;
+      touch_pair(pair_key(scope, static_cast<std::uint64_t>(d), filter_value, dims[d])).entries += delta;
+    }
+  }
+  bool earlier(std::int64_t ts, std::uint32_t path, std::string_view event, std::int64_t ts2, std::uint32_t path2,
+               std::string_view event2) const {
+    return std::forward_as_tuple(ts, pool.str(path), event) < std::forward_as_tuple(ts2, pool.str(path2), event2);
+  }
+  static std::uint32_t event_ref(VisitorDay& v, std::string_view id) {
+    for (std::uint32_t i = 0; i < v.event_ids.size(); ++i) {
+      if (v.event_ids[i] == id) return i;
+    }
+    v.event_ids.emplace_back(id);
+    return static_cast<std::uint32_t>(v.event_ids.size() - 1);
+  }
+  // The visitor's day under one segment value; null past kMaxPerVisitorDay of them.
+  static VisitorDay* segment_day(VisitorState& v, std::uint64_t key) {
+    for (auto& [k, day] : v.segments) {
+      if (k == key) return &day;
+    }
+    if (v.segments.size() >= kMaxPerVisitorDay) return nullptr;
+    return &v.segments.emplace_back(key, VisitorDay{}).second;
+  }
+  VisitorState& visitor(std::uint64_t id);
+  void spill_oldest(std::size_t keep);
+  void clear_dirty();
+
+  static Visit& visit_of(VisitorDay& v, std::int64_t number) {
+    auto it = std::find_if(v.visits.begin(), v.visits.end(), [&](const Visit& x) { return x.number == number; });
+    if (it != v.visits.end()) return *it;
+    if (v.visits.size() >= kMaxPerVisitorDay) return v.visits.back();  // kMaxPerVisitorDay
+    v.visits.emplace_back();
+    v.visits.back().number = number;
+    return v.visits.back();
   }
 };
 
@@ -555,7 +561,7 @@ void DayAggregator::add(const StoredEvent& e, int hour) {
     VisitorDay* nv = State::segment_day(state, key);
     if (!nv) continue;  // kMaxPerVisitorDay: this visitor's further values add no segment journeys
     auto& nested = s.segments[key];
-    if (!nested) nested = std::make_unique<State>(&s.pool);
+    if (!nested) nested = std::make_unique<Journeys>(s.pool);
     nested->journey(e, ids, *nv, State::visit_of(*nv, number), touches);
   }
   if (s.max_visitors && s.visitors.size() > s.max_visitors) s.spill_oldest(s.max_visitors - s.max_visitors / 4);
@@ -565,9 +571,9 @@ void DayAggregator::keep_visitors(std::size_t n) {
   if (state_->spill && state_->visitors.size() > n) state_->spill_oldest(n);
 }
 
-void DayAggregator::State::journey(const StoredEvent& e, const EventIds& ids, VisitorDay& v, Visit& visit,
-                                   const Touches& touches) {
-  State& s = *this;
+void Journeys::journey(const StoredEvent& e, const EventIds& ids, VisitorDay& v, Visit& visit,
+                       const Touches& touches) {
+  Journeys& s = *this;
   if (e.type == EventType::Pageview) {
     if (s.touch(visit.pages, ids.path, e.ts_ms)) {
       s.move_path(PathKind::Pages, visit.page_steps, s.steps_of(visit.pages));
@@ -671,8 +677,8 @@ void each(const Map& map, const std::vector<typename Map::value_type*>& dirty, b
 
 }  // namespace
 
-void DayAggregator::State::emit_journey(AggregateSink& sink, bool dirty_only) const {
-  const State& s = *this;
+void Journeys::emit_journey(AggregateSink& sink, bool dirty_only) const {
+  const Journeys& s = *this;
   const auto& str = [&](std::uint32_t id) -> const std::string& { return s.pool.str(id); };
   each(s.stage_sets, s.dirty_stage_sets, dirty_only,
        [&](std::uint32_t set, const Counter& c) { sink.stage_set(str(set), c.n); });
@@ -721,20 +727,30 @@ void DayAggregator::emit(AggregateSink& sink, bool dirty_only) const {
   sink.segment(Dim::All, "");
 }
 
-void DayAggregator::State::clear_dirty() {
-  auto clear = [](auto& dirty) {
-    for (auto* entry : dirty) entry->second.dirty = false;
-    dirty.clear();
-  };
-  clear(dirty_dim_day);
-  clear(dirty_dim_hour);
+namespace {
+
+template <typename Dirty>
+void clear(Dirty& dirty) {
+  for (auto* entry : dirty) entry->second.dirty = false;
+  dirty.clear();
+}
+
+}  // namespace
+
+void Journeys::clear_dirty() {
   clear(dirty_stage_sets);
   clear(dirty_paths);
   clear(dirty_attribution);
   clear(dirty_units);
   clear(dirty_unit_goals);
+}
+
+void DayAggregator::State::clear_dirty() {
+  clear(dirty_dim_day);
+  clear(dirty_dim_hour);
   for (std::uint32_t i : dirty_pair_day) pair_day.at(i).second.dirty = false;
   dirty_pair_day.clear();
+  Journeys::clear_dirty();
   for (auto& [key, nested] : segments) nested->clear_dirty();
 }
 
