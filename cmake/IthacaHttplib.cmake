@@ -30,8 +30,9 @@
 # - request-time-limits.patch: deadlines for a whole request, which 0.11.4 lacks (its read
 #   timeout is per read, so a client trickling a header line every few seconds kept a thread
 #   for as long as it liked): the request line and headers within a set time of the request's
-#   first byte, a body at a minimum average rate after a grace period, and a cap on the number
-#   of header fields (431 beyond it; before, a client could send header lines without end).
+#   first byte, a body at a minimum average rate after a grace period (408 for a request that
+#   misses either), and a cap on the number of header fields (431 beyond it, and for one field
+#   over the length limit; before, a client could send header lines without end).
 #   Later upstream releases cap the header count the same way (CPPHTTPLIB_HEADER_MAX_COUNT, 100).
 include_guard(GLOBAL)
 include(FetchContent)

@@ -82,6 +82,7 @@ std::pair<const char*, const char*> describe(int status) {
     case 400: return {"bad_request", "the request could not be parsed"};
     case 404: return {"not_found", "no such endpoint"};
     case 405: return {"method_not_allowed", "method not allowed"};
+    case 408: return {"request_timeout", "the request arrived too slowly"};
     case 413: return {"body_too_large", "the body is too large"};
     case 414: return {"uri_too_long", "the request URI is too long"};
     case 416: return {"range_not_satisfiable", "range not satisfiable"};

@@ -4,7 +4,7 @@
 // request. Arbitrary bytes are one connection's stream; requests are served from it one after
 // another (pipelined), as the server's connection loop does, with the limits the tracker sets.
 // Invariants: nothing crashes, leaks or reads out of bounds; every answer starts with a status
-// line; a request the server cannot frame (a 400, 414 or 431) ends the connection; and serving
+// line; a request the server cannot frame (a 400, 408, 414 or 431) ends the connection; and serving
 // the same bytes twice writes answers of the same size (a multi-range answer's boundary is random).
 #include <httplib.h>
 
@@ -84,7 +84,7 @@ class FuzzServer : public httplib::Server {
       require(answer.empty() || answer.substr(0, 9) == "HTTP/1.1 ", "every answer starts with a status line");
       if (answer.size() >= 12) {
         const std::string_view status = answer.substr(9, 3);
-        if (status == "400" || status == "414" || status == "431")
+        if (status == "400" || status == "408" || status == "414" || status == "431")
           require(!ok || closed, "a request that cannot be framed ends the connection");
       }
       if (!ok || closed) break;
