@@ -312,8 +312,8 @@ TEST(HttpServer, AClientThatTricklesHeadersIsCutOffAtTheHeaderDeadline) {
 }
 
 // A body must arrive at the minimum rate after the grace period, counted from the end of the
-// headers: one sent 10 bytes at a time is cut off with a 408 and not stored; one sent faster than the rate
-// is taken even though it takes longer than the grace period alone.
+// headers: one sent 10 bytes at a time is cut off with a 408 and not stored; one sent faster
+// than the rate is taken even though it takes longer than the grace period alone.
 TEST(HttpServer, ABodyBelowTheMinimumRateIsCutOffAndAFastEnoughOneIsTaken) {
   TempDir dir;
   TrackerOptions options = testing::test_options(dir);

@@ -1,6 +1,6 @@
 // DayAggregator (day_aggregator.hpp says what it keeps), in four parts, in this order: the
-// counters and per-visitor records (StringPool, FlatMap, VisitorDay, …) and State, which holds
-// them; adding an event (add, journey); emitting rows (emit, emit_journey, clear_dirty); and
+// counters and per-visitor records (StringPool, FlatMap, VisitorDay, …), Journeys (the journey
+// rows, of every event and of each segment value) and State, which holds them all; adding an event (add, journey); emitting rows (emit, emit_journey, clear_dirty); and
 // spilling visitor states to a VisitorSpill and reading them back (StateWriter, StateReader).
 #include "reports/day_aggregator.hpp"
 
@@ -285,10 +285,12 @@ struct Journeys {
     }
     return entry.second;
   }
+
   bool less(const TimedId& a, const TimedId& b) const {
     if (a.ts != b.ts) return a.ts < b.ts;
     return pool.str(a.id) < pool.str(b.id);
   }
+
   // Records that `id` was seen at `ts`; returns true when the ordered list changed.
   bool touch(std::vector<TimedId>& list, std::uint32_t id, std::int64_t ts) {
     auto it = std::find_if(list.begin(), list.end(), [&](const TimedId& t) { return t.id == id; });
@@ -305,6 +307,7 @@ struct Journeys {
     if (list.size() > kMaxTimedKept) list.pop_back();
     return visible;
   }
+
   std::uint32_t steps_of(const std::vector<TimedId>& list) {
     const std::size_t n = std::min<std::size_t>(list.size(), kMaxPathSteps);
     auto same = [&] {
@@ -325,6 +328,7 @@ struct Journeys {
     pool.last_steps_id = pool.id(joined);
     return pool.last_steps_id;
   }
+
   void move_path(PathKind kind, std::uint32_t& current, std::uint32_t next) {
     if (current == next) return;
     const std::uint64_t k = static_cast<std::uint64_t>(kind) << 32;
@@ -332,6 +336,7 @@ struct Journeys {
     ++touch(paths, dirty_paths, k | next).n;
     current = next;
   }
+
   void refresh_conversions(VisitorDay& v, Unit& u) {
     for (const Goal& g : v.goals) {
       const bool should = g.last_ts >= u.first_ts;
@@ -392,11 +397,13 @@ struct DayAggregator::State : OwnPool, Journeys {
     }
     return c;
   }
+
   void entry_delta(const std::array<std::uint32_t, kDimCount>& dims, int delta) {
     for (int d = 0; d < kDimCount; ++d) {
       touch(dim_day, dirty_dim_day, (static_cast<std::uint64_t>(d) << 32) | dims[d]).entries += delta;
     }
   }
+
   void pair_entry_delta(std::uint8_t scope, std::uint32_t filter_value, const DimValues& dims, int delta) {
     const int own = static_cast<int>(kPairDims[scope]);
     for (int d = 1; d < kDimCount; ++d) {
@@ -404,10 +411,12 @@ struct DayAggregator::State : OwnPool, Journeys {
       touch_pair(pair_key(scope, static_cast<std::uint64_t>(d), filter_value, dims[d])).entries += delta;
     }
   }
+
   bool earlier(std::int64_t ts, std::uint32_t path, std::string_view event, std::int64_t ts2, std::uint32_t path2,
                std::string_view event2) const {
     return std::forward_as_tuple(ts, pool.str(path), event) < std::forward_as_tuple(ts2, pool.str(path2), event2);
   }
+
   static std::uint32_t event_ref(VisitorDay& v, std::string_view id) {
     for (std::uint32_t i = 0; i < v.event_ids.size(); ++i) {
       if (v.event_ids[i] == id) return i;
@@ -415,6 +424,7 @@ struct DayAggregator::State : OwnPool, Journeys {
     v.event_ids.emplace_back(id);
     return static_cast<std::uint32_t>(v.event_ids.size() - 1);
   }
+
   // The visitor's day under one segment value; null past kMaxPerVisitorDay of them.
   static VisitorDay* segment_day(VisitorState& v, std::uint64_t key) {
     for (auto& [k, day] : v.segments) {
@@ -423,6 +433,7 @@ struct DayAggregator::State : OwnPool, Journeys {
     if (v.segments.size() >= kMaxPerVisitorDay) return nullptr;
     return &v.segments.emplace_back(key, VisitorDay{}).second;
   }
+
   VisitorState& visitor(std::uint64_t id);
   void spill_oldest(std::size_t keep);
   void clear_dirty();
