@@ -141,6 +141,7 @@ export interface Ithaca {
   /**
    * A page view without a page load (a single-page app's route change, called after the URL
    * changed): counts it in the visit, sends a pageview, reports exposures again, decides again.
+   * With spa: true, a call for the URL the SDK has just counted is that same page view.
    */
   page(): void;
   setConsent(consent: Consent): void;

@@ -462,12 +462,13 @@ class Ithaca {
   // router's pushState saved before start() ran; without it, pushState is wrapped.
   followHistory() {
     if (typeof addEventListener !== 'function') return;
-    const changed = () => guard(() => pageKey() !== this.pageKey && this.page());
+    const changed = () => guard(() => pageKey() !== this.pageKey && this.view(true));
     // A replaced URL is this page view's own from now on (a later hash change is no new page).
     const replaced = () =>
       guard(() => {
         this.pageKey = pageKey();
         this.pageUrl = globalThis.location.href;
+        this.followed = null;
       });
     const nav = globalThis.navigation;
     if (nav && typeof nav.addEventListener === 'function') {
@@ -675,28 +676,34 @@ class Ithaca {
     this.event('pageview');
   }
 
+  // followed: counted by spa: true. The app's own page() for the URL just counted that way (a
+  // router hook beside spa: true) is the same page view, not a second one.
+  view(followed) {
+    if (!followed && this.followed === pageKey()) return;
+    // Before the first decision the page view is still the first one, at the new URL (a
+    // router's redirect): it keeps the document's referrer, which the visit is classified by.
+    if (this.status !== 'starting') this.pageReferrer = this.pageUrl;
+    this.pageUrl = globalThis.location ? globalThis.location.href : '';
+    this.pageKey = pageKey();
+    this.followed = followed ? this.pageKey : null;
+    this.exposed.clear();
+    const known = this.slots;
+    this.keepSlots(findSlots(this.root));
+    for (const el of this.slots) if (!known.includes(el) && !this.result && !this.timer) fallback(el);
+    if (this.result && this.rulesId) {
+      this.stored = Object.assign({}, this.state, { new_visit: undefined });
+      this.decideAndShow(true);
+    } else if (this.status !== 'starting') this.pageview(); // failed: the page view still counts
+    // (still starting: the first decision is this page's)
+  }
+
   // ---- public API (every method guarded) ----
 
   // A page view without a page load (a single-page app's route change, after the URL changed):
   // the visit counts a page view at the new path, the previous URL becomes the referrer,
   // exposures are reported again, slots are looked for again, and the new page is decided.
   page() {
-    guard(() => {
-      // Before the first decision the page view is still the first one, at the new URL (a
-      // router's redirect): it keeps the document's referrer, which the visit is classified by.
-      if (this.status !== 'starting') this.pageReferrer = this.pageUrl;
-      this.pageUrl = globalThis.location ? globalThis.location.href : '';
-      this.pageKey = pageKey();
-      this.exposed.clear();
-      const known = this.slots;
-      this.keepSlots(findSlots(this.root));
-      for (const el of this.slots) if (!known.includes(el) && !this.result && !this.timer) fallback(el);
-      if (this.result && this.rulesId) {
-        this.stored = Object.assign({}, this.state, { new_visit: undefined });
-        this.decideAndShow(true);
-      } else if (this.status !== 'starting') this.pageview(); // failed: the page view still counts
-      // (still starting: the first decision is this page's)
-    });
+    guard(() => this.view(false));
   }
 
   decision(slot) {
