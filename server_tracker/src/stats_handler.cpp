@@ -15,6 +15,13 @@ HttpResponse handle_stats(Tracker::State& state, const HttpRequest& request, std
   if (!site) return json_error(404, "unknown_site", "no site " + std::string(site_id) + " is configured");
   if (report != "summary") return handle_report(state, request, *site, report);  // [reports]
 
+  // The summary counts raw events between two instants: it takes no filters (the reports do).
+  for (const auto& [key, value] : request.query) {
+    if (key != "from" && key != "to") {
+      return json_error(400, "invalid_parameter",
+                        "unknown parameter " + key + " for summary, which takes from and to (filters: timeseries)");
+    }
+  }
   TimeRange range;
   for (const char* bound : {"from", "to"}) {
     bool present = false;

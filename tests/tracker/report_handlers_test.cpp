@@ -152,11 +152,32 @@ TEST_F(ReportEndpoints, RejectsBadParameters) {
                             "pages?country=DE&country=FR", "pages?limit=0", "pages?from=yesterday", "pages?format=xml",
                             "breakdown?dimension=shoe_size", "paths?kind=words", "attribution?by=weather",
                             "experiments?confidence=2", "timeseries?from=2026-02-31&to=2026-02-31",
-                            "pages?to=2025-04-31"}) {
+                            "pages?to=2025-04-31", "journey?format=csv", "summary?foo=bar",
+                            "summary?device=mobile"}) {
     auto r = get(std::string("/v1/stats/store/") + query);
     EXPECT_EQ(r.status, 400) << query << " " << r.body;
     EXPECT_TRUE(json_of(r)["error"].contains("message")) << query;
   }
+  // Parameters of another report are refused, naming the report's own.
+  for (const auto& [query, names] : std::vector<std::pair<std::string, std::string>>{
+           {"timeseries?limit=abc", "takes interval, from"},
+           {"pages?interval=week", "takes limit, from"},
+           {"funnel?limit=5", "takes from"},
+           {"summary?kind=pages", "takes from and to"},
+           {"experiments?slot=hero", "experiment, goal, control, confidence"}}) {
+    auto r = get("/v1/stats/store/" + query);
+    EXPECT_EQ(r.status, 400) << query << " " << r.body;
+    EXPECT_NE(r.body.find(names), std::string::npos) << query << " " << r.body;
+  }
+  // Dates outside 2000-01-01..2100-12-31 say so, in any of the three forms.
+  for (const char* query : {"timeseries?from=1990-01-01", "timeseries?to=999999999999999",
+                            "timeseries?from=-999999999999999", "timeseries?to=2101-01-01T00:00:00Z"}) {
+    auto r = get(std::string("/v1/stats/store/") + query);
+    EXPECT_EQ(r.status, 400) << query << " " << r.body;
+    EXPECT_NE(r.body.find("from 2000-01-01 to 2100-12-31"), std::string::npos) << query << " " << r.body;
+  }
+  EXPECT_EQ(get("/v1/stats/store/timeseries?to=2100-12-31&from=2100-12-01").status, 200);
+  EXPECT_EQ(get("/v1/stats/store/journey?goal=signup&format=json").status, 200);
   EXPECT_EQ(get("/v1/stats/shop/funnel").status, 409);  // the shop's rules define no journey
   EXPECT_EQ(get("/v1/stats/blog/timeseries?interval=hour&from=2000-01-01").status, 400);  // 395 days of hours
 }
@@ -173,9 +194,24 @@ TEST_F(ReportEndpoints, RangesAreLocalDaysWithinRetention) {
   const std::int64_t days = zone->local_day(now) - zone->local_day(now - 30 * 86'400'000LL);
   EXPECT_TRUE(days == 30 || days == 29) << days;
   EXPECT_EQ(r["rows"].size(), static_cast<std::size_t>(days)) << r.dump().substr(0, 600);
-  json d = json_of(get("/v1/stats/store/timeseries?from=2024-03-31&to=2024-03-31"));
-  // Whole retained days only: a range entirely older than the retention is empty.
-  EXPECT_EQ(d["rows"].size(), 1u);
+  // Whole retained days only: a range entirely older than the retention is empty, with no
+  // buckets (none of its days is kept), and names the range asked for.
+  for (const char* report : {"timeseries", "timeseries?interval=hour", "pages", "funnel", "experiments"}) {
+    const std::string sep = std::string(report).find('?') == std::string::npos ? "?" : "&";
+    auto answer = get(std::string("/v1/stats/store/") + report + sep + "from=2024-03-30&to=2024-03-31");
+    ASSERT_EQ(answer.status, 200) << report << " " << answer.body;
+    json d = json_of(answer);
+    EXPECT_EQ(d["from"], "2024-03-30") << report;
+    EXPECT_EQ(d["to"], "2024-03-31") << report;
+    EXPECT_LT(d["from_ms"].get<std::int64_t>(), d["to_ms"].get<std::int64_t>()) << report;
+    EXPECT_GT(d["retained_from"].get<std::string>(), "2026-01-01") << report;
+    if (d.contains("totals")) {
+      EXPECT_EQ(d["totals"]["visitors"], 0) << report;
+    }
+    if (std::string(report).rfind("timeseries", 0) == 0) {
+      EXPECT_TRUE(d["rows"].empty()) << d.dump();
+    }
+  }
 }
 
 TEST_F(ReportEndpoints, ExportAndErasureOfAFirstPartyId) {

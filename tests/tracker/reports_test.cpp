@@ -141,6 +141,21 @@ class Reports : public ::testing::TestWithParam<bool> {
     return result.body;
   }
 
+  // The message of a report refused with 400 (a failure if it was not refused).
+  std::string report_error(const std::string& name, ReportParams params) {
+    ReportScope scope;
+    scope.site = "store";
+    scope.zone = zone;
+    scope.first_day = kDayA;
+    scope.last_day = kDayB;
+    ReportResult result;
+    ReportError error;
+    EXPECT_FALSE(run_report(*source, name, scope, params, SiteRulesInfo::from_json(rules_text()), result, error))
+        << result.body.dump();
+    EXPECT_EQ(error.status, 400);
+    return error.message;
+  }
+
   static json row_for(const json& rows, const std::string& key, const std::string& value) {
     for (const auto& r : rows) {
       if (r[key] == value) return r;
@@ -332,6 +347,18 @@ TEST_P(Reports, ExperimentWithSignificanceAndSampleRatio) {
   EXPECT_EQ(b["significant"], false);
   EXPECT_EQ(e["srm"]["statistic"], 0.0);
   EXPECT_EQ(e["srm"]["warning"], false);
+  // goal= given empty is the default goal (as attribution reads it), not a goal named "".
+  EXPECT_EQ(report("experiments", {{"goal", ""}})["experiments"][0]["variants"], e["variants"]);
+  EXPECT_EQ(report("experiments", {{"goal", ""}})["experiments"][0]["goal"], "signup");
+  EXPECT_EQ(report("experiments", {{"control", "B"}})["experiments"][0]["control"], "B");
+}
+
+TEST_P(Reports, ExperimentControlMustBeOneOfItsVariants) {
+  start(fixed_stream());
+  const std::string message = report_error("experiments", {{"control", "Z"}});
+  EXPECT_NE(message.find("control Z"), std::string::npos) << message;
+  EXPECT_NE(message.find("hero-test"), std::string::npos) << message;
+  EXPECT_NE(message.find("A, B"), std::string::npos) << message;
 }
 
 TEST_P(Reports, PersonalizationPerSlotAndVariant) {

@@ -18,8 +18,19 @@ using nlohmann::json;
 
 constexpr std::int32_t kMaxRangeDays = 3660;
 constexpr std::size_t kMaxParam = 256;
-constexpr const char* kParams[] = {"interval", "limit", "goal", "by", "kind", "control", "confidence",
-                                   "dimension", "experiment", "slot"};
+constexpr std::int32_t kFirstDay = 10957;  // 2000-01-01: reports cover 2000-01-01 to 2100-12-31
+constexpr std::int32_t kLastDay = 47846;   // 2100-12-31
+
+// Whether `name` is one of the report's own parameters (a list "goal, by").
+bool takes(std::string_view report, std::string_view name) {
+  std::string_view list = report_parameters(report);
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    if (list.substr(0, comma) == name) return true;
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 2);
+  }
+  return false;
+}
 
 // A local calendar date "YYYY-MM-DD" (the site's time zone), else an instant.
 std::optional<std::int32_t> parse_day(std::string_view text, const TimeZone& zone, bool end) {
@@ -37,12 +48,16 @@ std::optional<std::int32_t> parse_day(std::string_view text, const TimeZone& zon
       if (text[i] < '0' || text[i] > '9') return std::nullopt;
       d = d * 10 + (text[i] - '0');
     }
-    if (y < 2000 || y > 2100 || !is_calendar_date(y, m, d)) return std::nullopt;
-    return static_cast<std::int32_t>(days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
+    if (!is_calendar_date(y, m, d)) return std::nullopt;
+    const auto day = static_cast<std::int32_t>(days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
+    if (day < kFirstDay || day > kLastDay) return std::nullopt;
+    return day;
   }
   auto ms = parse_time_param(text);
   if (!ms) return std::nullopt;
-  return zone.local_day(end ? *ms - 1 : *ms);  // `to` instants are exclusive
+  const std::int32_t day = zone.local_day(end ? *ms - 1 : *ms);  // `to` instants are exclusive
+  if (day < kFirstDay || day > kLastDay) return std::nullopt;
+  return day;
 }
 
 HttpResponse error_response(const ReportError& e) {
@@ -114,27 +129,35 @@ HttpResponse handle_report(Tracker::State& state, const HttpRequest& request, co
       if (!day) {
         return json_error(400, "invalid_parameter",
                           key + " must be a date YYYY-MM-DD (in the site's time zone), epoch milliseconds or an "
-                                "RFC 3339 UTC time");
+                                "RFC 3339 UTC time, from 2000-01-01 to 2100-12-31");
       }
       (key == "from" ? first : last) = *day;
     } else if (key == "format") {
       if (value != "json" && value != "csv") return json_error(400, "invalid_parameter", "format must be json or csv");
+      if (value == "csv" && report == "journey") {
+        return json_error(400, "invalid_parameter", "journey is JSON only (funnel, paths and attribution have CSV)");
+      }
       format = value;
     } else if (auto dim = parse_dimension(key)) {
       for (const auto& f : scope.filters) {
         if (f.dim == *dim) return json_error(400, "invalid_parameter", "one filter per dimension: " + key);
       }
       scope.filters.push_back({*dim, value});
-    } else if (std::find(std::begin(kParams), std::end(kParams), key) != std::end(kParams)) {
+    } else if (takes(report, key)) {
       params[key] = value;
     } else {
-      return json_error(400, "invalid_parameter", "unknown parameter " + key + " (see docs/reports.md)");
+      const std::string_view own = report_parameters(report);
+      return json_error(400, "invalid_parameter",
+                        "unknown parameter " + key + " for " + std::string(report) + ", which takes " +
+                            (own.empty() ? std::string() : std::string(own) + ", ") +
+                            "from, to, format and dimension filters (see docs/reports.md)");
     }
   }
   const std::int64_t now = now_ms();
   const std::int32_t today = zone->local_day(now);
   scope.last_day = last.value_or(today);
   scope.first_day = first.value_or(scope.last_day - 29);
+  const std::int32_t asked_first = scope.first_day;
   if (scope.first_day > scope.last_day) return json_error(400, "invalid_parameter", "from is after to");
   // Only whole retained days: the oldest day may already be partly deleted.
   std::optional<std::int32_t> retained_from;
@@ -162,6 +185,13 @@ HttpResponse handle_report(Tracker::State& state, const HttpRequest& request, co
     empty.first_day = empty.last_day = scope.last_day;
     empty.filters.push_back({Dim::Type, std::string("\x01")});  // matches nothing
     if (!run_report(service.source(), report, empty, params, rules, result, error)) return error_response(error);
+    // No bucket of zeros for days that are not kept (a chart would draw them as days without
+    // visitors), and the answer names the range asked for: `retained_from` says why it is empty.
+    if (report == "timeseries") {
+      result.body["rows"] = json::array();
+      result.table.rows.clear();
+    }
+    scope.first_day = asked_first;
   }
 
   if (format == "csv") {

@@ -27,6 +27,14 @@ constexpr NamedDim kBreakdowns[] = {
 constexpr const char* kOtherReports[] = {"timeseries", "breakdown", "funnel", "paths", "attribution",
                                          "experiments", "personalization", "journey"};
 
+// What each report reads beside the common parameters (from, to, format, filters); a
+// breakdown by a named report (pages, devices, …) reads `limit`.
+constexpr std::pair<std::string_view, std::string_view> kReportParameters[] = {
+    {"timeseries", "interval"},  {"breakdown", "dimension, by, limit"},
+    {"funnel", ""},              {"paths", "kind, limit"},
+    {"attribution", "goal, by"}, {"experiments", "experiment, goal, control, confidence"},
+    {"personalization", "slot, goal"}, {"journey", "goal, by"}};
+
 const std::string kAnyGoal = "*";
 
 std::vector<std::string> split(std::string_view text, char sep) {
@@ -42,9 +50,10 @@ std::vector<std::string> split(std::string_view text, char sep) {
   return out;
 }
 
+// A parameter given empty (`goal=`) takes its default, as one left out.
 std::string param(const ReportParams& p, std::string_view name, std::string_view fallback = {}) {
   auto it = p.find(name);
-  return it == p.end() ? std::string(fallback) : it->second;
+  return it == p.end() || it->second.empty() ? std::string(fallback) : it->second;
 }
 
 bool parse_limit(const ReportParams& p, std::size_t fallback, std::size_t max, std::size_t& out, ReportError& error) {
@@ -353,6 +362,14 @@ bool experiments(ReportSource& source, const ReportScope& scope, const ReportPar
     }
     std::string control = param(params, "control");
     if (control.empty() && !e.variants.empty()) control = e.variants.front().id;
+    if (!control.empty() && std::none_of(e.variants.begin(), e.variants.end(), [&](const auto& v) { return v.id == control; })) {
+      std::string names;
+      for (const auto& v : e.variants) names += (names.empty() ? "" : ", ") + v.id;
+      error = {400, "invalid_parameter",
+               "control " + control + ": experiment " + e.id + " has no such variant (its variants: " + names +
+                   "; experiment= picks one experiment)"};
+      return false;
+    }
     const VariantNumbers base = numbers[control];
 
     // Sample-ratio mismatch over the configured weights (equal weights when none are known).
@@ -501,6 +518,14 @@ SiteRulesInfo SiteRulesInfo::from_json(std::string_view rules_json) {
     }
   }
   return info;
+}
+
+std::string_view report_parameters(std::string_view report) {
+  if (breakdown_dimension(report)) return "limit";
+  for (const auto& [name, list] : kReportParameters) {
+    if (report == name) return list;
+  }
+  return {};
 }
 
 bool is_report(std::string_view name) {

@@ -51,6 +51,8 @@ using ReportParams = std::map<std::string, std::string, std::less<>>;
 
 bool is_report(std::string_view name);       // every report but the tracker's own "summary"
 std::vector<std::string> report_names();
+// The parameters `report` reads beside from, to, format and filters: "goal, by" ("" for none).
+std::string_view report_parameters(std::string_view report);
 // The breakdown dimension of a report name ("pages" → Page), or of ?dimension= for "breakdown".
 std::optional<Dim> breakdown_dimension(std::string_view report);
 
