@@ -37,15 +37,26 @@ struct NoSink {
   void operator()(const Path&, const Scalar&) const {}
 };
 
+// props' columns. One of the wrong type is not an error (the batch's other events would be lost
+// with it) but a warning in the answer, which a developer sees in the network panel.
 struct PropsSink {
   PropsFields& fields;
+  const std::string& where;
+  std::vector<std::string>& warnings;
+  void warn(std::string_view key, const char* what) const {
+    if (warnings.size() < kMaxCollectWarnings) {
+      warnings.push_back(where + ".props." + std::string(key) + " " + what + ": stored in props only");
+    }
+  }
   void operator()(const Path& path, const Scalar& v) const {
-    if (path.size != 1) return;
-    if (v.kind == Scalar::Kind::String && v.text.size() <= kMaxColumnBytes) {
-      if (path.is("slot")) fields.slot = v.text;
-      if (path.is("experiment")) fields.experiment = v.text;
-      if (path.is("variant")) fields.variant = v.text;
-    } else if (path.is("value") && (v.kind == Scalar::Kind::Integer || v.kind == Scalar::Kind::Real)) {
+    if (path.size != 1 || v.kind == Scalar::Kind::Null) return;
+    if (path.is("slot") || path.is("experiment") || path.is("variant")) {
+      if (v.kind != Scalar::Kind::String) return warn(path.parts[0], "is not a string");
+      if (v.text.size() > kMaxColumnBytes) return warn(path.parts[0], "is longer than 256 bytes");
+      std::string& column = path.is("slot") ? fields.slot : path.is("experiment") ? fields.experiment : fields.variant;
+      column = v.text;
+    } else if (path.is("value")) {
+      if (v.kind != Scalar::Kind::Integer && v.kind != Scalar::Kind::Real) return warn("value", "is not a number");
       fields.value = v.kind == Scalar::Kind::Integer ? static_cast<double>(v.integer) : v.real;
     }
   }
@@ -128,6 +139,7 @@ class Reader {
   std::size_t pos_ = 0;
   const CollectLimits& limits_;
   DecodeError& error_;
+  std::vector<std::string>* warnings_ = nullptr;
 };
 
 void append_utf8(std::uint32_t cp, std::string& out) {
@@ -480,7 +492,7 @@ bool Reader::event_member(std::string_view key, int depth, const std::string& wh
     bool ok = false;
     if (props) {
       e.props = PropsFields{};
-      const PropsSink sink{e.props};
+      const PropsSink sink{e.props, where, *warnings_};
       ok = value(depth, &text, &path, &sink);
     } else {
       e.context = ContextFields{};
@@ -537,6 +549,7 @@ bool Reader::event_object(int depth, const std::string& where, DecodedEvent& e) 
 }
 
 bool Reader::root(CollectPayload& out) {
+  warnings_ = &out.warnings;
   ws();
   if (peek() != '{') {
     if (!value(0, nullptr, nullptr, static_cast<const NoSink*>(nullptr))) return false;

@@ -64,7 +64,12 @@ struct CollectPayload {
   std::string site;
   std::string visitor_id;  // consented first-party id, empty when absent
   std::vector<DecodedEvent> events;
+  // Accepted, but not as meant: a props column of the wrong type ("$.events[2].props.value is
+  // not a number ..."). The event is stored without that column; the 202 answer lists these.
+  std::vector<std::string> warnings;
 };
+
+inline constexpr std::size_t kMaxCollectWarnings = 20;
 
 struct DecodeError {
   int status = 400;

@@ -1,3 +1,5 @@
+#include <nlohmann/json.hpp>
+
 #include "event_enricher.hpp"
 #include "handlers.hpp"
 #include "request_guards.hpp"
@@ -7,13 +9,16 @@ namespace {
 
 // The answer once the writer has the outcome; `cors` holds the request's CORS headers.
 HttpResponse outcome_response(Tracker::State& state, GroupCommitWriter::Outcome outcome, std::size_t count,
-                              bool bot, const HttpResponse& cors) {
+                              bool bot, const std::vector<std::string>& warnings, const HttpResponse& cors) {
   HttpResponse response;
   switch (outcome) {
-    case GroupCommitWriter::Outcome::Durable:
+    case GroupCommitWriter::Outcome::Durable: {
       state.metrics.add_events_written(bot, count);
-      response = json_response(202, "{\"accepted\":" + std::to_string(count) + "}");
+      nlohmann::json body = {{"accepted", count}};
+      if (!warnings.empty()) body["warnings"] = warnings;
+      response = json_response(202, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       break;
+    }
     case GroupCommitWriter::Outcome::QueueFull:
       state.metrics.add_queue_full();
       response = json_error(503, "overloaded", "the write queue is full; retry later");
@@ -73,12 +78,13 @@ std::optional<HttpResponse> handle_collect(Tracker::State& state, const HttpRequ
   // Answer from the writer's thread once the commit is done, so this thread is free meanwhile.
   if (auto answer = later && *later ? (*later)() : nullptr) {
     state.writer->write(std::move(rows), [&state, answer = std::move(answer), count, bot,
+                                          warnings = std::move(payload.warnings),
                                           cors = std::move(cors)](GroupCommitWriter::Outcome outcome) {
-      answer(outcome_response(state, outcome, count, bot, cors));
+      answer(outcome_response(state, outcome, count, bot, warnings, cors));
     });
     return std::nullopt;
   }
-  return outcome_response(state, state.writer->write(std::move(rows)), count, bot, cors);
+  return outcome_response(state, state.writer->write(std::move(rows)), count, bot, payload.warnings, cors);
 }
 
 }  // namespace ithaca::tracker

@@ -194,6 +194,30 @@ TEST(CollectDecoder, ExtractsTheReportColumnsFromPropsAndContext) {
   EXPECT_EQ(e.context.visitor_id, "v-12345678");
 }
 
+TEST(CollectDecoder, WarnsOfPropsColumnsOfTheWrongTypeAndKeepsTheEvent) {
+  CollectPayload payload;
+  DecodeError error;
+  ASSERT_TRUE(decode_collect(R"({"site":"shop","events":[{"type":"pageview"},
+      {"type":"conversion","name":"buy","props":{"value":"12","slot":null}},
+      {"type":"exposure","props":{"experiment":5,"variant":"A","slot":[1]}}]})",
+                             small_limits(), payload, error))
+      << error.message;
+  ASSERT_EQ(payload.events.size(), 3u);
+  EXPECT_FALSE(payload.events[1].props.value);
+  EXPECT_EQ(payload.events[1].props_json, R"({"value":"12","slot":null})");
+  EXPECT_EQ(payload.events[2].props.experiment, "");
+  EXPECT_EQ(payload.events[2].props.variant, "A");
+  // null is no value, not a wrong one; an array's elements are not columns.
+  EXPECT_EQ(payload.warnings, (std::vector<std::string>{
+                                  "$.events[1].props.value is not a number: stored in props only",
+                                  "$.events[2].props.experiment is not a string: stored in props only"}));
+  CollectPayload clean;
+  ASSERT_TRUE(decode_collect(R"({"site":"shop","type":"conversion","name":"buy","props":{"value":12.5}})",
+                             small_limits(), clean, error));
+  EXPECT_TRUE(clean.warnings.empty());
+  EXPECT_EQ(clean.events[0].props.value, 12.5);
+}
+
 TEST(CollectDecoder, DecodesEscapesAndUtf8) {
   CollectPayload payload;
   DecodeError error;

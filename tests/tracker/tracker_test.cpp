@@ -103,6 +103,13 @@ TEST_F(TrackerTest, CollectAcknowledgesAndCounts) {
   EXPECT_EQ(query_text("SELECT path FROM events WHERE event_id = 'e1'"), "/p/1");
   EXPECT_EQ(query_text("SELECT props FROM events WHERE event_id = 'e1'"), R"({"sku":"A1"})");
   EXPECT_EQ(query_text("SELECT device_type FROM events WHERE event_id = 'e1'"), "desktop");
+  // A props column of the wrong type is stored in props only, and the answer says so.
+  auto warned = collect(R"({"site":"shop","events":[
+      {"type":"conversion","id":"c0","name":"buy","url":"https://shop.example/","props":{"value":"12"}}]})");
+  EXPECT_EQ(warned.status, 202) << warned.body;
+  EXPECT_EQ(json_of(warned), json({{"accepted", 1},
+                                   {"warnings", {"$.events[0].props.value is not a number: stored in props only"}}}));
+  EXPECT_EQ(query_text("SELECT props FROM events WHERE event_id = 'c0'"), R"({"value":"12"})");
 }
 
 TEST_F(TrackerTest, CollectAcceptsSendBeaconTextPlainAndSingleEvents) {
