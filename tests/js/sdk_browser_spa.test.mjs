@@ -166,6 +166,21 @@ for (const api of ['navigation', 'pushState']) {
   });
 }
 
+test('single-page app: with spa: true, only the first page() for a followed navigation is the same view', async () => {
+  const r = await openSpa('spa-flow', '?spa=1&m=spa6');
+  await r.page.evaluate(() => {
+    window.go('/sale');
+    window.ithaca.page(); // the router's hook: the navigation just counted
+    window.ithaca.page(); // a step of a flow at the same address: a page view of its own
+  });
+  const s = await spaState(r.page);
+  assert.equal(s.pageviews, 3);
+  const views = (await spaEvents(r.page, 'm=spa6')).filter((e) => e.type === 'pageview');
+  assert.deepEqual(views.map((e) => new URL(e.url).pathname), ['/spa.html', '/sale', '/sale']);
+  assert.deepEqual(r.errors, []);
+  await r.ctx.close();
+});
+
 test('single-page app: a route change before the first decision is the first page view, from the first referrer', async () => {
   const r = await openSpa('spa-redirect', '?spa=1&redirect=/sale&m=spa5', undefined, 'https://www.google.com/');
   const s = await spaState(r.page);

@@ -1,5 +1,5 @@
 // The browser SDK's event queue (wasm_sdk/src/browser/events.js) against a scripted tracker:
-// random answers (202, 400, 429, 503, a network error), beacons the browser refuses, the
+// random answers (202, 400, 408, 429, 503, a network error), beacons the browser refuses, the
 // browser's 64 KiB quota for beacons and keepalive fetches on their way (events with large props
 // fill it), requests without keepalive cancelled when their page is gone, the tab hidden now and
 // then, and a next page that takes the outbox. Whatever happens, every event
@@ -44,7 +44,8 @@ function world(rnd) {
       await new Promise((res) => setTimeout(res, Math.floor(rnd() * 3000)));
       if (pages.gone.has(page) && !init.keepalive) throw new TypeError('cancelled with its page');
       const r = rnd();
-      const status = r < 0.45 ? 202 : r < 0.55 ? 400 : r < 0.7 ? 429 : r < 0.85 ? 503 : 'network';
+      // 408: the tracker timed a slow request out and stored nothing.
+      const status = r < 0.45 ? 202 : r < 0.55 ? 400 : r < 0.65 ? 429 : r < 0.75 ? 408 : r < 0.87 ? 503 : 'network';
       if (status === 'network') throw new TypeError('fetch failed');
       if (status === 202) log.stored.push(...ids(init));
       if (status === 400) log.refused.push(...ids(init));

@@ -21,6 +21,50 @@ const KEEPALIVE_BYTES = 65536;
 const utf8 = typeof TextEncoder === 'function' ? new TextEncoder() : null;
 const byteLength = (text) => (utf8 ? utf8.encode(text).length : 3 * text.length);
 
+// The tracker refuses a whole batch for one event over its limits (docs/tracker-api.md), so an
+// event is fitted to them when it is queued: a bad one loses a member, never its batch.
+export const LIMITS = { name: 200, url: 2048, props: 4096, context: 16384 - 256, depth: 12 };
+
+// Text without control characters, cut to `max` UTF-8 bytes (never inside a surrogate pair).
+export function fitText(value, max) {
+  let t = String(value).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  if (byteLength(t) > max) {
+    t = t.slice(0, max);
+    while (byteLength(t) > max || /[\ud800-\udbff]$/.test(t)) t = t.slice(0, -1);
+  }
+  return t;
+}
+
+// How deep a JSON text nests (the tracker takes 16 levels for the whole body).
+function depthOf(text) {
+  let d = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) max = Math.max(max, ++d);
+    else if (c === 125 || c === 93) d--;
+  }
+  return max;
+}
+
+// A JSON copy of `v` taken now (later changes to the caller's object are not the event's), or
+// undefined when it cannot be one (a BigInt, a cycle), is over `maxBytes`, or nests too deep.
+export function jsonCopy(v, maxBytes = Infinity) {
+  let text;
+  try {
+    text = JSON.stringify(v);
+  } catch {
+    return undefined;
+  }
+  if (text === undefined || byteLength(text) > maxBytes || depthOf(text) > LIMITS.depth) return undefined;
+  return JSON.parse(text);
+}
+
 // `prepare(body)` may amend a batch just before it leaves (the consented visitor id).
 // `outbox`: {take(): events kept by an earlier page (and forgets them), keep(events)}, or null.
 export function createQueue({ url, site, batchSize, interval, canSend, prepare, outbox }) {
@@ -58,8 +102,9 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
     timer = setTimeout(flush, ms);
   }
 
-  // Sends a batch and puts it back at the front of the queue when it did not get through; the
-  // answer to a refused batch (400, 403, 413) would be the same next time, so it is not retried.
+  // Sends a batch and puts it back at the front of the queue when it did not get through (a
+  // network error, 408, 429, 5xx); the answer to a refused batch (400, 403, 413) would be the
+  // same next time, so it is not retried.
   async function send(batch) {
     const at = epoch;
     let wait = 0;
@@ -68,7 +113,8 @@ export function createQueue({ url, site, batchSize, interval, canSend, prepare, 
     inflight.set(batch, size < KEEPALIVE_BYTES ? size : 0);
     try {
       const r = await post(body, size < KEEPALIVE_BYTES);
-      if (r.status !== 429 && r.status < 500) {
+      // 408: the tracker timed the request out (a slow link) and stored nothing.
+      if (r.status !== 429 && r.status !== 408 && r.status < 500) {
         failures = 0;
         carried = false;
         return;

@@ -7,7 +7,7 @@ import { instantiateUrl } from '../wasm_loader.js';
 import { wrapModule } from '../engine.js';
 import { rawSignals, privacySignals, requestHighEntropyHints } from './signals.js';
 import { readJson, writeJson, readText, writeText, removeKey, removeKeys, eventId, advance, sameVisit, contextGroups, addInterest, addGoal } from './state.js';
-import { createQueue, MAX_EVENTS } from './events.js';
+import { createQueue, MAX_EVENTS, LIMITS, fitText, jsonCopy } from './events.js';
 import { fetchRules, fetchServerContext, fromBase64, isCompiled } from './rules.js';
 import { installHideCss, findSlots, slotsIn, render, fallback, isSettled, isFallback, hideCss } from './slots.js';
 import { logDecisions, showOverlay, hideOverlay } from './debug.js';
@@ -50,9 +50,14 @@ const pageKey = () => (globalThis.location ? globalThis.location.pathname + glob
 // decisions between visitors and freezes them (engine.decideBrief), arrays in props included.
 const copyJson = (v) => JSON.parse(JSON.stringify(v));
 
+// Keys that would reach an object's prototype: never merged (JSON.parse makes "__proto__" an
+// own key, and the tracker's context and a site's custom attributes are JSON).
+const unsafeKey = (k) => k === '__proto__' || k === 'constructor' || k === 'prototype';
+
 function merge(target, source) {
   if (!isObject(source)) return target;
   for (const [k, v] of Object.entries(source)) {
+    if (unsafeKey(k)) continue;
     if (isObject(v) && isObject(target[k])) merge(target[k], v);
     else target[k] = isObject(v) ? merge({}, v) : v;
   }
@@ -64,11 +69,20 @@ function merge(target, source) {
 function underlay(target, source) {
   if (!isObject(source)) return target;
   for (const [k, v] of Object.entries(source)) {
+    if (unsafeKey(k)) continue;
     const t = target[k];
     if (isObject(t) && isObject(v)) underlay(t, v);
     else if (t === undefined || t === null || t === '') target[k] = isObject(v) ? merge({}, v) : v;
   }
   return target;
+}
+
+// Attributes a site gives (setCustom, updateContext, …) as JSON, copied: a value JSON cannot
+// hold (a BigInt, a cycle) would break every later event, so such a call is ignored.
+function attributes(value) {
+  const copy = jsonCopy(value);
+  if (value !== undefined && copy === undefined) warn('attributes ignored: not JSON', value);
+  return copy;
 }
 
 function warn(...args) {
@@ -108,8 +122,8 @@ class Ithaca {
     this.status = 'starting';
     // Milliseconds since the module started: start() called, engine ready, rules ready, decided.
     this.timing = { start: clock() - moduleStart };
-    this.custom = merge({}, o.custom);
-    this.overrides = merge({}, o.context);
+    this.custom = merge({}, attributes(o.custom));
+    this.overrides = merge({}, attributes(o.context));
     this.replaced = {}; // replaceContext's attributes: each call's replace the last call's
     const t = typeof o.now === 'function' ? o.now : () => Date.now();
     this.now = () => Number(t());
@@ -654,6 +668,8 @@ class Ithaca {
     void slot;
   }
 
+  // Queues an event fitted to what the tracker accepts (LIMITS): text cleaned and cut, props
+  // and context copied now, a member that cannot be sent left out with a warning.
   event(type, name, props) {
     const loc = globalThis.location;
     const ts = this.now();
@@ -661,13 +677,23 @@ class Ithaca {
       type,
       id: eventId(ts),
       ts,
-      url: loc ? loc.href : '',
-      referrer: this.pageReferrer,
+      url: fitText(loc ? loc.href : '', LIMITS.url),
+      referrer: fitText(this.pageReferrer, LIMITS.url),
     };
-    if (name !== undefined) e.name = String(name);
-    if (props !== undefined) e.props = props;
+    if (name !== undefined) {
+      e.name = fitText(name, LIMITS.name);
+      if (!e.name) return warn(`${type} without a name: not sent`);
+    }
+    if (props !== undefined && props !== null) {
+      e.props = isObject(props) ? jsonCopy(props, LIMITS.props) : undefined;
+      if (e.props === undefined) warn(`${type} ${e.name || ''}: props left out (not a JSON object, or over 4 KB)`);
+    }
     // context.visitor is settled when the batch is sent (withVisitorId): consent may change first.
-    if (this.context) e.context = merge({}, this.context);
+    if (this.context) {
+      e.context =
+        jsonCopy(this.context, LIMITS.context) || jsonCopy(Object.assign({}, this.context, { custom: {} }), LIMITS.context);
+      if (!e.context) warn(`${type}: context left out (over 16 KB)`);
+    }
     this.queue.push(e);
   }
 
@@ -679,7 +705,10 @@ class Ithaca {
   // followed: counted by spa: true. The app's own page() for the URL just counted that way (a
   // router hook beside spa: true) is the same page view, not a second one.
   view(followed) {
-    if (!followed && this.followed === pageKey()) return;
+    if (!followed && this.followed === pageKey()) {
+      this.followed = null; // once: a later page() at this URL is a page view of its own
+      return;
+    }
     // Before the first decision the page view is still the first one, at the new URL (a
     // router's redirect): it keeps the document's referrer, which the visit is classified by.
     if (this.status !== 'starting') this.pageReferrer = this.pageUrl;
@@ -813,21 +842,21 @@ class Ithaca {
 
   setCustom(custom) {
     guard(() => {
-      merge(this.custom, custom);
+      merge(this.custom, attributes(custom));
       this.redecide();
     });
   }
 
   updateContext(partial) {
     guard(() => {
-      merge(this.overrides, partial);
+      merge(this.overrides, attributes(partial));
       this.redecide();
     });
   }
 
-  replaceContext(attributes) {
+  replaceContext(values) {
     guard(() => {
-      this.replaced = merge({}, attributes);
+      this.replaced = merge({}, attributes(values));
       this.redecide();
     });
   }

@@ -53,6 +53,13 @@ function templateFor(el, variant) {
   return null;
 }
 
+// A prop that would run script as a URL (href, src, action, …): javascript:, vbscript:, or a
+// data: URL other than an image. Browsers skip spaces and control characters in a scheme.
+function scriptUrl(v) {
+  const t = String(v).replace(/[\u0000-\u0020]+/g, '').toLowerCase();
+  return /^(javascript|vbscript):/.test(t) || (t.startsWith('data:') && !/^data:image\/(png|gif|jpeg|webp|avif)[;,]/.test(t));
+}
+
 // Writes the decision's props into the shown content; a prop the decision no longer has gives
 // its element back what it had before the first write (the default content is reused).
 function applyProps(el, props) {
@@ -76,9 +83,9 @@ function applyProps(el, props) {
     // data-ithaca-attr="href:url,title:label" sets attributes from props
     for (const pair of node.getAttribute('data-ithaca-attr').split(',')) {
       const [attr, key] = pair.split(':').map((s) => s.trim());
-      if (!attr || !key || /^on/i.test(attr)) continue;
+      if (!attr || !key || /^on|^srcdoc$/i.test(attr)) continue;
       const attrs = (originals.get(node) || { attrs: {} }).attrs;
-      if (has(key)) {
+      if (has(key) && !scriptUrl(props[key])) {
         if (!(attr in attrs)) saved(node).attrs[attr] = node.getAttribute(attr);
         node.setAttribute(attr, String(props[key]));
       } else if (attr in attrs) {

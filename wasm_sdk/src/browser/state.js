@@ -105,9 +105,20 @@ export function eventId(ms) {
 
 const unique = (list, max) => Array.from(new Set(list)).slice(0, max);
 
+// A stored state this release can continue. One damaged, or written by another release, is
+// started afresh: kept, it would fail every page of the site from then on.
+const isList = (v) => v === undefined || Array.isArray(v);
+function usable(s) {
+  const j = s && s.journey;
+  return (
+    !!j && s.v === 1 && typeof s.id === 'string' && [s.visits, s.first_ts, s.last_ts].every(Number.isFinite) &&
+    typeof j === 'object' && !Array.isArray(j) && isList(j.touchpoints) && isList(j.interests) && isList(j.goals)
+  );
+}
+
 /** Whether a page view at `now` continues the visit of the stored state `s`. */
 export function sameVisit(s, now) {
-  return !!s && s.v === 1 && now - s.last_ts <= VISIT_GAP_MS;
+  return usable(s) && now - s.last_ts <= VISIT_GAP_MS;
 }
 
 /**
@@ -115,7 +126,7 @@ export function sameVisit(s, now) {
  * `entry` describes how this page was reached ({category, source, medium, campaign}).
  */
 export function advance(previous, now, path, entry) {
-  const p = previous && previous.v === 1 ? previous : null;
+  const p = usable(previous) ? previous : null;
   const newVisit = !sameVisit(p, now);
   const s = p
     ? JSON.parse(JSON.stringify(p))
