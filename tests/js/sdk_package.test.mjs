@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repo, dist, need } from '../browser/support/paths.mjs';
@@ -234,6 +234,7 @@ test('the TypeScript declarations type-check a typical use', () => {
   writeFileSync(
     join(app, 'use.ts'),
     `import { start, decision, page, type Decision } from 'ithaca-sdk/browser';
+import { OpenFeature } from '@openfeature/web-sdk';
 import { loadEngine, loadPageEngine, type Engine } from 'ithaca-sdk/node';
 import { loadEngine as loadTools } from 'ithaca-sdk/tools';
 import { IthacaProvider } from 'ithaca-sdk/openfeature';
@@ -255,6 +256,12 @@ const headline = d?.props?.headline;
 ithaca.replaceContext({ custom: { plan: 'vip' } });
 const provider = new IthacaProvider(ithaca);
 const r = provider.resolveStringEvaluation('hero', 'x');
+// docs/sdk.md's OpenFeature set-up, against @openfeature/web-sdk's own types.
+async function openFeature(): Promise<string> {
+  await OpenFeature.setProviderAndWait(provider);
+  return OpenFeature.getClient().getStringValue('hero', 'standard');
+}
+void openFeature;
 async function node(): Promise<string> { const e: Engine = await loadEngine(); return e.decide('{}', { a: 1 }) + r.value + (d ? d.variant : '') + forced + fromDefault + String(headline) + JSON.stringify(e.slotVariants(1)); }
 async function compiled(): Promise<number> {
   const bytes: Uint8Array | undefined = (await loadEngine()).compile({ schema: 1 }).bytes;
@@ -274,6 +281,10 @@ void compiled;
     }),
   );
   const tsc = join(repo, 'node_modules', '.bin', 'tsc');
+  // A page that uses the provider has @openfeature/web-sdk (the provider's types are its).
+  if (!existsSync(join(app, 'node_modules', '@openfeature'))) {
+    symlinkSync(join(repo, 'node_modules', '@openfeature'), join(app, 'node_modules', '@openfeature'), 'dir');
+  }
   try {
     execFileSync(tsc, ['-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
   } catch (e) {

@@ -30,6 +30,9 @@ class ProviderEvents {
   getHandlers(type) {
     return (this.handlers.get(type) || []).slice();
   }
+  setLogger() {
+    return this; // the SDK's logger: this emitter logs nothing
+  }
   emit(type, details) {
     for (const h of this.getHandlers(type)) {
       try {

@@ -1,5 +1,7 @@
-// An OpenFeature web provider backed by Ithaca: flag keys are slots. Structurally compatible
-// with @openfeature/web-sdk's Provider interface (no run-time dependency on it).
+// An OpenFeature web provider backed by Ithaca: flag keys are slots. Declared against
+// @openfeature/web-sdk's own types (its Provider interface), which a page using OpenFeature has
+// installed; the provider has no run-time dependency on it.
+import type { ErrorCode, EvaluationContext, Hook, JsonValue, Provider, ProviderEventEmitter, ProviderEvents, ResolutionDetails } from '@openfeature/web-sdk';
 import type { Ithaca } from './browser.js';
 
 export interface IthacaProviderOptions {
@@ -7,36 +9,21 @@ export interface IthacaProviderOptions {
   expose?: boolean;
 }
 
-export interface ResolutionDetails<T> {
-  value: T;
-  variant?: string;
-  reason?: string;
-  errorCode?: string;
-  errorMessage?: string;
-  flagMetadata?: Record<string, string | number | boolean>;
-}
-
-/** Provider events as @openfeature/web-sdk attaches to them (`PROVIDER_CONFIGURATION_CHANGED` …). */
-export interface IthacaProviderEvents {
-  addHandler(type: string, handler: (details?: { flagsChanged?: string[] }) => unknown): void;
-  removeHandler(type: string, handler: (details?: { flagsChanged?: string[] }) => unknown): void;
-  removeAllHandlers(type?: string): void;
-  getHandlers(type: string): Array<(details?: { flagsChanged?: string[] }) => unknown>;
-  emit(type: string, details?: { flagsChanged?: string[] }): void;
-}
-
-export declare class IthacaProvider {
+export declare class IthacaProvider implements Provider {
   constructor(ithaca: Ithaca, options?: IthacaProviderOptions);
   readonly metadata: { name: 'ithaca' };
   readonly runsOn: 'client';
-  hooks: unknown[];
+  readonly hooks: Hook[];
   /** Emits PROVIDER_CONFIGURATION_CHANGED with `flagsChanged` when decisions change for a reason other than the evaluation context. */
-  readonly events: IthacaProviderEvents;
-  initialize(context?: Record<string, unknown>): Promise<void>;
-  onContextChange(oldContext: Record<string, unknown>, newContext: Record<string, unknown>): Promise<void>;
+  readonly events: ProviderEventEmitter<ProviderEvents>;
+  initialize(context?: EvaluationContext): Promise<void>;
+  onContextChange(oldContext: EvaluationContext, newContext: EvaluationContext): Promise<void>;
   onClose(): Promise<void>;
+  /** `errorCode` is one of ErrorCode's values (FLAG_NOT_FOUND, TYPE_MISMATCH, …). */
   resolveBooleanEvaluation(flagKey: string, defaultValue: boolean): ResolutionDetails<boolean>;
   resolveStringEvaluation(flagKey: string, defaultValue: string): ResolutionDetails<string>;
   resolveNumberEvaluation(flagKey: string, defaultValue: number): ResolutionDetails<number>;
-  resolveObjectEvaluation<T extends object>(flagKey: string, defaultValue: T): ResolutionDetails<T>;
+  resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T): ResolutionDetails<T>;
 }
+
+export type { ErrorCode };
