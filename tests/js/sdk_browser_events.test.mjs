@@ -226,9 +226,24 @@ test('consent: nothing stored or sent before consent, then both', async () => {
   assert.deepEqual(events.map((e) => e.type).sort(), ['event', 'exposure', 'pageview']);
   const keys = await r.page.evaluate(() => Object.keys(localStorage).sort());
   assert.deepEqual(keys, ['ithaca:consent', 'ithaca:state']);
-  // Withdrawing consent removes everything.
+  // Withdrawing consent removes everything but the record of the refusal.
   await r.page.evaluate(() => window.ithaca.setConsent({ analytics: false, personalization: false }));
-  assert.deepEqual(await r.page.evaluate(() => Object.keys(localStorage)), []);
+  assert.deepEqual(await r.page.evaluate(() => Object.keys(localStorage)), ['ithaca:consent']);
+  await r.ctx.close();
+});
+
+test('consent: a visitor who opts out stays out on the next pages, also without requireConsent', async () => {
+  const r = await open('consent-opt-out', { query: '?m=c2' });
+  await r.page.evaluate(() => window.ithaca.setConsent({ analytics: false, personalization: false }));
+  assert.deepEqual(await r.page.evaluate(() => Object.keys(localStorage)), ['ithaca:consent']);
+  const before = eventsOf('m=c2').length; // the page view may have left before the opt-out
+  await r.page.goto(`${server.origin}/slots.html?now=${T0}&m=c2`);
+  await r.page.waitForFunction(() => window.ithaca && window.ithaca.status === 'decided');
+  await r.page.evaluate(() => window.ithaca.track('clicked'));
+  assert.deepEqual(await r.page.evaluate(() => window.ithaca.getContext().consent), { analytics: false, personalization: false, gpc: false, dnt: false });
+  await r.page.goto('about:blank');
+  await new Promise((res) => setTimeout(res, 300));
+  assert.equal(eventsOf('m=c2').length, before, 'nothing sent from the next page');
   await r.ctx.close();
 });
 

@@ -132,7 +132,9 @@ class Ithaca {
     const honour = o.honorGlobalPrivacyControl !== false;
     this.privacy = privacy;
     this.blocked = honour && (privacy.gpc || privacy.dnt);
-    const stored = o.requireConsent && !this.blocked ? readJson(this.prefix + 'consent') : null;
+    // The visitor's last choice (setConsent), with or without requireConsent: an opt-out holds
+    // on the next pages too.
+    const stored = this.blocked ? null : readJson(this.prefix + 'consent');
     const known = Object.assign({}, stored, o.consent);
     const dflt = !o.requireConsent;
     this.consent = {
@@ -822,11 +824,8 @@ class Ithaca {
       if (this.blocked) return; // GPC / DNT win over a site default
       if (c.analytics !== undefined) this.consent.analytics = !!c.analytics;
       if (c.personalization !== undefined) this.consent.personalization = !!c.personalization;
-      if (this.consent.analytics || this.consent.personalization) {
-        if (this.options.requireConsent) writeJson(this.prefix + 'consent', this.consent);
-      } else {
-        removeKeys(this.prefix);
-      }
+      // A record of the choice needs no consent (it is what lets a refusal last).
+      writeJson(this.prefix + 'consent', this.consent);
       if (!this.consent.personalization) {
         removeKeys(this.prefix + 'state');
         removeKeys(this.prefix + 'rules:');
