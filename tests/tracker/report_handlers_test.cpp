@@ -153,7 +153,7 @@ TEST_F(ReportEndpoints, RejectsBadParameters) {
                             "breakdown?dimension=shoe_size", "paths?kind=words", "attribution?by=weather",
                             "experiments?confidence=2", "timeseries?from=2026-02-31&to=2026-02-31",
                             "pages?to=2025-04-31", "journey?format=csv", "summary?foo=bar",
-                            "summary?device=mobile"}) {
+                            "summary?device=mobile", "pages?from=2026-01-01&from=2026-02-01", "experiments?goal=a&goal=b", "summary?to=2026-01-01&to=2026-02-01"}) {
     auto r = get(std::string("/v1/stats/store/") + query);
     EXPECT_EQ(r.status, 400) << query << " " << r.body;
     EXPECT_TRUE(json_of(r)["error"].contains("message")) << query;
