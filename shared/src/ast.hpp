@@ -109,9 +109,19 @@ void compile_paths(detail::Ast& ast);
 // they resolved. Returns how many ids there are. For the rule-set loader, before sharing.
 int share_path_ids(const std::vector<const Program*>& programs, const void* table);
 
+// What one evaluation has spent of the budgets in Limits (besides iteration steps).
+struct Spent {
+  std::uint64_t built_bytes = 0;  // Limits::max_built_bytes
+  std::uint64_t match_work = 0;   // Limits::max_match_work
+};
+
 // Applies a built-in function to evaluated arguments (functions.cpp). `node` carries the
-// function id and, for `matches`, a precompiled pattern.
-Value call_function(const Node& node, const Value* const* args, std::size_t count, const Limits& limits);
+// function id and, for `matches`, a precompiled pattern; `matches` charges its work to `spent`.
+Value call_function(const Node& node, const Value* const* args, std::size_t count, const Limits& limits,
+                    Spent& spent);
+
+// The error of an evaluation that went over one of its Limits: "WHAT over the limit of LIMIT UNIT".
+Value over_limit(const char* what, std::uint64_t limit, const char* unit);
 
 // Arity check for compile time: returns an error message, or empty when `fn` accepts `count`
 // arguments (receiver included) in the given call style.

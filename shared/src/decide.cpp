@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "ast.hpp"
+#include "equal_groups.hpp"
 #include "ithaca/json.hpp"
 #include "ruleset_impl.hpp"
 #include "time_format.hpp"
@@ -60,16 +61,18 @@ class DecisionActivation final : public Activation {
   mutable std::vector<const Value*> memo_;
 };
 
-// time.now as a timestamp: given natively, as RFC 3339 text, or as epoch milliseconds.
-std::optional<Timestamp> context_now(const Value& context) {
-  const Value* now = context.find_path("time.now");
+// time.now (null: absent) as a timestamp: given natively, as RFC 3339 text, or as epoch milliseconds; none
+// when it is out of the timestamp range (0001-01-01 to 9999-12-31), as text or as a number.
+std::optional<Timestamp> context_now(const Value* now) {
   if (!now) return std::nullopt;
   if (now->kind() == Kind::Timestamp) return now->as_timestamp();
   if (now->is_string()) return parse_timestamp(now->as_string());
   if (now->kind() == Kind::Int) {
     const std::int64_t ms = now->as_int();
-    const std::int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-    return Timestamp{secs, static_cast<std::int32_t>((ms - secs * 1000) * 1000000)};
+    std::int64_t secs = ms / 1000, rest = ms % 1000;  // floored, with no negation to overflow
+    if (rest < 0) { secs -= 1; rest += 1000; }
+    if (!timestamp_in_range(secs)) return std::nullopt;
+    return Timestamp{secs, static_cast<std::int32_t>(rest * 1000000)};
   }
   return std::nullopt;
 }
@@ -84,11 +87,15 @@ void append_miss(const Value& v, std::string& out) {
 }
 
 // {"segment.morning":true,"geo.country == 'DE'":true}: each top-level condition's source text
-// and value ({"error": …} for an error), in order.
+// and value ({"error": …} for an error), in order; a text written twice (`a || a`) once, with its
+// first value (parts_json is empty for the repeats).
 void append_conditions(const Condition& c, const std::vector<ConditionTrace>& trace, std::string& out) {
   out += '{';
+  bool first = true;
   for (std::size_t i = 0; i < trace.size() && i < c.parts_json.size(); ++i) {
-    if (i) out += ',';
+    if (c.parts_json[i].empty()) continue;
+    if (!first) out += ',';
+    first = false;
     out += c.parts_json[i];
     out += ':';
     if (trace[i].value.is_error()) {
@@ -239,7 +246,8 @@ void decide_outcome(const Impl& r, const Value& raw_context, const DecideOptions
   const Value& context = raw_context.is_map() ? raw_context : empty;
 
   // JSON contexts carry time.now as text or epoch milliseconds; rules compare it with timestamps.
-  const std::optional<Timestamp> now = context_now(context);
+  const Value* given_now = context.find_path("time.now");
+  const std::optional<Timestamp> now = context_now(given_now);
   Value time;
   if (now) {
     const Value* given = context.find("time");
@@ -247,6 +255,10 @@ void decide_outcome(const Impl& r, const Value& raw_context, const DecideOptions
       time = *given;
       time.edit_map().set("now", Value::timestamp(*now));
     }
+  } else if (given_now && given_now->kind() == Kind::Int) {
+    // Rules never see epoch milliseconds as a number: out of range, they see why not.
+    time = *context.find("time");
+    time.edit_map().set("now", Value::error("time.now is out of range: epoch milliseconds not within 0001-01-01 to 9999-12-31"));
   }
   Value journey;  // null: no journey defined, the context's own is used
   DecisionActivation act(r, context, time, journey, o.segments, empty);
@@ -557,6 +569,17 @@ RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
     const std::string_view source = c.program.source();
     for (const auto& [begin, end] : c.parts)
       c.parts_json.push_back(json_text(std::string(source.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)))));
+    // The explanation is a JSON object: a repeated text would be a repeated key.
+    std::vector<std::size_t> first;
+    first_equal(
+        c.parts_json.size(),
+        [](const void* texts, std::size_t a, std::size_t b) {
+          const auto* t = static_cast<const std::string*>(texts);
+          return t[a].compare(t[b]);
+        },
+        c.parts_json.data(), first);
+    for (std::size_t i = 0; i < first.size(); ++i)
+      if (first[i] != i) c.parts_json[i].clear();
   };
   for (auto& s : r.segments) {
     s.name_json = to_json(s.name);

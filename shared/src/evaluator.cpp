@@ -8,6 +8,7 @@
 
 #include "ast.hpp"
 #include "double_format.hpp"
+#include "equal_groups.hpp"
 #include "time_format.hpp"
 
 namespace ithaca {
@@ -21,7 +22,33 @@ struct State {
   Value* slots = nullptr;  // comprehension variables; null when the program has none
   const Value** memo = nullptr;  // resolved paths by Path id (see PathMemo); null: none kept
   std::uint64_t iterations = 0;
+  Spent spent;
 };
+
+// Each element of a list or map built counts as a Value's size towards Limits::max_built_bytes.
+constexpr std::uint64_t kElementBytes = sizeof(Value);
+
+// Charges `bytes` built to the evaluation; false once it is over its limit.
+bool charge_built(State& s, std::uint64_t bytes) {
+  s.spent.built_bytes += bytes;
+  return s.spent.built_bytes <= s.limits.max_built_bytes;
+}
+
+Value built_error(const State& s) { return over_limit("values built", s.limits.max_built_bytes, " bytes"); }
+
+// What a value just made by `+` or a function allocated: a new string's bytes, a new list's
+// elements (not an operand handed back unchanged, as `l + []` and `dyn(l)` do).
+std::uint64_t built_size(const Value& v, const Value* a, const Value* b) {
+  std::uint64_t size;
+  switch (v.kind()) {
+    case Kind::String: case Kind::Bytes: size = v.as_string().size(); break;
+    case Kind::List: size = v.as_list().size() * kElementBytes; break;
+    default: return 0;
+  }
+  const void* made = v.payload();  // null for a short string kept inline: nothing allocated
+  if (made == nullptr || (a && made == a->payload()) || (b && made == b->payload())) return 0;
+  return size;
+}
 
 const Value* resolve_path(const Node& n, const Activation& activation) {
   const Value* at = activation.find(n.path[0]);
@@ -448,7 +475,7 @@ Value logical(const Node& n, State& s, bool traced) {
 
 bool count_iteration(State& s, Value& err) {
   if (++s.iterations <= s.limits.max_iterations) return true;
-  err = Value::error("comprehension work over the limit of " + std::to_string(s.limits.max_iterations) + " steps");
+  err = over_limit("comprehension work", s.limits.max_iterations, " steps");
   return false;
 }
 
@@ -509,6 +536,7 @@ Value comprehension(const Node& n, State& s) {
     if (decided) break;
   }
   var = Value();
+  if (!charge_built(s, built.size() * kElementBytes)) return built_error(s);
   switch (n.op) {
     case Op::All: return decided ? Value::boolean(false) : (err.is_null() ? Value::boolean(true) : err);
     case Op::Exists: return decided ? Value::boolean(true) : (err.is_null() ? Value::boolean(false) : err);
@@ -518,6 +546,7 @@ Value comprehension(const Node& n, State& s) {
 }
 
 Value make_map(const Node& n, State& s) {
+  if (!charge_built(s, n.kids.size() * kElementBytes)) return built_error(s);  // a key and a value each
   Map m;
   m.reserve(n.kids.size() / 2);
   for (std::size_t i = 0; i < n.kids.size(); i += 2) {
@@ -568,6 +597,7 @@ Value eval_node(const Node& n, State& s) {
       return index(*operand(*n.kids[0], s, t0), *operand(*n.kids[1], s, t1));
     }
     case Op::MakeList: {
+      if (!charge_built(s, n.kids.size() * kElementBytes)) return built_error(s);
       List items;
       items.reserve(n.kids.size());
       for (const auto& k : n.kids) {
@@ -600,7 +630,11 @@ Value eval_node(const Node& n, State& s) {
     }
     case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod: {
       Value t0, t1;
-      return arithmetic(n.op, *operand(*n.kids[0], s, t0), *operand(*n.kids[1], s, t1), s.limits);
+      const Value* a = operand(*n.kids[0], s, t0);
+      const Value* b = operand(*n.kids[1], s, t1);
+      Value r = arithmetic(n.op, *a, *b, s.limits);
+      if (n.op == Op::Add && !charge_built(s, built_size(r, a, b))) return built_error(s);
+      return r;
     }
     case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: {
       // The shape of most rule conditions, `context.path OP literal`, without the general
@@ -638,7 +672,9 @@ Value eval_node(const Node& n, State& s) {
         args[i] = operand(*n.kids[i], s, tmps[i]);
         if (args[i]->is_error()) return *args[i];
       }
-      return call_function(n, args.data(), count, s.limits);
+      Value r = call_function(n, args.data(), count, s.limits, s.spent);
+      if (!charge_built(s, built_size(r, args[0], nullptr))) return built_error(s);  // args[0]: count ≥ 1
+      return r;
     }
     case Op::All: case Op::Exists: case Op::ExistsOne: case Op::MapMacro: case Op::Filter:
       return comprehension(n, s);
@@ -727,19 +763,31 @@ void collect_paths(Node& n, std::vector<Node*>& out) {
 // Numbers the paths of `nodes` by their text: equal paths share an id. With `repeated_only`,
 // paths that occur once keep -1 (nothing to remember for them). Returns how many ids were given.
 int number_paths(const std::vector<Node*>& nodes, bool repeated_only) {
-  std::vector<std::pair<const std::vector<std::string>*, int>> seen;  // path → id; a few dozen at most
+  // A rule set may hold tens of thousands of paths: equal ones are found by sorting, not by
+  // comparing each with all before it.
+  std::vector<std::size_t> first;
+  first_equal(
+      nodes.size(),
+      [](const void* elements, std::size_t a, std::size_t b) {
+        const auto* n = static_cast<Node* const*>(elements);
+        const auto& pa = n[a]->path;
+        const auto& pb = n[b]->path;
+        for (std::size_t k = 0; k < pa.size() && k < pb.size(); ++k)
+          if (const int c = pa[k].compare(pb[k]); c != 0) return c;
+        return pa.size() < pb.size() ? -1 : pa.size() > pb.size() ? 1 : 0;
+      },
+      nodes.data(), first);
   std::vector<int> uses;
-  for (Node* n : nodes) {
-    auto it = std::find_if(seen.begin(), seen.end(), [&](const auto& e) { return *e.first == n->path; });
-    if (it == seen.end()) {
-      seen.emplace_back(&n->path, static_cast<int>(seen.size()));
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (first[i] == i) {  // ids in order of first occurrence
+      nodes[i]->slot = static_cast<int>(uses.size());
       uses.push_back(0);
-      it = seen.end() - 1;
+    } else {
+      nodes[i]->slot = nodes[first[i]]->slot;
     }
-    n->slot = it->second;
-    ++uses[static_cast<std::size_t>(it->second)];
+    ++uses[static_cast<std::size_t>(nodes[i]->slot)];
   }
-  if (!repeated_only) return static_cast<int>(seen.size());
+  if (!repeated_only) return static_cast<int>(uses.size());
   std::vector<int> renumbered(uses.size(), -1);
   int count = 0;
   for (std::size_t i = 0; i < uses.size(); ++i)

@@ -240,8 +240,12 @@ std::string check_arity(Fn fn, std::size_t count, bool receiver_style) {
   return {};
 }
 
-Value call_function(const Node& n, const Value* const* args, std::size_t count, const Limits& limits) {
-  (void)limits;
+Value over_limit(const char* what, std::uint64_t limit, const char* unit) {
+  return Value::error(std::string(what) + " over the limit of " + std::to_string(limit) + unit);
+}
+
+Value call_function(const Node& n, const Value* const* args, std::size_t count, const Limits& limits,
+                    Spent& spent) {
   const Value& a = *args[0];
   Value r;
   switch (n.fn) {
@@ -265,8 +269,10 @@ Value call_function(const Node& n, const Value* const* args, std::size_t count, 
     case Fn::Matches: {
       const Value& b = *args[1];
       if (a.kind() != Kind::String || b.kind() != Kind::String) break;
-      if (n.regex) return Value::boolean(n.regex->search(a.as_string()));
-      return match_computed_pattern(a.as_string(), b.as_string());
+      if (!n.regex) return match_computed_pattern(a.as_string(), b.as_string(), spent.match_work, limits.max_match_work);
+      if (!charge_match_work(spent.match_work, limits.max_match_work, a.as_string().size(), n.regex->program_size()))
+        return over_limit(kMatchWork, limits.max_match_work, kMatchWorkUnit);
+      return Value::boolean(n.regex->search(a.as_string()));
     }
     case Fn::ToInt: r = to_int(a); break;
     case Fn::ToUint: r = to_uint(a); break;

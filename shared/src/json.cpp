@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "double_format.hpp"
+#include "equal_groups.hpp"
 #include "time_format.hpp"
 #include "utf8.hpp"
 
@@ -92,33 +93,21 @@ class Reader {
     if (!check_depth(depth)) return false;
     ++i_;
     const std::size_t first = members_.size();
+    const std::size_t first_at = key_at_.size();
     skip_space();
     if (i_ < s_.size() && s_[i_] == '}') { ++i_; out = Value::map(Map()); return true; }
-    for (;;) {
-      skip_space();
-      if (i_ >= s_.size() || s_[i_] != '"') { fail("expected a string key", i_); return false; }
-      const std::size_t key_at = i_;
-      std::string_view key;
-      if (!string(key)) return false;
-      for (std::size_t k = first; k < members_.size(); ++k) {
-        if (members_[k].first.as_string() == key) {
-          fail("duplicate object key \"" + std::string(key) + "\"", key_at);
-          return false;
-        }
+    bool ok = object_members(first, depth);
+    if (members_.size() - first > kCheckedAsRead) {
+      // Keys past the first ones were not compared as they came: the earliest repeat among them
+      // is reported now, and wins over a later error, as it comes first in the text.
+      const std::size_t repeat = first_repeat(first);
+      if (repeat != kNone) {
+        ok = duplicate(members_[repeat].first.as_string(), key_at_[first_at + (repeat - first - kCheckedAsRead)]);
       }
-      skip_space();
-      if (i_ >= s_.size() || s_[i_] != ':') { fail("expected ':' after object key", i_); return false; }
-      ++i_;
-      skip_space();
-      // Not parsed in place: nested values push onto the same stacks, which may move them.
-      Value name = Value::string(key);
-      Value member;
-      if (!value(member, depth)) return false;
-      members_.emplace_back(std::move(name), std::move(member));
-      skip_space();
-      if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
-      if (i_ < s_.size() && s_[i_] == '}') { ++i_; break; }
-      fail("expected ',' or '}' in object", i_);
+      key_at_.resize(first_at);
+    }
+    if (!ok) {
+      members_.resize(first);  // what an enclosing object checks must be its own members only
       return false;
     }
     Map map;
@@ -128,6 +117,66 @@ class Reader {
     members_.resize(first);
     out = Value::map(std::move(map));
     return true;
+  }
+
+  // An object's first keys are compared with each earlier one as they are read (cheap for the
+  // small objects that are nearly all of them); past that, first_repeat sorts them once, with
+  // key_at_ keeping where each later key starts.
+  static constexpr std::size_t kCheckedAsRead = 32;
+  bool duplicate(std::string_view key, std::size_t at) {
+    fail("duplicate object key \"" + std::string(key) + "\"", at);
+    return false;
+  }
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+  bool object_members(std::size_t first, int depth) {
+    for (;;) {
+      skip_space();
+      if (i_ >= s_.size() || s_[i_] != '"') { fail("expected a string key", i_); return false; }
+      const std::size_t key_at = i_;
+      std::string_view key;
+      if (!string(key)) return false;
+      if (members_.size() - first < kCheckedAsRead) {
+        for (std::size_t k = first; k < members_.size(); ++k) {
+          if (members_[k].first.as_string() == key) return duplicate(key, key_at);
+        }
+      } else {
+        key_at_.push_back(key_at);
+      }
+      // The key goes on the stack before its value is parsed (a repeat is found even when the
+      // value is bad); the value is parsed aside, since nested values push onto the same stacks,
+      // which may move them.
+      const std::size_t slot = members_.size();
+      members_.emplace_back(Value::string(key), Value());
+      skip_space();
+      if (i_ >= s_.size() || s_[i_] != ':') { fail("expected ':' after object key", i_); return false; }
+      ++i_;
+      skip_space();
+      Value member;
+      if (!value(member, depth)) return false;
+      members_[slot].second = std::move(member);
+      skip_space();
+      if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
+      if (i_ < s_.size() && s_[i_] == '}') { ++i_; return true; }
+      fail("expected ',' or '}' in object", i_);
+      return false;
+    }
+  }
+
+  // The member (an index into members_) of the object starting at `first` whose key repeats an
+  // earlier one, earliest in the text; kNone when the keys are distinct.
+  std::size_t first_repeat(std::size_t first) {
+    std::vector<std::size_t> first_of;
+    first_equal(
+        members_.size() - first,
+        [](const void* members, std::size_t a, std::size_t b) {
+          const auto* m = static_cast<const Map::Entry*>(members);
+          return m[a].first.as_string().compare(m[b].first.as_string());
+        },
+        members_.data() + first, first_of);
+    for (std::size_t k = 0; k < first_of.size(); ++k)
+      if (first_of[k] != k) return first + k;
+    return kNone;
   }
 
   bool array(Value& out, int depth) {
@@ -289,6 +338,7 @@ class Reader {
   Error error_;
   std::string scratch_;
   std::vector<Map::Entry> members_;
+  std::vector<std::size_t> key_at_;  // where keys past an object's kCheckedAsRead-th start
   List items_;
 };
 

@@ -218,27 +218,42 @@ class Loader {
       for (const auto& d : p.deps)
         if (!index.count(d)) error(p.path, "unknown segment '" + d + "'");
     std::vector<int> state(pending.size(), 0);  // 0 new, 1 visiting, 2 done
-    std::vector<std::string> stack;
-    // Recursion through a `self` parameter, not std::function (whose machinery costs wasm bytes).
-    auto visit = [&](auto& self, std::size_t i) -> void {
-      if (state[i] == 2) return;
-      if (state[i] == 1) {
-        std::string cycle;
-        auto from = std::find(stack.begin(), stack.end(), std::string(pending[i].name.as_string()));
-        for (auto it = from; it != stack.end(); ++it) cycle += *it + " → ";
-        error(pending[i].path, "segments refer to each other in a cycle: " + cycle + std::string(pending[i].name.as_string()));
-        return;
-      }
+    std::vector<std::string> stack;  // names on the path being visited, for the cycle message
+    // Depth first with an explicit stack, not recursion: a chain of tens of thousands of segments
+    // would overflow the native stack and the wasm engine's.
+    struct Frame { std::size_t segment, next_dep; };
+    std::vector<Frame> frames;
+    auto enter = [&](std::size_t i) {
       state[i] = 1;
       stack.emplace_back(pending[i].name.as_string());
-      for (const auto& d : pending[i].deps)
-        if (auto it = index.find(d); it != index.end()) self(self, it->second);
-      stack.pop_back();
-      state[i] = 2;
-      if (pending[i].when) impl_->segments.push_back({pending[i].name, {}, std::move(*pending[i].when)});
-      known_segments_.insert(std::string(pending[i].name.as_string()));
+      frames.push_back({i, 0});
     };
-    for (std::size_t i = 0; i < pending.size(); ++i) visit(visit, i);
+    for (std::size_t root = 0; root < pending.size(); ++root) {
+      if (state[root] != 0) continue;
+      enter(root);
+      while (!frames.empty()) {
+        const std::size_t i = frames.back().segment;
+        if (frames.back().next_dep < pending[i].deps.size()) {
+          auto it = index.find(pending[i].deps[frames.back().next_dep++]);
+          if (it == index.end()) continue;
+          const std::size_t j = it->second;
+          if (state[j] == 0) {
+            enter(j);
+          } else if (state[j] == 1) {
+            std::string cycle;
+            auto from = std::find(stack.begin(), stack.end(), std::string(pending[j].name.as_string()));
+            for (auto at = from; at != stack.end(); ++at) cycle += *at + " → ";
+            error(pending[j].path, "segments refer to each other in a cycle: " + cycle + std::string(pending[j].name.as_string()));
+          }
+          continue;
+        }
+        frames.pop_back();
+        stack.pop_back();
+        state[i] = 2;
+        if (pending[i].when) impl_->segments.push_back({pending[i].name, {}, std::move(*pending[i].when)});
+        known_segments_.insert(std::string(pending[i].name.as_string()));
+      }
+    }
   }
 
   void load_journey(const Value* v) {

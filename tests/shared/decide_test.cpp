@@ -176,6 +176,38 @@ TEST(Decide, ConditionsAreTheRootsOperandsNotChainsInside) {
             R"j({"time.hour < 9":true,"[1].all(x, x > 0 || x < -5)":true})j");
 }
 
+// The conditions are a JSON object keyed by source text: a text written twice is listed once,
+// with its first value (it used to be a repeated key).
+TEST(Decide, RepeatedConditionTextsAreListedOnce) {
+  auto rules = load(R"j({"schema": 1, "site": "n", "segments": {"m": "time.hour < 5"}, "slots": {"s": {"default": "d", "rules": [
+      {"id": "r", "when": "segment.m || geo.country == 'DE' || segment.m || time.hour < 9", "variant": "v"}]}}})j");
+  Value out = decide(*rules, context(R"j({"geo": {"country": "FR"}, "time": {"hour": 7}})j"));
+  EXPECT_EQ(field(out, "decisions.s.rule"), "\"r\"");
+  EXPECT_EQ(field(out, "decisions.s.explanation.conditions"),
+            R"j({"segment.m":false,"geo.country == 'DE'":false,"time.hour < 9":true})j");
+}
+
+// time.now as epoch milliseconds: floored to the millisecond before it, and held to the range
+// RFC 3339 text is (0001-01-01 to 9999-12-31); outside it, rules reading it get an error saying so.
+TEST(Decide, EpochMillisecondsNowIsRangeChecked) {
+  auto rules = load(R"j({"schema": 1, "site": "n", "segments": {"pre": "time.now == timestamp('1969-12-31T23:59:58.5Z')"},
+    "slots": {"s": {"default": "d", "rules": [
+      {"id": "late", "when": "time.now > timestamp('2020-01-01T00:00:00Z')", "variant": "v"}]},
+      "w": {"default": "d", "rules": [{"id": "window", "schedule": {"start": "2020-01-01T00:00:00Z"}, "variant": "v"}]}}})j");
+  Value out = decide(*rules, context(R"({"time": {"now": -1500}})"));
+  EXPECT_EQ(field(out, "segments.pre"), "true");
+  for (const char* ms : {"-9223372036854775808", "9223372036854775807", "253402300800000", "-62135596800001"}) {
+    out = decide(*rules, context(std::string(R"({"time": {"now": )") + ms + "}}"));
+    EXPECT_EQ(field(out, "segment_errors.pre"),
+              "\"time.now is out of range: epoch milliseconds not within 0001-01-01 to 9999-12-31\"") << ms;
+    EXPECT_EQ(field(out, "decisions.s.variant"), "\"d\"");
+    EXPECT_EQ(field(out, "decisions.w.variant"), "\"d\"");
+    EXPECT_EQ(field(out, "decisions.w.explanation.skipped.window"), "\"schedule needs time.now\"") << ms;
+  }
+  out = decide(*rules, context(R"({"time": {"now": 253402300799999}})"));  // 9999-12-31T23:59:59.999Z
+  EXPECT_EQ(field(out, "decisions.s.variant"), "\"v\"");
+}
+
 // A condition's operand is shown with its value, which can be a literal as deep as the parser
 // allows: the decision is then deeper than parse_json's default 64 levels, and decide() (which
 // reads its own text back) must still read it.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ithaca/expression.hpp"
+#include "regex.hpp"
 #include "testing/cel_test_util.hpp"
 
 namespace ithaca {
@@ -101,6 +102,68 @@ TEST(EvaluationLimits, BuiltStringsAndLists) {
   ASSERT_TRUE(l.is_error());
   EXPECT_NE(l.as_string().find("evaluation limit"), std::string::npos) << l.as_string();
   EXPECT_TRUE(eval_with("s + s", R"({"s": "abcdef"})", limits).is_error());
+}
+
+// Everything an evaluation builds counts towards one budget: strings' bytes, 16 bytes for each
+// element of a list or map. Operands handed back unchanged (`l + []`, dyn(l)) cost nothing.
+TEST(EvaluationLimits, BuiltBytesAddUpAcrossTheEvaluation) {
+  Limits limits;
+  limits.max_built_bytes = 100;
+  const std::string ctx = R"({"s": "abcdefghijklmnopqrst", "l6": [1,2,3,4,5,6], "l7": [1,2,3,4,5,6,7]})";
+  auto over = [&](std::string_view source) {
+    Value v = eval_with(source, ctx, limits);
+    return v.is_error() && v.as_string() == "values built over the limit of 100 bytes";
+  };
+  EXPECT_EQ(cel_test::show(eval_with("size(s + s + s)", ctx, limits)), "60");  // 40 + 60 bytes
+  EXPECT_TRUE(over("size(s + s + s + s)"));
+  EXPECT_EQ(cel_test::show(eval_with("[1, 2].map(x, s.upperAscii()).size()", ctx, limits)), "2");  // 40 + 32
+  EXPECT_TRUE(over("[1, 2, 3].map(x, s.upperAscii()).size()"));  // 60 + 48
+  EXPECT_EQ(cel_test::show(eval_with("l6.map(x, x).size()", ctx, limits)), "6");  // 96 bytes
+  EXPECT_TRUE(over("l7.map(x, x).size()"));
+  EXPECT_TRUE(over("l7.filter(x, true).size()"));
+  EXPECT_TRUE(over("size(l6 + [1])"));
+  EXPECT_EQ(cel_test::show(eval_with("size([l6, l6, l6, l6, l6, l6])", ctx, limits)), "6");
+  EXPECT_TRUE(over("size([l6, l6, l6, l6, l6, l6, l6])"));
+  EXPECT_TRUE(over("size({'a': l6, 'b': l6, 'c': l6, 'd': l6})"));  // 8 values of 16 bytes
+  EXPECT_EQ(cel_test::show(eval_with("l7.all(x, dyn(l7) == l7 && l7 + [] == l7 && [] + l7 == l7)", ctx, limits)), "true");
+}
+
+TEST(EvaluationLimits, DefaultBoundsWhatMacrosBuild) {
+  // 2,000 copies of a 60 KB string: 120 MB, each under every per-value limit.
+  std::string list = "[";
+  for (int i = 0; i < 2000; ++i) list += (i ? "," : "") + std::to_string(i);
+  list += "]";
+  const std::string ctx = R"({"l": )" + list + R"(, "s": ")" + std::string(60000, 'x') + R"("})";
+  EXPECT_TRUE(matches(run("l.map(x, s).size()", ctx), "2000"));
+  EXPECT_TRUE(matches(run("l.map(x, s + 'y').size()", ctx), "error: values built over the limit of 67108864 bytes"));
+}
+
+// `matches` costs text bytes × pattern instructions of the evaluation's regex budget.
+TEST(EvaluationLimits, MatchWorkAddsUp) {
+  const std::size_t program = Regex::compile("z").value().program_size();
+  Limits limits;
+  limits.max_match_work = 3 * 10 * program;  // three matches on 10 bytes
+  const std::string ctx = R"({"s": "abcdefghij", "p": "z", "l3": [1,2,3], "l4": [1,2,3,4]})";
+  EXPECT_EQ(cel_test::show(eval_with("l3.exists(x, s.matches('z'))", ctx, limits)), "false");
+  EXPECT_EQ(cel_test::show(eval_with("l3.exists(x, s.matches(p))", ctx, limits)), "false");
+  const std::string error = "regular expression work over the limit of " +
+                            std::to_string(limits.max_match_work) + " (text bytes × pattern size)";
+  for (const char* source : {"l4.exists(x, s.matches('z'))", "l4.exists(x, s.matches(p))",
+                             "s.matches('z') || s.matches('z') || s.matches(p) || s.matches(p)"}) {
+    Value v = eval_with(source, ctx, limits);
+    EXPECT_TRUE(v.is_error() && v.as_string() == error) << source << ": " << cel_test::show(v);
+  }
+}
+
+TEST(EvaluationLimits, DefaultBoundsMatchesInMacros) {
+  // 90,000 matches of a 2,000-instruction program over 2,000 bytes: about ten minutes unbounded.
+  std::string list = "[";
+  for (int i = 0; i < 300; ++i) list += (i ? "," : "") + std::to_string(i);
+  list += "]";
+  const std::string ctx = R"({"l": )" + list + R"(, "s": ")" + std::string(2000, 'a') + R"("})";
+  EXPECT_TRUE(matches(run("s.matches('.{999}z')", ctx), "false"));
+  EXPECT_TRUE(matches(run("l.exists(a, l.exists(b, s.matches('.{999}z')))", ctx),
+                      "error: regular expression work over the limit"));
 }
 
 TEST(EvaluationLimits, DefaultBoundsDoublingStrings) {

@@ -120,6 +120,26 @@ TEST(RuleSetLoader, SegmentCyclesAreFound) {
   EXPECT_TRUE(self) << describe(r);
 }
 
+// Segments are ordered without recursion: a chain this long overflowed the native stack (and a
+// tenth of it the wasm engine's).
+TEST(RuleSetLoader, LongSegmentChainsLoadAndLongCyclesAreNamed) {
+  auto chain = [](int n, bool cycle) {
+    std::string segments = R"("segments": {)";
+    for (int i = 0; i < n; ++i)
+      segments += "\"s" + std::to_string(i) + "\": \"segment.s" + std::to_string(i + 1) + "\", ";
+    segments += "\"s" + std::to_string(n) + "\": \"" + (cycle ? "segment.s0" : "true") + "\"}, ";
+    return segments;
+  };
+  LoadResult r = load_ruleset(rules_with(chain(100'000, false)));
+  EXPECT_TRUE(r.ok()) << describe(r);
+
+  r = load_ruleset(rules_with(chain(50'000, true)));
+  ASSERT_EQ(r.errors.size(), 1u) << describe(r);
+  EXPECT_EQ(r.errors[0].path, "$.segments.s0");
+  EXPECT_EQ(r.errors[0].message.rfind("segments refer to each other in a cycle: s0 → s1 → s2 → ", 0), 0u);
+  EXPECT_NE(r.errors[0].message.find("s49999 → s50000 → s0"), std::string::npos);
+}
+
 TEST(RuleSetLoader, SegmentsMayBuildOnEachOtherInAnyOrder) {
   LoadResult r = load_ruleset(rules_with(R"("segments": {"both": "segment.x && segment.y", "x": "true", "y": "segment.x"}, )",
                                          R"("default": "a", "rules": [{"id": "r1", "when": "segment.both", "variant": "a"}])"));

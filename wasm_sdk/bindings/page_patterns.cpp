@@ -7,7 +7,7 @@
 
 namespace ithaca {
 
-Value match_computed_pattern(std::string_view, std::string_view) {
+Value match_computed_pattern(std::string_view, std::string_view, std::uint64_t&, std::uint64_t) {
   return Value::error("a computed pattern needs the tools engine: the page's engine has no regex compiler");
 }
 

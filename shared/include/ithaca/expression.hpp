@@ -29,6 +29,16 @@ struct Limits {
   int max_depth = 1000;
   std::uint64_t max_iterations = 100'000; // comprehension steps in one evaluation
   std::size_t max_value_items = 100'000;  // elements a list/map/string built during evaluation may hold
+  // What one evaluation may build, all told: the bytes of strings (and bytes) made by `+` and
+  // functions, plus 16 (a Value) per list element and per map key and value that literals, `+`,
+  // map() and filter() make.
+  // A rule builds a few short strings, if any; 64 MiB is 40 of the largest list the limit above
+  // allows, yet a page or a request handler survives it (without it, 2 KB of macros built 6 GB).
+  std::uint64_t max_built_bytes = 64u << 20;
+  // What `matches` may cost in one evaluation: text bytes × pattern instructions (the engine's
+  // linear bound), summed. About a third of a second of matching at most; a user agent of 500
+  // bytes against a 200-instruction pattern costs 100,000 of it.
+  std::uint64_t max_match_work = 100'000'000;
 };
 
 // Where evaluation finds top-level identifiers. A Value map is the usual activation; the rule
