@@ -3,12 +3,7 @@
 // page, a tracker on another origin; consent, Global Privacy Control and the visitor id.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { repo } from '../browser/support/paths.mjs';
-import { startTracker } from '../e2e/support.mjs';
-import { T0, UA, server, browser, startSession, stopSession, open, eventsOf, waitFor } from '../browser/support/session.mjs';
+import { T0, UA, server, browser, startSession, startSiteTracker, stopSession, open, eventsOf, waitFor } from '../browser/support/session.mjs';
 
 before(startSession);
 after(stopSession);
@@ -151,10 +146,7 @@ test('events a page could not deliver wait in storage, with consent, and the nex
 // The usual production set-up: the tracker on its own origin (t.shop.example), the pages on
 // another. The real tracker, allowing the test pages' origin; the pages from the test server.
 test('a tracker on another origin: rules revalidated with their ETag, the answers to events read, refusals too', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ithaca-cross-origin-'));
-  const config = join(dir, 'sites.json');
-  writeFileSync(config, JSON.stringify({ sites: [{ id: 'test', origins: [server.origin], rules: join(repo, 'tests', 'browser', 'fixtures', 'rules.json') }] }));
-  const tracker = await startTracker({ config });
+  const tracker = await startSiteTracker();
   try {
     const ctx = await browser.newContext({ timezoneId: 'UTC', userAgent: UA.desktop });
     const page = await ctx.newPage();
@@ -190,7 +182,6 @@ test('a tracker on another origin: rules revalidated with their ETag, the answer
     await ctx.close();
   } finally {
     await tracker.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 

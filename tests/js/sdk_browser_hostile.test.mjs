@@ -4,12 +4,7 @@
 // release wrote, and props that would run script through data-ithaca-attr.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { repo } from '../browser/support/paths.mjs';
-import { startTracker } from '../e2e/support.mjs';
-import { T0, UA, server, serverRules, browser, startSession, stopSession, eventsOf, waitFor } from '../browser/support/session.mjs';
+import { T0, UA, server, serverRules, browser, startSession, startSiteTracker, stopSession, eventsOf, waitFor } from '../browser/support/session.mjs';
 
 before(startSession);
 after(stopSession);
@@ -26,10 +21,7 @@ async function openPage(url, initScript) {
 }
 
 test('events the tracker would refuse are fitted to it: a bad call never loses its batch', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ithaca-hostile-'));
-  const config = join(dir, 'sites.json');
-  writeFileSync(config, JSON.stringify({ sites: [{ id: 'test', origins: [server.origin], rules: join(repo, 'tests', 'browser', 'fixtures', 'rules.json') }] }));
-  const tracker = await startTracker({ config });
+  const tracker = await startSiteTracker();
   try {
     const r = await openPage(`${server.origin}/slots.html?now=${T0}&tracker=${encodeURIComponent(tracker.url)}&m=fit1`);
     await r.page.waitForFunction(() => window.ithaca.status === 'decided');
@@ -70,7 +62,6 @@ test('events the tracker would refuse are fitted to it: a bad call never loses i
     await r.ctx.close();
   } finally {
     await tracker.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 

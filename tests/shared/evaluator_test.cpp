@@ -128,12 +128,16 @@ TEST(EvaluationLimits, BuiltBytesAddUpAcrossTheEvaluation) {
   EXPECT_EQ(cel_test::show(eval_with("l7.all(x, dyn(l7) == l7 && l7 + [] == l7 && [] + l7 == l7)", ctx, limits)), "true");
 }
 
+// A context {"l": [0, 1, …, n-1], "s": a string of `bytes` copies of `c`}.
+std::string list_and_string(int n, std::size_t bytes, char c = 'x') {
+  std::string list = "[";
+  for (int i = 0; i < n; ++i) list += (i ? "," : "") + std::to_string(i);
+  return R"({"l": )" + list + R"(], "s": ")" + std::string(bytes, c) + R"("})";
+}
+
 TEST(EvaluationLimits, DefaultBoundsWhatMacrosBuild) {
   // 2,000 copies of a 60 KB string: 120 MB, each under every per-value limit.
-  std::string list = "[";
-  for (int i = 0; i < 2000; ++i) list += (i ? "," : "") + std::to_string(i);
-  list += "]";
-  const std::string ctx = R"({"l": )" + list + R"(, "s": ")" + std::string(60000, 'x') + R"("})";
+  const std::string ctx = list_and_string(2000, 60000);
   EXPECT_TRUE(matches(run("l.map(x, s).size()", ctx), "2000"));
   EXPECT_TRUE(matches(run("l.map(x, s + 'y').size()", ctx), "error: values built over the limit of 67108864 bytes"));
 }
@@ -157,10 +161,7 @@ TEST(EvaluationLimits, MatchWorkAddsUp) {
 
 TEST(EvaluationLimits, DefaultBoundsMatchesInMacros) {
   // 90,000 matches of a 2,000-instruction program over 2,000 bytes: about ten minutes unbounded.
-  std::string list = "[";
-  for (int i = 0; i < 300; ++i) list += (i ? "," : "") + std::to_string(i);
-  list += "]";
-  const std::string ctx = R"({"l": )" + list + R"(, "s": ")" + std::string(2000, 'a') + R"("})";
+  const std::string ctx = list_and_string(300, 2000, 'a');
   EXPECT_TRUE(matches(run("s.matches('.{999}z')", ctx), "false"));
   EXPECT_TRUE(matches(run("l.exists(a, l.exists(b, s.matches('.{999}z')))", ctx),
                       "error: regular expression work over the limit"));

@@ -2,12 +2,13 @@
 // test server with its mock tracker, one Chromium, the fixtures, and helpers to open the test
 // page and read what reached the tracker. A test file calls before(startSession) and
 // after(stopSession). Screenshots go to test-artifacts/sdk/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { repo, dist, artifacts, need } from './paths.mjs';
 import { startServer } from './server.mjs';
+import { startTracker } from '../../e2e/support.mjs';
 
 export const rules = JSON.parse(readFileSync(join(repo, 'tests', 'browser', 'fixtures', 'rules.json'), 'utf8'));
 export const shots = join(artifacts, 'sdk');
@@ -124,4 +125,21 @@ export async function waitFor(cond, ms = 5000) {
     if (Date.now() > end) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+// The real tracker (build/native/bin/ithaca-tracker) serving the site `test` with the fixture
+// rules and allowing the test pages' origin, as a production tracker on its own origin would.
+// Returns {url, stop()}; stop() also removes its files.
+export async function startSiteTracker() {
+  const dir = mkdtempSync(join(tmpdir(), 'ithaca-site-tracker-'));
+  const config = join(dir, 'sites.json');
+  writeFileSync(config, JSON.stringify({ sites: [{ id: 'test', origins: [server.origin], rules: join(repo, 'tests', 'browser', 'fixtures', 'rules.json') }] }));
+  const tracker = await startTracker({ config });
+  return {
+    url: tracker.url,
+    stop: async () => {
+      await tracker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
