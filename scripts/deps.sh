@@ -31,6 +31,15 @@ else
   echo "deps: Debian packages present"
 fi
 
+# Node >= 20 and npm are not in Debian 12's archive (its nodejs is 18, without npm): the machines
+# this project targets have them in the base image. Say so plainly rather than fail in npm.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
+  echo "deps: Node >= 20 and npm are needed (found node major '$node_major'$(command -v npm >/dev/null || echo ', no npm'));" \
+       "Debian 12's nodejs package is 18: install Node 20 with npm first" >&2
+  exit 1
+fi
+
 # npm packages (test runners, peers for benchmarks, chart library) are pinned in package-lock.json.
 if [ -f package.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -56,7 +56,6 @@ export async function startSession() {
   server = await startServer({
     mounts: {
       '/sdk/': join(dist, 'browser'),
-      '/ithaca/': join(dist, 'browser'),
       '/example/': join(repo, 'wasm_sdk', 'examples'),
       '/': join(repo, 'tests', 'browser', 'pages'),
     },
