@@ -4,7 +4,7 @@
 # every idle keep-alive connection wake every 10 ms and sleep 1 ms while it waits for the next
 # request: measured at 38-53% of the request threads' CPU at half of peak load (docs/performance.md,
 # Tracker). It also uses select(), which misreads sockets numbered 1024 and above. So we build the
-# same release from Debian's own source tarball, header-only, with poll() and four patches
+# same release from Debian's own source tarball, header-only, with poll() and five patches
 # (third_party/cpp-httplib/), applied in this order:
 # - keep-alive-wait.patch: an idle connection waits in poll() and wakes only every 100 ms to see
 #   whether the server is stopping. Later upstream releases made this interval a setting
@@ -34,6 +34,9 @@
 #   misses either), and a cap on the number of header fields (431 beyond it, and for one field
 #   over the length limit; before, a client could send header lines without end).
 #   Later upstream releases cap the header count the same way (CPPHTTPLIB_HEADER_MAX_COUNT, 100).
+# - request-body-framing.patch: a request without Content-Length or Transfer-Encoding has no
+#   body (RFC 9112 6.3). 0.11.4 read one for every POST, PUT, PATCH and DELETE until the client
+#   closed or the 5 s read timeout, so `curl -X POST` without data waited 5 s for a 400.
 include_guard(GLOBAL)
 include(FetchContent)
 find_package(Threads REQUIRED)
@@ -56,7 +59,8 @@ set(ITHACA_HTTPLIB_PATCH_DIR ${CMAKE_CURRENT_LIST_DIR}/../third_party/cpp-httpli
 set(ITHACA_HTTPLIB_PATCHES ${ITHACA_HTTPLIB_PATCH_DIR}/keep-alive-wait.patch
                            ${ITHACA_HTTPLIB_PATCH_DIR}/per-request-costs.patch
                            ${ITHACA_HTTPLIB_PATCH_DIR}/late-reply.patch
-                           ${ITHACA_HTTPLIB_PATCH_DIR}/request-time-limits.patch)
+                           ${ITHACA_HTTPLIB_PATCH_DIR}/request-time-limits.patch
+                           ${ITHACA_HTTPLIB_PATCH_DIR}/request-body-framing.patch)
 set(ITHACA_HTTPLIB_DIR ${CMAKE_BINARY_DIR}/third_party/cpp-httplib)
 set(ITHACA_HTTPLIB_PATCH_HASH "")
 foreach(patch_file IN LISTS ITHACA_HTTPLIB_PATCHES)

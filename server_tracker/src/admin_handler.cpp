@@ -57,13 +57,7 @@ HttpResponse validate_rules(Tracker::State& state, const HttpRequest& request, c
     return json_error(413, "body_too_large", "the rule set is too large");
   }
   std::vector<ithaca::Error> errors;
-  auto ruleset = load_rules(request.body, errors);
-  if (!ruleset) return invalid_rules(errors);
-  if (!ruleset->site().empty() && ruleset->site() != site.id) {
-    return invalid_rules({ithaca::Error{ithaca::ErrorKind::Load,
-                                        "the rule set is for site \"" + std::string(ruleset->site()) + "\"",
-                                        -1, "$.site"}});
-  }
+  if (!load_site_rules(request.body, site.id, errors)) return invalid_rules(errors);
   return json_response(200, json({{"ok", true}, {"site", site.id}}).dump());
 }
 

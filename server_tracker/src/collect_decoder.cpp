@@ -1,5 +1,6 @@
 #include "collect_decoder.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -492,6 +493,11 @@ bool Reader::event_member(std::string_view key, int depth, const std::string& wh
     bool ok = false;
     if (props) {
       e.props = PropsFields{};
+      // A repeated props member counts once (the last): so do its warnings.
+      const std::string mine = where + ".props.";
+      warnings_->erase(std::remove_if(warnings_->begin(), warnings_->end(),
+                                      [&](const std::string& w) { return w.compare(0, mine.size(), mine) == 0; }),
+                       warnings_->end());
       const PropsSink sink{e.props, where, *warnings_};
       ok = value(depth, &text, &path, &sink);
     } else {

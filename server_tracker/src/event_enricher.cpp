@@ -19,7 +19,20 @@ std::string first_language(const std::string& from_context, std::string_view acc
   std::string_view first = accept_language.substr(0, accept_language.find(','));
   first = trim(first.substr(0, first.find(';')));
   if (first.empty() || first == "*" || first.size() > 35) return {};
+  // A language tag is letters, digits and '-' (BCP 47); the header's other bytes are not stored.
+  for (char c : first) {
+    if (!(c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return {};
+  }
   return to_lower(first);
+}
+
+// Header text kept as a URL only when it is one as HTTP sends it: printable ASCII (the body's
+// strings are checked for UTF-8 when decoded; headers are not).
+bool printable_ascii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) return false;
+  }
+  return true;
 }
 
 bool valid_country(std::string_view c) {
@@ -83,7 +96,8 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
     if (!anonymous) anonymous = state.hasher->anonymous(payload.site, ip, user_agent, now);
     return *anonymous;
   };
-  const std::string_view page_header = request.header("referer");
+  const std::string_view referer = request.header("referer");
+  const std::string_view page_header = referer.size() <= 2048 && printable_ascii(referer) ? referer : std::string_view();
 
   std::vector<StoredEvent> rows;
   rows.reserve(payload.events.size());
@@ -108,7 +122,7 @@ std::vector<StoredEvent> enrich_events(Tracker::State& state, const HttpRequest&
     e.visitor = e.visitor_id.empty() ? anonymous_hash() : state.hasher->consented(payload.site, e.visitor_id);
     e.bot = bot;
 
-    const std::string_view url = in.url.empty() && page_header.size() <= 2048 ? page_header : std::string_view(in.url);
+    const std::string_view url = in.url.empty() ? page_header : std::string_view(in.url);
     set_classified_columns(e, url, state.classifications.referrer(in.referrer, url), device);
 
     const ContextFields& context = in.context;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ascii.hpp"
+#include "ithaca/json.hpp"
 
 namespace ithaca::tracker {
 namespace fs = std::filesystem;
@@ -275,6 +276,11 @@ Status load_sites_file(const std::string& path, std::vector<SiteConfig>& out) {
   if (!in) return Status::error("cannot read the config file " + path);
   std::ostringstream text;
   text << in.rdbuf();
+  // The core's reader first: its errors say where (line and column), and it refuses a key given
+  // twice, which nlohmann would let the last one win.
+  if (auto checked = ithaca::parse_json(text.str()); !checked.ok()) {
+    return Status::error(path + ": " + checked.error().message);
+  }
   nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return Status::error(path + ": not a JSON object");
   const fs::path base = fs::path(path).parent_path();

@@ -31,10 +31,12 @@ std::optional<HttpResponse> check_rate_limit(Tracker::State& state, const HttpRe
 }
 
 void add_cors_headers(const HttpRequest& request, HttpResponse& response) {
+  // Also without an Origin: a shared cache (a CDN before /v1/rules) must not hand a copy made for
+  // a request without CORS headers to a cross-origin page, which could not read it.
+  response.set_header("Vary", "Origin");
   std::string_view origin = request.header("origin");
   if (origin.empty()) return;
   response.set_header("Access-Control-Allow-Origin", std::string(origin));
-  response.set_header("Vary", "Origin");
   // What the browser SDK reads besides the status: a rule set's ETag (it revalidates its cached
   // copy with If-None-Match) and Retry-After (it waits that long before sending events again).
   response.set_header("Access-Control-Expose-Headers", "ETag, Retry-After, X-Ithaca-Rules-Version");

@@ -75,15 +75,8 @@ HttpResponse handle_rules(Tracker::State& state, const HttpRequest& request, std
 Status publish_rules(Tracker::State& state, const SiteConfig& site, std::string_view body,
                      std::string_view source, RuleVersion& published,
                      std::vector<ithaca::Error>& errors) {
-  auto ruleset = load_rules(body, errors);
+  auto ruleset = load_site_rules(body, site.id, errors);
   if (!ruleset) return Status::error("invalid rule set");
-  if (!ruleset->site().empty() && ruleset->site() != site.id) {
-    errors.push_back(ithaca::Error{ithaca::ErrorKind::Load,
-                                   "the rule set is for site \"" + std::string(ruleset->site()) +
-                                       "\", not \"" + site.id + "\"",
-                                   -1, "$.site"});
-    return Status::error("invalid rule set");
-  }
   std::lock_guard<std::mutex> lock(state.publish_mutex);
   if (Status s = state.control->publish_rules(site.id, body, source, now_ms(), published); !s) {
     state.metrics.add_store_error();

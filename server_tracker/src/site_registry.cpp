@@ -1,5 +1,7 @@
 #include "site_registry.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "ascii.hpp"
 #include "ithaca/compiled_ruleset.hpp"
 
@@ -49,6 +51,24 @@ std::shared_ptr<const ithaca::RuleSet> load_rules(std::string_view body,
     return nullptr;
   }
   return loaded.rules;
+}
+
+std::shared_ptr<const ithaca::RuleSet> load_site_rules(std::string_view body, std::string_view site_id,
+                                                       std::vector<ithaca::Error>& errors) {
+  auto ruleset = load_rules(body, errors);
+  std::string named;
+  if (ruleset) {
+    named = ruleset->site();
+  } else {
+    // The core's errors stop at the document; its `site` is still read for this one check.
+    const auto doc = nlohmann::json::parse(body, nullptr, false);
+    if (doc.is_object() && doc.contains("site") && doc["site"].is_string()) named = doc["site"].get<std::string>();
+  }
+  if (named.empty() || named == site_id) return ruleset;
+  errors.push_back(ithaca::Error{ithaca::ErrorKind::Load,
+                                 "the rule set is for site \"" + named + "\", not \"" + std::string(site_id) + "\"", -1,
+                                 "$.site"});
+  return nullptr;
 }
 
 std::shared_ptr<const ActiveRules> make_active_rules(RuleVersion version, std::shared_ptr<const ithaca::RuleSet> ruleset) {

@@ -47,6 +47,11 @@ bool origin_allowed(const SiteConfig& site, std::string_view origin, std::string
 std::shared_ptr<const ithaca::RuleSet> load_rules(std::string_view body,
                                                   std::vector<ithaca::Error>& errors);
 
+// load_rules for publishing to `site_id`: a document naming another site is refused too, and
+// that is listed with its other problems, not only once they are fixed.
+std::shared_ptr<const ithaca::RuleSet> load_site_rules(std::string_view body, std::string_view site_id,
+                                                       std::vector<ithaca::Error>& errors);
+
 // The rules a site serves and decides with: the published version, loaded, and compiled once
 // here for the browser SDK (GET /v1/rules/{site}?compiled=N).
 std::shared_ptr<const ActiveRules> make_active_rules(RuleVersion version, std::shared_ptr<const ithaca::RuleSet> ruleset);

@@ -20,7 +20,8 @@ bool safe_relative(std::string_view relative) {
     std::size_t end = relative.find('/', start);
     if (end == std::string_view::npos) end = relative.size();
     std::string_view segment = relative.substr(start, end - start);
-    if (segment == "." || segment == "..") return false;
+    // Hidden files and folders too (.git, .env): a folder served whole may hold them.
+    if (!segment.empty() && segment[0] == '.') return false;
     for (char c : segment) {
       if (c == '\\' || c == '\0' || c == ':' || static_cast<unsigned char>(c) < 0x20) return false;
     }

@@ -211,6 +211,12 @@ TEST(CollectDecoder, WarnsOfPropsColumnsOfTheWrongTypeAndKeepsTheEvent) {
   EXPECT_EQ(payload.warnings, (std::vector<std::string>{
                                   "$.events[1].props.value is not a number: stored in props only",
                                   "$.events[2].props.experiment is not a string: stored in props only"}));
+  // A repeated props member counts once, the last one, and so do its warnings.
+  CollectPayload repeated;
+  ASSERT_TRUE(decode_collect(R"({"site":"shop","type":"conversion","name":"buy","props":{"value":"x"},"props":{"value":7}})",
+                             small_limits(), repeated, error));
+  EXPECT_EQ(repeated.events[0].props.value, 7.0);
+  EXPECT_TRUE(repeated.warnings.empty());
   CollectPayload clean;
   ASSERT_TRUE(decode_collect(R"({"site":"shop","type":"conversion","name":"buy","props":{"value":12.5}})",
                              small_limits(), clean, error));

@@ -379,6 +379,23 @@ TEST(HttpServer, MoreHeaderFieldsThanTheLimitGet431) {
   EXPECT_EQ(testing::status_of(long_field), 431) << long_field;
 }
 
+// A request without Content-Length or Transfer-Encoding has no body (request-body-framing.patch):
+// a POST without data is answered at once as empty, and the bytes after it are the next request.
+// Before, they were read as its body (or, from a client that waited, for the 5 s read timeout).
+TEST(HttpServer, ARequestWithoutContentLengthHasNoBody) {
+  TempDir dir;
+  TrackerOptions options = testing::test_options(dir);
+  RunningServer server(options);
+  const std::string answers = testing::raw_exchange(
+      server.port(), "POST /v1/collect HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                     "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(testing::status_of(answers), 400) << answers;
+  EXPECT_NE(answers.find("empty_body"), std::string::npos) << answers;
+  const std::size_t second = answers.find("HTTP/1.1 ", 1);
+  ASSERT_NE(second, std::string::npos) << "one answer only: the GET was read as the POST's body\n" << answers;
+  EXPECT_EQ(testing::status_of(answers.substr(second)), 200) << answers;
+}
+
 // A response body up to 64 KB goes out with its headers in one send(), a larger one after them
 // (per-request-costs.patch): both arrive whole, byte for byte.
 TEST(HttpServer, SmallAndLargeBodiesArriveWhole) {

@@ -132,6 +132,8 @@ TEST(Options, SitesFileErrorsAreSpecific) {
       {R"({"sites":[{"id":"a","colour":"red"}]})", "unknown key \"colour\""},
       {R"({"sites":[{"id":"a"}],"extra":1})", "unknown key \"extra\""},
       {R"({"sites":[{"origins":[]}]})", ".id is required"},
+      {R"({"sites":[{"id":"a",}]})", "invalid JSON at line 1, column 21"},  // where, not "not an object"
+      {"{\"sites\":[{\"id\":\"a\"}],\n \"sites\":[{\"id\":\"b\"}]}", "line 2, column 2: duplicate object key \"sites\""},
   };
   for (const auto& [text, expected] : cases) {
     const std::string path = dir.str("sites.json");

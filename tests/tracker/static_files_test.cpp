@@ -48,6 +48,21 @@ TEST(StaticFiles, NothingOutsideTheFolderIsReachable) {
   EXPECT_EQ(files->serve(request("GET", with_nul), with_nul).status, 400);
 }
 
+TEST(StaticFiles, HiddenFilesAreNotServed) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "root" / ".git");
+  testing::write_text(dir.str("root/.env"), "SECRET=1");
+  testing::write_text(dir.str("root/.git/config"), "[core]");
+  testing::write_text(dir.str("root/shown.txt"), "ok");
+  auto files = StaticFiles::open(dir.str("root"));
+  ASSERT_TRUE(files);
+  EXPECT_EQ(files->serve(request("GET", "/shown.txt"), "/shown.txt").status, 200);
+  for (const char* path : {"/.env", "/.git/config", "/.git/"}) {
+    auto response = files->serve(request("GET", path), path);
+    EXPECT_TRUE(response.status == 400 || response.status == 404) << path << " → " << response.status;
+  }
+}
+
 TEST(StaticFiles, SymlinksOutOfTheFolderAreRefused) {
   testing::TempDir dir;
   std::filesystem::create_directories(dir.path() / "root");

@@ -47,6 +47,10 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
 TrackerOptions test_options(const TempDir& dir) {
   TrackerOptions o;
   o.port = 0;

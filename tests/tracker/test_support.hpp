@@ -43,6 +43,7 @@ std::string fixture(const std::string& name);  // absolute path of tests/tracker
 // the script fails, that is a failure of the calling test, not a skip.
 bool build_test_mmdb(const std::string& out);
 std::string read_text(const std::string& path);
+void write_text(const std::string& path, const std::string& text);
 
 TrackerOptions test_options(const TempDir& dir);
 

@@ -120,6 +120,21 @@ TEST_F(TrackerTest, CollectAcceptsSendBeaconTextPlainAndSingleEvents) {
   EXPECT_EQ(summary()["pageviews"], 1);
 }
 
+TEST_F(TrackerTest, CollectStoresOnlyWellFormedTextFromHeaders) {
+  start();
+  // Header bytes are not checked as the body is: a Latin-1 path in Referer and a language
+  // with a byte over 0x7f are not stored (every stored string is valid UTF-8).
+  auto response = collect(R"({"site":"shop","events":[{"type":"pageview","id":"h1"}]})",
+                          {{"referer", "https://shop.example/caf\xe9"}, {"accept-language", "d\xff" "e,en"}});
+  ASSERT_EQ(response.status, 202) << response.body;
+  EXPECT_EQ(query_text("SELECT path FROM events WHERE event_id = 'h1'"), "");
+  EXPECT_EQ(query_text("SELECT language FROM events WHERE event_id = 'h1'"), "");
+  collect(R"({"site":"shop","events":[{"type":"pageview","id":"h2"}]})",
+          {{"referer", "https://shop.example/caf%C3%A9"}, {"accept-language", "pt-BR,en"}});
+  EXPECT_EQ(query_text("SELECT path FROM events WHERE event_id = 'h2'"), "/caf%C3%A9");
+  EXPECT_EQ(query_text("SELECT language FROM events WHERE event_id = 'h2'"), "pt-br");
+}
+
 TEST_F(TrackerTest, CollectStoresUtmReferrerAndContextDimensions) {
   start();
   auto response = collect(R"({"site":"shop","events":[{"type":"pageview","id":"u1",
@@ -297,6 +312,7 @@ TEST_F(TrackerTest, CorsFollowsEachSitesAllowedOrigins) {
   EXPECT_EQ(refused.header("Access-Control-Expose-Headers"), "ETag, Retry-After, X-Ithaca-Rules-Version");
   EXPECT_EQ(collect(body, {{"origin", "https://evil.example"}}).header("Access-Control-Allow-Origin"), "");
   EXPECT_EQ(collect(body).header("Access-Control-Expose-Headers"), "") << "no Origin, no CORS";
+  EXPECT_EQ(collect(body).header("Vary"), "Origin") << "but a cache must still tell the two apart";
 
   auto preflight = tracker->handle(request("OPTIONS", "/v1/collect", "", {{"origin", "https://shop.example"}}));
   EXPECT_EQ(preflight.status, 204);
@@ -391,6 +407,12 @@ TEST_F(TrackerTest, AdminPublishesValidatesListsAndRollsBack) {
 
   auto wrong_site = tracker->handle(admin_request("PUT", "/v1/admin/sites/blog/rules", v2));
   expect_error(wrong_site, 422, "invalid_rules");
+  // Every problem, the other site among them, also when the document does not load.
+  auto both = tracker->handle(admin_request("POST", "/v1/admin/sites/blog/rules/validate",
+                                            R"({"schema":1,"site":"shop","slots":{}})"));
+  expect_error(both, 422, "invalid_rules");
+  EXPECT_NE(both.body.find("at least one slot"), std::string::npos) << both.body;
+  EXPECT_NE(both.body.find(R"(the rule set is for site \"shop\", not \"blog\")"), std::string::npos) << both.body;
 
   auto validate = tracker->handle(admin_request("POST", "/v1/admin/sites/shop/rules/validate", v2));
   EXPECT_EQ(validate.status, 200) << validate.body;

@@ -190,7 +190,10 @@ std::unique_ptr<ReportService> open_report_service(const TrackerOptions& options
                                                    std::shared_ptr<CommittedEvents> committed,
                                                    std::string& error) {
   std::map<std::string, std::shared_ptr<const TimeZone>, std::less<>> zones;
-  if (!load_site_zones(options.sites, zones, error)) return nullptr;
+  if (!load_site_zones(options.sites, zones, error)) {
+    if (!options.config_file.empty()) error = options.config_file + ": " + error;  // where to fix it
+    return nullptr;
+  }
   if (is_clickhouse_store(options.store)) {
     return open_clickhouse_report_service(options, std::move(zones), events, error);
   }
