@@ -144,18 +144,17 @@ class Dashboard {
     const root = $('kpis');
     const s = summary instanceof ReportError || !summary ? null : summary;
     const tiles = [
-      ['Visitors', s ? s.visitors : null],
+      ['Distinct visitors', s ? s.visitors : null], // not visitor-days, as the charts (dashboard.html says)
       ['Page views', s ? s.pageviews : null],
       ['Events', s ? s.events : null],
       ['Pages per visitor', s && s.visitors ? (s.pageviews / s.visitors).toFixed(1) : null],
     ];
     if (Array.isArray(series) && series.length) {
       const peak = series.reduce((a, b) => (b.visitors > a.visitors ? b : a));
-      const when = new Date(peak.t * 1000);
       tiles.push(
         daily
-          ? ['Busiest day', when.toLocaleDateString('en', { weekday: 'short', day: 'numeric', month: 'short' })]
-          : ['Busiest hour', when.toLocaleString('en', { weekday: 'short', hour: '2-digit', minute: '2-digit' })],
+          ? ['Busiest day', bucketTime(peak, { weekday: 'short', day: 'numeric', month: 'short' })]
+          : ['Busiest hour', bucketTime(peak, { weekday: 'short', hour: '2-digit', minute: '2-digit' })],
       );
     }
     root.innerHTML = tiles
@@ -200,7 +199,7 @@ class Dashboard {
     $('chart-timeseries').setAttribute('aria-label', `Visitors and page views over time: ${rows.length} buckets, ${total.p} page views in total`);
     $('table-timeseries').innerHTML = table(
       ['Time', 'Visitors', 'Page views'],
-      rows.map((r) => [new Date(r.t * 1000).toLocaleString('en', { dateStyle: 'short', timeStyle: 'short' }), fmt.format(r.visitors), fmt.format(r.pageviews)]),
+      rows.map((r) => [bucketTime(r, { dateStyle: 'short', timeStyle: 'short' }), fmt.format(r.visitors), fmt.format(r.pageviews)]),
     );
   }
 
@@ -316,7 +315,7 @@ class Dashboard {
                 fmt.format(v.exposures),
                 fmt.format(v.conversions),
                 pct(v.rate),
-                v.control || (v.lift === null && !v.ci) ? 'baseline' : signed(v.lift),
+                v.control ? 'baseline' : signed(v.lift),
                 v.ci ? `${signed(v.ci[0])} … ${signed(v.ci[1])}` : '—',
                 v.p === null ? '—' : v.p < 0.001 ? '< 0.001' : v.p.toFixed(3),
                 v.control || v.lift === null ? '' : v.significant || (v.p !== null && v.p < 0.05) ? '<span class="pill rule">significant</span>' : '<span class="pill default">not significant</span>',
@@ -344,10 +343,20 @@ class Dashboard {
   }
 }
 
+// A relative lift, which the tracker gives as a fraction (0.31 is +31%, 9 is +900%).
 function signed(x) {
   if (x === null || !Number.isFinite(x)) return '—';
-  const v = Math.abs(x) <= 5 ? x * 100 : x; // fractions or percents
+  const v = x * 100;
   return (v > 0 ? '+' : '') + v.toFixed(1) + '%';
+}
+
+// A time bucket as the reports count it: the site's calendar day or hour, named by the tracker
+// ("2026-11-20", "2026-11-20T13:00"), not the instant it starts at read in the viewer's zone.
+function bucketTime(row, options) {
+  const m = row.label && /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2})(?::(\d{2}))?)?$/.exec(row.label);
+  if (!m) return new Date(row.t * 1000).toLocaleString('en', options);
+  const utc = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0));
+  return new Date(utc).toLocaleString('en', { ...options, timeZone: 'UTC' });
 }
 
 function table(head, rows, raw = false) {

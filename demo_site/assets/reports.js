@@ -46,6 +46,8 @@ export function normalizeTimeseries(body) {
   const rows = rowsOf(body, ['buckets', 'series', 'points', 'rows', 'data', 'timeseries'])
     .map((r) => ({
       t: toSeconds(r.t ?? r.ts ?? r.time ?? r.bucket ?? r.start ?? r.from ?? r.date),
+      // The tracker's own name of the bucket: a day or hour of the site's calendar.
+      label: typeof r.bucket === 'string' ? r.bucket : null,
       visitors: num(r.visitors, r.uniques, r.unique_visitors),
       pageviews: num(r.pageviews, r.page_views, r.views),
     }))

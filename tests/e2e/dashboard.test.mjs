@@ -87,6 +87,15 @@ test('every chart draws known report numbers (fixed responses)', { timeout: 6000
   assert.match(hero, /\+31\.4%/);
   assert.match(hero, /\+10\.0% … \+53\.0%/);
   assert.match(hero, /significant/);
+  // Lifts are fractions whatever their size, and only the control is the baseline.
+  assert.match(hero, /\+900\.0%/);
+  assert.match(hero, /\+23\.0% … \+6460\.0%/);
+  assert.equal(hero.match(/baseline/g).length, 1, hero);
+  // The busiest hour is the tracker's bucket of the site's calendar, not the browser's zone
+  // (Europe/Berlin here; the fixtures' site is on UTC).
+  const peak = f.timeseries.rows.reduce((a, b) => (b.visitors > a.visitors ? b : a));
+  const hourName = new Date(`${peak.bucket}:00Z`).toLocaleString('en', { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  assert.ok((await page.locator('#kpis').innerText()).includes(hourName), `busiest hour ${hourName}`);
   assert.match(await page.locator('[data-experiment="free-shipping-cta"]').innerText(), /Sample ratio mismatch \(p = 0\.00040\)/);
   assert.doesNotMatch(await page.locator('[data-experiment="hero-headline"]').innerText(), /Sample ratio mismatch/);
   // The canvas really has ink on it (not an empty frame).

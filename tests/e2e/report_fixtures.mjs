@@ -39,6 +39,9 @@ export function fixtures(now) {
           variants: [
             variant('standard', true, 1880, 2410, 226),
             variant('benefit', false, 1905, 2466, 301, { lift: 0.3145, lift_low: 0.1, lift_high: 0.53, z: 3.3, p_value: 0.0009, significant: true }),
+            // Few units: a lift of +900% with a wide interval, and one with no lift to show.
+            variant('espresso', false, 30, 40, 10, { lift: 9, lift_low: 0.23, lift_high: 64.6, z: 2.9, p_value: 0.003, significant: true }),
+            variant('night', false, 12, 15, 0),
           ] },
         { experiment: 'free-shipping-cta', goal: 'checkout', control: 'browse', test: 'two-sided two-proportion z-test (pooled)', confidence: 0.95,
           srm: { test: 'chi-square goodness of fit', statistic: 8.2, df: 1, p_value: 0.0004, warning: true },
