@@ -18,11 +18,9 @@ std::string first_language(const std::string& from_context, std::string_view acc
   if (!from_context.empty() && from_context.size() <= 35) return to_lower(from_context);
   std::string_view first = accept_language.substr(0, accept_language.find(','));
   first = trim(first.substr(0, first.find(';')));
-  if (first.empty() || first == "*" || first.size() > 35) return {};
-  // A language tag is letters, digits and '-' (BCP 47); the header's other bytes are not stored.
-  for (char c : first) {
-    if (!(c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return {};
-  }
+  // A language tag is ASCII letters, digits and '-' (some clients write `en_US`): the header's
+  // other bytes are not stored.
+  if (!is_identifier(first, 1, 35)) return {};  // `*` included
   return to_lower(first);
 }
 

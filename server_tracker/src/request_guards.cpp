@@ -83,4 +83,15 @@ HttpResponse method_not_allowed(std::string_view allow) {
   return response;
 }
 
+std::optional<HttpResponse> check_repeated_parameters(const HttpRequest& request) {
+  for (std::size_t i = 0; i < request.query.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (request.query[j].first == request.query[i].first) {
+        return json_error(400, "invalid_parameter", request.query[i].first + " is given twice");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace ithaca::tracker

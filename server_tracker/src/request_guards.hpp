@@ -30,6 +30,9 @@ bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 // Media type of the body without parameters, lower case ("" when absent).
 std::string media_type(const HttpRequest& request);
 
+// 400 for a query parameter given twice (which of the values would count is a guess).
+std::optional<HttpResponse> check_repeated_parameters(const HttpRequest& request);
+
 HttpResponse method_not_allowed(std::string_view allow);
 
 }  // namespace ithaca::tracker

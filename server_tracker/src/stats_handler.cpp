@@ -16,14 +16,13 @@ HttpResponse handle_stats(Tracker::State& state, const HttpRequest& request, std
   if (report != "summary") return handle_report(state, request, *site, report);  // [reports]
 
   // The summary counts raw events between two instants: it takes no filters (the reports do).
-  int seen[2] = {0, 0};
   for (const auto& [key, value] : request.query) {
     if (key != "from" && key != "to") {
       return json_error(400, "invalid_parameter",
                         "unknown parameter " + key + " for summary, which takes from and to (filters: timeseries)");
     }
-    if (++seen[key == "to"] > 1) return json_error(400, "invalid_parameter", key + " is given twice");
   }
+  if (auto repeated = check_repeated_parameters(request)) return *repeated;
   TimeRange range;
   for (const char* bound : {"from", "to"}) {
     bool present = false;

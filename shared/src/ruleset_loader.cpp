@@ -218,14 +218,13 @@ class Loader {
       for (const auto& d : p.deps)
         if (!index.count(d)) error(p.path, "unknown segment '" + d + "'");
     std::vector<int> state(pending.size(), 0);  // 0 new, 1 visiting, 2 done
-    std::vector<std::string> stack;  // names on the path being visited, for the cycle message
     // Depth first with an explicit stack, not recursion: a chain of tens of thousands of segments
-    // would overflow the native stack and the wasm engine's.
+    // would overflow the native stack and the wasm engine's. The frames are also the path being
+    // visited, which a cycle's message names.
     struct Frame { std::size_t segment, next_dep; };
     std::vector<Frame> frames;
     auto enter = [&](std::size_t i) {
       state[i] = 1;
-      stack.emplace_back(pending[i].name.as_string());
       frames.push_back({i, 0});
     };
     for (std::size_t root = 0; root < pending.size(); ++root) {
@@ -241,14 +240,13 @@ class Loader {
             enter(j);
           } else if (state[j] == 1) {
             std::string cycle;
-            auto from = std::find(stack.begin(), stack.end(), std::string(pending[j].name.as_string()));
-            for (auto at = from; at != stack.end(); ++at) cycle += *at + " → ";
+            auto from = std::find_if(frames.begin(), frames.end(), [&](const Frame& f) { return f.segment == j; });
+            for (auto at = from; at != frames.end(); ++at) cycle += std::string(pending[at->segment].name.as_string()) + " → ";
             error(pending[j].path, "segments refer to each other in a cycle: " + cycle + std::string(pending[j].name.as_string()));
           }
           continue;
         }
         frames.pop_back();
-        stack.pop_back();
         state[i] = 2;
         if (pending[i].when) impl_->segments.push_back({pending[i].name, {}, std::move(*pending[i].when)});
         known_segments_.insert(std::string(pending[i].name.as_string()));

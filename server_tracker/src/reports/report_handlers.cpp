@@ -122,14 +122,9 @@ HttpResponse handle_report(Tracker::State& state, const HttpRequest& request, co
   ReportParams params;
   std::string format = "json";
   std::optional<std::int32_t> first, last;
-  std::vector<std::string_view> given;
+  if (auto repeated = check_repeated_parameters(request)) return *repeated;
   for (const auto& [key, value] : request.query) {
     if (value.size() > kMaxParam) return json_error(400, "invalid_parameter", key + " is too long");
-    // One value per parameter: which of two would count is a guess either way.
-    if (std::find(given.begin(), given.end(), key) != given.end()) {
-      return json_error(400, "invalid_parameter", key + " is given twice");
-    }
-    given.push_back(key);
     if (key == "from" || key == "to") {
       auto day = parse_day(value, *zone, key == "to");
       if (!day) {

@@ -24,12 +24,10 @@ constexpr NamedDim kBreakdowns[] = {
     {"browsers", Dim::Browser},     {"countries", Dim::Country},        {"languages", Dim::Language},
     {"visits", Dim::Visit},         {"events", Dim::Event},             {"types", Dim::Type},
 };
-constexpr const char* kOtherReports[] = {"timeseries", "breakdown", "funnel", "paths", "attribution",
-                                         "experiments", "personalization", "journey"};
 
-// What each report reads beside the common parameters (from, to, format, filters); a
-// breakdown by a named report (pages, devices, …) reads `limit`.
-constexpr std::pair<std::string_view, std::string_view> kReportParameters[] = {
+// The reports other than the named breakdowns, and what each reads beside the common parameters
+// (from, to, format, filters); a breakdown by a named report (pages, devices, …) reads `limit`.
+constexpr std::pair<std::string_view, std::string_view> kOtherReports[] = {
     {"timeseries", "interval"},  {"breakdown", "dimension, by, limit"},
     {"funnel", ""},              {"paths", "kind, limit"},
     {"attribution", "goal, by"}, {"experiments", "experiment, goal, control, confidence"},
@@ -522,7 +520,7 @@ SiteRulesInfo SiteRulesInfo::from_json(std::string_view rules_json) {
 
 std::string_view report_parameters(std::string_view report) {
   if (breakdown_dimension(report)) return "limit";
-  for (const auto& [name, list] : kReportParameters) {
+  for (const auto& [name, list] : kOtherReports) {
     if (report == name) return list;
   }
   return {};
@@ -532,15 +530,15 @@ bool is_report(std::string_view name) {
   for (const auto& b : kBreakdowns) {
     if (name == b.report) return true;
   }
-  for (const char* r : kOtherReports) {
-    if (name == r) return true;
+  for (const auto& r : kOtherReports) {
+    if (name == r.first) return true;
   }
   return false;
 }
 
 std::vector<std::string> report_names() {
   std::vector<std::string> names;
-  for (const char* r : kOtherReports) names.emplace_back(r);
+  for (const auto& r : kOtherReports) names.emplace_back(r.first);
   for (const auto& b : kBreakdowns) names.emplace_back(b.report);
   return names;
 }
